@@ -1,0 +1,24 @@
+"""priorfit: regularization is a prior.
+
+For a regression data set, priorfit builds a PyMC model with a prior on the coefficients,
+finds the posterior mode with ``pm.find_MAP`` (polished and certified), draws the posterior
+with NUTS, fits the matching scikit-learn penalized estimator with exactly converted
+hyperparameters, and sets them side by side.
+
+Importing this package is instant; PyMC is imported on first use of :func:`compare`.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["compare", "Comparison", "InputError", "__version__"]
+
+from .errors import InputError
+
+
+def __getattr__(name: str):
+    if name in ("compare", "Comparison"):
+        from . import comparison
+
+        return getattr(comparison, name)
+    raise AttributeError(f"module 'priorfit' has no attribute {name!r}")

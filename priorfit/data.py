@@ -1,0 +1,289 @@
+"""Load and validate data, standardize it, and form the Gaussian sufficient statistics.
+
+Everything that turns a user's data into the arrays a model sees lives here: the bundled
+diabetes data, CSV and Parquet files, and the seeded synthetic generator
+``synthetic:n=500,p=20,k=5,noise=1.0,seed=0,rho=0``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+BUNDLED = ("diabetes",)
+SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Raw regression data as the user gave it.
+
+    ``truth`` holds the generating coefficients of synthetic data (``None`` otherwise).
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    features: tuple[str, ...]
+    target: str = "y"
+    truth: dict | None = None
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def p(self) -> int:
+        return self.X.shape[1]
+
+
+@dataclass(frozen=True)
+class Design:
+    """The data on the scale the model uses, with its Gaussian sufficient statistics.
+
+    With an intercept, X and y are centred before the statistics are formed, so the
+    (flat-prior) intercept decouples from the coefficients on both the Bayesian and the
+    penalized side; ``intercept`` reported to users is always the one of the uncentred model.
+    """
+
+    dataset: Dataset
+    standardized: bool
+    intercept: bool
+    X: np.ndarray  # model-scale design (standardized or as given), uncentred
+    x_center: np.ndarray  # original column means used for standardization (0 if not)
+    x_scale: np.ndarray  # original column sds used for standardization (1 if not)
+    x_mean: np.ndarray  # column means of the model-scale X (centring for the intercept)
+    y_mean: float
+    gram: np.ndarray = field(repr=False)  # Xc'Xc
+    xty: np.ndarray = field(repr=False)  # Xc'yc
+    yty: float = 0.0  # yc'yc
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def p(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.dataset.y
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        return self.dataset.features
+
+    def intercept_of(self, coef: np.ndarray, centred_intercept: np.ndarray | float):
+        """Intercept of the uncentred model-scale design from the centred one (works on draws)."""
+        return centred_intercept - np.asarray(coef) @ self.x_mean
+
+    def to_original(self, coef: np.ndarray, intercept: np.ndarray | float | None):
+        """Coefficients (last axis = features) and intercept on the original scale of X."""
+        coef = np.asarray(coef, dtype=float)
+        coef_orig = coef / self.x_scale
+        if intercept is None:
+            return coef_orig, None
+        return coef_orig, intercept - coef_orig @ self.x_center
+
+
+def make_design(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
+    """Standardize (optionally), centre for the intercept and form X'X, X'y, y'y."""
+    X, y = dataset.X, dataset.y
+    if standardize:
+        center, scale = X.mean(axis=0), X.std(axis=0)
+        Xm = (X - center) / scale
+    else:
+        center, scale = np.zeros(dataset.p), np.ones(dataset.p)
+        Xm = X
+    if intercept:
+        x_mean, y_mean = Xm.mean(axis=0), float(y.mean())
+    else:
+        x_mean, y_mean = np.zeros(dataset.p), 0.0
+    Xc, yc = Xm - x_mean, y - y_mean
+    return Design(
+        dataset=dataset,
+        standardized=standardize,
+        intercept=intercept,
+        X=Xm,
+        x_center=center,
+        x_scale=scale,
+        x_mean=x_mean,
+        y_mean=y_mean,
+        gram=Xc.T @ Xc,
+        xty=Xc.T @ yc,
+        yty=float(yc @ yc),
+    )
+
+
+def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:
+    """Load a data set by name, ``synthetic:...`` spec, or CSV/Parquet path."""
+    if source in BUNDLED:
+        if target is not None:
+            raise InputError(
+                f"--target {target!r} applies to CSV and Parquet files only; "
+                f"the bundled data set {source!r} has its own target."
+            )
+        return _load_bundled(source)
+    if source.startswith("synthetic"):
+        return synthetic(**_parse_synthetic(source))
+    return _load_file(Path(source), target)
+
+
+def _load_bundled(name: str) -> Dataset:
+    from sklearn.datasets import load_diabetes
+
+    bunch = load_diabetes()
+    return from_arrays(bunch.data, bunch.target, features=bunch.feature_names, name=name)
+
+
+def _parse_synthetic(source: str) -> dict:
+    params = dict(SYNTHETIC_DEFAULTS)
+    _, _, body = source.partition(":")
+    allowed = ", ".join(SYNTHETIC_DEFAULTS)
+    for item in filter(None, (s.strip() for s in body.split(","))):
+        key, eq, value = item.partition("=")
+        if key not in SYNTHETIC_DEFAULTS or not eq:
+            raise InputError(
+                f"Synthetic parameter {item!r} is not understood; write key=value with keys "
+                f"{allowed}, e.g. synthetic:n=500,p=20,k=5,noise=1.0,seed=0."
+            )
+        kind = type(SYNTHETIC_DEFAULTS[key])
+        try:
+            params[key] = kind(value)
+        except ValueError:
+            raise InputError(
+                f"Synthetic parameter {key}={value!r} must be {'an integer' if kind is int else 'a number'}."
+            ) from None
+    return params
+
+
+def synthetic(
+    n: int = 500, p: int = 20, k: int = 5, noise: float = 1.0, seed: int = 0, rho: float = 0.0
+) -> Dataset:
+    """Seeded linear data with ``k`` nonzero true coefficients out of ``p``.
+
+    Rows of X are Gaussian with AR(1) correlation ``rho`` between neighbouring columns;
+    ``y = X @ w + noise * e``. The true ``w`` is recorded in ``Dataset.truth``.
+    """
+    if n < 2:
+        raise InputError(f"Synthetic n={n} is too small; n must be at least 2.")
+    if p < 1:
+        raise InputError(f"Synthetic p={p} is not allowed; p must be at least 1.")
+    if not 0 <= k <= p:
+        raise InputError(f"Synthetic k={k} is not allowed; k must be between 0 and p={p}.")
+    if not noise > 0:
+        raise InputError(f"Synthetic noise={noise} is not allowed; noise must be positive.")
+    if not -1 < rho < 1:
+        raise InputError(f"Synthetic rho={rho} is not allowed; rho must lie in (-1, 1).")
+    rng = np.random.default_rng(seed)
+    cov = rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
+    X = rng.multivariate_normal(np.zeros(p), cov, size=n, method="cholesky")
+    w = np.zeros(p)
+    support = np.sort(rng.choice(p, size=k, replace=False))
+    w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.0, 3.0, size=k)
+    y = X @ w + noise * rng.standard_normal(n)
+    features = tuple(f"x{j + 1}" for j in range(p))
+    spec = ",".join(f"{key}={value}" for key, value in dict(n=n, p=p, k=k, noise=noise, seed=seed, rho=rho).items())
+    truth = {"coefficients": dict(zip(features, w.tolist())), "intercept": 0.0, "noise": noise}
+    return Dataset(f"synthetic:{spec}", X, y, features, "y", truth)
+
+
+def _load_file(path: Path, target: str | None) -> Dataset:
+    if not path.exists():
+        raise InputError(
+            f"Data {str(path)!r} is neither a file that exists nor a known data set; "
+            f"use a CSV or Parquet path, {', '.join(BUNDLED)}, or synthetic:n=...,p=...."
+        )
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path)
+        elif suffix in (".parquet", ".pq"):
+            frame = pd.read_parquet(path)
+        else:
+            raise InputError(f"Data file {str(path)!r} has suffix {suffix!r}; allowed are .csv and .parquet.")
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
+        raise InputError(f"Data file {str(path)!r} could not be read: {str(exc).splitlines()[0]}.") from None
+    if target is None:
+        if "y" not in frame.columns:
+            raise InputError(
+                f"Data file {str(path)!r} has no column 'y'; name the target with --target, "
+                f"one of: {', '.join(map(str, frame.columns))}."
+            )
+        target = "y"
+    if target not in frame.columns:
+        raise InputError(
+            f"Target column {target!r} is not in {str(path)!r}; columns are: "
+            f"{', '.join(map(str, frame.columns))}."
+        )
+    y = frame.pop(target)
+    return from_frame(frame, y, name=path.name, target=target)
+
+
+def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y") -> Dataset:
+    """Validate a pandas design and target (numeric, finite, no constant column)."""
+    for column in [*frame.columns, None]:
+        values = frame[column] if column is not None else pd.Series(y, name=target)
+        label = values.name
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            converted = pd.to_numeric(values, errors="coerce")
+            bad = values[converted.isna() & values.notna()]
+            example = f" (value {bad.iloc[0]!r} in row {_row(values, bad.index[0])})" if len(bad) else ""
+            raise InputError(f"Column {label!r} of {name} is not numeric{example}; priorfit needs numeric columns.")
+        array = values.to_numpy(dtype=float, na_value=np.nan)
+        bad_rows = np.flatnonzero(~np.isfinite(array))
+        if bad_rows.size:
+            raise InputError(
+                f"Column {label!r} of {name} has {bad_rows.size} missing or non-finite value(s), "
+                f"the first in row {bad_rows[0] + 1}; priorfit needs complete, finite data."
+            )
+    X = frame.to_numpy(dtype=float)
+    return from_arrays(X, np.asarray(y, dtype=float), features=[str(c) for c in frame.columns], name=name, target=target)
+
+
+def _row(values: pd.Series, index) -> int:
+    return int(values.index.get_loc(index)) + 1
+
+
+def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -> Dataset:
+    """Validate NumPy arrays and wrap them as a :class:`Dataset`."""
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim != 2:
+        raise InputError(f"X has shape {X.shape}; it must be a 2-D array (rows x features).")
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        raise InputError(f"y has shape {y.shape}; it must be 1-D with one value per row of X ({X.shape[0]}).")
+    if not (np.issubdtype(X.dtype, np.number) and np.issubdtype(y.dtype, np.number)):
+        raise InputError("X and y must be numeric arrays; priorfit needs numeric columns.")
+    X, y = X.astype(float), y.astype(float)
+    features = tuple(features) if features is not None else tuple(f"x{j + 1}" for j in range(X.shape[1]))
+    if len(features) != X.shape[1]:
+        raise InputError(f"{len(features)} feature names were given for {X.shape[1]} columns of X.")
+    if X.shape[0] < 3:
+        raise InputError(f"{name} has {X.shape[0]} rows; priorfit needs at least 3.")
+    if X.shape[1] < 1:
+        raise InputError(f"{name} has no feature columns; priorfit needs at least one.")
+    for j, feature in enumerate(features):
+        column = X[:, j]
+        if not np.all(np.isfinite(column)):
+            row = int(np.flatnonzero(~np.isfinite(column))[0]) + 1
+            raise InputError(f"Column {feature!r} of {name} has a missing or non-finite value in row {row}; priorfit needs complete, finite data.")
+        if np.ptp(column) == 0:
+            raise InputError(
+                f"Column {feature!r} of {name} is constant (every value is {column[0]:g}); "
+                "drop it: it cannot be standardized and duplicates the intercept."
+            )
+    if not np.all(np.isfinite(y)):
+        row = int(np.flatnonzero(~np.isfinite(y))[0]) + 1
+        raise InputError(f"Target {target!r} of {name} has a missing or non-finite value in row {row}; priorfit needs complete, finite data.")
+    if np.ptp(y) == 0:
+        raise InputError(f"Target {target!r} of {name} is constant (every value is {y[0]:g}); there is nothing to regress.")
+    return Dataset(name, X, y, features, target)
