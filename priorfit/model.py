@@ -78,6 +78,7 @@ def build_model(
         Gaussian likelihood through X'X, X'y, y'y (default) or row by row (cross-check).
     """
     import pymc as pm
+    import pytensor.tensor as pt
 
     with pm.Model(coords={"feature": list(design.features)}) as model:
         if isinstance(sigma, SigmaPrior):
@@ -89,6 +90,12 @@ def build_model(
             shift, chol = whitening(design, prior, float(sigma) if not isinstance(sigma, SigmaPrior) else plugin_sigma)
             transform = _whiten_transform(shift, chol)
         coef = prior.build(design.p, transform)
-        intercept = pm.Flat("intercept", initval=design.y_mean) if design.intercept else None
-        Gaussian.add(design, coef, intercept, noise, form=form)
+        centred = pm.Flat("intercept_centred", initval=design.y_mean) if design.intercept else None
+        Gaussian.add(design, coef, centred, noise, form=form)
+        if design.intercept:
+            intercept = pm.Deterministic("intercept", centred - pt.dot(coef, design.x_mean))
+        if design.standardized:
+            coef_original = pm.Deterministic("coef_original", coef / design.x_scale, dims="feature")
+            if design.intercept:
+                pm.Deterministic("intercept_original", intercept - pt.dot(coef_original, design.x_center))
     return model
