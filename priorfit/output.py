@@ -1,0 +1,71 @@
+"""Write a comparison to a folder, atomically: all files appear at once, or none do.
+
+Files are written into a hidden temporary folder beside the target and renamed into place;
+an interrupted run leaves the user's earlier results as they were. A non-empty target is
+replaced only with ``force=True``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+FILES = ("summary.json", "coefficients.csv")
+
+
+def check_target(out, *, force: bool) -> Path:
+    """Fail early, before any fitting, if ``out`` cannot or must not be written."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"Output path {str(out)!r} is a file; --out must name a folder.")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise InputError(
+            f"Output folder {str(out)!r} already holds results; pass --force to replace them "
+            "or choose another --out."
+        )
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise InputError(f"Output folder {str(out)!r} cannot be created: {str(parent)!r} does not exist.")
+    return out
+
+
+def coefficient_frame(comparison) -> pd.DataFrame:
+    """All coefficient rows, on the model scale and (if standardized) the original scale."""
+    frames = []
+    for fit in comparison.fits:
+        for scale, table in (("model", fit.coefficients), ("original", fit.original)):
+            if table is not None:
+                frames.append(table.reset_index().assign(prior=fit.prior.name, scale=scale))
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[["prior", "scale", *[c for c in frame.columns if c not in ("prior", "scale")]]]
+
+
+def write(comparison, out, *, force: bool = False) -> Path:
+    """Write summary.json, coefficients.csv and posterior_<prior>.nc into ``out``."""
+    out = check_target(out, force=force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the result should not be
+    try:
+        (tmp / "summary.json").write_text(comparison.to_json() + "\n")
+        coefficient_frame(comparison).to_csv(tmp / "coefficients.csv", index=False, float_format="%.17g")
+        for fit in comparison.fits:
+            fit.idata.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out
