@@ -79,7 +79,7 @@ def polish(model, start: dict, prior, *, tol: float = 1e-11, max_iter: int = 200
 
     logp = plain.compile_logp(jacobian=False)
     dlogp = plain.compile_dlogp(vars=plain.free_RVs, jacobian=False)  # raveled in value_vars order
-    hessian = plain.compile_d2logp(vars=plain.free_RVs, jacobian=False)  # of -logp
+    d2logp = plain.compile_d2logp(vars=plain.free_RVs, jacobian=False, negate_output=False)
 
     def f(x):
         value = -float(logp(unravel(x)))
@@ -112,7 +112,7 @@ def polish(model, start: dict, prior, *, tol: float = 1e-11, max_iter: int = 200
             pinned[j] = False
             signs[j] = -np.sign(g_model[kinks[j]])
             continue
-        H = hessian(unravel(x))[np.ix_(free, free)]
+        H = -d2logp(unravel(x))[np.ix_(free, free)]
         try:
             step = -np.linalg.solve(H, g[free])
             if not step @ g[free] < 0:

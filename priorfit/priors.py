@@ -124,7 +124,7 @@ class Normal(Prior):
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
         tau = pm.Data("prior_scale", self.scale)
-        return pm.Normal("coef", mu=mu, sigma=tau, dims="feature", transform=whiten)
+        return pm.Normal("coef", mu=mu, sigma=tau, dims="feature", **_transform(whiten))
 
     def estimator(self, alpha, fit_intercept):
         from sklearn.linear_model import Ridge
@@ -165,7 +165,7 @@ class Laplace(Prior):
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
         b = pm.Data("prior_scale", self.scale)
-        return pm.Laplace("coef", mu=mu, b=b, dims="feature", transform=whiten)
+        return pm.Laplace("coef", mu=mu, b=b, dims="feature", **_transform(whiten))
 
     def estimator(self, alpha, fit_intercept):
         from sklearn.linear_model import Lasso
@@ -229,6 +229,10 @@ class Horseshoe(Prior):
             "LassoCV": Laplace.cv_estimator(fit_intercept),
             "ARDRegression": ARDRegression(fit_intercept=fit_intercept),
         }
+
+
+def _transform(whiten) -> dict:
+    return {} if whiten is None else {"transform": whiten}
 
 
 def positive(value, what: str) -> float:

@@ -1,0 +1,88 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from priorfit import InputError, data
+
+
+def test_diabetes_is_sklearn_data_as_shipped(diabetes):
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    assert diabetes.X.shape == (442, 10)
+    np.testing.assert_array_equal(diabetes.X, X)
+    np.testing.assert_array_equal(diabetes.y, y)
+    assert diabetes.features[:3] == ("age", "sex", "bmi")
+
+
+def test_design_standardizes_and_forms_centred_sufficient_statistics(diabetes):
+    design = data.make_design(diabetes)
+    np.testing.assert_allclose(design.X.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(design.X.std(axis=0), 1, rtol=1e-12)
+    Xc, yc = design.X - design.X.mean(0), diabetes.y - diabetes.y.mean()
+    np.testing.assert_allclose(design.gram, Xc.T @ Xc, rtol=1e-12)
+    np.testing.assert_allclose(design.xty, Xc.T @ yc, rtol=1e-12)
+    assert design.yty == pytest.approx(yc @ yc, rel=1e-12)
+
+
+def test_original_scale_inverts_standardization(diabetes):
+    design = data.make_design(diabetes)
+    rng = np.random.default_rng(1)
+    coef, intercept = rng.normal(size=10), 3.0
+    coef_orig, intercept_orig = design.to_original(coef, intercept)
+    np.testing.assert_allclose(design.X @ coef + intercept, diabetes.X @ coef_orig + intercept_orig, rtol=1e-10)
+
+
+def test_no_intercept_does_not_centre(diabetes):
+    design = data.make_design(diabetes, standardize=False, intercept=False)
+    np.testing.assert_allclose(design.gram, diabetes.X.T @ diabetes.X)
+    assert design.yty == pytest.approx(diabetes.y @ diabetes.y)
+
+
+def test_synthetic_is_seeded_and_records_truth():
+    a = data.load("synthetic:n=50,p=6,k=2,noise=0.5,seed=3")
+    b = data.load("synthetic:n=50,p=6,k=2,noise=0.5,seed=3")
+    np.testing.assert_array_equal(a.X, b.X)
+    truth = np.array(list(a.truth["coefficients"].values()))
+    assert a.X.shape == (50, 6) and np.count_nonzero(truth) == 2
+    residual = a.y - a.X @ truth
+    assert residual.std() == pytest.approx(0.5, rel=0.3)
+
+
+def test_synthetic_bad_key():
+    with pytest.raises(InputError, match=r"^Synthetic parameter 'q=1' is not understood; write key=value with keys n, p, k, noise, seed, rho"):
+        data.load("synthetic:q=1")
+
+
+def test_csv_and_parquet_round_trip(tmp_path, diabetes):
+    frame = pd.DataFrame(diabetes.X, columns=diabetes.features).assign(target=diabetes.y)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    frame.to_parquet(tmp_path / "d.parquet")
+    for name in ("d.csv", "d.parquet"):
+        loaded = data.load(str(tmp_path / name), target="target")
+        np.testing.assert_allclose(loaded.X, diabetes.X)
+        assert loaded.features == diabetes.features
+
+
+BAD = [
+    ("missing", None, r"^Data '.*nothere.csv' is neither a file that exists nor a known data set; use a CSV or Parquet path, diabetes, or synthetic:n=...,p=....$"),
+    ("target", "nope", r"^Target column 'nope' is not in '.*ok.csv'; columns are: a, b, y.$"),
+    ("nan", None, r"^Column 'b' of nan.csv has 1 missing or non-finite value\(s\), the first in row 2; priorfit needs complete, finite data.$"),
+    ("text", None, r"^Column 'b' of text.csv is not numeric \(value 'abc' in row 2\); priorfit needs numeric columns.$"),
+    ("constant", None, r"^Column 'b' of constant.csv is constant \(every value is 7\); drop it: it cannot be standardized and duplicates the intercept.$"),
+]
+
+
+@pytest.mark.parametrize("case,target,message", BAD)
+def test_bad_files_give_one_sentence(tmp_path, case, target, message):
+    rows = {
+        "target": "a,b,y\n1,2,3\n2,3,5\n3,5,4\n",
+        "nan": "a,b,y\n1,2,3\n2,,5\n3,5,4\n",
+        "text": "a,b,y\n1,2,3\n2,abc,5\n3,5,4\n",
+        "constant": "a,b,y\n1,7,3\n2,7,5\n3,7,4\n",
+    }
+    name = {"missing": "nothere.csv", "target": "ok.csv"}.get(case, f"{case}.csv")
+    if case in rows:
+        (tmp_path / name).write_text(rows[case])
+    with pytest.raises(InputError, match=message):
+        data.load(str(tmp_path / name), target=target)
