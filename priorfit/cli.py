@@ -62,7 +62,7 @@ def _priors() -> int:
         table.add_column(column)
     for name, cls in Prior.registry.items():
         table.add_row(name, cls.summary, cls.counterpart, cls.conversion)
-    Console().print(table)
+    Console(width=max(Console().width, 132)).print(table)
     return 0
 
 

@@ -1,0 +1,98 @@
+"""The command line: exit codes, one-sentence errors, files, and no PyMC import for help."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from priorfit.cli import main
+
+SMALL = ["synthetic:n=60,p=4,k=2,seed=1", "--prior", "normal", "--draws", "60", "--tune", "60", "--chains", "2"]
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["compare", "nothere.csv"], "Data 'nothere.csv' is neither a file that exists nor a known data set"),
+        (["compare", "--prior", "normal,cauchy"], "Unknown prior 'cauchy'; allowed are: normal, laplace, horseshoe."),
+        (["compare", "--scale", "-1"], "scale '-1' is not allowed; it must be a positive number."),
+        (["compare", "--alpha", "1", "--scale", "2"], "Both alpha='1' and scale='2' were given"),
+        (["compare", "--sigma", "-2"], "sigma '-2' is not allowed; give a positive number to fix it, or 'estimate'."),
+        (["compare", "--sigma-prior", "gamma:2"], "Sigma prior 'gamma:2' is not understood"),
+        (["compare", "--sampler", "stan"], "Sampler 'stan' is not allowed; use one of: nutpie, pymc."),
+        (["compare", "--draws", "0"], "draws '0' is not allowed; it must be a whole number >= 1."),
+        (["compare", "--hdi-prob", "1.5"], "hdi_prob '1.5' is not allowed; it must lie strictly between 0 and 1."),
+        (["compare", "--nope"], "Unrecognized arguments: --nope"),
+    ],
+)
+def test_bad_input_exits_2_with_one_sentence(argv, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(argv, capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"priorfit: error: {message}") and err.count("\n") == 1
+    assert "Traceback" not in err and not (tmp_path / "priorfit-out").exists()
+
+
+def test_bad_files_exit_2(tmp_path, capsys):
+    (tmp_path / "d.csv").write_text("a,b,y\n1,2,3\n2,,5\n3,5,4\n")
+    code, _, err = run(["compare", str(tmp_path / "d.csv"), "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and "Column 'b' of d.csv has 1 missing or non-finite value(s), the first in row 2" in err
+    code, _, err = run(["compare", str(tmp_path / "d.csv"), "--target", "zz", "--out", str(tmp_path / "o")], capsys)
+    assert code == 2 and "Target column 'zz' is not in" in err
+
+
+def test_compare_writes_results_and_protects_them(tmp_path, capsys):
+    out = tmp_path / "res"
+    code, stdout, _ = run(["compare", *SMALL, "--out", str(out), "--json", "--sigma", "1.0"], capsys)
+    assert code == 0
+    summary = json.loads(stdout)
+    assert summary["fits"][0]["penalized"]["estimator"] == "Ridge"
+    assert sorted(p.name for p in out.iterdir()) == ["coefficients.csv", "posterior_normal.nc", "summary.json"]
+    assert json.loads((out / "summary.json").read_text()) == summary
+    import arviz as az
+
+    idata = az.from_netcdf(out / "posterior_normal.nc")
+    assert "coef_map" in idata.point_estimates and idata.posterior["coef"].shape == (2, 60, 4)
+    before = (out / "summary.json").read_text()
+    code, _, err = run(["compare", *SMALL, "--out", str(out)], capsys)
+    assert code == 2 and "already holds results; pass --force" in err
+    assert (out / "summary.json").read_text() == before
+    code, stdout, _ = run(["compare", *SMALL, "--out", str(out), "--force", "--seed", "4"], capsys)
+    assert code == 0 and "normal prior" in stdout and "Ridge" in stdout
+    assert (out / "summary.json").read_text() != before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_strict_exits_1_when_a_check_fails(tmp_path, capsys):
+    # 5 draws per chain cannot give R-hat <= 1.01
+    argv = ["compare", "synthetic:n=60,p=4,k=2,seed=1", "--prior", "normal", "--draws", "5", "--tune", "20", "--out", str(tmp_path / "o"), "--strict"]
+    code, stdout, _ = run(argv, capsys)
+    assert code == 1 and "checks failed" in stdout
+
+
+def test_help_and_priors_do_not_import_pymc():
+    code = (
+        "import sys; from priorfit.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['priors'])\n"
+        "    try: main(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "print(sorted(m for m in ('pymc', 'pytensor', 'arviz', 'sklearn') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_priors_lists_conversions(capsys):
+    code, out, _ = run(["priors"], capsys)
+    assert code == 0
+    for text in ("Ridge", "Lasso", "sigma^2 / tau^2", "sigma^2 / (n b)", "ARDRegression"):
+        assert text in out

@@ -1,0 +1,116 @@
+"""End to end through the public API: numbers, diagnostics, and the summary's shape."""
+
+import json
+
+import numpy as np
+import pytest
+
+import priorfit
+from priorfit import InputError, penalized, priors
+
+SIGMA = 54.0
+
+
+@pytest.fixture(scope="module")
+def normal_fixed():
+    return priorfit.compare("diabetes", prior="normal", sigma=SIGMA, alpha=2.0, draws=1000, tune=1000, chains=4, seed=1)
+
+
+@pytest.fixture(scope="module")
+def laplace_horseshoe():
+    return priorfit.compare("diabetes", prior="laplace,horseshoe", draws=400, tune=600, chains=2, seed=2)
+
+
+def test_normal_fixed_sigma_matches_ridge_and_closed_form(normal_fixed):
+    fit = normal_fixed.fit("normal")
+    assert fit.penalized.estimator == "Ridge" and fit.penalized.params["alpha"] == pytest.approx(2.0)
+    assert fit.prior.scale == pytest.approx(SIGMA / np.sqrt(2.0))
+    assert fit.agreement["max_rel_diff"] < 1e-6
+    assert fit.mode.certificate["value"] < 1e-8
+    # NUTS against the exact Gaussian posterior, within Monte Carlo error
+    exact = fit.exact_posterior
+    assert exact["max_abs_mcse_z"] < 4.5
+    assert exact["max_rel_sd"] < 0.08
+    assert fit.diagnostics["divergences"] == 0 and fit.diagnostics["max_rhat"] < 1.01
+
+
+def test_table_and_json_agree(normal_fixed):
+    table = normal_fixed.table("normal")
+    assert list(table.index) == [*normal_fixed.data["features"], "intercept"]
+    summary = json.loads(normal_fixed.to_json())
+    fit = summary["fits"][0]
+    assert fit["prior"] == {"family": "normal", "params": {"scale": pytest.approx(SIGMA / np.sqrt(2)), "mu": 0.0}, "hyperparameters": fit["prior"]["hyperparameters"]}
+    assert fit["likelihood"]["sigma"] == {"mode": "fixed", "value": SIGMA}
+    assert fit["penalized"]["exact"] is True and fit["map"]["status"] == "ok"
+    assert set(fit["diagnostics"]) == {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences"}
+    assert set(fit["exact_posterior"]) >= {"max_abs_z_mean", "max_rel_sd"}
+    row = fit["coefficients"][2]
+    assert set(row) == {"name", "penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"}
+    assert row["name"] == "bmi" and row["mean"] == pytest.approx(table.loc["bmi", "mean"])
+    assert row["hdi_low"] < row["median"] < row["hdi_high"]
+    # original-scale coefficients predict exactly as the model-scale ones do
+    original = {r["name"]: r["map"] for r in fit["original_scale"]}
+    X = priorfit.data.load("diabetes").X
+    coef = np.array([original[f] for f in summary["data"]["features"]])
+    model_scale = table["map"].to_numpy()
+    design = priorfit.data.make_design(priorfit.data.load("diabetes"))
+    np.testing.assert_allclose(X @ coef + original["intercept"], design.X @ model_scale[:-1] + model_scale[-1], rtol=1e-9)
+
+
+def test_idata_holds_posterior_and_point_estimates(normal_fixed):
+    idata = normal_fixed.idata["normal"]
+    assert idata.posterior["coef"].shape == (4, 1000, 10)
+    pe = idata.point_estimates
+    np.testing.assert_allclose(pe["coef_map"].values, pe["coef_penalized"].values, rtol=1e-6)
+
+
+def test_estimated_sigma_identity_at_map_sigma(laplace_horseshoe):
+    fit = laplace_horseshoe.fit("laplace")
+    sigma_map = fit.sigma["value"]
+    assert fit.sigma["mode"] == "estimated" and 45 < sigma_map < 65
+    alpha = fit.hyper["alpha_at_map_sigma"]
+    assert alpha == pytest.approx(sigma_map**2 / (442 * fit.prior.scale), rel=1e-12)
+    assert fit.penalized.params["alpha"] == pytest.approx(alpha)
+    assert fit.agreement["max_rel_diff"] < 1e-6 and fit.agreement["same_zero_pattern"]
+    assert fit.mode.certificate["kind"] == "kkt" and fit.mode.certificate["value"] < 1e-8
+    assert fit.hyper["source"].startswith("cross-validation: LassoCV")
+
+
+def test_horseshoe_reports_degenerate_mode_and_nearest(laplace_horseshoe):
+    fit = laplace_horseshoe.fit("horseshoe")
+    assert fit.mode.status == "degenerate" and fit.agreement is None
+    assert fit.penalized.exact is False
+    assert list(fit.penalized.nearest) == ["LassoCV", "ARDRegression"]
+    assert fit.coefficients["map"].isna().all()
+    summary = json.loads(laplace_horseshoe.to_json())["fits"][1]
+    assert summary["map"]["status"] == "degenerate" and summary["coefficients"][0]["map"] is None
+
+
+def test_same_seed_same_json():
+    runs = [priorfit.compare("synthetic:n=60,p=4,k=2,seed=5", prior="normal", draws=50, tune=50, chains=2, seed=7).to_json() for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_pymc_sampler_gives_the_same_posterior():
+    kwargs = dict(prior="normal", sigma=1.0, alpha=1.0, draws=500, tune=500, chains=2, seed=3)
+    result = priorfit.compare("synthetic:n=80,p=3,k=2,noise=1.0,seed=1", sampler="pymc", **kwargs)
+    assert result.fit("normal").exact_posterior["max_abs_mcse_z"] < 4.5
+
+
+def test_bad_api_input_is_one_sentence():
+    with pytest.raises(InputError, match=r"^Both alpha=1 and scale=2 were given; give one of them, or neither for the cross-validated default.$"):
+        priorfit.compare("diabetes", alpha=1, scale=2)
+    with pytest.raises(InputError, match=r"^Unknown prior 'ridge'; allowed are: normal, laplace, horseshoe.$"):
+        priorfit.compare("diabetes", prior="ridge")
+    with pytest.raises(InputError, match=r"^scale -3 is not allowed; it must be a positive number.$"):
+        priorfit.compare("diabetes", scale=-3)
+
+
+def test_plugin_sigma_is_ols_residual_sd(diabetes_design):
+    sigma, method = penalized.plugin_sigma(diabetes_design)
+    from sklearn.linear_model import LinearRegression
+
+    ols = LinearRegression().fit(diabetes_design.X, diabetes_design.y)
+    rss = np.sum((diabetes_design.y - ols.predict(diabetes_design.X)) ** 2)
+    assert sigma == pytest.approx(np.sqrt(rss / (442 - 10 - 1)), rel=1e-10)
+    assert "431" in method
