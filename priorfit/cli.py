@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--chains", default="4", help="chains (default 4)")
     c.add_argument("--seed", default="0", help="random seed (default 0)")
     c.add_argument("--sampler", default="nutpie", help="nutpie (default) or pymc")
-    c.add_argument("--target-accept", help="NUTS target acceptance (default 0.8; horseshoe 0.95)")
+    c.add_argument("--target-accept", help="NUTS target acceptance (default 0.8; horseshoe 0.99)")
     c.add_argument("--hdi-prob", default="0.94", help="credible interval mass (default 0.94)")
     c.add_argument("--no-whiten", action="store_true", help="sample coefficients without Gram-matrix whitening")
     c.add_argument("--out", default="priorfit-out", help="output folder (default priorfit-out)")

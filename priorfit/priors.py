@@ -192,7 +192,7 @@ class Horseshoe(Prior):
     conversion = "none: the density has a pole at mu, so there is no meaningful posterior mode"
     exact = False
     has_mode = False
-    target_accept = 0.95
+    target_accept = 0.99  # measured on diabetes: 0.95 gave ~95 divergences in 4000 draws, 0.99 ~25
     whitened = False
 
     def __init__(self, scale: float | None = None, mu=0.0, *, global_prior_scale: float = 1.0):
