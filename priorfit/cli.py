@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--chains", default="4", help="chains (default 4)")
     c.add_argument("--seed", default="0", help="random seed (default 0)")
     c.add_argument("--sampler", default="nutpie", help="nutpie (default) or pymc")
-    c.add_argument("--target-accept", help="NUTS target acceptance (default 0.8; horseshoe 0.99)")
+    c.add_argument("--target-accept", help="NUTS target acceptance (default 0.8; horseshoe 0.999)")
     c.add_argument("--hdi-prob", default="0.94", help="credible interval mass (default 0.94)")
     c.add_argument("--no-whiten", action="store_true", help="sample coefficients without Gram-matrix whitening")
     c.add_argument("--out", default="priorfit-out", help="output folder (default priorfit-out)")
@@ -70,6 +70,11 @@ def _compare(args) -> int:
     from .output import check_target
 
     check_target(args.out, force=args.force)
+    import warnings
+
+    # import-time notices of pip-installed PyTensor and of ArviZ's coming 1.0; not the user's business
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    warnings.filterwarnings("ignore", message=".*ArviZ is undergoing a major refactor", category=FutureWarning)
     from .comparison import compare
 
     comparison = compare(

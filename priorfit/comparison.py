@@ -178,7 +178,7 @@ def compare(
     sampler : {"nutpie", "pymc"}
         NUTS implementation.
     draws, tune, chains, seed, target_accept, hdi_prob
-        Sampling settings; ``target_accept`` defaults per prior (0.8, horseshoe 0.99).
+        Sampling settings; ``target_accept`` defaults per prior (0.8, horseshoe 0.999).
     whiten : bool
         Sample Normal/Laplace coefficients in coordinates whitened by the Gram matrix.
 

@@ -50,10 +50,11 @@ class Settings:
 
 
 def _integer(value, what: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) and not (isinstance(value, str) and value.strip().lstrip("-").isdigit()):
-        raise InputError(f"{what} {value!r} is not allowed; it must be a whole number >= {minimum}.")
-    number = int(value)
-    if number < minimum:
+    try:
+        number = None if isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
         raise InputError(f"{what} {value!r} is not allowed; it must be a whole number >= {minimum}.")
     return number
 
