@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import closed_form, data as data_module, inference, penalized, spec
 from .data import Dataset, Design
-from .priors import Horseshoe, Prior
+from .priors import Horseshoe, Normal, Prior
 
 COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
 EXACT_TOLERANCE = 1e-6  # max |MAP - penalized| / max |penalized| for an exact identity
@@ -288,6 +288,8 @@ def _fit_one(design: Design, cls: type[Prior], settings: spec.Settings, plugin) 
         )
     timings["sampling"] = time.perf_counter() - start
     diagnostics = inference.diagnostics(idata)
+    if not fixed:
+        sigma_info["posterior_mean"] = float(idata.posterior["sigma"].mean())
 
     agreement = None
     if mode.point and prior.exact:
@@ -300,7 +302,7 @@ def _fit_one(design: Design, cls: type[Prior], settings: spec.Settings, plugin) 
             "same_zero_pattern": bool(np.array_equal(mode.point["coef"] == prior.mu_vector(design.p), pen.coef == prior.mu_vector(design.p))),
         }
     exact = None
-    if fixed and prior.name == "normal":
+    if fixed and isinstance(prior, Normal):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, settings.sigma), idata.posterior)
 
     coefficients = _coefficient_table(design, idata, mode, pen, settings.hdi_prob, original=False)
