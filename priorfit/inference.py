@@ -77,13 +77,23 @@ def polish(model, start: dict, prior, *, tol: float = 1e-11, max_iter: int = 200
     def unravel(x):
         return {n: x[a:b].reshape(s) for n, a, b, s in zip(names, offsets[:-1], offsets[1:], shapes)}
 
-    logp = plain.compile_logp(jacobian=False)
-    dlogp = plain.compile_dlogp(vars=plain.free_RVs, jacobian=False)  # raveled in value_vars order
-    d2logp = plain.compile_d2logp(vars=plain.free_RVs, jacobian=False, negate_output=False)
+    # one compiled function for value, gradient and Hessian: a third of the compile time
+    evaluate = plain.compile_fn(
+        [
+            plain.logp(jacobian=False),
+            plain.dlogp(vars=plain.free_RVs, jacobian=False),  # raveled in value_vars order
+            plain.d2logp(vars=plain.free_RVs, jacobian=False, negate_output=False),
+        ],
+        inputs=value_vars,
+    )
 
     def f(x):
-        value = -float(logp(unravel(x)))
+        value = -float(evaluate(unravel(x))[0])
         return value if np.isfinite(value) else np.inf
+
+    def derivatives(x):  # of -logp
+        _, grad, hess = evaluate(unravel(x))
+        return -grad, -hess
 
     x = np.concatenate([np.ravel(start[n]) for n in names]).astype(float)
     weight = prior.l1_weight() or 0.0
@@ -96,7 +106,7 @@ def polish(model, start: dict, prior, *, tol: float = 1e-11, max_iter: int = 200
     x[kinks[pinned]] = mu[pinned]
 
     for _ in range(max_iter):
-        g_model = -dlogp(unravel(x))
+        g_model, H_model = derivatives(x)
         # the model's gradient of |w - mu| is 0 exactly at the kink; add the side we chose
         g = g_model.copy()
         at_kink = ~pinned & (x[kinks] == mu)
@@ -112,7 +122,7 @@ def polish(model, start: dict, prior, *, tol: float = 1e-11, max_iter: int = 200
             pinned[j] = False
             signs[j] = -np.sign(g_model[kinks[j]])
             continue
-        H = -d2logp(unravel(x))[np.ix_(free, free)]
+        H = H_model[np.ix_(free, free)]
         try:
             step = -np.linalg.solve(H, g[free])
             if not step @ g[free] < 0:
@@ -138,7 +148,7 @@ def polish(model, start: dict, prior, *, tol: float = 1e-11, max_iter: int = 200
         if hit is not None and t == t_max:
             x[kinks[hit]] = mu[hit]
             pinned[hit] = True
-    g_model = -dlogp(unravel(x))
+    g_model, _ = derivatives(x)
     free = np.ones_like(x, dtype=bool)
     free[kinks[pinned]] = False
     g = g_model.copy()
