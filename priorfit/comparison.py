@@ -109,6 +109,9 @@ class Comparison:
     def checks(self) -> list[str]:
         return [failure for fit in self.fits for failure in fit.checks()]
 
+    def _repr_html_(self) -> str:  # Jupyter shows the side-by-side table
+        return self.table().to_html(float_format=lambda v: f"{v:.4g}")
+
     def to_dict(self) -> dict:
         settings = self.settings.as_dict()
         return {

@@ -19,8 +19,20 @@ BUNDLED = ("diabetes",)
 SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0}
 
 
+class _Shape:
+    X: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def p(self) -> int:
+        return self.X.shape[1]
+
+
 @dataclass(frozen=True)
-class Dataset:
+class Dataset(_Shape):
     """Raw regression data as the user gave it.
 
     ``truth`` holds the generating coefficients of synthetic data (``None`` otherwise).
@@ -33,17 +45,9 @@ class Dataset:
     target: str = "y"
     truth: dict | None = None
 
-    @property
-    def n(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def p(self) -> int:
-        return self.X.shape[1]
-
 
 @dataclass(frozen=True)
-class Design:
+class Design(_Shape):
     """The data on the scale the model uses, with its Gaussian sufficient statistics.
 
     With an intercept, X and y are centred before the statistics are formed, so the
@@ -62,14 +66,6 @@ class Design:
     gram: np.ndarray = field(repr=False)  # Xc'Xc
     xty: np.ndarray = field(repr=False)  # Xc'yc
     yty: float = 0.0  # yc'yc
-
-    @property
-    def n(self) -> int:
-        return self.X.shape[0]
-
-    @property
-    def p(self) -> int:
-        return self.X.shape[1]
 
     @property
     def y(self) -> np.ndarray:
