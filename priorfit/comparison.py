@@ -197,6 +197,8 @@ def compare(
     dataset = _dataset(X, y, target=target, features=features)
     design = data_module.make_design(dataset, standardize=settings.standardize, intercept=settings.intercept)
     plugin = None if settings.sigma is not None else penalized.plugin_sigma(design)
+    import pymc  # noqa: F401  - after validation, so bad input fails at once; outside the timings
+
     fits = [_fit_one(design, cls, settings, plugin) for cls in settings.prior_classes()]
     info = {
         "name": dataset.name,
