@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--scale", type=str, help="prior scale: tau (normal), b (laplace), global scale (horseshoe)")
     c.add_argument("--mu", type=str, default="0", help="prior location: the penalty is on w - mu (default 0)")
     c.add_argument("--sigma", default="estimate", help="noise sd: a number fixes it, 'estimate' (default) samples it")
-    c.add_argument("--sigma-prior", default="jeffreys", help="jeffreys (default), halfnormal:S or halfcauchy:S")
+    c.add_argument("--sigma-prior", help="with --sigma estimate: jeffreys (default), halfnormal:S or halfcauchy:S")
     c.add_argument("--no-standardize", action="store_true", help="use X as given instead of standardizing its columns")
     c.add_argument("--no-intercept", action="store_true", help="fit no intercept")
     c.add_argument("--draws", default="1000", help="draws per chain (default 1000)")

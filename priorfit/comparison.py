@@ -37,6 +37,7 @@ class Fit:
     exact_posterior: dict | None
     coefficients: pd.DataFrame
     original: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
 
     def checks(self) -> list[str]:
@@ -49,7 +50,7 @@ class Fit:
                 f"{name}: MAP and {self.penalized.estimator} differ by {self.agreement['max_rel_diff']:.2e} "
                 f"relative (tolerance {EXACT_TOLERANCE:g})"
             )
-        if not self.diagnostics["max_rhat"] <= 1.01:
+        if self.diagnostics["max_rhat"] is not None and not self.diagnostics["max_rhat"] <= 1.01:
             failed.append(f"{name}: max R-hat {self.diagnostics['max_rhat']:.3f} > 1.01")
         if self.diagnostics["divergences"]:
             failed.append(f"{name}: {self.diagnostics['divergences']} divergent transitions")
@@ -70,6 +71,7 @@ class Fit:
             "map": {
                 "status": self.mode.status,
                 "message": self.mode.message,
+                "find_map_converged": self.mode.raw_converged,
                 "certificate": self.mode.certificate,
                 "raw_max_abs_diff": None if self.agreement is None else self.agreement["raw_max_abs_diff"],
             },
@@ -78,6 +80,7 @@ class Fit:
             "exact_posterior": self.exact_posterior,
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
+            "notes": self.notes,
         }
 
 
@@ -144,7 +147,7 @@ def compare(
     scale: float | None = None,
     mu: float = 0.0,
     sigma="estimate",
-    sigma_prior: str = "jeffreys",
+    sigma_prior: str | None = None,
     standardize: bool = True,
     intercept: bool = True,
     sampler: str = "nutpie",
@@ -174,8 +177,8 @@ def compare(
         Prior location; the penalty is then on ``w - mu``.
     sigma : float or "estimate"
         A fixed noise sd (the exact-identity case) or ``"estimate"``.
-    sigma_prior : str
-        ``jeffreys``, ``halfnormal:S`` or ``halfcauchy:S`` when sigma is estimated.
+    sigma_prior : str, optional
+        ``jeffreys`` (default), ``halfnormal:S`` or ``halfcauchy:S``; only when sigma is estimated.
     standardize, intercept : bool
         Standardize the columns of X; fit an unpenalized intercept (both sides alike).
     sampler : {"nutpie", "pymc"}
@@ -199,7 +202,10 @@ def compare(
     plugin = None if settings.sigma is not None else penalized.plugin_sigma(design)
     import pymc  # noqa: F401  - after validation, so bad input fails at once; outside the timings
 
-    fits = [_fit_one(design, cls, settings, plugin) for cls in settings.prior_classes()]
+    sigma_conv = settings.sigma if settings.sigma is not None else plugin[0]
+    # every prior's hyperparameters first, so that a bad value fails before any fitting
+    resolved = [_resolve_prior(design, cls, settings, sigma_conv, plugin) for cls in settings.prior_classes()]
+    fits = [_fit_one(design, prior, hyper, settings, sigma_conv) for prior, hyper in resolved]
     info = {
         "name": dataset.name,
         "n": design.n,
@@ -237,28 +243,33 @@ def _resolve_prior(design: Design, cls: type[Prior], settings: spec.Settings, si
         note = "; alpha does not apply to the horseshoe" if settings.alpha is not None else ""
         hyper["source"] = f"default: global scale ~ HalfCauchy(sigma) with sigma = {sigma_conv:.6g}{note}"
         return Horseshoe(None, mu, global_prior_scale=sigma_conv), hyper
+    alpha = scale = None
     if settings.scale is not None:
-        prior = cls(settings.scale, mu)
-        hyper["source"] = "scale"
+        scale, source = settings.scale, "scale"
     elif settings.alpha is not None:
-        prior = cls.from_alpha(settings.alpha, sigma=sigma_conv, n=n, mu=mu)
-        hyper["source"] = "alpha"
+        alpha, source = settings.alpha, "alpha"
     else:
         alpha, search = penalized.cv_alpha(design, cls, np.full(design.p, mu))
-        prior = cls.from_alpha(alpha, sigma=sigma_conv, n=n, mu=mu)
-        hyper["source"] = f"cross-validation: {search}"
-    hyper["alpha"] = prior.alpha(sigma_conv, n)
-    hyper["conversion"] = cls.conversion
-    return prior, hyper
+        source = f"cross-validation: {search}"
+    with np.errstate(all="ignore"):  # NumPy floats: an extreme value becomes 0 or inf, not an exception
+        if scale is None:
+            scale = cls.scale_from_alpha(np.float64(alpha), np.float64(sigma_conv), n)
+        alpha = cls.alpha_from_scale(np.float64(scale), np.float64(sigma_conv), n)
+        precision = np.float64(1.0) / np.float64(scale) ** 2
+    if not all(np.isfinite(v) and 1e-150 < v < 1e150 for v in (scale, alpha, precision)):
+        raise spec.InputError(
+            f"The {cls.name} prior scale {scale:.3g} (alpha {alpha:.3g}, from {source.split(':')[0]}) is too "
+            "extreme to compute with; choose a value closer to the scale of the data."
+        )
+    hyper.update(source=source, alpha=float(alpha), conversion=cls.conversion)
+    return cls(float(scale), mu), hyper
 
 
-def _fit_one(design: Design, cls: type[Prior], settings: spec.Settings, plugin) -> Fit:
+def _fit_one(design: Design, prior: Prior, hyper: dict, settings: spec.Settings, sigma_conv: float) -> Fit:
     from .model import build_model
 
     timings = {}
     fixed = settings.sigma is not None
-    sigma_conv = settings.sigma if fixed else plugin[0]
-    prior, hyper = _resolve_prior(design, cls, settings, sigma_conv, plugin)
     noise = settings.sigma if fixed else settings.sigma_prior
 
     start = time.perf_counter()
@@ -301,7 +312,7 @@ def _fit_one(design: Design, cls: type[Prior], settings: spec.Settings, plugin) 
         diff = np.abs(mode.point["coef"] - pen.coef)
         agreement = {
             "max_abs_diff": float(diff.max()),
-            "max_rel_diff": float(diff.max() / max(np.abs(pen.coef).max(), 1e-300)),
+            "max_rel_diff": float(diff.max() / max(np.abs(pen.coef - prior.mu_vector(design.p)).max(), 1e-300)),
             "raw_max_abs_diff": float(np.abs(mode.raw["coef"] - pen.coef).max()),
             "intercept_abs_diff": None if pen.intercept is None else float(abs(mode.point["intercept"] - pen.intercept)),
             "same_zero_pattern": bool(np.array_equal(mode.point["coef"] == prior.mu_vector(design.p), pen.coef == prior.mu_vector(design.p))),
@@ -310,10 +321,31 @@ def _fit_one(design: Design, cls: type[Prior], settings: spec.Settings, plugin) 
     if fixed and isinstance(prior, Normal):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, settings.sigma), idata.posterior)
 
+    notes = _notes(design, prior, hyper, settings, diagnostics)
     coefficients = _coefficient_table(design, idata, mode, pen, settings.hdi_prob, original=False)
     original = _coefficient_table(design, idata, mode, pen, settings.hdi_prob, original=True) if design.standardized else None
     _attach_point_estimates(idata, design, mode, pen)
-    return Fit(prior, hyper, sigma_info, pen, mode, idata, diagnostics, agreement, exact, coefficients, original, timings)
+    return Fit(prior, hyper, sigma_info, pen, mode, idata, diagnostics, agreement, exact, coefficients, original, notes, timings)
+
+
+def _notes(design: Design, prior: Prior, hyper: dict, settings: spec.Settings, diagnostics: dict) -> list[str]:
+    """Things a reader should know that are not failures."""
+    notes = []
+    if "alpha_at_map_sigma" in hyper and hyper.get("alpha"):
+        ratio = hyper["alpha_at_map_sigma"] / hyper["alpha"]
+        if not 0.1 <= ratio <= 10:
+            notes.append(
+                f"alpha at the MAP sigma is {ratio:.3g} times the nominal alpha: with sigma estimated the joint "
+                "mode moved far from the plug-in sigma; fix sigma (--sigma VALUE) to get the penalty you asked for"
+            )
+    if settings.sigma is None and design.p >= design.n - int(design.intercept) and prior.has_mode:
+        notes.append(
+            "p >= n: with sigma estimated the joint density is unbounded as sigma -> 0 (the fit can interpolate), "
+            "so the reported mode is a local one"
+        )
+    if diagnostics["max_rhat"] is None:
+        notes.append("R-hat needs at least 2 chains; it was not computed")
+    return notes
 
 
 def _coefficient_table(design, idata, mode, pen, hdi_prob, *, original: bool) -> pd.DataFrame:
@@ -386,7 +418,8 @@ def _plain(value):
     if isinstance(value, (np.integer, int)):
         return int(value)
     if isinstance(value, (np.floating, float)):
-        return float(value) if np.isfinite(value) else None
+        # 12 significant digits: the last bits of a float can differ between runs (threaded BLAS)
+        return float(f"{value:.12g}") if np.isfinite(value) else None
     return value
 
 

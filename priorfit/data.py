@@ -92,7 +92,9 @@ def make_design(dataset: Dataset, *, standardize: bool = True, intercept: bool =
     """Standardize (optionally), centre for the intercept and form X'X, X'y, y'y."""
     X, y = dataset.X, dataset.y
     if standardize:
-        center, scale = X.mean(axis=0), X.std(axis=0)
+        scale = X.std(axis=0)
+        # without an intercept the model goes through the origin: scale, but do not centre
+        center = X.mean(axis=0) if intercept else np.zeros(dataset.p)
         Xm = (X - center) / scale
     else:
         center, scale = np.zeros(dataset.p), np.ones(dataset.p)
@@ -126,7 +128,7 @@ def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:
                 f"the bundled data set {source!r} has its own target."
             )
         return _load_bundled(source)
-    if source.startswith("synthetic"):
+    if (source == "synthetic" or source.startswith("synthetic:")) and not Path(source).exists():
         return synthetic(**_parse_synthetic(source))
     return _load_file(Path(source), target)
 
@@ -167,14 +169,16 @@ def synthetic(
     Rows of X are Gaussian with AR(1) correlation ``rho`` between neighbouring columns;
     ``y = X @ w + noise * e``. The true ``w`` is recorded in ``Dataset.truth``.
     """
-    if n < 2:
-        raise InputError(f"Synthetic n={n} is too small; n must be at least 2.")
+    if n < 3:
+        raise InputError(f"Synthetic n={n} is too small; n must be at least 3.")
+    if not 0 <= seed < 2**32:
+        raise InputError(f"Synthetic seed={seed} is not allowed; seed must be between 0 and 2**32 - 1.")
     if p < 1:
         raise InputError(f"Synthetic p={p} is not allowed; p must be at least 1.")
     if not 0 <= k <= p:
         raise InputError(f"Synthetic k={k} is not allowed; k must be between 0 and p={p}.")
-    if not noise > 0:
-        raise InputError(f"Synthetic noise={noise} is not allowed; noise must be positive.")
+    if not 1e-6 <= noise <= 1e6:
+        raise InputError(f"Synthetic noise={noise} is not allowed; noise must lie between 1e-6 and 1e6.")
     if not -1 < rho < 1:
         raise InputError(f"Synthetic rho={rho} is not allowed; rho must lie in (-1, 1).")
     rng = np.random.default_rng(seed)
@@ -187,7 +191,8 @@ def synthetic(
     features = tuple(f"x{j + 1}" for j in range(p))
     spec = ",".join(f"{key}={value}" for key, value in dict(n=n, p=p, k=k, noise=noise, seed=seed, rho=rho).items())
     truth = {"coefficients": dict(zip(features, w.tolist())), "intercept": 0.0, "noise": noise}
-    return Dataset(f"synthetic:{spec}", X, y, features, "y", truth)
+    checked = from_arrays(X, y, features=features, name=f"synthetic:{spec}")
+    return Dataset(checked.name, checked.X, checked.y, features, "y", truth)
 
 
 def _load_file(path: Path, target: str | None) -> Dataset:
@@ -226,10 +231,16 @@ def _load_file(path: Path, target: str | None) -> Dataset:
 
 def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y") -> Dataset:
     """Validate a pandas design and target (numeric, finite, no constant column)."""
+    if y is None:
+        raise InputError("y is missing; give the target with an array or DataFrame X, e.g. compare(X, y).")
+    if len(frame) == 0:
+        raise InputError(f"{name} has no rows; priorfit needs at least 3.")
     for column in [*frame.columns, None]:
         values = frame[column] if column is not None else pd.Series(y, name=target)
         label = values.name
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        if pd.api.types.is_bool_dtype(values):
+            raise InputError(f"Column {label!r} of {name} is boolean; convert it to 0/1 so priorfit can use it as a number.")
+        if not pd.api.types.is_numeric_dtype(values):
             converted = pd.to_numeric(values, errors="coerce")
             bad = values[converted.isna() & values.notna()]
             example = f" (value {bad.iloc[0]!r} in row {_row(values, bad.index[0])})" if len(bad) else ""
@@ -251,6 +262,8 @@ def _row(values: pd.Series, index) -> int:
 
 def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -> Dataset:
     """Validate NumPy arrays and wrap them as a :class:`Dataset`."""
+    if y is None:
+        raise InputError("y is missing; give the target with an array or DataFrame X, e.g. compare(X, y).")
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim != 2:

@@ -19,19 +19,40 @@ from .errors import InputError
 FILES = ("summary.json", "coefficients.csv")
 
 
+def _ours(path: Path) -> bool:
+    return path.name in FILES or (path.name.startswith("posterior_") and path.suffix == ".nc")
+
+
 def check_target(out, *, force: bool) -> Path:
-    """Fail early, before any fitting, if ``out`` cannot or must not be written."""
+    """Fail early, before any fitting, if ``out`` cannot or must not be written.
+
+    ``force`` replaces earlier priorfit results only: a folder holding anything else, or the
+    current folder, is never replaced.
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"Output path {str(out)!r} is a file; --out must name a folder.")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InputError(
-            f"Output folder {str(out)!r} already holds results; pass --force to replace them "
-            "or choose another --out."
-        )
+    if out.resolve() in (Path.cwd(), *Path.cwd().parents):
+        raise InputError(f"Output folder {str(out)!r} is the current folder or above it; name a folder for the results.")
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if not _ours(p))
+        if foreign:
+            raise InputError(
+                f"Output folder {str(out)!r} holds files priorfit did not write (e.g. {foreign[0]!r}); "
+                "choose another --out."
+            )
+        if any(out.iterdir()) and not force:
+            raise InputError(
+                f"Output folder {str(out)!r} already holds results; pass --force to replace them "
+                "or choose another --out."
+            )
     parent = out.resolve().parent
     if not parent.is_dir():
         raise InputError(f"Output folder {str(out)!r} cannot be created: {str(parent)!r} does not exist.")
+    try:
+        Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".probe", dir=parent)).rmdir()
+    except OSError as error:
+        raise InputError(f"Output folder {str(out)!r} cannot be created in {str(parent)!r}: {error.strerror}.") from None
     return out
 
 

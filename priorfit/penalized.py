@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import Design
-from .priors import Prior
+from .priors import Normal, Prior
 
 
 @dataclass
@@ -47,7 +47,7 @@ def fit(design: Design, prior: Prior, alpha: float | None) -> PenalizedFit:
             intercept,
         )
     nearest = {}
-    for name, estimator in prior.estimators(design.intercept).items():
+    for name, estimator in prior.estimators(design.intercept, design.n).items():
         coef, intercept = _fit(estimator, design, mu)
         params = {"alpha": float(estimator.alpha_)} if hasattr(estimator, "alpha_") else {}
         nearest[name] = {"coef": coef, "intercept": intercept, "params": params}
@@ -64,7 +64,7 @@ def fit(design: Design, prior: Prior, alpha: float | None) -> PenalizedFit:
 
 def cv_alpha(design: Design, prior_class: type[Prior], mu: np.ndarray) -> tuple[float, str]:
     """The alpha the counterpart's cross-validation picks, and which search picked it."""
-    search = prior_class.cv_estimator(design.intercept)
+    search = prior_class.cv_estimator(design.intercept, design.n)
     search.fit(design.X, design.y - design.X @ mu)
     return float(search.alpha_), type(search).__name__
 
@@ -73,15 +73,15 @@ def plugin_sigma(design: Design) -> tuple[float, str]:
     """A rough noise sd for turning an alpha into a prior scale when sigma is estimated.
 
     The OLS residual sd, ``sqrt(RSS / (n - p - 1))`` (``n - p`` without intercept), when
-    that has degrees of freedom left; otherwise the residual sd of the RidgeCV fit over ``n``.
+    that has degrees of freedom left; otherwise the leave-one-out residual sd of RidgeCV.
     """
     dof = design.n - design.p - int(design.intercept)
     if dof > 0:
         beta, *_ = np.linalg.lstsq(design.gram, design.xty, rcond=None)
         rss = max(design.yty - beta @ design.xty, 0.0)
         return float(np.sqrt(rss / dof)), f"OLS residual sd (RSS / {dof} degrees of freedom)"
-    from sklearn.linear_model import RidgeCV
-
-    ridge = RidgeCV(alphas=np.logspace(-4, 5, 91), fit_intercept=design.intercept).fit(design.X, design.y)
-    residual = design.y - ridge.predict(design.X)
-    return float(np.sqrt(np.mean(residual**2))), "residual sd of RidgeCV over n (p >= n: no OLS)"
+    search = Normal.cv_estimator(design.intercept, design.n)
+    search.set_params(store_cv_results=True).fit(design.X, design.y)
+    # leave-one-out squared errors at the chosen alpha: the in-sample residuals would be ~0
+    best = int(np.flatnonzero(search.alphas == search.alpha_)[0])
+    return float(np.sqrt(search.cv_results_[:, best].mean())), "RidgeCV leave-one-out residual sd (p >= n - 1: no OLS)"

@@ -97,8 +97,8 @@ class Prior:
         raise NotImplementedError
 
     @classmethod
-    def cv_estimator(cls, fit_intercept: bool):
-        """The cross-validated counterpart that picks the default alpha."""
+    def cv_estimator(cls, fit_intercept: bool, n: int):
+        """The cross-validated counterpart (for ``n`` rows) that picks the default alpha."""
         raise NotImplementedError
 
 
@@ -132,7 +132,7 @@ class Normal(Prior):
         return Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="cholesky")
 
     @classmethod
-    def cv_estimator(cls, fit_intercept):
+    def cv_estimator(cls, fit_intercept, n):
         from sklearn.linear_model import RidgeCV
 
         # efficient leave-one-out over a grid wide enough for standardized or raw designs
@@ -174,10 +174,10 @@ class Laplace(Prior):
         return Lasso(alpha=alpha, fit_intercept=fit_intercept, tol=1e-14, max_iter=1_000_000)
 
     @classmethod
-    def cv_estimator(cls, fit_intercept):
+    def cv_estimator(cls, fit_intercept, n):
         from sklearn.linear_model import LassoCV
 
-        return LassoCV(cv=5, fit_intercept=fit_intercept, max_iter=100_000)
+        return LassoCV(cv=min(5, n), fit_intercept=fit_intercept, max_iter=100_000)
 
 
 class Horseshoe(Prior):
@@ -223,12 +223,12 @@ class Horseshoe(Prior):
         z = pm.Normal("coef_raw", 0.0, 1.0, dims="feature")
         return pm.Deterministic("coef", mu + z * local * tau, dims="feature")
 
-    def estimators(self, fit_intercept: bool):
+    def estimators(self, fit_intercept: bool, n: int):
         """The nearest penalized estimators: the lasso with CV alpha, and ARD."""
         from sklearn.linear_model import ARDRegression
 
         return {
-            "LassoCV": Laplace.cv_estimator(fit_intercept),
+            "LassoCV": Laplace.cv_estimator(fit_intercept, n),
             "ARDRegression": ARDRegression(fit_intercept=fit_intercept),
         }
 

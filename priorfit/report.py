@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -23,7 +24,7 @@ def fit_table(fit, hdi_prob: float) -> Table:
         table.add_column(column, justify="left" if column == "coefficient" else "right")
     for name, row in fit.coefficients.iterrows():
         table.add_row(
-            str(name),
+            escape(str(name)),
             *(_number(row[c]) for c in ("penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high")),
             f"{row['p_positive']:.3f}",
         )
@@ -61,8 +62,9 @@ def fit_notes(fit) -> Text:
         others = ", ".join(fit.penalized.nearest)
         lines.append(f"no penalized estimator is this prior's mode; shown for reference: {others}")
     d = fit.diagnostics
+    rhat = "—" if d["max_rhat"] is None else f"{d['max_rhat']:.3f}"
     lines.append(
-        f"NUTS: max R-hat {d['max_rhat']:.3f}, min ESS bulk {d['min_ess_bulk']:.0f}, "
+        f"NUTS: max R-hat {rhat}, min ESS bulk {d['min_ess_bulk']:.0f}, "
         f"tail {d['min_ess_tail']:.0f}, divergences {d['divergences']}"
     )
     if fit.exact_posterior:
@@ -71,6 +73,7 @@ def fit_notes(fit) -> Text:
             f"vs closed-form posterior: max |mean diff| / sd {e['max_abs_z_mean']:.3f}, "
             f"max |sd ratio - 1| {e['max_rel_sd']:.3f}, max |mean diff| / MCSE {e['max_abs_mcse_z']:.2f}"
         )
+    lines.extend(f"note: {note}" for note in fit.notes)
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in fit.timings.items())
     lines.append(f"time: {timings}")
     return Text("\n".join(lines), style="dim")
@@ -81,7 +84,7 @@ def render(comparison, console: Console | None = None) -> None:
     console = console or Console(width=max(Console().width, 132))
     data = comparison.data
     console.print(
-        f"[bold]{data['name']}[/]: n = {data['n']}, p = {data['p']}, "
+        f"[bold]{escape(data['name'])}[/]: n = {data['n']}, p = {data['p']}, "
         f"{'standardized' if data['standardized'] else 'unstandardized'} X, "
         f"{'with' if data['intercept'] else 'no'} intercept; coefficients on the model scale"
     )

@@ -7,6 +7,7 @@ value and what is allowed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .errors import InputError
@@ -49,13 +50,13 @@ class Settings:
         return out
 
 
-def _integer(value, what: str, minimum: int) -> int:
+def _integer(value, what: str, minimum: int, maximum: int = 10**9) -> int:
     try:
         number = None if isinstance(value, bool) else int(str(value).strip())
     except ValueError:
         number = None
-    if number is None or number < minimum:
-        raise InputError(f"{what} {value!r} is not allowed; it must be a whole number >= {minimum}.")
+    if number is None or not minimum <= number <= maximum:
+        raise InputError(f"{what} {value!r} is not allowed; it must be a whole number from {minimum} to {maximum}.")
     return number
 
 
@@ -70,7 +71,12 @@ def _probability(value, what: str) -> float:
 
 
 def parse_priors(priors) -> tuple[str, ...]:
-    names = priors.split(",") if isinstance(priors, str) else list(priors)
+    if isinstance(priors, str):
+        names = priors.split(",")
+    elif isinstance(priors, (list, tuple)):
+        names = list(priors)
+    else:
+        raise InputError(f"Prior {priors!r} is not allowed; name one or more of: {', '.join(Prior.registry)}.")
     names = tuple(str(n).strip().lower() for n in names)
     if not names or any(not n for n in names):
         raise InputError(f"Prior list {priors!r} is empty; name one or more of: {', '.join(Prior.registry)}.")
@@ -97,7 +103,7 @@ def settings(
     scale=None,
     mu=0.0,
     sigma="estimate",
-    sigma_prior="jeffreys",
+    sigma_prior=None,
     standardize=True,
     intercept=True,
     sampler="nutpie",
@@ -113,28 +119,30 @@ def settings(
     if alpha is not None and scale is not None:
         raise InputError(f"Both alpha={alpha!r} and scale={scale!r} were given; give one of them, or neither for the cross-validated default.")
     try:
-        mu = float(mu)
+        mu_value = float(mu)
     except (TypeError, ValueError):
-        mu = float("nan")
-    if mu != mu or mu in (float("inf"), float("-inf")):
-        raise InputError("The prior location mu must be a finite number.")
+        mu_value = float("nan")
+    if not math.isfinite(mu_value):
+        raise InputError(f"The prior location mu {mu!r} is not allowed; it must be a finite number.")
     if sampler not in SAMPLERS:
         raise InputError(f"Sampler {sampler!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
     fixed = parse_sigma(sigma)
+    if fixed is not None and sigma_prior is not None:
+        raise InputError(f"A sigma prior ({sigma_prior!r}) applies only when sigma is estimated; sigma is fixed at {fixed:g}.")
     return Settings(
         priors=parse_priors(prior),
         alpha=None if alpha is None else positive(alpha, "alpha"),
         scale=None if scale is None else positive(scale, "scale"),
-        mu=mu,
+        mu=mu_value,
         sigma=fixed,
-        sigma_prior=parse_sigma_prior(sigma_prior) if fixed is None else None,
+        sigma_prior=parse_sigma_prior(sigma_prior or "jeffreys") if fixed is None else None,
         standardize=bool(standardize),
         intercept=bool(intercept),
         sampler=sampler,
         draws=_integer(draws, "draws", 1),
-        tune=_integer(tune, "tune", 0),
-        chains=_integer(chains, "chains", 1),
-        seed=_integer(seed, "seed", 0),
+        tune=_integer(tune, "tune", 1),  # nutpie cannot start without tuning
+        chains=_integer(chains, "chains", 1, 64),
+        seed=_integer(seed, "seed", 0, 2**32 - 1),
         target_accept=None if target_accept is None else _probability(target_accept, "target_accept"),
         hdi_prob=_probability(hdi_prob, "hdi_prob"),
         whiten=bool(whiten),

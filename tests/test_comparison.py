@@ -114,3 +114,8 @@ def test_plugin_sigma_is_ols_residual_sd(diabetes_design):
     rss = np.sum((diabetes_design.y - ols.predict(diabetes_design.X)) ** 2)
     assert sigma == pytest.approx(np.sqrt(rss / (442 - 10 - 1)), rel=1e-10)
     assert "431" in method
+
+
+def test_extreme_hyperparameters_fail_before_fitting():
+    with pytest.raises(InputError, match=r"^The normal prior scale 1e-200 \(alpha inf, from scale\) is too extreme to compute with"):
+        priorfit.compare("diabetes", scale=1e-200)

@@ -86,3 +86,28 @@ def test_bad_files_give_one_sentence(tmp_path, case, target, message):
         (tmp_path / name).write_text(rows[case])
     with pytest.raises(InputError, match=message):
         data.load(str(tmp_path / name), target=target)
+
+
+def test_no_intercept_standardizes_without_centring(diabetes):
+    design = data.make_design(diabetes, standardize=True, intercept=False)
+    np.testing.assert_allclose(design.X, diabetes.X / diabetes.X.std(axis=0))
+    coef = np.arange(1.0, 11.0)
+    coef_orig, intercept = design.to_original(coef, None)
+    assert intercept is None
+    np.testing.assert_allclose(design.X @ coef, diabetes.X @ coef_orig, rtol=1e-12)
+
+
+def test_a_file_named_like_synthetic_is_read_as_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "synthetic_mine.csv").write_text("a,b,y\n1,2,3\n2,3,5\n3,5,4\n4,1,2\n")
+    loaded = data.load("synthetic_mine.csv")
+    assert loaded.n == 4 and loaded.features == ("a", "b")
+
+
+def test_boolean_and_empty_columns(tmp_path):
+    (tmp_path / "b.csv").write_text("a,b,y\n1,True,3\n2,False,5\n3,True,4\n")
+    with pytest.raises(InputError, match=r"^Column 'b' of b.csv is boolean; convert it to 0/1"):
+        data.load(str(tmp_path / "b.csv"))
+    (tmp_path / "e.csv").write_text("a,b,y\n")
+    with pytest.raises(InputError, match=r"^e.csv has no rows; priorfit needs at least 3.$"):
+        data.load(str(tmp_path / "e.csv"))

@@ -111,3 +111,18 @@ def test_polish_recovers_from_a_poor_start(diabetes_design):
     lasso = penalized.fit(diabetes_design, prior, alpha)
     np.testing.assert_allclose(point["coef"], lasso.coef, atol=1e-8 * np.abs(lasso.coef).max())
     assert certificate["value"] < 1e-8
+
+
+@pytest.mark.parametrize("factor", [1e-6, 1e6])
+def test_polish_does_not_depend_on_the_units_of_y(diabetes, factor):
+    from priorfit import data
+
+    design = data.make_design(data.from_arrays(diabetes.X, diabetes.y * factor, features=diabetes.features))
+    sigma, _ = penalized.plugin_sigma(design)
+    prior = priors.Laplace.from_alpha(0.5, sigma=sigma, n=design.n)
+    model = build_model(design, prior, likelihoods.Jeffreys(), plugin_sigma=sigma, whiten=False)
+    mode = inference.find_map(model, prior)
+    twin = penalized.fit(design, prior, prior.alpha(float(mode.point["sigma"]), design.n))
+    assert mode.status == "ok" and mode.certificate["newton_decrement"] < 1e-10
+    np.testing.assert_allclose(mode.point["coef"], twin.coef, atol=1e-8 * np.abs(twin.coef).max())
+    assert np.array_equal(mode.point["coef"] == 0, twin.coef == 0)

@@ -39,3 +39,17 @@ def test_output_path_that_is_a_file(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError, match=r"^Output path '.*f' is a file; --out must name a folder.$"):
         output.check_target(tmp_path / "f", force=True)
+
+
+def test_force_never_replaces_foreign_files(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError, match=r"holds files priorfit did not write \(e.g. 'notes.txt'\); choose another --out.$"):
+        output.check_target(out, force=True)
+
+
+def test_current_folder_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"^Output folder '.' is the current folder or above it"):
+        output.check_target(".", force=True)
