@@ -142,6 +142,7 @@ def _load_bundled(name: str) -> Dataset:
 
 def _parse_synthetic(source: str) -> dict:
     params = dict(SYNTHETIC_DEFAULTS)
+    given = set()
     _, _, body = source.partition(":")
     allowed = ", ".join(SYNTHETIC_DEFAULTS)
     for item in filter(None, (s.strip() for s in body.split(","))):
@@ -151,6 +152,7 @@ def _parse_synthetic(source: str) -> dict:
                 f"Synthetic parameter {item!r} is not understood; write key=value with keys "
                 f"{allowed}, e.g. synthetic:n=500,p=20,k=5,noise=1.0,seed=0."
             )
+        given.add(key)
         kind = type(SYNTHETIC_DEFAULTS[key])
         try:
             params[key] = kind(value)
@@ -158,6 +160,8 @@ def _parse_synthetic(source: str) -> dict:
             raise InputError(
                 f"Synthetic parameter {key}={value!r} must be {'an integer' if kind is int else 'a number'}."
             ) from None
+    if "k" not in given:
+        params["k"] = min(params["k"], params["p"])
     return params
 
 
@@ -277,7 +281,7 @@ def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -
     if len(features) != X.shape[1]:
         raise InputError(f"{len(features)} feature names were given for {X.shape[1]} columns of X.")
     if X.shape[0] < 3:
-        raise InputError(f"{name} has {X.shape[0]} rows; priorfit needs at least 3.")
+        raise InputError(f"{name} has {X.shape[0]} row{'s' if X.shape[0] != 1 else ''}; priorfit needs at least 3.")
     if X.shape[1] < 1:
         raise InputError(f"{name} has no feature columns; priorfit needs at least one.")
     for j, feature in enumerate(features):
