@@ -16,16 +16,23 @@ def _number(value) -> str:
 
 def fit_table(fit, hdi_prob: float) -> Table:
     pen = fit.penalized
-    label = pen.estimator if pen.exact else f"{pen.estimator} (nearest)"
-    title = f"{fit.prior.name} prior  ↔  {pen.estimator}" + ("" if pen.exact else " — nearest, not exact")
+    title = f"{fit.prior.name} prior  ↔  " + (pen.estimator if pen.exact else f"{', '.join(pen.nearest)} — nearest, not exact")
     table = Table(title=title, title_justify="left", header_style="bold")
     pct = f"{hdi_prob:.0%}"
-    for column in ("coefficient", label, "MAP", "find_MAP raw", "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high", "P(>0)"):
+    # an exact twin has one column; a prior without one shows each nearest estimator
+    penalized = {pen.estimator: (pen.coef, pen.intercept)} if pen.exact else {
+        name: (v["coef"], v["intercept"]) for name, v in pen.nearest.items()
+    }
+    point = ("MAP", "find_MAP raw") if fit.prior.has_mode else ("MAP",)
+    for column in ("coefficient", *penalized, *point, "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high", "P(>0)"):
         table.add_column(column, justify="left" if column == "coefficient" else "right")
-    for name, row in fit.coefficients.iterrows():
+    for i, (name, row) in enumerate(fit.coefficients.iterrows()):
+        twins = [coef[i] if i < len(coef) else intercept for coef, intercept in penalized.values()]
         table.add_row(
             escape(str(name)),
-            *(_number(row[c]) for c in ("penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high")),
+            *(_number(v) for v in twins),
+            *(_number(row[c]) for c in ("map", "map_raw")[: len(point)]),
+            *(_number(row[c]) for c in ("mean", "median", "sd", "hdi_low", "hdi_high")),
             f"{row['p_positive']:.3f}",
         )
     return table

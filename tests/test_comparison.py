@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import priorfit
-from priorfit import InputError, penalized, priors
+from priorfit import InputError, penalized
 
 SIGMA = 54.0
 
@@ -119,3 +119,18 @@ def test_plugin_sigma_is_ols_residual_sd(diabetes_design):
 def test_extreme_hyperparameters_fail_before_fitting():
     with pytest.raises(InputError, match=r"^The normal prior scale 1e-200 \(alpha inf, from scale\) is too extreme to compute with"):
         priorfit.compare("diabetes", scale=1e-200)
+
+
+def test_report_shows_every_nearest_estimator_for_the_horseshoe(laplace_horseshoe):
+    from rich.console import Console
+
+    from priorfit.report import render
+
+    console = Console(record=True, width=200)
+    render(laplace_horseshoe, console)
+    text = console.export_text()
+    assert "horseshoe prior  ↔  LassoCV, ARDRegression — nearest, not exact" in text
+    assert "laplace prior  ↔  Lasso" in text and "find_MAP raw" in text
+    ard = laplace_horseshoe.fit("horseshoe").penalized.nearest["ARDRegression"]["coef"]
+    assert f"{ard[2]:.4g}" in text  # bmi under ARDRegression
+    assert "no meaningful posterior mode" in text
