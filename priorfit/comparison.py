@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import closed_form, data as data_module, inference, penalized, spec
 from .data import Dataset, Design
-from .priors import Horseshoe, Normal, Prior
+from .priors import Normal, Prior
 
 COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
 EXACT_TOLERANCE = 1e-6  # max |MAP - penalized| / max |penalized| for an exact identity
@@ -237,12 +237,12 @@ def _resolve_prior(design: Design, cls: type[Prior], settings: spec.Settings, si
     hyper: dict = {"sigma_for_conversion": sigma_conv}
     if plugin is not None:
         hyper["sigma_plugin"] = {"value": plugin[0], "method": plugin[1]}
-    if cls is Horseshoe:
+    if not cls.exact:  # no penalized twin, so no alpha: the scale or the prior's own default
         if settings.scale is not None:
-            return Horseshoe(settings.scale, mu), hyper | {"source": "scale"}
-        note = "; alpha does not apply to the horseshoe" if settings.alpha is not None else ""
-        hyper["source"] = f"default: global scale ~ HalfCauchy(sigma) with sigma = {sigma_conv:.6g}{note}"
-        return Horseshoe(None, mu, global_prior_scale=sigma_conv), hyper
+            return cls(settings.scale, mu), hyper | {"source": "scale"}
+        prior, description = cls.default(mu, sigma=sigma_conv)
+        note = f"; alpha does not apply to the {cls.name} prior" if settings.alpha is not None else ""
+        return prior, hyper | {"source": f"default: {description}{note}"}
     alpha = scale = None
     if settings.scale is not None:
         scale, source = settings.scale, "scale"

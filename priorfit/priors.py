@@ -101,6 +101,11 @@ class Prior:
         """The cross-validated counterpart (for ``n`` rows) that picks the default alpha."""
         raise NotImplementedError
 
+    @classmethod
+    def default(cls, mu, *, sigma: float) -> tuple[Prior, str]:
+        """Default hyperparameters of a prior without a penalized twin, and their description."""
+        raise NotImplementedError
+
 
 class Normal(Prior):
     name = "normal"
@@ -201,6 +206,11 @@ class Horseshoe(Prior):
         super().__init__(global_prior_scale if scale is None else scale, mu)
         self.scale = None if scale is None else self.scale
         self.global_prior_scale = positive(global_prior_scale, "The horseshoe global prior scale")
+
+    @classmethod
+    def default(cls, mu, *, sigma: float) -> tuple[Horseshoe, str]:
+        """tau ~ C+(0, sigma), as Carvalho, Polson & Scott scale the horseshoe by the noise sd."""
+        return cls(None, mu, global_prior_scale=sigma), f"global scale ~ HalfCauchy(sigma) with sigma = {sigma:.6g}"
 
     def params(self):
         params = super().params()
