@@ -2,12 +2,12 @@
 
 ``pm.find_MAP`` runs L-BFGS-B, a smooth method. On a Laplace prior it lands near the lasso
 solution without exact zeros, and it may stop early without saying so. So its raw answer
-and optimizer status are kept, and the answer is then polished by an active-set Newton
-method on the same log density (DESIGN.md, "Known traps"): coordinates of a kinked prior
-are either pinned at the kink or free with a fixed sign; Newton steps on the free ones,
-pinning a coordinate when a step would cross its kink and releasing the pinned coordinate
-that violates the subgradient (KKT) condition most. The result is certified by the
-gradient norm (smooth priors) or the largest KKT violation (L1).
+and optimizer status are kept, and the answer is then polished on the same log density
+(DESIGN.md, "Known traps") by a proximal Newton method: each step minimizes the quadratic
+model of the smooth part plus the exact L1 term, which puts coefficients exactly on their
+kink; near the mode that is Newton's method on the active set. The result is certified by
+the gradient norm (smooth priors) or the largest KKT violation (L1), and by the scale-free
+Newton decrement.
 """
 
 from __future__ import annotations
