@@ -75,10 +75,6 @@ class Design(_Shape):
     def features(self) -> tuple[str, ...]:
         return self.dataset.features
 
-    def intercept_of(self, coef: np.ndarray, centred_intercept: np.ndarray | float):
-        """Intercept of the uncentred model-scale design from the centred one (works on draws)."""
-        return centred_intercept - np.asarray(coef) @ self.x_mean
-
     def to_original(self, coef: np.ndarray, intercept: np.ndarray | float | None):
         """Coefficients (last axis = features) and intercept on the original scale of X."""
         coef = np.asarray(coef, dtype=float)
