@@ -1,0 +1,215 @@
+"""Golden masters: five canonical runs whose numbers must not move.
+
+Each case is stored as ``tests/golden/<case>.json``. The exact quantities (converted
+hyperparameters, the polished MAP, the penalized estimates, the zero pattern) must match to
+1e-10 relative; certificates must stay at machine-precision level; posterior means and sds
+must agree within Monte Carlo error (the stored and the new MCSE combined), because a new
+sampler version or stack draws different, equally valid chains.
+
+Regenerate (only when a change is meant to move a number; say so in the commit message)::
+
+    python tests/test_golden.py                  # write the cases that have no file yet
+    python tests/test_golden.py --overwrite      # rewrite every case
+    python tests/test_golden.py --overwrite diabetes_default
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import platform
+import sys
+import warnings
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+
+CASES = {
+    # the README's main job
+    "diabetes_default": dict(X="diabetes"),
+    # exact Gaussian posterior: MAP = Ridge, NUTS against the closed form
+    "normal_fixed_sigma": dict(X="diabetes", prior="normal", sigma=54.0, alpha=2.0, seed=1),
+    # the polished mode has the lasso's exact zeros (three of ten)
+    "laplace_fixed_sigma_zeros": dict(X="diabetes", prior="laplace", sigma=54.0, alpha=1.0, seed=2),
+    # sigma with a proper prior, scales given, a prior location, no intercept
+    "sigma_estimated": dict(
+        X="synthetic:n=200,p=8,k=3,noise=2.0,seed=3,rho=0.5",
+        prior="normal,laplace",
+        scale=1.0,
+        mu=0.25,
+        sigma_prior="halfnormal:5",
+        intercept=False,
+        seed=3,
+    ),
+    # more coefficients than rows, cross-validated penalties
+    "p_greater_than_n": dict(X="synthetic:n=30,p=60,k=4,seed=4", prior="normal,laplace", sigma=1.0, seed=4),
+}
+
+EXACT_RTOL = 1e-10
+MCSE_Z = 4.5  # |new - stored| / sqrt(mcse_new^2 + mcse_stored^2), over ~10-60 numbers a case
+POSTERIOR_VARIABLES = ("coef", "intercept", "sigma")
+
+
+def _run(case: str):
+    import priorfit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return priorfit.compare(**CASES[case])
+
+
+def _floats(values) -> list | float | None:
+    if values is None:
+        return None
+    array = np.asarray(values, dtype=float)
+    return array.tolist() if array.ndim else float(array)
+
+
+def _posterior(posterior) -> dict:
+    import arviz as az
+
+    out = {}
+    for name in POSTERIOR_VARIABLES:
+        if name not in posterior:
+            continue
+        ds = posterior[[name]] if hasattr(posterior, "data_vars") else posterior.to_dataset()[[name]]
+        draws = ds[name]
+        mean, sd = draws.mean(("chain", "draw")), draws.std(("chain", "draw"))
+        # MCSE of the sd by the delta method on the variance (works on ArviZ 0.23 and 1.x alike)
+        squares = ((draws - mean) ** 2).to_dataset(name=name)
+        out[name] = {
+            "mean": _floats(mean.values),
+            "sd": _floats(sd.values),
+            "mcse_mean": _floats(az.mcse(ds, method="mean")[name].values),
+            "mcse_sd": _floats(az.mcse(squares, method="mean")[name].values / (2 * sd.values)),
+        }
+    return out
+
+
+def record(comparison) -> dict:
+    """The numbers a golden master keeps of one comparison, read through the public API."""
+    fits = {}
+    for fit in comparison.fits:
+        mode, pen = fit.mode, fit.penalized
+        exact = {
+            "alpha": fit.hyper.get("alpha"),
+            "scale": fit.prior.scale,
+            "alpha_at_map_sigma": fit.hyper.get("alpha_at_map_sigma"),
+            "sigma_map": fit.sigma["value"],
+            "penalized_coef": _floats(pen.coef),
+            "penalized_intercept": pen.intercept,
+            "nearest": {k: {"coef": _floats(v["coef"]), "intercept": v["intercept"]} for k, v in pen.nearest.items()},
+            "map_coef": _floats(mode.point["coef"]) if mode.point else None,
+            "map_intercept": _floats(mode.point.get("intercept")) if mode.point else None,
+        }
+        fits[fit.prior.name] = {
+            "exact": exact,
+            "zero_pattern": None if not mode.point else [bool(v) for v in np.asarray(mode.point["coef"]) == fit.prior.mu_vector(len(mode.point["coef"]))],
+            "mode_status": mode.status,
+            "certificate": mode.certificate,
+            "map_raw_coef": _floats(mode.raw["coef"]) if mode.raw else None,
+            "posterior": _posterior(fit.idata.posterior),
+            "diagnostics": fit.diagnostics,
+        }
+    return {"fits": fits}
+
+
+def _versions() -> dict:
+    names = ("pymc", "pytensor", "arviz", "nutpie", "scikit-learn", "numpy")
+    return {"python": platform.python_version(), **{n: metadata.version(n) for n in names}}
+
+
+@functools.cache
+def _result(case: str) -> dict:
+    return record(_run(case))
+
+
+def _stored(case: str) -> dict:
+    path = GOLDEN / f"{case}.json"
+    if not path.exists():
+        pytest.fail(f"no golden file {path}; create it with: python tests/test_golden.py {case}")
+    return json.loads(path.read_text())
+
+
+def _assert_close(new, old, where: str):
+    if old is None or new is None:
+        assert new is None and old is None, f"{where}: {new!r} vs stored {old!r}"
+        return
+    if isinstance(old, dict):
+        assert set(new) == set(old), f"{where}: keys {sorted(new)} vs stored {sorted(old)}"
+        for key in old:
+            _assert_close(new[key], old[key], f"{where}.{key}")
+        return
+    new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    assert new.shape == old.shape, f"{where}: shape {new.shape} vs stored {old.shape}"
+    # relative to the largest entry: a coefficient that is 0 in one must be ~0 in the other
+    scale = max(np.abs(old).max(initial=0.0), 1e-300)
+    error = np.abs(new - old).max(initial=0.0) / scale
+    assert error <= EXACT_RTOL, f"{where}: moved by {error:.2e} relative (allowed {EXACT_RTOL:g})"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_exact_quantities_match_golden(case):
+    stored, new = _stored(case)["fits"], _result(case)["fits"]
+    assert list(new) == list(stored)
+    for prior, old in stored.items():
+        fit = new[prior]
+        _assert_close(fit["exact"], old["exact"], f"{case}.{prior}")
+        assert fit["zero_pattern"] == old["zero_pattern"], f"{case}.{prior}: zero pattern moved"
+        assert fit["mode_status"] == old["mode_status"]
+        if old["certificate"] is None:
+            assert fit["certificate"] is None
+            continue
+        assert fit["certificate"]["kind"] == old["certificate"]["kind"]
+        # certificates are rounding noise at the mode: they must stay at that level
+        for key in ("value", "newton_decrement"):
+            assert fit["certificate"][key] <= max(100 * old["certificate"][key], 1e-10), f"{case}.{prior}.{key}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_posterior_summaries_match_golden_within_mcse(case):
+    stored, new = _stored(case)["fits"], _result(case)["fits"]
+    for prior, old in stored.items():
+        for name, summary in old["posterior"].items():
+            now = new[prior]["posterior"][name]
+            for stat, mcse in (("mean", "mcse_mean"), ("sd", "mcse_sd")):
+                diff = np.abs(np.subtract(now[stat], summary[stat]))
+                z = diff / np.hypot(now[mcse], summary[mcse])
+                assert np.max(z) < MCSE_Z, f"{case}.{prior}.{name}.{stat}: {np.max(z):.2f} MCSE apart"
+        # sampling quality must not get worse than the stored run's (with Monte Carlo slack)
+        diag, old_diag = new[prior]["diagnostics"], old["diagnostics"]
+        if old_diag["max_rhat"] is not None and old_diag["max_rhat"] <= 1.01:
+            assert diag["max_rhat"] <= 1.01, f"{case}.{prior}: R-hat {diag['max_rhat']:.3f}"
+        assert diag["min_ess_bulk"] >= 0.5 * old_diag["min_ess_bulk"], f"{case}.{prior}: ESS dropped"
+        if old_diag["divergences"] == 0:
+            assert diag["divergences"] == 0, f"{case}.{prior}: {diag['divergences']} divergences"
+
+
+def main(argv: list[str]) -> int:
+    overwrite = "--overwrite" in argv
+    cases = [a for a in argv if not a.startswith("--")] or list(CASES)
+    unknown = sorted(set(cases) - set(CASES))
+    if unknown:
+        print(f"unknown case(s) {unknown}; cases are: {', '.join(CASES)}", file=sys.stderr)
+        return 2
+    GOLDEN.mkdir(exist_ok=True)
+    for case in cases:
+        path = GOLDEN / f"{case}.json"
+        if path.exists() and not overwrite:
+            print(f"{path} exists; pass --overwrite to rewrite it")
+            continue
+        content = {"case": case, "call": CASES[case], "versions": _versions(), **_result(case)}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(content, indent=1) + "\n")
+        tmp.replace(path)
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main(sys.argv[1:]))
