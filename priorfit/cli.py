@@ -72,9 +72,8 @@ def _compare(args) -> int:
     check_target(args.out, force=args.force)
     import warnings
 
-    # import-time notices of pip-installed PyTensor and of ArviZ's coming 1.0; not the user's business
+    # pip-installed PyTensor's import-time notice; not the user's business
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    warnings.filterwarnings("ignore", message=".*ArviZ is undergoing a major refactor", category=FutureWarning)
     from .comparison import compare
 
     comparison = compare(

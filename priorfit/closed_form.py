@@ -27,7 +27,7 @@ def normal_posterior(design: Design, prior: Normal, sigma: float) -> dict:
     return result
 
 
-def compare_draws(exact: dict, posterior) -> dict:
+def compare_draws(exact: dict, posterior) -> dict:  # posterior: xarray.Dataset
     """How far NUTS's means and sds are from the exact ones, per posterior sd.
 
     ``max_abs_z_mean`` is max |mean_nuts - mean| / sd; ``max_rel_sd`` is max |sd_nuts / sd - 1|;

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -106,7 +105,7 @@ class Comparison:
 
     @property
     def idata(self) -> dict:
-        """InferenceData by prior name."""
+        """The results of each prior as an ``xarray.DataTree``, by prior name."""
         return {f.prior.name: f.idata for f in self.fits}
 
     def checks(self) -> list[str]:
@@ -291,21 +290,19 @@ def _fit_one(design: Design, prior: Prior, hyper: dict, settings: spec.Settings,
 
     start = time.perf_counter()
     model = build_model(design, prior, noise, plugin_sigma=sigma_conv, whiten=settings.whiten)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        idata = inference.sample(
-            model,
-            sampler=settings.sampler,
-            draws=settings.draws,
-            tune=settings.tune,
-            chains=settings.chains,
-            seed=settings.seed,
-            target_accept=settings.target_accept or prior.target_accept,
-        )
+    idata = inference.sample(
+        model,
+        sampler=settings.sampler,
+        draws=settings.draws,
+        tune=settings.tune,
+        chains=settings.chains,
+        seed=settings.seed,
+        target_accept=settings.target_accept or prior.target_accept,
+    )
     timings["sampling"] = time.perf_counter() - start
     diagnostics = inference.diagnostics(idata)
     if not fixed:
-        sigma_info["posterior_mean"] = float(idata.posterior["sigma"].mean())
+        sigma_info["posterior_mean"] = float(idata["posterior"]["sigma"].mean())
 
     agreement = None
     if mode.point and prior.exact:
@@ -319,7 +316,7 @@ def _fit_one(design: Design, prior: Prior, hyper: dict, settings: spec.Settings,
         }
     exact = None
     if fixed and isinstance(prior, Normal):
-        exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, settings.sigma), idata.posterior)
+        exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, settings.sigma), idata["posterior"].to_dataset())
 
     notes = _notes(design, prior, hyper, settings, diagnostics)
     coefficients = _coefficient_table(design, idata, mode, pen, settings.hdi_prob, original=False)
@@ -348,57 +345,71 @@ def _notes(design: Design, prior: Prior, hyper: dict, settings: spec.Settings, d
     return notes
 
 
-def _coefficient_table(design, idata, mode, pen, hdi_prob, *, original: bool) -> pd.DataFrame:
+def _coefficient_table(design, tree, mode, pen, hdi_prob, *, original: bool) -> pd.DataFrame:
+    """Penalized, MAP and raw find_MAP values beside the posterior summary (arviz-stats)."""
     import arviz as az
 
     suffix = "_original" if original else ""
-    post = idata.posterior
-    names = list(design.features)
+    variables = ["coef" + suffix] + (["intercept" + suffix] if design.intercept else [])
+    post = tree["posterior"].to_dataset()[variables]
+    stats = az.summary(post, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")
+    low, high = (label for label in stats["summary"].values if str(label).startswith("hdi"))
+    median = post.median(("chain", "draw"))
+    p_positive = (post > 0).mean(("chain", "draw"))
     point = {k: np.atleast_1d(v) for k, v in (mode.point or {}).items()}
     raw = {k: np.atleast_1d(v) for k, v in (mode.raw or {}).items()}
     pen_coef, pen_icpt = pen.coef, pen.intercept
     if original:
         pen_coef, pen_icpt = design.to_original(pen.coef, pen.intercept)
+    penalized_values = {variables[0]: pen_coef, **({variables[1]: np.atleast_1d(pen_icpt)} if design.intercept else {})}
     rows = []
-    variables = [("coef" + suffix, names, pen_coef)]
-    if design.intercept:
-        variables.append(("intercept" + suffix, ["intercept"], np.atleast_1d(pen_icpt)))
-    for var, labels, pen_values in variables:
-        draws = post[var].stack(sample=("chain", "draw")).values.reshape(len(labels), -1)
-        hdi = az.hdi(post[[var]], hdi_prob=hdi_prob)[var].values.reshape(len(labels), 2)
+    for var in variables:
+        labels = list(design.features) if var.startswith("coef") else ["intercept"]
+        summary = {name: np.atleast_1d(stats[var].sel(summary=name).values) for name in ("mean", "sd", low, high)}
         for j, label in enumerate(labels):
             rows.append({
                 "name": label,
-                "penalized": pen_values[j],
+                "penalized": penalized_values[var][j],
                 "map": point[var][j] if var in point else np.nan,
                 "map_raw": raw[var][j] if var in raw else np.nan,
-                "mean": draws[j].mean(),
-                "median": np.median(draws[j]),
-                "sd": draws[j].std(),
-                "hdi_low": hdi[j, 0],
-                "hdi_high": hdi[j, 1],
-                "p_positive": (draws[j] > 0).mean(),
+                "mean": summary["mean"][j],
+                "median": np.atleast_1d(median[var].values)[j],
+                "sd": summary["sd"][j],
+                "hdi_low": summary[low][j],
+                "hdi_high": summary[high][j],
+                "p_positive": np.atleast_1d(p_positive[var].values)[j],
             })
     return pd.DataFrame(rows, columns=["name", *COLUMNS]).set_index("name")
 
 
-def _attach_point_estimates(idata, design, mode, pen):
-    """Store the MAP, raw find_MAP and penalized estimates in the InferenceData."""
+def _attach_point_estimates(tree, design, mode, pen):
+    """Store the polished MAP, find_MAP's raw answer and optimizer result, and the penalized
+    estimates as groups of the DataTree (``map``, ``find_map``, ``optimizer_result``, ``penalized``)."""
     import xarray as xr
 
     coords = {"feature": list(design.features)}
-    variables = {"coef_penalized": ("feature", pen.coef)}
+
+    def group(values: dict, **attrs):
+        variables = {"coef": ("feature", np.asarray(values["coef"], dtype=float))}
+        for name in ("intercept", "sigma"):
+            if values.get(name) is not None:
+                variables[name] = ((), float(np.asarray(values[name])))
+        return xr.DataTree(xr.Dataset(variables, coords=coords, attrs=attrs))
+
     if mode.point:
-        variables["coef_map"] = ("feature", np.asarray(mode.point["coef"]))
-        variables["coef_map_raw"] = ("feature", np.asarray(mode.raw["coef"]))
+        tree["map"] = group(mode.point, status=mode.status, message=mode.message)
+        tree["find_map"] = group(mode.raw, converged=int(bool(mode.raw_converged)))
+    if mode.optimizer is not None:
+        tree["optimizer_result"] = xr.DataTree(mode.optimizer)
+    estimators = {pen.estimator: {"coef": pen.coef, "intercept": pen.intercept}} if pen.exact else pen.nearest
+    penalized = xr.Dataset(
+        {"coef": (("estimator", "feature"), np.array([v["coef"] for v in estimators.values()], dtype=float))},
+        coords={"estimator": list(estimators), **coords},
+        attrs={"exact": int(pen.exact)},
+    )
     if design.intercept:
-        variables["intercept_penalized"] = ((), pen.intercept)
-        if mode.point:
-            variables["intercept_map"] = ((), float(mode.point["intercept"]))
-            variables["intercept_map_raw"] = ((), float(mode.raw["intercept"]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a group outside ArviZ's schema is intended
-        idata.add_groups(point_estimates=xr.Dataset(variables, coords=coords))
+        penalized["intercept"] = ("estimator", np.array([v["intercept"] for v in estimators.values()], dtype=float))
+    tree["penalized"] = xr.DataTree(penalized)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

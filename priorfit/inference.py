@@ -30,6 +30,7 @@ class ModeResult:
     point: dict = field(default_factory=dict)
     certificate: dict | None = None
     raw_converged: bool | None = None  # find_MAP's own verdict (None: not run)
+    optimizer: object = None  # find_MAP's optimizer_result group (xarray.Dataset)
 
 
 def find_map(model, prior, *, seed: int = 0) -> ModeResult:
@@ -47,21 +48,32 @@ def find_map(model, prior, *, seed: int = 0) -> ModeResult:
             f"no meaningful posterior mode: the {prior.name} density has a pole at its location, "
             "so the joint density is unbounded there",
         )
-    raw, optimizer = pm.find_MAP(model=model, return_raw=True, progressbar=False, seed=seed)
-    raw = {name: np.asarray(value) for name, value in raw.items()}
+    import warnings
+
+    with warnings.catch_warnings():
+        # find_MAP warns when L-BFGS-B stops short; its status is recorded below instead
+        warnings.filterwarnings("ignore", "The optimizer did not converge", UserWarning)
+        tree = pm.find_MAP(
+            model=model,
+            return_inferencedata=True,
+            idata_kwargs={"include_transformed": True},  # the polish starts from the value variables
+            jitter=False,  # start from the model's initial point, as the polish's start is recorded
+            random_seed=seed,
+            progressbar=False,
+        )
+    found = tree["posterior"].to_dataset()
+    raw = {name: found[name].values[0, 0] for name in found.data_vars}
+    optimizer = tree["optimizer_result"].to_dataset()
     finite = all(np.all(np.isfinite(v)) for v in raw.values())
-    if optimizer is None:
-        message = "find_MAP stopped at its evaluation limit (maxeval) without saying so"
-    else:
-        message = f"find_MAP: {optimizer.message} ({optimizer.nit} iterations)"
-    raw_converged = optimizer is not None and bool(optimizer.success) and finite
+    message = f"find_MAP: {optimizer['message'].item()} ({int(optimizer['nit'])} iterations)"
+    raw_converged = bool(optimizer["success"]) and finite
     if not finite:
-        return ModeResult("not_converged", message + "; its answer is not finite", raw, raw_converged=False)
+        return ModeResult("not_converged", message + "; its answer is not finite", raw, raw_converged=False, optimizer=optimizer)
     point, certificate = polish(model, raw, prior)
     ok = certificate["newton_decrement"] <= 1e-6 and certificate.get("kkt_relative", 0.0) <= 1e-6
     if not ok:
         message += f"; polishing stopped short (Newton decrement {certificate['newton_decrement']:.1e})"
-    return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged)
+    return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
 
 
 def _positive_definite(H: np.ndarray) -> np.ndarray:
@@ -225,7 +237,7 @@ def sample(
     target_accept: float = 0.8,
     cores: int | None = None,
 ):
-    """Draw the posterior with NUTS; returns ArviZ InferenceData (posterior, sample_stats)."""
+    """Draw the posterior with NUTS; returns an ``xarray.DataTree`` (posterior, sample_stats)."""
     import os
 
     cores = cores or min(chains, os.cpu_count() or 1)
@@ -254,27 +266,25 @@ def sample(
         cores=cores,
         random_seed=seed,
         target_accept=target_accept,
+        nuts_sampler="pymc",  # pm.sample would silently switch to nutpie when it is installed
         progressbar=False,
         compute_convergence_checks=False,
     )
 
 
-def diagnostics(idata) -> dict:
-    """Max R-hat, min bulk and tail ESS over every sampled quantity, and divergences."""
+def diagnostics(tree) -> dict:
+    """Max R-hat, min bulk and tail ESS over every sampled quantity (arviz-stats), and divergences."""
     import arviz as az
 
-    posterior = idata.posterior
-    rhat = az.rhat(posterior)
-    bulk = az.ess(posterior, method="bulk")
-    tail = az.ess(posterior, method="tail")
+    posterior = tree["posterior"].to_dataset()
 
     def extreme(ds, fn):
         return float(fn([float(fn(ds[v].values)) for v in ds.data_vars]))
 
-    max_rhat = extreme(rhat, np.nanmax) if posterior.sizes["chain"] > 1 else None
+    max_rhat = extreme(az.rhat(posterior), np.nanmax) if posterior.sizes["chain"] > 1 else None
     return {
         "max_rhat": max_rhat,
-        "min_ess_bulk": extreme(bulk, np.nanmin),
-        "min_ess_tail": extreme(tail, np.nanmin),
-        "divergences": int(idata.sample_stats["diverging"].sum()),
+        "min_ess_bulk": extreme(az.ess(posterior, method="bulk"), np.nanmin),
+        "min_ess_tail": extreme(az.ess(posterior, method="tail"), np.nanmin),
+        "divergences": int(tree["sample_stats"]["diverging"].sum()),
     }

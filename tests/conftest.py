@@ -1,10 +1,6 @@
-import warnings
-
 import pytest
 
 from priorfit import data
-
-warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from priorfit.cli import main
@@ -62,9 +63,14 @@ def test_compare_writes_results_and_protects_them(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == ["coefficients.csv", "posterior_normal.nc", "summary.json"]
     assert json.loads((out / "summary.json").read_text()) == summary
     import arviz as az
+    import xarray as xr
 
-    idata = az.from_netcdf(out / "posterior_normal.nc")
-    assert "coef_map" in idata.point_estimates and idata.posterior["coef"].shape == (2, 60, 4)
+    tree = xr.open_datatree(out / "posterior_normal.nc")
+    assert {"posterior", "sample_stats", "map", "find_map", "optimizer_result", "penalized"} <= set(tree.children)
+    assert tree["posterior"]["coef"].shape == (2, 60, 4)
+    map_in_json = [row["map"] for row in summary["fits"][0]["coefficients"][:4]]
+    np.testing.assert_allclose(tree["map"]["coef"].values, map_in_json, rtol=1e-11)
+    assert float(az.rhat(az.from_netcdf(out / "posterior_normal.nc"))["coef"].max()) < 1.2
     before = (out / "summary.json").read_text()
     code, _, err = run(["compare", *SMALL, "--out", str(out)], capsys)
     assert code == 2 and "already holds results; pass --force" in err

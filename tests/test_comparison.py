@@ -57,11 +57,13 @@ def test_table_and_json_agree(normal_fixed):
     np.testing.assert_allclose(X @ coef + original["intercept"], design.X @ model_scale[:-1] + model_scale[-1], rtol=1e-9)
 
 
-def test_idata_holds_posterior_and_point_estimates(normal_fixed):
-    idata = normal_fixed.idata["normal"]
-    assert idata.posterior["coef"].shape == (4, 1000, 10)
-    pe = idata.point_estimates
-    np.testing.assert_allclose(pe["coef_map"].values, pe["coef_penalized"].values, rtol=1e-6)
+def test_datatree_holds_posterior_and_point_estimates(normal_fixed):
+    tree = normal_fixed.idata["normal"]
+    assert tree["posterior"]["coef"].shape == (4, 1000, 10)
+    assert {"posterior", "sample_stats", "map", "find_map", "optimizer_result", "penalized"} <= set(tree.children)
+    np.testing.assert_allclose(tree["map"]["coef"].values, tree["penalized"]["coef"].sel(estimator="Ridge").values, rtol=1e-6)
+    assert tree["map"].attrs["status"] == "ok" and bool(tree["optimizer_result"]["success"])
+    assert tree["find_map"]["coef"].values == pytest.approx(normal_fixed.fit("normal").mode.raw["coef"])
 
 
 def test_estimated_sigma_identity_at_map_sigma(laplace_horseshoe):

@@ -11,6 +11,7 @@ Regenerate (only when a change is meant to move a number; say so in the commit m
     python tests/test_golden.py                  # write the cases that have no file yet
     python tests/test_golden.py --overwrite      # rewrite every case
     python tests/test_golden.py --overwrite diabetes_default
+    python tests/test_golden.py --report         # how far each number moved, nothing written
 """
 
 from __future__ import annotations
@@ -73,10 +74,12 @@ def _posterior(posterior) -> dict:
     import arviz as az
 
     out = {}
+    if hasattr(posterior, "to_dataset"):  # a DataTree node (ArviZ 1) rather than a Dataset (0.23)
+        posterior = posterior.to_dataset()
     for name in POSTERIOR_VARIABLES:
         if name not in posterior:
             continue
-        ds = posterior[[name]] if hasattr(posterior, "data_vars") else posterior.to_dataset()[[name]]
+        ds = posterior[[name]]
         draws = ds[name]
         mean, sd = draws.mean(("chain", "draw")), draws.std(("chain", "draw"))
         # MCSE of the sd by the delta method on the variance (works on ArviZ 0.23 and 1.x alike)
@@ -112,7 +115,7 @@ def record(comparison) -> dict:
             "mode_status": mode.status,
             "certificate": mode.certificate,
             "map_raw_coef": _floats(mode.raw["coef"]) if mode.raw else None,
-            "posterior": _posterior(fit.idata.posterior),
+            "posterior": _posterior(fit.idata["posterior"]),
             "diagnostics": fit.diagnostics,
         }
     return {"fits": fits}
@@ -189,6 +192,34 @@ def test_posterior_summaries_match_golden_within_mcse(case):
             assert diag["divergences"] == 0, f"{case}.{prior}: {diag['divergences']} divergences"
 
 
+def _largest_move(new, old) -> float:
+    if isinstance(old, dict):
+        return max((_largest_move(new[k], old[k]) for k in old), default=0.0)
+    if old is None:
+        return 0.0
+    new, old = np.asarray(new, dtype=float), np.asarray(old, dtype=float)
+    return float(np.abs(new - old).max(initial=0.0) / max(np.abs(old).max(initial=0.0), 1e-300))
+
+
+def report(case: str) -> None:
+    """Print how far the exact quantities (relative) and posterior summaries (in MCSE) moved."""
+    stored, new = _stored(case)["fits"], _result(case)["fits"]
+    for prior, old in stored.items():
+        fit = new[prior]
+        z = {
+            stat: max(
+                float(np.max(np.abs(np.subtract(fit["posterior"][v][stat], s[stat])) / np.hypot(fit["posterior"][v][mcse], s[mcse])))
+                for v, s in old["posterior"].items()
+            )
+            for stat, mcse in (("mean", "mcse_mean"), ("sd", "mcse_sd"))
+        }
+        raw = _largest_move(fit["map_raw_coef"], old["map_raw_coef"])
+        print(
+            f"{case:28s} {prior:10s} exact quantities moved {_largest_move(fit['exact'], old['exact']):.1e} relative; "
+            f"find_MAP raw {raw:.1e}; posterior mean {z['mean']:.2f} MCSE, sd {z['sd']:.2f} MCSE"
+        )
+
+
 def main(argv: list[str]) -> int:
     overwrite = "--overwrite" in argv
     cases = [a for a in argv if not a.startswith("--")] or list(CASES)
@@ -196,6 +227,10 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown case(s) {unknown}; cases are: {', '.join(CASES)}", file=sys.stderr)
         return 2
+    if "--report" in argv:
+        for case in cases:
+            report(case)
+        return 0
     GOLDEN.mkdir(exist_ok=True)
     for case in cases:
         path = GOLDEN / f"{case}.json"
