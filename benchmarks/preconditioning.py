@@ -11,10 +11,10 @@ import warnings
 
 warnings.filterwarnings("ignore")
 
-import nutpie  # noqa: E402
+import nutpie
 
-from priorfit import data, inference, likelihoods, penalized, priors  # noqa: E402
-from priorfit.model import build_model  # noqa: E402
+from priorfit import data, inference, likelihoods, penalized, priors
+from priorfit.model import build_model
 
 
 def main(source: str = "synthetic:n=2000,p=30,k=6,noise=1.0,seed=0,rho=0.95") -> None:

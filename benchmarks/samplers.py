@@ -10,8 +10,8 @@ import warnings
 
 warnings.filterwarnings("ignore")
 
-from priorfit import data, inference, likelihoods, penalized, priors  # noqa: E402
-from priorfit.model import build_model  # noqa: E402
+from priorfit import data, inference, likelihoods, penalized, priors
+from priorfit.model import build_model
 
 
 def main(source: str = "diabetes", draws: int = 1000, tune: int = 1000, chains: int = 4) -> None:

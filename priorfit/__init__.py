@@ -11,14 +11,19 @@ Importing this package is instant; PyMC is imported on first use of :func:`compa
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["compare", "Comparison", "InputError", "__version__"]
+__all__ = ["Comparison", "InputError", "Settings", "__version__", "compare"]
 
 from .errors import InputError
+from .settings import Settings
 
 
 def __getattr__(name: str):
-    if name in ("compare", "Comparison"):
-        from . import comparison
+    if name == "compare":
+        from .comparison import compare
 
-        return getattr(comparison, name)
+        return compare
+    if name == "Comparison":
+        from .result import Comparison
+
+        return Comparison
     raise AttributeError(f"module 'priorfit' has no attribute {name!r}")

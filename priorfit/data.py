@@ -1,4 +1,4 @@
-"""Load and validate data, standardize it, and form the Gaussian sufficient statistics.
+"""Load and validate data, and standardize it into the design every likelihood uses.
 
 Everything that turns a user's data into the arrays a model sees lives here: the bundled
 diabetes data, CSV and Parquet files, and the seeded synthetic generator
@@ -48,11 +48,13 @@ class Dataset(_Shape):
 
 @dataclass(frozen=True)
 class Design(_Shape):
-    """The data on the scale the model uses, with its Gaussian sufficient statistics.
+    """The data on the scale the model uses, for any likelihood.
 
-    With an intercept, X and y are centred before the statistics are formed, so the
-    (flat-prior) intercept decouples from the coefficients on both the Bayesian and the
-    penalized side; ``intercept`` reported to users is always the one of the uncentred model.
+    ``X`` is standardized (or as given); with an intercept, the model and the penalized side
+    both use the centred ``X - x_mean``, so that the flat-prior intercept of the centred design
+    decouples from the coefficients. The intercept reported to users is always the one of the
+    uncentred model. What a likelihood derives from the design (the Gaussian's sufficient
+    statistics) is computed once through :meth:`memo`.
     """
 
     dataset: Dataset
@@ -62,10 +64,7 @@ class Design(_Shape):
     x_center: np.ndarray  # original column means used for standardization (0 if not)
     x_scale: np.ndarray  # original column sds used for standardization (1 if not)
     x_mean: np.ndarray  # column means of the model-scale X (centring for the intercept)
-    y_mean: float
-    gram: np.ndarray = field(repr=False)  # Xc'Xc
-    xty: np.ndarray = field(repr=False)  # Xc'yc
-    yty: float = 0.0  # yc'yc
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def y(self) -> np.ndarray:
@@ -74,6 +73,12 @@ class Design(_Shape):
     @property
     def features(self) -> tuple[str, ...]:
         return self.dataset.features
+
+    def memo(self, key: str, compute):
+        """``compute()``, evaluated once per design and key."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def to_original(self, coef: np.ndarray, intercept: np.ndarray | float | None):
         """Coefficients (last axis = features) and intercept on the original scale of X."""
@@ -85,8 +90,8 @@ class Design(_Shape):
 
 
 def make_design(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
-    """Standardize (optionally), centre for the intercept and form X'X, X'y, y'y."""
-    X, y = dataset.X, dataset.y
+    """Standardize (optionally) and record the centring for the intercept."""
+    X = dataset.X
     if standardize:
         scale = X.std(axis=0)
         # without an intercept the model goes through the origin: scale, but do not centre
@@ -95,24 +100,8 @@ def make_design(dataset: Dataset, *, standardize: bool = True, intercept: bool =
     else:
         center, scale = np.zeros(dataset.p), np.ones(dataset.p)
         Xm = X
-    if intercept:
-        x_mean, y_mean = Xm.mean(axis=0), float(y.mean())
-    else:
-        x_mean, y_mean = np.zeros(dataset.p), 0.0
-    Xc, yc = Xm - x_mean, y - y_mean
-    return Design(
-        dataset=dataset,
-        standardized=standardize,
-        intercept=intercept,
-        X=Xm,
-        x_center=center,
-        x_scale=scale,
-        x_mean=x_mean,
-        y_mean=y_mean,
-        gram=Xc.T @ Xc,
-        xty=Xc.T @ yc,
-        yty=float(yc @ yc),
-    )
+    x_mean = Xm.mean(axis=0) if intercept else np.zeros(dataset.p)
+    return Design(dataset=dataset, standardized=standardize, intercept=intercept, X=Xm, x_center=center, x_scale=scale, x_mean=x_mean)
 
 
 def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:

@@ -3,7 +3,7 @@
 ``pm.find_MAP`` runs L-BFGS-B, a smooth method. On a Laplace prior it lands near the lasso
 solution without exact zeros, and it may stop early without saying so. So its raw answer
 and optimizer status are kept, and the answer is then polished on the same log density
-(DESIGN.md, "Known traps") by a proximal Newton method: each step minimizes the quadratic
+by a proximal Newton method: each step minimizes the quadratic
 model of the smooth part plus the exact L1 term, which puts coefficients exactly on their
 kink; near the mode that is Newton's method on the active set. The result is certified by
 the gradient norm (smooth priors) or the largest KKT violation (L1), and by the scale-free
@@ -20,6 +20,21 @@ import numpy as np
 Sampler = Literal["nutpie", "pymc"]
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """Proof of optimality of a polished mode.
+
+    ``value`` is the largest gradient (for L1: subgradient, KKT) residual in log-density units
+    per unit of the variables; ``newton_decrement`` its scale-free counterpart; for L1 priors
+    ``kkt_relative`` is the largest violation ``(|grad_j| - 1/b) * b`` over coefficients at ``mu``.
+    """
+
+    kind: Literal["gradient", "kkt"]
+    value: float
+    newton_decrement: float
+    kkt_relative: float | None = None
+
+
 @dataclass
 class ModeResult:
     """The raw find_MAP answer, its optimizer status, and the polished, certified mode."""
@@ -28,36 +43,37 @@ class ModeResult:
     message: str
     raw: dict = field(default_factory=dict)
     point: dict = field(default_factory=dict)
-    certificate: dict | None = None
+    certificate: Certificate | None = None
     raw_converged: bool | None = None  # find_MAP's own verdict (None: not run)
     optimizer: object = None  # find_MAP's optimizer_result group (xarray.Dataset)
 
 
-def find_map(model, prior, *, seed: int = 0) -> ModeResult:
-    """``pm.find_MAP`` with its optimizer status recorded, then polished to the exact mode.
+def find_map(model, *, seed: int = 0) -> ModeResult:
+    """``pm.find_MAP`` on ``model`` (a :class:`~priorfit.model.PosteriorModel`) with its
+    optimizer status recorded, then polished to the exact mode.
 
-    ``model`` must hold ``coef`` untransformed (not whitened), so that the kinks of the
-    prior lie on coordinate axes. ``status`` describes the polished mode; find_MAP's own
-    verdict is kept in ``message`` and ``raw_converged``.
+    ``status`` describes the polished mode; find_MAP's own verdict is kept in ``message``,
+    ``raw_converged`` and ``optimizer``.
     """
+    import warnings
+
     import pymc as pm
 
+    prior = model.prior
     if not prior.has_mode:
         return ModeResult(
             "degenerate",
             f"no meaningful posterior mode: the {prior.name} density has a pole at its location, "
             "so the joint density is unbounded there",
         )
-    import warnings
-
     with warnings.catch_warnings():
         # find_MAP warns when L-BFGS-B stops short; its status is recorded below instead
         warnings.filterwarnings("ignore", "The optimizer did not converge", UserWarning)
         tree = pm.find_MAP(
-            model=model,
+            model=model.mode_model,
             return_inferencedata=True,
             idata_kwargs={"include_transformed": True},  # the polish starts from the value variables
-            jitter=False,  # start from the model's initial point, as the polish's start is recorded
+            jitter=False,  # start from the model's initial point: the raw answer is reproducible
             random_seed=seed,
             progressbar=False,
         )
@@ -69,10 +85,10 @@ def find_map(model, prior, *, seed: int = 0) -> ModeResult:
     raw_converged = bool(optimizer["success"]) and finite
     if not finite:
         return ModeResult("not_converged", message + "; its answer is not finite", raw, raw_converged=False, optimizer=optimizer)
-    point, certificate = polish(model, raw, prior)
-    ok = certificate["newton_decrement"] <= 1e-6 and certificate.get("kkt_relative", 0.0) <= 1e-6
+    point, certificate = polish(model, raw)
+    ok = certificate.newton_decrement <= 1e-6 and (certificate.kkt_relative or 0.0) <= 1e-6
     if not ok:
-        message += f"; polishing stopped short (Newton decrement {certificate['newton_decrement']:.1e})"
+        message += f"; polishing stopped short (Newton decrement {certificate.newton_decrement:.1e})"
     return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
 
 
@@ -85,33 +101,40 @@ def _positive_definite(H: np.ndarray) -> np.ndarray:
     return (Q * lam) @ Q.T / d[:, None] / d[None, :]
 
 
-def _l1_quadratic(g, H, offset, kinked, weight, sweeps: int = 10_000):
+def l1_quadratic(g, H, offset, kinked, weight, *, max_iter: int = 100_000):
     """argmin_d g'd + d'Hd/2 + weight * sum_{kinked} |offset + d|, and where it sits on a kink.
 
-    Coordinate descent finds the pattern (soft-thresholding puts coordinates exactly on
-    their kink; ``offset`` is x - mu); the free coordinates are then solved exactly with
-    that pattern, so near the mode the step is an exact Newton step.
+    ``H`` must be positive definite. Accelerated proximal gradient (FISTA with adaptive
+    restart) on the Jacobi-scaled problem finds the pattern: its soft-thresholding puts
+    coordinates exactly on their kink (``offset`` is x - mu). The free coordinates are then
+    solved exactly with that pattern, so near the mode the step is an exact Newton step.
+    Every iteration is one matrix-vector product.
     """
-    d = np.zeros_like(g)
-    Hd = np.zeros_like(g)
-    diag = np.diag(H)
-    for _ in range(sweeps):
-        largest = 0.0
-        for i in range(len(g)):
-            r = g[i] + Hd[i] - diag[i] * d[i]
-            if kinked[i]:
-                u = -(r - diag[i] * offset[i]) / diag[i]
-                new = np.sign(u) * max(abs(u) - weight / diag[i], 0.0) - offset[i]
-            else:
-                new = -r / diag[i]
-            change = new - d[i]
-            if change:
-                Hd += H[:, i] * change
-                d[i] = new
-                largest = max(largest, abs(change) * np.sqrt(diag[i]))
-        if largest <= 1e-12:
+    scale = 1.0 / np.sqrt(np.diag(H))  # d = scale * u: the scaled Hessian has unit diagonal
+    Hs = H * scale[:, None] * scale[None, :]
+    gs, offs = g * scale, offset / scale
+    threshold = np.where(kinked, weight * scale, 0.0)
+    step = 1.0 / np.linalg.eigvalsh(Hs)[-1]
+
+    def prox(v):
+        shifted = v + offs
+        return np.where(kinked, np.sign(shifted) * np.maximum(np.abs(shifted) - step * threshold, 0.0) - offs, v)
+
+    u = np.zeros_like(g)
+    y, momentum = u, 1.0
+    for _ in range(max_iter):
+        new = prox(y - step * (gs + Hs @ y))
+        if np.abs(new - u).max(initial=0.0) <= 1e-13:
+            u = new
             break
-    on_kink = kinked & (offset + d == 0)
+        next_momentum = (1 + np.sqrt(1 + 4 * momentum**2)) / 2
+        if (y - new) @ (new - u) > 0:  # restart: the momentum points uphill
+            next_momentum, y = 1.0, new
+        else:
+            y = new + (momentum - 1) / next_momentum * (new - u)
+        u, momentum = new, next_momentum
+    on_kink = kinked & (u + offs == 0)  # exactly: the prox returned -offs there
+    d = np.where(on_kink, -offset, u * scale)
     free = ~on_kink
     signs = np.sign(offset + d) * kinked
     exact = d.copy()
@@ -123,53 +146,53 @@ def _l1_quadratic(g, H, offset, kinked, weight, sweeps: int = 10_000):
     return d, on_kink
 
 
-def polish(model, start: dict, prior, *, max_iter: int = 500):
-    """Exact mode of ``model`` near ``start`` and its certificate.
+class _Coordinates:
+    """The polish's flat vector ``x`` of the mode model's value variables, and back."""
+
+    def __init__(self, model, start: dict):
+        pymc = model.mode_model
+        self.names = [v.name for v in pymc.value_vars]
+        self.shapes = [np.shape(start[n]) for n in self.names]
+        self.offsets = np.cumsum([0, *(int(np.prod(s)) for s in self.shapes)])
+        i = self.names.index("coef")
+        self.coef = slice(self.offsets[i], self.offsets[i + 1])
+
+    def start(self, raw: dict) -> np.ndarray:
+        return np.concatenate([np.ravel(raw[n]) for n in self.names]).astype(float)
+
+    def values(self, x: np.ndarray) -> dict:
+        return {n: x[a:b].reshape(s) for n, a, b, s in zip(self.names, self.offsets[:-1], self.offsets[1:], self.shapes)}
+
+
+def polish(model, start: dict, *, max_iter: int = 500):
+    """Exact mode of ``model`` (a :class:`~priorfit.model.PosteriorModel`) near ``start``, and
+    its :class:`Certificate`.
 
     A (proximal) Newton method on ``-logp``: each step minimizes the quadratic model of the
-    smooth part plus, for an L1 prior, the exact ``|w - mu| / b`` term (coordinate descent,
+    smooth part plus, for an L1 prior, the exact ``|w - mu| / b`` term (:func:`l1_quadratic`,
     which puts coefficients exactly on ``mu``), then backtracks on the true objective. Near
     the mode this is Newton's method on the free coordinates with the zeros fixed, and it
-    converges quadratically to machine precision.
-
-    Returns the point (by variable name) and a certificate: ``value``, the largest gradient
-    (KKT for L1: subgradient) residual in log-density units per unit of the variables;
-    ``newton_decrement``, its scale-free counterpart; and for L1 priors ``kkt_relative``, the
-    largest violation ``(|grad_j| - 1/b) * b`` over coefficients at ``mu``.
+    converges quadratically to machine precision. Value, gradient and Hessian come from the
+    model's one compiled function, in ``w`` (the mode model: kinks on the axes).
     """
-    value_vars = model.value_vars
-    names = [v.name for v in value_vars]
-    shapes = [np.shape(start[name]) for name in names]
-    offsets = np.cumsum([0, *(int(np.prod(s)) for s in shapes)])
-
-    def unravel(x):
-        return {n: x[a:b].reshape(s) for n, a, b, s in zip(names, offsets[:-1], offsets[1:], shapes)}
-
-    # one compiled function for value, gradient and Hessian: a third of the compile time
-    evaluate = model.compile_fn(
-        [
-            model.logp(jacobian=False),
-            model.dlogp(vars=model.free_RVs, jacobian=False),  # raveled in value_vars order
-            model.d2logp(vars=model.free_RVs, jacobian=False, negate_output=False),
-        ],
-        inputs=value_vars,
-    )
+    evaluate = model.derivatives()
+    coords = _Coordinates(model, start)
+    prior = model.prior
 
     def objective(x):  # -logp, including the L1 term
-        value = -float(evaluate(unravel(x))[0])
+        value = -float(evaluate(**coords.values(x))[0])
         return value if np.isfinite(value) else np.inf
 
-    x = np.concatenate([np.ravel(start[n]) for n in names]).astype(float)
+    x = coords.start(start)
     weight = prior.l1_weight() or 0.0
     kinked = np.zeros(len(x), dtype=bool)
     mu = np.zeros(len(x))
     if weight:
-        coef = names.index("coef")
-        kinked[offsets[coef] : offsets[coef + 1]] = True
-        mu[kinked] = prior.mu_vector(int(kinked.sum()))
+        kinked[coords.coef] = True
+        mu[coords.coef] = prior.mu_vector(int(kinked.sum()))
 
     def smooth_derivatives(x):
-        _, grad, hess = evaluate(unravel(x))
+        _, grad, hess, *_ = evaluate(**coords.values(x))
         # PyMC's gradient of |w - mu| is its sign (0 at the kink): remove it to get the smooth part
         return -grad - weight * np.sign(x - mu) * kinked, -hess
 
@@ -177,13 +200,14 @@ def polish(model, start: dict, prior, *, max_iter: int = 500):
         g, H = smooth_derivatives(x)
         Hp = _positive_definite(H)
         if weight:
-            step, on_kink = _l1_quadratic(g, Hp, x - mu, kinked, weight)
+            step, on_kink = l1_quadratic(g, Hp, x - mu, kinked, weight)
         else:
             step, on_kink = -np.linalg.solve(Hp, g), kinked
         l1 = weight * (np.abs(x + step - mu)[kinked].sum() - np.abs(x - mu)[kinked].sum())
         predicted = g @ step + l1  # first-order change of the objective: negative
         length2 = step @ Hp @ step  # squared step length in posterior-sd units (no cancellation)
         if length2 <= 1e-24 or np.array_equal(x + step, x):
+            x[on_kink] = mu[on_kink]  # a step too small to matter may still pin a coefficient
             break
         f0, t = objective(x), 1.0
         close = length2 < 1e-8  # f cannot resolve the decrease any more: take the full step
@@ -198,10 +222,13 @@ def polish(model, start: dict, prior, *, max_iter: int = 500):
         if t == 1.0:
             x[on_kink] = mu[on_kink]  # exactly, not up to rounding
 
-    return _point(model, unravel(x)), _certificate(*smooth_derivatives(x), x, mu, kinked, weight)
+    outputs = evaluate(**coords.values(x))
+    names = [v.name for v in model.mode_model.unobserved_value_vars]
+    point = {name: np.asarray(value) for name, value in zip(names, outputs[3:])}
+    return point, _certificate(*smooth_derivatives(x), x, mu, kinked, weight)
 
 
-def _certificate(g, H, x, mu, kinked, weight) -> dict:
+def _certificate(g, H, x, mu, kinked, weight) -> Certificate:
     pinned = kinked & (x == mu)
     free = ~pinned
     g = g + weight * np.sign(x - mu) * kinked  # full gradient off the kinks
@@ -210,20 +237,12 @@ def _certificate(g, H, x, mu, kinked, weight) -> dict:
         decrement2 = float(g[free] @ np.linalg.solve(_positive_definite(H[np.ix_(free, free)]), g[free]))
     except np.linalg.LinAlgError:
         decrement2 = float("inf")
-    certificate = {
-        "kind": "kkt" if weight else "gradient",
-        "value": float(max(np.abs(g[free]).max(initial=0.0), violation.max(initial=0.0))),
-        "newton_decrement": float(np.sqrt(decrement2)) if np.isfinite(decrement2) else float("inf"),
-    }
-    if weight:
-        certificate["kkt_relative"] = float(max(violation.max(initial=0.0), 0.0) / weight)
-    return certificate
-
-
-def _point(model, values: dict) -> dict:
-    """Every unobserved quantity (free, transformed and deterministic) at ``values``."""
-    outs = model.unobserved_value_vars
-    return {v.name: np.asarray(value) for v, value in zip(outs, model.compile_fn(inputs=model.value_vars, outs=outs)(values))}
+    return Certificate(
+        kind="kkt" if weight else "gradient",
+        value=float(max(np.abs(g[free]).max(initial=0.0), violation.max(initial=0.0))),
+        newton_decrement=float(np.sqrt(decrement2)) if np.isfinite(decrement2) else float("inf"),
+        kkt_relative=float(max(violation.max(initial=0.0), 0.0) / weight) if weight else None,
+    )
 
 
 def sample(
@@ -237,16 +256,16 @@ def sample(
     target_accept: float = 0.8,
     cores: int | None = None,
 ):
-    """Draw the posterior with NUTS; returns an ``xarray.DataTree`` (posterior, sample_stats)."""
+    """Draw the posterior of ``model`` (a :class:`~priorfit.model.PosteriorModel`) with NUTS;
+    returns an ``xarray.DataTree`` (posterior, sample_stats)."""
     import os
 
     cores = cores or min(chains, os.cpu_count() or 1)
     if sampler == "nutpie":
         import nutpie
 
-        compiled = nutpie.compile_pymc_model(model)
         return nutpie.sample(
-            compiled,
+            model.nutpie(),
             draws=draws,
             tune=tune,
             chains=chains,
@@ -259,7 +278,7 @@ def sample(
     import pymc as pm
 
     return pm.sample(
-        model=model,
+        model=model.pymc,
         draws=draws,
         tune=tune,
         chains=chains,
@@ -272,8 +291,19 @@ def sample(
     )
 
 
-def diagnostics(tree) -> dict:
-    """Max R-hat, min bulk and tail ESS over every sampled quantity (arviz-stats), and divergences."""
+@dataclass(frozen=True)
+class Diagnostics:
+    """NUTS health over every sampled quantity: max R-hat (None with one chain), min bulk and
+    tail ESS (arviz-stats), and the number of divergent transitions."""
+
+    max_rhat: float | None
+    min_ess_bulk: float
+    min_ess_tail: float
+    divergences: int
+
+
+def diagnostics(tree) -> Diagnostics:
+    """The :class:`Diagnostics` of a sampled ``xarray.DataTree``."""
     import arviz as az
 
     posterior = tree["posterior"].to_dataset()
@@ -281,10 +311,9 @@ def diagnostics(tree) -> dict:
     def extreme(ds, fn):
         return float(fn([float(fn(ds[v].values)) for v in ds.data_vars]))
 
-    max_rhat = extreme(az.rhat(posterior), np.nanmax) if posterior.sizes["chain"] > 1 else None
-    return {
-        "max_rhat": max_rhat,
-        "min_ess_bulk": extreme(az.ess(posterior, method="bulk"), np.nanmin),
-        "min_ess_tail": extreme(az.ess(posterior, method="tail"), np.nanmin),
-        "divergences": int(tree["sample_stats"]["diverging"].sum()),
-    }
+    return Diagnostics(
+        max_rhat=extreme(az.rhat(posterior), np.nanmax) if posterior.sizes["chain"] > 1 else None,
+        min_ess_bulk=extreme(az.ess(posterior, method="bulk"), np.nanmin),
+        min_ess_tail=extreme(az.ess(posterior, method="tail"), np.nanmin),
+        divergences=int(tree["sample_stats"]["diverging"].sum()),
+    )

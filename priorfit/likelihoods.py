@@ -1,20 +1,28 @@
-"""Likelihoods and the prior on the noise scale.
+"""Likelihood families, registered by name like the priors.
 
-The Gaussian likelihood is written with the sufficient statistics (X'X, X'y, y'y, n): each
-gradient then costs O(p^2) instead of O(np) (DESIGN.md, "Speed"). The plain row-wise form is
-kept as a cross-check (``form="rows"``).
+A family owns everything that depends on the distribution of ``y``: how ``y`` is checked, the
+summary of the data its log likelihood needs, its PyMC term, its dispersion (the Gaussian noise
+sd with its priors and plug-in value; none for families without one) and a quadratic
+approximation used to whiten the coefficients. The penalized twins of each (prior, family)
+pair are rows of :mod:`priorfit.twins`; nothing else names a family.
+
+The Gaussian log likelihood is written with the sufficient statistics (X'X, X'y, y'y, n):
+each gradient costs O(p^2) instead of O(np). The row-wise form is kept as a cross-check
+(``form="rows"``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
 
 from .errors import InputError
-from .priors import positive
+from .settings import positive
 
 
+# -- the prior of the Gaussian noise sd ---------------------------------------------------------
 class SigmaPrior:
     """A prior on the Gaussian noise sd ``sigma``; registered by ``name``."""
 
@@ -79,17 +87,113 @@ def sigma_prior(text: str) -> SigmaPrior:
     return cls(scale) if cls.takes_scale else cls()
 
 
-class Gaussian:
-    """``y ~ Normal(X w + c, sigma)``; scikit-learn's squared-error estimators."""
+# -- families -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PluginDispersion:
+    """A rough dispersion from the data alone, to convert an alpha into a prior scale."""
 
-    name = "gaussian"
+    value: float
+    method: str
 
-    @staticmethod
-    def add(design, coef, intercept, sigma, *, form: Literal["sufficient", "rows"] = "sufficient"):
-        """Add the log likelihood of ``design`` to the current model.
+
+class Likelihood:
+    """A likelihood family; subclasses register themselves by ``name``."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    has_dispersion: ClassVar[bool] = False
+    registry: ClassVar[dict[str, type[Likelihood]]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        Likelihood.registry[cls.name] = cls
+
+    def check_y(self, y: np.ndarray, where: str) -> None:
+        """Raise an InputError if ``y`` cannot come from this family."""
+
+    def initial_intercept(self, design) -> float:
+        """A starting value of the intercept of the centred design."""
+        raise NotImplementedError
+
+    def plugin_dispersion(self, design) -> PluginDispersion | None:
+        return None
+
+    def dispersion(self, fixed: float | None, prior: SigmaPrior | None, initval: float | None):
+        """The dispersion inside the current PyMC model: data when fixed, else a random variable."""
+        return
+
+    def add(self, design, coef, intercept, dispersion, *, form: str = "sufficient") -> None:
+        """Add the log likelihood to the current PyMC model.
 
         ``intercept`` is the intercept of the centred design (``None`` without intercept).
         """
+        raise NotImplementedError
+
+    def quadratic(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(P, b)``: the log likelihood of the coefficients is about ``-w'Pw/2 + b'w``."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SufficientStatistics:
+    """X'X, X'y, y'y of the centred design (Gaussian), with n and the mean of y."""
+
+    n: int
+    y_mean: float
+    gram: np.ndarray = field(repr=False)
+    xty: np.ndarray = field(repr=False)
+    yty: float
+
+
+class Gaussian(Likelihood):
+    """``y ~ Normal(X w + c, sigma)``; scikit-learn's squared-error estimators."""
+
+    name = "gaussian"
+    summary = "y ~ Normal(Xw + c, sigma); sufficient statistics X'X, X'y, y'y"
+    has_dispersion = True
+
+    def statistics(self, design) -> SufficientStatistics:
+        """Sufficient statistics of ``design``, computed once per design.
+
+        With an intercept, X and y are centred first, so that the flat-prior intercept
+        decouples from the coefficients.
+        """
+
+        def compute():
+            y_mean = float(design.y.mean()) if design.intercept else 0.0
+            Xc, yc = design.X - design.x_mean, design.y - y_mean
+            return SufficientStatistics(design.n, y_mean, Xc.T @ Xc, Xc.T @ yc, float(yc @ yc))
+
+        return design.memo(self.name, compute)
+
+    def initial_intercept(self, design) -> float:
+        return self.statistics(design).y_mean
+
+    def plugin_dispersion(self, design) -> PluginDispersion:
+        """The OLS residual sd, ``sqrt(RSS / (n - p - 1))`` (``n - p`` without intercept), when that
+        has degrees of freedom left; otherwise the leave-one-out residual sd of RidgeCV."""
+        from .twins import twin
+
+        stats = self.statistics(design)
+        dof = design.n - design.p - int(design.intercept)
+        if dof > 0:
+            beta, *_ = np.linalg.lstsq(stats.gram, stats.xty, rcond=None)
+            rss = max(stats.yty - beta @ stats.xty, 0.0)
+            return PluginDispersion(float(np.sqrt(rss / dof)), f"OLS residual sd (RSS / {dof} degrees of freedom)")
+        search = twin("normal", self.name).search(design.intercept, design.n)
+        search.set_params(store_cv_results=True).fit(design.X, design.y)
+        # leave-one-out squared errors at the chosen alpha: the in-sample residuals would be ~0
+        best = int(np.flatnonzero(search.alphas == search.alpha_)[0])
+        return PluginDispersion(
+            float(np.sqrt(search.cv_results_[:, best].mean())), "RidgeCV leave-one-out residual sd (p >= n - 1: no OLS)"
+        )
+
+    def dispersion(self, fixed, prior, initval):
+        import pymc as pm
+
+        return pm.Data("sigma", float(fixed)) if fixed is not None else prior.build(initval=initval)
+
+    def add(self, design, coef, intercept, sigma, *, form: Literal["sufficient", "rows"] = "sufficient"):
         import pymc as pm
         import pytensor.tensor as pt
 
@@ -101,12 +205,25 @@ class Gaussian:
             return
         if form != "sufficient":
             raise InputError(f"Likelihood form {form!r} is not allowed; use 'sufficient' or 'rows'.")
-        gram = pm.Data("gram", design.gram)
-        xty = pm.Data("xty", design.xty)
-        yty = pm.Data("yty", design.yty)
+        stats = self.statistics(design)
+        gram = pm.Data("gram", stats.gram)
+        xty = pm.Data("xty", stats.xty)
+        yty = pm.Data("yty", stats.yty)
         # ||yc - Xc w||^2 + n (ybar - c)^2 = ||y - X w - c'||^2 with centred X and y
         rss = yty - 2.0 * pt.dot(coef, xty) + pt.dot(coef, pt.dot(gram, coef))
         if intercept is not None:
-            rss = rss + n * (pm.Data("y_mean", design.y_mean) - intercept) ** 2
+            rss = rss + n * (pm.Data("y_mean", stats.y_mean) - intercept) ** 2
         loglik = -n * pt.log(sigma) - 0.5 * n * np.log(2 * np.pi) - rss / (2.0 * sigma**2)
         pm.Potential("loglik", loglik)
+
+    def quadratic(self, design, sigma):
+        stats = self.statistics(design)
+        return stats.gram / sigma**2, stats.xty / sigma**2
+
+
+def get(name: str) -> Likelihood:
+    """The likelihood family registered as ``name``."""
+    try:
+        return Likelihood.registry[name]()
+    except KeyError:
+        raise InputError(f"Unknown likelihood {name!r}; allowed are: {', '.join(Likelihood.registry)}.") from None

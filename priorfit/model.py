@@ -1,10 +1,17 @@
-"""The PyMC model for a design, a prior and a noise model. No sampling happens here.
+"""One PyMC model per (design, prior, likelihood, dispersion), built and compiled once.
 
-Hyperparameters and data enter through ``pm.Data`` so that a compiled model can be reused
-with new values. Coefficients of Normal and Laplace priors are sampled in whitened
-coordinates ``z`` with ``w = shift + L z``, where ``L L' = (X'X / s^2 + prior precision)^-1``
-comes from the Gram matrix: a correlated design then looks isotropic to NUTS. The transform
-is affine, so its Jacobian is a constant and neither the posterior nor its mode change.
+The same model serves ``pm.find_MAP``, the polish and NUTS: the polish's value, gradient and
+Hessian are compiled once per model (not per call), and nutpie's compiled model is kept.
+Hyperparameters and data enter through ``pm.Data``, so :meth:`PosteriorModel.set_data`
+changes them without rebuilding or recompiling anything (nutpie's ``with_data``).
+
+Coefficients of Normal and Laplace priors are sampled in whitened coordinates ``z`` with
+``w = shift + L z``, where ``L L' = (P + prior precision)^-1`` comes from the likelihood's
+quadratic approximation ``P`` (for the Gaussian, ``X'X / s^2``): a correlated design then looks
+isotropic to NUTS. The transform is affine, so its Jacobian is a constant and neither the
+posterior nor its mode change. The mode is found on the same model without that transform
+(:attr:`PosteriorModel.mode_model`): in ``w`` the kinks of an L1 prior sit exactly on the
+axes, which ``shift + L z`` would blur by rounding.
 """
 
 from __future__ import annotations
@@ -14,23 +21,24 @@ from typing import Literal
 import numpy as np
 
 from .data import Design
-from .likelihoods import Gaussian, SigmaPrior
+from .likelihoods import Likelihood, SigmaPrior
 from .priors import Prior
 
 
-def whitening(design: Design, prior: Prior, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
     """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
-    precision = design.gram / sigma**2 + prior.precision() * np.eye(design.p)
+    lik_precision, lik_linear = likelihood.quadratic(design, dispersion)
+    precision = lik_precision + prior.precision() * np.eye(design.p)
     cov = np.linalg.inv(precision)
     cov = (cov + cov.T) / 2
-    shift = cov @ (design.xty / sigma**2 + prior.precision() * prior.mu_vector(design.p))
+    shift = cov @ (lik_linear + prior.precision() * prior.mu_vector(design.p))
     return shift, np.linalg.cholesky(cov)
 
 
 def _whiten_transform(shift: np.ndarray, chol: np.ndarray):
     # Constants, not pm.Data: a transform cannot reach shared variables outside the RV's
     # graph. That is fine: the whitening only preconditions, and any fixed one is valid
-    # for every value of the hyperparameters.
+    # for every value of the hyperparameters (set_data keeps it).
     import pytensor.tensor as pt
     from pymc.logprob.transforms import Transform
 
@@ -51,47 +59,101 @@ def _whiten_transform(shift: np.ndarray, chol: np.ndarray):
     return Whiten()
 
 
-def build_model(
-    design: Design,
-    prior: Prior,
-    sigma: float | SigmaPrior,
-    *,
-    plugin_sigma: float,
-    whiten: bool = True,
-    form: Literal["sufficient", "rows"] = "sufficient",
-):
-    """A PyMC model: ``prior`` on ``coef``, flat intercept, ``sigma`` fixed or with a prior.
+class PosteriorModel:
+    """A PyMC model: ``prior`` on ``coef``, flat intercept, the likelihood and its dispersion.
 
     Parameters
     ----------
     design : Design
-        Model-scale data and sufficient statistics.
+        Model-scale data.
     prior : Prior
         Prior on the coefficients.
-    sigma : float or SigmaPrior
-        A fixed noise sd, or the prior of an estimated one.
-    plugin_sigma : float
-        A rough noise sd, used for the whitening and as the starting value of ``sigma``.
+    likelihood : Likelihood
+        Likelihood family.
+    sigma : float or SigmaPrior or None
+        A fixed dispersion (Gaussian noise sd), the prior of an estimated one, or None for
+        families without a dispersion.
+    plugin_sigma : float, optional
+        A rough dispersion, for the whitening and as the starting value of an estimated one.
     whiten : bool
         Sample Normal/Laplace coefficients in whitened coordinates.
     form : {"sufficient", "rows"}
         Gaussian likelihood through X'X, X'y, y'y (default) or row by row (cross-check).
     """
+
+    def __init__(
+        self,
+        design: Design,
+        prior: Prior,
+        likelihood: Likelihood,
+        sigma: float | SigmaPrior | None,
+        *,
+        plugin_sigma: float | None = None,
+        whiten: bool = True,
+        form: Literal["sufficient", "rows"] = "sufficient",
+    ):
+        self.design, self.prior, self.likelihood = design, prior, likelihood
+        estimated = isinstance(sigma, SigmaPrior)
+        self.whitening = None
+        if whiten and prior.whitened:
+            self.whitening = whitening(design, prior, likelihood, plugin_sigma if estimated else (sigma or 1.0))
+
+        def build(transform):
+            return _build(design, prior, likelihood, sigma, plugin_sigma, transform, form)
+
+        self.pymc = build(None if self.whitening is None else _whiten_transform(*self.whitening))
+        # the same model without the whitening, for find_MAP and the polish (built, not cloned:
+        # PyMC cannot clone a model with initial values)
+        self.mode_model = self.pymc if self.whitening is None else build(None)
+        self._derivatives = None
+        self._nutpie = None
+
+    def derivatives(self):
+        """``f(**values) -> (logp, dlogp, d2logp, *unobserved values)`` in the value variables of
+        :attr:`mode_model`, compiled on first use and kept (``jacobian=False``: the density of
+        the variables themselves, whose mode is the MAP)."""
+        if self._derivatives is None:
+            model = self.mode_model
+            self._derivatives = model.compile_fn(
+                [
+                    model.logp(jacobian=False),
+                    model.dlogp(vars=model.free_RVs, jacobian=False),  # raveled in value_vars order
+                    model.d2logp(vars=model.free_RVs, jacobian=False, negate_output=False),
+                    *model.unobserved_value_vars,
+                ],
+                inputs=model.value_vars,
+                point_fn=False,
+            )
+        return self._derivatives
+
+    def nutpie(self):
+        """nutpie's compiled model, built on first use and kept."""
+        if self._nutpie is None:
+            import nutpie
+
+            self._nutpie = nutpie.compile_pymc_model(self.pymc)
+        return self._nutpie
+
+    def set_data(self, **values) -> None:
+        """New values of ``pm.Data`` (hyperparameters, data) without recompiling."""
+        import pymc as pm
+
+        for model in {id(m): m for m in (self.pymc, self.mode_model)}.values():
+            pm.set_data(values, model=model)
+        if self._nutpie is not None:
+            self._nutpie = self._nutpie.with_data(**{k: np.asarray(v) for k, v in values.items()})
+
+
+def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form):
     import pymc as pm
     import pytensor.tensor as pt
 
+    estimated = isinstance(sigma, SigmaPrior)
     with pm.Model(coords={"feature": list(design.features)}) as model:
-        if isinstance(sigma, SigmaPrior):
-            noise = sigma.build(initval=plugin_sigma)
-        else:
-            noise = pm.Data("sigma", float(sigma))
-        transform = None
-        if whiten and prior.whitened:
-            shift, chol = whitening(design, prior, float(sigma) if not isinstance(sigma, SigmaPrior) else plugin_sigma)
-            transform = _whiten_transform(shift, chol)
+        noise = likelihood.dispersion(None if estimated else sigma, sigma if estimated else None, plugin_sigma)
         coef = prior.build(design.p, transform)
-        centred = pm.Flat("intercept_centred", initval=design.y_mean) if design.intercept else None
-        Gaussian.add(design, coef, centred, noise, form=form)
+        centred = pm.Flat("intercept_centred", initval=likelihood.initial_intercept(design)) if design.intercept else None
+        likelihood.add(design, coef, centred, noise, form=form)
         if design.intercept:
             intercept = pm.Deterministic("intercept", centred - pt.dot(coef, design.x_mean))
         if design.standardized:

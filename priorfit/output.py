@@ -78,7 +78,7 @@ def write(comparison, out, *, force: bool = False) -> Path:
         (tmp / "summary.json").write_text(comparison.to_json() + "\n")
         coefficient_frame(comparison).to_csv(tmp / "coefficients.csv", index=False, float_format="%.17g")
         for fit in comparison.fits:
-            fit.idata.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
+            fit.tree.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
             os.replace(out, old / out.name)

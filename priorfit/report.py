@@ -16,18 +16,15 @@ def _number(value) -> str:
 
 def fit_table(fit, hdi_prob: float) -> Table:
     pen = fit.penalized
-    title = f"{fit.prior.name} prior  ↔  " + (pen.estimator if pen.exact else f"{', '.join(pen.nearest)} — nearest, not exact")
+    title = f"{fit.prior.name} prior  ↔  " + (pen.estimator if pen.exact else f"{', '.join(pen.estimates)} — nearest, not exact")
     table = Table(title=title, title_justify="left", header_style="bold")
     pct = f"{hdi_prob:.0%}"
     # an exact twin has one column; a prior without one shows each nearest estimator
-    penalized = {pen.estimator: (pen.coef, pen.intercept)} if pen.exact else {
-        name: (v["coef"], v["intercept"]) for name, v in pen.nearest.items()
-    }
     point = ("MAP", "find_MAP raw") if fit.prior.has_mode else ("MAP",)
-    for column in ("coefficient", *penalized, *point, "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high", "P(>0)"):
+    for column in ("coefficient", *pen.estimates, *point, "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high", "P(>0)"):
         table.add_column(column, justify="left" if column == "coefficient" else "right")
     for i, (name, row) in enumerate(fit.coefficients.iterrows()):
-        twins = [coef[i] if i < len(coef) else intercept for coef, intercept in penalized.values()]
+        twins = [e.coef[i] if i < len(e.coef) else e.intercept for e in pen.estimates.values()]
         table.add_row(
             escape(str(name)),
             *(_number(v) for v in twins),
@@ -41,44 +38,46 @@ def fit_table(fit, hdi_prob: float) -> Table:
 def fit_notes(fit) -> Text:
     hyper, lines = fit.hyper, []
     params = ", ".join(f"{k}={_number(v) if isinstance(v, float) else v}" for k, v in fit.prior.params().items())
-    lines.append(f"prior: {fit.prior.name}({params}); hyperparameters from {hyper['source']}")
-    if "alpha" in hyper:
-        sigma = hyper["sigma_for_conversion"]
+    lines.append(f"prior: {fit.prior.name}({params}); hyperparameters from {hyper.source}")
+    if hyper.alpha is not None:
         lines.append(
-            f"conversion: {hyper['conversion']}; alpha = {_number(hyper['alpha'])} at sigma = {_number(sigma)}"
-            + (f" ({hyper['sigma_plugin']['method']})" if "sigma_plugin" in hyper else " (fixed)")
+            f"conversion: {hyper.conversion}; alpha = {_number(hyper.alpha)} at sigma = {_number(hyper.dispersion)}"
+            + (f" ({hyper.plugin.method})" if hyper.plugin else " (fixed)")
         )
-    if fit.sigma["mode"] == "estimated" and fit.sigma["value"] is not None:
-        lines.append(
-            f"sigma estimated ({fit.sigma['prior']} prior): MAP sigma = {_number(fit.sigma['value'])}, "
-            f"alpha at MAP sigma = {_number(hyper.get('alpha_at_map_sigma'))} (the identity holds here)"
-        )
+    noise, penalty = fit.noise, fit.penalty
+    if noise.mode == "estimated" and noise.value is not None:
+        line = f"sigma estimated ({noise.prior} prior): MAP sigma = {_number(noise.value)}"
+        if penalty is not None and penalty.basis == "MAP sigma":
+            holds = fit.agreement is not None and fit.agreement.holds
+            line += f", alpha at MAP sigma = {_number(penalty.alpha)}" + (" (the identity holds here)" if holds else "")
+        lines.append(line)
+    if penalty is not None and penalty.basis == "plug-in sigma":
+        lines.append(f"penalized twin fitted at the plug-in sigma {_number(penalty.dispersion)}: alpha = {_number(penalty.alpha)}")
     mode = fit.mode
     if mode.status == "degenerate":
         lines.append(f"MAP: {mode.message}")
+    elif mode.certificate is None:
+        lines.append(f"MAP: {mode.status}; {mode.message}; no certificate")
     else:
         cert = mode.certificate
-        lines.append(f"MAP: {mode.status}; {mode.message}; certificate: {cert['kind']} {cert['value']:.1e}")
+        lines.append(f"MAP: {mode.status}; {mode.message}; certificate: {cert.kind} {cert.value:.1e}")
     if fit.agreement:
         a = fit.agreement
         lines.append(
-            f"MAP vs {fit.penalized.estimator}: max |diff| {a['max_abs_diff']:.1e} (relative {a['max_rel_diff']:.1e}); "
-            f"find_MAP raw was {a['raw_max_abs_diff']:.1e} away; same zeros: {a['same_zero_pattern']}"
+            f"MAP vs {fit.penalized.estimator}: max |diff| {a.max_abs_diff:.1e} (relative {a.max_rel_diff:.1e}); "
+            f"find_MAP raw was {a.raw_max_abs_diff:.1e} away; same zeros: {a.same_zero_pattern}"
         )
     elif not fit.penalized.exact:
-        others = ", ".join(fit.penalized.nearest)
+        others = ", ".join(fit.penalized.estimates)
         lines.append(f"no penalized estimator is this prior's mode; shown for reference: {others}")
     d = fit.diagnostics
-    rhat = "—" if d["max_rhat"] is None else f"{d['max_rhat']:.3f}"
-    lines.append(
-        f"NUTS: max R-hat {rhat}, min ESS bulk {d['min_ess_bulk']:.0f}, "
-        f"tail {d['min_ess_tail']:.0f}, divergences {d['divergences']}"
-    )
+    rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
+    lines.append(f"NUTS: max R-hat {rhat}, min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f}, divergences {d.divergences}")
     if fit.exact_posterior:
         e = fit.exact_posterior
         lines.append(
-            f"vs closed-form posterior: max |mean diff| / sd {e['max_abs_z_mean']:.3f}, "
-            f"max |sd ratio - 1| {e['max_rel_sd']:.3f}, max |mean diff| / MCSE {e['max_abs_mcse_z']:.2f}"
+            f"vs closed-form posterior: max |mean diff| / sd {e.max_abs_z_mean:.3f}, "
+            f"max |sd ratio - 1| {e.max_rel_sd:.3f}, max |mean diff| / MCSE {e.max_abs_mcse_z:.2f}"
         )
     lines.extend(f"note: {note}" for note in fit.notes)
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in fit.timings.items())
@@ -91,9 +90,9 @@ def render(comparison, console: Console | None = None) -> None:
     console = console or Console(width=max(Console().width, 132))
     data = comparison.data
     console.print(
-        f"[bold]{escape(data['name'])}[/]: n = {data['n']}, p = {data['p']}, "
-        f"{'standardized' if data['standardized'] else 'unstandardized'} X, "
-        f"{'with' if data['intercept'] else 'no'} intercept; coefficients on the model scale"
+        f"[bold]{escape(data.name)}[/]: n = {data.n}, p = {data.p}, {comparison.settings.likelihood} likelihood, "
+        f"{'standardized' if data.standardized else 'unstandardized'} X, "
+        f"{'with' if data.intercept else 'no'} intercept; coefficients on the model scale"
     )
     for fit in comparison.fits:
         console.print()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import priorfit
-from priorfit import InputError, penalized
+from priorfit import InputError
+from priorfit.likelihoods import Gaussian
 
 SIGMA = 54.0
 
@@ -25,22 +26,22 @@ def test_normal_fixed_sigma_matches_ridge_and_closed_form(normal_fixed):
     fit = normal_fixed.fit("normal")
     assert fit.penalized.estimator == "Ridge" and fit.penalized.params["alpha"] == pytest.approx(2.0)
     assert fit.prior.scale == pytest.approx(SIGMA / np.sqrt(2.0))
-    assert fit.agreement["max_rel_diff"] < 1e-6
-    assert fit.mode.certificate["value"] < 1e-8
+    assert fit.agreement.max_rel_diff < 1e-6
+    assert fit.mode.certificate.value < 1e-8
     # NUTS against the exact Gaussian posterior, within Monte Carlo error
     exact = fit.exact_posterior
-    assert exact["max_abs_mcse_z"] < 4.5
-    assert exact["max_rel_sd"] < 0.08
-    assert fit.diagnostics["divergences"] == 0 and fit.diagnostics["max_rhat"] < 1.01
+    assert exact.max_abs_mcse_z < 4.5
+    assert exact.max_rel_sd < 0.08
+    assert fit.diagnostics.divergences == 0 and fit.diagnostics.max_rhat < 1.01
 
 
 def test_table_and_json_agree(normal_fixed):
     table = normal_fixed.table("normal")
-    assert list(table.index) == [*normal_fixed.data["features"], "intercept"]
+    assert list(table.index) == [*normal_fixed.data.features, "intercept"]
     summary = json.loads(normal_fixed.to_json())
     fit = summary["fits"][0]
     assert fit["prior"] == {"family": "normal", "params": {"scale": pytest.approx(SIGMA / np.sqrt(2)), "mu": 0.0}, "hyperparameters": fit["prior"]["hyperparameters"]}
-    assert fit["likelihood"]["sigma"] == {"mode": "fixed", "value": SIGMA}
+    assert fit["likelihood"] == {"family": "gaussian", "sigma": {"mode": "fixed", "value": SIGMA, "prior": None, "posterior_mean": None}}
     assert fit["penalized"]["exact"] is True and fit["map"]["status"] == "ok"
     assert set(fit["diagnostics"]) == {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences"}
     assert set(fit["exact_posterior"]) >= {"max_abs_z_mean", "max_rel_sd"}
@@ -68,21 +69,25 @@ def test_datatree_holds_posterior_and_point_estimates(normal_fixed):
 
 def test_estimated_sigma_identity_at_map_sigma(laplace_horseshoe):
     fit = laplace_horseshoe.fit("laplace")
-    sigma_map = fit.sigma["value"]
-    assert fit.sigma["mode"] == "estimated" and 45 < sigma_map < 65
-    alpha = fit.hyper["alpha_at_map_sigma"]
+    sigma_map = fit.noise.value
+    assert fit.noise.mode == "estimated" and 45 < sigma_map < 65
+    assert fit.penalty.basis == "MAP sigma" and fit.penalty.dispersion == sigma_map
+    alpha = fit.penalty.alpha
     assert alpha == pytest.approx(sigma_map**2 / (442 * fit.prior.scale), rel=1e-12)
     assert fit.penalized.params["alpha"] == pytest.approx(alpha)
-    assert fit.agreement["max_rel_diff"] < 1e-6 and fit.agreement["same_zero_pattern"]
-    assert fit.mode.certificate["kind"] == "kkt" and fit.mode.certificate["value"] < 1e-8
-    assert fit.hyper["source"].startswith("cross-validation: LassoCV")
+    assert fit.agreement.max_rel_diff < 1e-6 and fit.agreement.same_zero_pattern
+    assert fit.mode.certificate.kind == "kkt" and fit.mode.certificate.value < 1e-8
+    assert fit.hyper.source.startswith("cross-validation: LassoCV")
 
 
 def test_horseshoe_reports_degenerate_mode_and_nearest(laplace_horseshoe):
     fit = laplace_horseshoe.fit("horseshoe")
     assert fit.mode.status == "degenerate" and fit.agreement is None
     assert fit.penalized.exact is False
-    assert list(fit.penalized.nearest) == ["LassoCV", "ARDRegression"]
+    assert list(fit.penalized.estimates) == ["LassoCV", "ARDRegression"]
+    # ARDRegression's alpha_ is a noise precision: it is not reported as a penalty alpha
+    assert set(fit.penalized.estimates["ARDRegression"].params) == {"noise_precision", "fit_intercept"}
+    assert "alpha" in fit.penalized.estimates["LassoCV"].params
     assert fit.coefficients["map"].isna().all()
     summary = json.loads(laplace_horseshoe.to_json())["fits"][1]
     assert summary["map"]["status"] == "degenerate" and summary["coefficients"][0]["map"] is None
@@ -96,20 +101,45 @@ def test_same_seed_same_json():
 def test_pymc_sampler_gives_the_same_posterior():
     kwargs = dict(prior="normal", sigma=1.0, alpha=1.0, draws=500, tune=500, chains=2, seed=3)
     result = priorfit.compare("synthetic:n=80,p=3,k=2,noise=1.0,seed=1", sampler="pymc", **kwargs)
-    assert result.fit("normal").exact_posterior["max_abs_mcse_z"] < 4.5
+    assert result.fit("normal").exact_posterior.max_abs_mcse_z < 4.5
 
 
 def test_bad_api_input_is_one_sentence():
-    with pytest.raises(InputError, match=r"^Both alpha=1 and scale=2 were given; give one of them, or neither for the cross-validated default.$"):
-        priorfit.compare("diabetes", alpha=1, scale=2)
+    with pytest.raises(InputError, match=r"^Both alpha=1 and scale=2 were given for the normal prior; give one of them, or neither for the cross-validated default.$"):
+        priorfit.compare("diabetes", prior="normal", alpha=1, scale=2)
     with pytest.raises(InputError, match=r"^Unknown prior 'ridge'; allowed are: normal, laplace, horseshoe.$"):
         priorfit.compare("diabetes", prior="ridge")
     with pytest.raises(InputError, match=r"^scale -3 is not allowed; it must be a positive number.$"):
-        priorfit.compare("diabetes", scale=-3)
+        priorfit.compare("diabetes", prior="normal", scale=-3)
+    with pytest.raises(InputError, match=r"^Unknown setting 'alpah'; allowed are: alpha, chains, "):
+        priorfit.compare("diabetes", alpah=1)
+
+
+def test_hyperparameters_are_per_prior():
+    # a ridge alpha and a lasso alpha are different units: one bare number for both is refused
+    with pytest.raises(InputError, match=r"^alpha 1 is ambiguous: the priors normal, laplace each have their own alpha units; give one per prior, as normal=...,laplace=... \(a dict in Python\).$"):
+        priorfit.compare("diabetes", prior="normal,laplace", alpha=1)
+    with pytest.raises(InputError, match=r"^alpha does not apply to the horseshoe prior: it has no penalized twin; give its scale instead.$"):
+        priorfit.compare("diabetes", prior="laplace,horseshoe", alpha={"laplace": 0.1, "horseshoe": 1})
+    with pytest.raises(InputError, match=r"^scale is given for the laplace prior, which is not being fitted; fitted are: normal.$"):
+        priorfit.compare("diabetes", prior="normal", scale="laplace=2")
+    settings = priorfit.Settings(prior="laplace,horseshoe", alpha=0.1, scale="horseshoe=3")
+    assert settings.alpha == {"laplace": 0.1} and settings.scale == {"horseshoe": 3.0}
+    assert priorfit.Settings(**{k: v for k, v in vars(settings).items()}) == settings  # parsing is idempotent
+
+
+def test_compare_signature_comes_from_the_settings_schema():
+    import inspect
+
+    parameters = inspect.signature(priorfit.compare).parameters
+    assert list(parameters)[:4] == ["X", "y", "target", "features"]
+    assert {f for f in priorfit.Settings.__dataclass_fields__} == set(list(parameters)[4:])
+    assert parameters["hdi_prob"].default == 0.94 and "credible interval mass" in priorfit.compare.__doc__
 
 
 def test_plugin_sigma_is_ols_residual_sd(diabetes_design):
-    sigma, method = penalized.plugin_sigma(diabetes_design)
+    plugin = Gaussian().plugin_dispersion(diabetes_design)
+    sigma, method = plugin.value, plugin.method
     from sklearn.linear_model import LinearRegression
 
     ols = LinearRegression().fit(diabetes_design.X, diabetes_design.y)
@@ -120,7 +150,7 @@ def test_plugin_sigma_is_ols_residual_sd(diabetes_design):
 
 def test_extreme_hyperparameters_fail_before_fitting():
     with pytest.raises(InputError, match=r"^The normal prior scale 1e-200 \(alpha inf, from scale\) is too extreme to compute with"):
-        priorfit.compare("diabetes", scale=1e-200)
+        priorfit.compare("diabetes", prior="normal", scale=1e-200)
 
 
 def test_report_shows_every_nearest_estimator_for_the_horseshoe(laplace_horseshoe):
@@ -133,6 +163,60 @@ def test_report_shows_every_nearest_estimator_for_the_horseshoe(laplace_horsesho
     text = console.export_text()
     assert "horseshoe prior  ↔  LassoCV, ARDRegression — nearest, not exact" in text
     assert "laplace prior  ↔  Lasso" in text and "find_MAP raw" in text
-    ard = laplace_horseshoe.fit("horseshoe").penalized.nearest["ARDRegression"]["coef"]
+    ard = laplace_horseshoe.fit("horseshoe").penalized.estimates["ARDRegression"].coef
     assert f"{ard[2]:.4g}" in text  # bmi under ARDRegression
     assert "no meaningful posterior mode" in text
+
+
+def _notes_text(fit) -> str:
+    from rich.console import Console
+
+    from priorfit.report import fit_notes
+
+    console = Console(record=True, width=300)
+    console.print(fit_notes(fit))
+    return console.export_text()
+
+
+def test_report_survives_a_mode_without_certificate(laplace_horseshoe):
+    # find_MAP's answer was not finite: no polished point, no certificate (was a TypeError)
+    from dataclasses import replace
+
+    from priorfit.inference import ModeResult
+
+    fit = laplace_horseshoe.fit("laplace")
+    broken = replace(fit, mode=ModeResult("not_converged", "find_MAP: ABNORMAL; its answer is not finite", raw_converged=False), agreement=None)
+    text = _notes_text(broken)
+    assert "MAP: not_converged; find_MAP: ABNORMAL; its answer is not finite; no certificate" in text
+
+
+def test_report_claims_the_identity_only_when_it_holds(laplace_horseshoe):
+    from dataclasses import replace
+
+    fit = laplace_horseshoe.fit("laplace")
+    assert "(the identity holds here)" in _notes_text(fit)
+    failed = replace(fit, agreement=replace(fit.agreement, max_rel_diff=1e-3))
+    assert "(the identity holds here)" not in _notes_text(failed)
+    assert any("differ by 1.00e-03 relative" in c for c in failed.checks())
+
+
+def test_twin_without_a_map_sigma_is_fitted_at_the_plugin_sigma_and_says_so(diabetes_design):
+    from priorfit import comparison, likelihoods, priors
+    from priorfit.result import Hyperparameters, Noise
+
+    prior = priors.Laplace(80.0)
+    hyper = Hyperparameters("scale", 80.0, dispersion=54.15)
+    penalty = comparison._penalty(diabetes_design, prior, likelihoods.Gaussian(), Noise("estimated", None, "jeffreys"), hyper)
+    assert penalty.basis == "plug-in sigma" and penalty.dispersion == 54.15
+    assert penalty.alpha == pytest.approx(54.15**2 / (442 * 80.0), rel=1e-14)
+
+
+def test_version_is_written_once():
+    import tomllib
+    from importlib import metadata
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.__version__"}
+    assert metadata.version("priorfit") == priorfit.__version__

@@ -21,6 +21,7 @@ import json
 import platform
 import sys
 import warnings
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
@@ -40,7 +41,7 @@ CASES = {
     "sigma_estimated": dict(
         X="synthetic:n=200,p=8,k=3,noise=2.0,seed=3,rho=0.5",
         prior="normal,laplace",
-        scale=1.0,
+        scale={"normal": 1.0, "laplace": 1.0},
         mu=0.25,
         sigma_prior="halfnormal:5",
         intercept=False,
@@ -99,24 +100,25 @@ def record(comparison) -> dict:
     for fit in comparison.fits:
         mode, pen = fit.mode, fit.penalized
         exact = {
-            "alpha": fit.hyper.get("alpha"),
+            "alpha": fit.hyper.alpha,
             "scale": fit.prior.scale,
-            "alpha_at_map_sigma": fit.hyper.get("alpha_at_map_sigma"),
-            "sigma_map": fit.sigma["value"],
+            "alpha_at_map_sigma": None if fit.penalty is None else fit.penalty.alpha,
+            "sigma_map": fit.noise.value,
             "penalized_coef": _floats(pen.coef),
             "penalized_intercept": pen.intercept,
-            "nearest": {k: {"coef": _floats(v["coef"]), "intercept": v["intercept"]} for k, v in pen.nearest.items()},
+            "nearest": {} if pen.exact else {k: {"coef": _floats(e.coef), "intercept": e.intercept} for k, e in pen.estimates.items()},
             "map_coef": _floats(mode.point["coef"]) if mode.point else None,
             "map_intercept": _floats(mode.point.get("intercept")) if mode.point else None,
         }
+        certificate = mode.certificate
         fits[fit.prior.name] = {
             "exact": exact,
             "zero_pattern": None if not mode.point else [bool(v) for v in np.asarray(mode.point["coef"]) == fit.prior.mu_vector(len(mode.point["coef"]))],
             "mode_status": mode.status,
-            "certificate": mode.certificate,
+            "certificate": None if certificate is None else {k: v for k, v in asdict(certificate).items() if v is not None},
             "map_raw_coef": _floats(mode.raw["coef"]) if mode.raw else None,
-            "posterior": _posterior(fit.idata["posterior"]),
-            "diagnostics": fit.diagnostics,
+            "posterior": _posterior(fit.tree["posterior"]),
+            "diagnostics": asdict(fit.diagnostics),
         }
     return {"fits": fits}
 

@@ -15,7 +15,7 @@ class _Interrupting:
 
 def _comparison():
     table = pd.DataFrame({"penalized": [1.0], "map": [1.0]}, index=pd.Index(["x1"], name="name"))
-    fit = SimpleNamespace(prior=SimpleNamespace(name="normal"), coefficients=table, original=None, idata=_Interrupting())
+    fit = SimpleNamespace(prior=SimpleNamespace(name="normal"), coefficients=table, original=None, tree=_Interrupting())
     return SimpleNamespace(fits=[fit], to_json=lambda: "{}")
 
 

@@ -1,0 +1,330 @@
+"""The results of a comparison: typed records that the CLI, the report, the files on disk and
+notebooks all read, and their tables and JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .closed_form import ExactPosteriorCheck
+from .inference import Diagnostics, ModeResult
+from .likelihoods import PluginDispersion
+from .penalized import PenalizedFit
+from .priors import Prior
+from .settings import Settings
+
+COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
+EXACT_TOLERANCE = 1e-6  # max |MAP - penalized| / max |penalized - mu| for an exact identity
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """What was fitted: the data set and how it was put on the model's scale."""
+
+    name: str
+    n: int
+    p: int
+    features: tuple[str, ...]
+    target: str
+    standardized: bool
+    intercept: bool
+    truth: dict | None = None
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """A prior's hyperparameters and where they came from.
+
+    ``alpha`` is the nominal penalty in the twin's scikit-learn units (None for a prior without
+    a twin), converted with ``dispersion``: the fixed sigma, or the plug-in one (``plugin``).
+    """
+
+    source: str
+    scale: float | None
+    alpha: float | None = None
+    conversion: str | None = None
+    dispersion: float | None = None
+    plugin: PluginDispersion | None = None
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The likelihood's dispersion as fitted: fixed, estimated (MAP value), or none."""
+
+    mode: Literal["fixed", "estimated", "none"]
+    value: float | None = None
+    prior: str | None = None
+    posterior_mean: float | None = None
+
+
+@dataclass(frozen=True)
+class TwinPenalty:
+    """The alpha the exact twin was fitted with, and the dispersion it was converted at.
+
+    ``basis`` says which dispersion: ``"fixed sigma"``, ``"MAP sigma"`` (the identity then holds
+    at the joint mode), ``"plug-in sigma"`` (no MAP sigma was found) or ``"no dispersion"``.
+    """
+
+    alpha: float
+    dispersion: float | None
+    basis: Literal["fixed sigma", "MAP sigma", "plug-in sigma", "no dispersion"]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The polished MAP against the exact twin's estimate (and find_MAP's raw answer)."""
+
+    max_abs_diff: float
+    max_rel_diff: float
+    raw_max_abs_diff: float
+    intercept_abs_diff: float | None
+    same_zero_pattern: bool
+
+    @property
+    def holds(self) -> bool:
+        return self.max_rel_diff <= EXACT_TOLERANCE
+
+
+@dataclass
+class Fit:
+    """One prior's results: hyperparameters, penalized twin, mode, posterior and checks."""
+
+    prior: Prior
+    likelihood: str
+    hyper: Hyperparameters
+    noise: Noise
+    penalty: TwinPenalty | None
+    penalized: PenalizedFit
+    mode: ModeResult
+    tree: object  # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized
+    diagnostics: Diagnostics
+    agreement: Agreement | None
+    exact_posterior: ExactPosteriorCheck | None
+    coefficients: pd.DataFrame
+    original: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def idata(self):
+        """The ``xarray.DataTree`` of this fit (the name ArviZ users look for)."""
+        return self.tree
+
+    def checks(self) -> list[str]:
+        """Failed checks, each a sentence (empty when all pass)."""
+        name, failed = self.prior.name, []
+        if self.mode.status == "not_converged":
+            failed.append(f"{name}: the posterior mode did not converge ({self.mode.message})")
+        if self.agreement is not None and not self.agreement.holds:
+            failed.append(
+                f"{name}: MAP and {self.penalized.estimator} differ by {self.agreement.max_rel_diff:.2e} "
+                f"relative (tolerance {EXACT_TOLERANCE:g})"
+            )
+        d = self.diagnostics
+        if d.max_rhat is not None and not d.max_rhat <= 1.01:
+            failed.append(f"{name}: max R-hat {d.max_rhat:.3f} > 1.01")
+        if d.divergences:
+            failed.append(f"{name}: {d.divergences} divergent transitions")
+        return failed
+
+    def to_dict(self) -> dict:
+        pen, hyper = self.penalized, self.hyper
+        return {
+            "prior": {
+                "family": self.prior.name,
+                "params": self.prior.params(),
+                "hyperparameters": {
+                    "source": hyper.source,
+                    "scale": hyper.scale,
+                    "alpha": hyper.alpha,
+                    "conversion": hyper.conversion,
+                    "sigma_for_conversion": hyper.dispersion,
+                    "sigma_plugin": _plain_dataclass(hyper.plugin),
+                },
+            },
+            "likelihood": {"family": self.likelihood, "sigma": _plain_dataclass(self.noise)},
+            "penalized": {
+                "estimator": pen.estimator,
+                "exact": pen.exact,
+                "params": pen.params,
+                "intercept": pen.intercept,
+                "penalty": _plain_dataclass(self.penalty),
+                "nearest": {} if pen.exact else {
+                    k: {"params": e.params, "coef": e.coef, "intercept": e.intercept} for k, e in pen.estimates.items()
+                },
+            },
+            "map": {
+                "status": self.mode.status,
+                "message": self.mode.message,
+                "find_map_converged": self.mode.raw_converged,
+                "certificate": _plain_dataclass(self.mode.certificate),
+            },
+            "agreement": _plain_dataclass(self.agreement),
+            "diagnostics": _plain_dataclass(self.diagnostics),
+            "exact_posterior": _plain_dataclass(self.exact_posterior),
+            "coefficients": _records(self.coefficients),
+            "original_scale": None if self.original is None else _records(self.original),
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Comparison:
+    """All fits of one data set. ``table(prior)`` is a pandas view; ``to_json()`` the summary."""
+
+    data: DataInfo
+    settings: Settings
+    fits: list[Fit]
+
+    def fit(self, prior: str) -> Fit:
+        for fit in self.fits:
+            if fit.prior.name == prior:
+                return fit
+        raise KeyError(f"no fit for prior {prior!r}; fitted: {[f.prior.name for f in self.fits]}")
+
+    def table(self, prior: str | None = None) -> pd.DataFrame:
+        """Coefficient table of one prior, or of all with a ``prior`` index level."""
+        if prior is not None:
+            return self.fit(prior).coefficients
+        return pd.concat({f.prior.name: f.coefficients for f in self.fits}, names=["prior", "name"])
+
+    @property
+    def idata(self) -> dict:
+        """The results of each prior as an ``xarray.DataTree``, by prior name."""
+        return {f.prior.name: f.tree for f in self.fits}
+
+    def checks(self) -> list[str]:
+        return [failure for fit in self.fits for failure in fit.checks()]
+
+    def _repr_html_(self) -> str:  # Jupyter shows the side-by-side table
+        return self.table().to_html(float_format=lambda v: f"{v:.4g}")
+
+    def to_dict(self) -> dict:
+        from . import __version__
+
+        return {
+            "priorfit_version": __version__,
+            "data": _plain_dataclass(self.data),
+            "settings": self.settings.as_dict(),
+            "fits": [f.to_dict() for f in self.fits],
+            "checks": {"passed": not self.checks(), "failed": self.checks()},
+        }
+
+    def to_json(self, **kwargs) -> str:
+        """The summary as JSON; the same seed gives the same text."""
+        return json.dumps(_plain(self.to_dict()), indent=kwargs.pop("indent", 2), **kwargs)
+
+    def save(self, out, *, force: bool = False):
+        """Write summary.json, coefficients.csv and one netCDF DataTree per prior to ``out``."""
+        from .output import write
+
+        return write(self, out, force=force)
+
+
+# -- building the tables and the DataTree groups -----------------------------------------------
+def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_prob: float, *, original: bool) -> pd.DataFrame:
+    """Penalized, MAP and raw find_MAP values beside the posterior summary (arviz-stats)."""
+    import arviz as az
+
+    suffix = "_original" if original else ""
+    variables = ["coef" + suffix] + (["intercept" + suffix] if design.intercept else [])
+    post = tree["posterior"].to_dataset()[variables]
+    stats = az.summary(post, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")
+    low, high = (label for label in stats["summary"].values if str(label).startswith("hdi"))
+    median = post.median(("chain", "draw"))
+    p_positive = (post > 0).mean(("chain", "draw"))
+
+    def point_values(point: dict) -> list[np.ndarray | None]:
+        """coef and intercept of a point estimate, on the requested scale."""
+        if not point:
+            return [None, None]
+        coef, intercept = point["coef"], point.get("intercept")
+        if original:
+            coef, intercept = design.to_original(coef, intercept)
+        return [np.atleast_1d(coef), None if intercept is None else np.atleast_1d(intercept)]
+
+    columns = {
+        "penalized": point_values({"coef": pen.coef, "intercept": pen.intercept}),
+        "map": point_values(mode.point),
+        "map_raw": point_values(mode.raw),
+    }
+    rows = []
+    for k, var in enumerate(variables):
+        labels = list(design.features) if k == 0 else ["intercept"]
+        summary = {name: np.atleast_1d(stats[var].sel(summary=name).values) for name in ("mean", "sd", low, high)}
+        for j, label in enumerate(labels):
+            row = {"name": label}
+            for column, values in columns.items():
+                row[column] = np.nan if values[k] is None else values[k][j]
+            row.update(
+                mean=summary["mean"][j],
+                median=np.atleast_1d(median[var].values)[j],
+                sd=summary["sd"][j],
+                hdi_low=summary[low][j],
+                hdi_high=summary[high][j],
+                p_positive=np.atleast_1d(p_positive[var].values)[j],
+            )
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["name", *COLUMNS]).set_index("name")
+
+
+def add_point_estimate_groups(tree, design, mode: ModeResult, pen: PenalizedFit) -> None:
+    """Store the polished MAP, find_MAP's raw answer and optimizer result, and the penalized
+    estimates as groups of the DataTree (``map``, ``find_map``, ``optimizer_result``, ``penalized``)."""
+    import xarray as xr
+
+    coords = {"feature": list(design.features)}
+
+    def group(values: dict, **attrs):
+        variables = {"coef": ("feature", np.asarray(values["coef"], dtype=float))}
+        for name in ("intercept", "sigma"):
+            if values.get(name) is not None:
+                variables[name] = ((), float(np.asarray(values[name])))
+        return xr.DataTree(xr.Dataset(variables, coords=coords, attrs=attrs))
+
+    if mode.point:
+        tree["map"] = group(mode.point, status=mode.status, message=mode.message)
+    if mode.raw:
+        tree["find_map"] = group(mode.raw, converged=int(bool(mode.raw_converged)))
+    if mode.optimizer is not None:
+        tree["optimizer_result"] = xr.DataTree(mode.optimizer)
+    estimates = pen.estimates
+    penalized = xr.Dataset(
+        {"coef": (("estimator", "feature"), np.array([e.coef for e in estimates.values()], dtype=float))},
+        coords={"estimator": list(estimates), **coords},
+        attrs={"exact": int(pen.exact)},
+    )
+    if design.intercept:
+        penalized["intercept"] = ("estimator", np.array([e.intercept for e in estimates.values()], dtype=float))
+    tree["penalized"] = xr.DataTree(penalized)
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{"name": name, **row} for name, row in frame.to_dict(orient="index").items()]
+
+
+def _plain_dataclass(value):
+    return asdict(value) if is_dataclass(value) else value
+
+
+def _plain(value):
+    """JSON-safe: NumPy scalars and arrays to Python, NaN and infinities to null."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        # 12 significant digits: the last bits of a float can differ between runs (threaded BLAS)
+        return float(f"{value:.12g}") if np.isfinite(value) else None
+    return value

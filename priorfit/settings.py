@@ -1,0 +1,264 @@
+"""Every user-facing setting of a comparison, declared once.
+
+Each field of :class:`Settings` carries its default, its parser (which raises
+:class:`InputError` with one sentence naming the value and what is allowed) and its help text.
+From these fields come the validation of :func:`priorfit.compare`'s keywords, its signature
+and docstring, the CLI flags of ``priorfit compare``, and the keys of a TOML declaration.
+Parsers are idempotent, so a parsed ``Settings`` can be rebuilt from its own values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import InputError
+
+SAMPLERS = ("nutpie", "pymc")
+DEFAULT_PRIORS = ("normal", "laplace", "horseshoe")
+
+
+# -- parsers: value -> parsed value, or InputError naming `what` -------------------------------
+def positive(value, what: str) -> float:
+    """``value`` as a float, or an InputError naming ``what`` unless it is a positive number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not (math.isfinite(number) and number > 0):
+        raise InputError(f"{what} {value!r} is not allowed; it must be a positive number.")
+    return number
+
+
+def integer(value, what: str, minimum: int, maximum: int = 10**9) -> int:
+    try:
+        number = None if isinstance(value, bool) else int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or not minimum <= number <= maximum:
+        raise InputError(f"{what} {value!r} is not allowed; it must be a whole number from {minimum} to {maximum}.")
+    return number
+
+
+def probability(value, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not 0 < number < 1:
+        raise InputError(f"{what} {value!r} is not allowed; it must lie strictly between 0 and 1.")
+    return number
+
+
+def finite(value, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise InputError(f"{what} {value!r} is not allowed; it must be a finite number.")
+    return number
+
+
+def boolean(value, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise InputError(f"{what} {value!r} is not allowed; it must be true or false.")
+
+
+def _priors(value) -> tuple[str, ...]:
+    from .priors import Prior, get
+
+    allowed = ", ".join(Prior.registry)
+    if isinstance(value, str):
+        names = value.split(",")
+    elif isinstance(value, (list, tuple)):
+        names = list(value)
+    else:
+        raise InputError(f"Prior {value!r} is not allowed; name one or more of: {allowed}.")
+    names = tuple(str(n).strip().lower() for n in names)
+    if not names or any(not n for n in names):
+        raise InputError(f"Prior list {value!r} is empty; name one or more of: {allowed}.")
+    for name in names:
+        get(name)
+    if len(set(names)) != len(names):
+        raise InputError(f"Prior list {value!r} names a prior twice; name each once.")
+    return names
+
+
+def _likelihood(value) -> str:
+    from .likelihoods import get
+
+    return get(str(value).strip().lower()).name
+
+
+def _per_prior(what: str):
+    """A number, or one per prior: ``{"normal": 2, "laplace": 0.1}`` or ``"normal=2,laplace=0.1"``."""
+
+    def parse(value):
+        if value is None:
+            return None
+        if isinstance(value, str) and "=" in value:
+            pairs = {}
+            for item in value.split(","):
+                name, eq, number = item.partition("=")
+                if not eq or not name.strip():
+                    raise InputError(f"{what} {value!r} is not understood; give a number, or PRIOR=NUMBER pairs separated by commas.")
+                pairs[name.strip().lower()] = number.strip()
+            value = pairs
+        if isinstance(value, dict):
+            return {str(name).lower(): positive(number, f"{what} for the {name} prior") for name, number in value.items()}
+        return positive(value, what)
+
+    return parse
+
+
+def _sigma(value) -> float | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() == "estimate"):
+        return None
+    try:
+        return positive(value, "sigma")
+    except InputError:
+        raise InputError(f"sigma {value!r} is not allowed; give a positive number to fix it, or 'estimate'.") from None
+
+
+def _sigma_prior(value):
+    from .likelihoods import SigmaPrior, sigma_prior
+
+    if value is None or isinstance(value, SigmaPrior):
+        return value
+    return sigma_prior(value)
+
+
+def _sampler(value) -> str:
+    if value not in SAMPLERS:
+        raise InputError(f"Sampler {value!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
+    return value
+
+
+def _optional(parse):
+    return lambda value: None if value is None else parse(value)
+
+
+def option(default, parse, help: str, *, metavar: str | None = None, flag: str | None = None):
+    """A dataclass field that is also a user-facing setting (CLI flag, TOML key, API keyword)."""
+    return field(default=default, metadata={"parse": parse, "help": help, "metavar": metavar, "flag": flag})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A validated comparison request; construct it with user values, it parses them itself."""
+
+    prior: tuple[str, ...] | str = option(
+        DEFAULT_PRIORS, _priors, "priors to fit, comma-separated: normal, laplace, horseshoe", metavar="P[,P...]")
+    likelihood: str = option("gaussian", _likelihood, "likelihood family: gaussian", metavar="NAME")
+    alpha: float | dict | None = option(
+        None, _per_prior("alpha"),
+        "penalty strength in the twin's scikit-learn units; a number with one prior, else PRIOR=A,... "
+        "(ridge and lasso alphas are different units); default: cross-validation",
+        metavar="A|PRIOR=A,...")
+    scale: float | dict | None = option(
+        None, _per_prior("scale"),
+        "prior scale (tau, b, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...",
+        metavar="S|PRIOR=S,...")
+    mu: float = option(0.0, lambda v: finite(v, "The prior location mu"), "prior location: the penalty is on w - mu", metavar="M")
+    sigma: float | str | None = option(
+        "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
+    sigma_prior: Any = option(
+        None, _sigma_prior, "prior of an estimated sigma: jeffreys (default), halfnormal:S or halfcauchy:S", metavar="PRIOR")
+    standardize: bool = option(True, lambda v: boolean(v, "standardize"), "standardize the columns of X")
+    intercept: bool = option(True, lambda v: boolean(v, "intercept"), "fit an unpenalized intercept (both sides alike)")
+    sampler: str = option("nutpie", _sampler, "NUTS implementation: nutpie or pymc", metavar="NAME")
+    draws: int = option(1000, lambda v: integer(v, "draws", 1), "draws per chain", metavar="N")
+    tune: int = option(1000, lambda v: integer(v, "tune", 1), "tuning steps per chain", metavar="N")  # nutpie needs >= 1
+    chains: int = option(4, lambda v: integer(v, "chains", 1, 64), "chains", metavar="N")
+    seed: int = option(0, lambda v: integer(v, "seed", 0, 2**32 - 1), "random seed", metavar="N")
+    target_accept: float | None = option(
+        None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8, horseshoe 0.999)", metavar="P")
+    hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
+    whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, f.metadata["parse"](getattr(self, f.name)))
+        self._check()
+
+    def _check(self) -> None:
+        """Constraints between settings."""
+        from . import likelihoods, twins
+        from .likelihoods import Jeffreys
+
+        family = likelihoods.get(self.likelihood)
+        for name in self.prior:
+            if twins.twin(name, self.likelihood) is None:
+                twins.nearest(name, self.likelihood)  # raises for a pair priorfit does not know
+        alpha, scale = self._per_prior("alpha", twin_only=True), self._per_prior("scale", twin_only=False)
+        both = sorted(set(alpha or {}) & set(scale or {}))
+        if both:
+            raise InputError(
+                f"Both alpha={alpha[both[0]]:g} and scale={scale[both[0]]:g} were given for the {both[0]} prior; "
+                "give one of them, or neither for the cross-validated default."
+            )
+        object.__setattr__(self, "alpha", alpha)
+        object.__setattr__(self, "scale", scale)
+        if not family.has_dispersion and (self.sigma is not None or self.sigma_prior is not None):
+            raise InputError(f"sigma applies to the gaussian likelihood only; the {self.likelihood} likelihood has no noise sd.")
+        if self.sigma is not None and self.sigma_prior is not None:
+            raise InputError(f"A sigma prior ({str(self.sigma_prior)!r}) applies only when sigma is estimated; sigma is fixed at {self.sigma:g}.")
+        if family.has_dispersion and self.sigma is None and self.sigma_prior is None:
+            object.__setattr__(self, "sigma_prior", Jeffreys())
+
+    def _per_prior(self, name: str, *, twin_only: bool) -> dict | None:
+        """``alpha`` or ``scale`` as one value per prior; a bare number must be unambiguous."""
+        from . import twins
+
+        value = getattr(self, name)
+        if value is None:
+            return None
+        eligible = [p for p in self.prior if not twin_only or twins.twin(p, self.likelihood)]
+        if not isinstance(value, dict):
+            if len(eligible) != 1:
+                if not eligible:
+                    raise InputError(f"{name} does not apply to the {' and '.join(self.prior)} prior: it has no penalized twin; give its scale instead.")
+                pairs = ",".join(f"{p}=..." for p in eligible)
+                raise InputError(
+                    f"{name} {value:g} is ambiguous: the priors {', '.join(eligible)} each have their own {name} units; "
+                    f"give one per prior, as {pairs} (a dict in Python)."
+                )
+            return {eligible[0]: value}
+        for prior in value:
+            if prior not in self.prior:
+                raise InputError(f"{name} is given for the {prior} prior, which is not being fitted; fitted are: {', '.join(self.prior)}.")
+            if prior not in eligible:
+                raise InputError(f"{name} does not apply to the {prior} prior: it has no penalized twin; give its scale instead.")
+        return dict(value)
+
+    def as_dict(self) -> dict:
+        """The settings as plain JSON values."""
+        out = asdict(self)
+        out["prior"] = list(self.prior)
+        out["sigma"] = "estimate" if self.sigma is None else self.sigma
+        out["sigma_prior"] = None if self.sigma_prior is None else str(self.sigma_prior)
+        return out
+
+
+def options():
+    """The user-facing settings: ``(name, default, help, metavar, flag)`` per field, in order."""
+    for f in fields(Settings):
+        default = None if f.default is MISSING else f.default
+        yield f.name, default, f.metadata["help"], f.metadata["metavar"], f.metadata["flag"]
+
+
+def from_user(values: dict) -> Settings:
+    """``Settings`` from keyword values, with an InputError for an unknown name."""
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InputError(f"Unknown setting {unknown[0]!r}; allowed are: {', '.join(sorted(known))}.")
+    return Settings(**values)
