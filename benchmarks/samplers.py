@@ -10,24 +10,25 @@ import warnings
 
 warnings.filterwarnings("ignore")
 
-from priorfit import data, inference, likelihoods, penalized, priors
-from priorfit.model import build_model
+from priorfit import data, inference, likelihoods, priors, twins  # noqa: E402
+from priorfit.model import PosteriorModel  # noqa: E402
 
 
 def main(source: str = "diabetes", draws: int = 1000, tune: int = 1000, chains: int = 4) -> None:
     design = data.make_design(data.load(source))
-    sigma, _ = penalized.plugin_sigma(design)
-    prior = priors.Laplace.from_alpha(0.1, sigma=sigma, n=design.n)
+    gaussian = likelihoods.Gaussian()
+    sigma = gaussian.plugin_dispersion(design).value
+    prior = priors.Laplace(twins.twin("laplace", "gaussian").scale_from_alpha(0.1, sigma, design.n))
     results = {}
     for sampler in ("pymc", "nutpie"):
-        model = build_model(design, prior, likelihoods.Jeffreys(), plugin_sigma=sigma)
+        model = PosteriorModel(design, prior, gaussian, likelihoods.Jeffreys(), plugin_sigma=sigma)
         start = time.perf_counter()
-        idata = inference.sample(model, sampler=sampler, draws=draws, tune=tune, chains=chains, seed=0)
+        tree = inference.sample(model, sampler=sampler, draws=draws, tune=tune, chains=chains, seed=0)
         wall = time.perf_counter() - start
-        diag = inference.diagnostics(idata)
-        results[sampler] = (wall, diag["min_ess_bulk"], diag["min_ess_bulk"] / wall)
-        print(f"{sampler:7s} wall {wall:6.1f}s  min ESS bulk {diag['min_ess_bulk']:7.0f}  "
-              f"ESS/s {results[sampler][2]:7.1f}  max R-hat {diag['max_rhat']:.3f}  divergences {diag['divergences']}")
+        diag = inference.diagnostics(tree)
+        results[sampler] = (wall, diag.min_ess_bulk, diag.min_ess_bulk / wall)
+        print(f"{sampler:7s} wall {wall:6.1f}s  min ESS bulk {diag.min_ess_bulk:7.0f}  "
+              f"ESS/s {results[sampler][2]:7.1f}  max R-hat {diag.max_rhat:.3f}  divergences {diag.divergences}")
     base = results["pymc"]
     print(f"nutpie / pymc: wall time x{results['nutpie'][0] / base[0]:.2f}, ESS/s x{results['nutpie'][2] / base[2]:.2f}")
 

@@ -20,15 +20,27 @@ DEFAULT_PRIORS = ("normal", "laplace", "horseshoe")
 
 
 # -- parsers: value -> parsed value, or InputError naming `what` -------------------------------
-def positive(value, what: str) -> float:
-    """``value`` as a float, or an InputError naming ``what`` unless it is a positive number."""
+def _real(value, what: str, accept, allowed: str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = float("nan")
-    if isinstance(value, bool) or not (math.isfinite(number) and number > 0):
-        raise InputError(f"{what} {value!r} is not allowed; it must be a positive number.")
+    if isinstance(value, bool) or not accept(number):
+        raise InputError(f"{what} {value!r} is not allowed; it must {allowed}.")
     return number
+
+
+def positive(value, what: str) -> float:
+    """``value`` as a float, or an InputError naming ``what`` unless it is a positive number."""
+    return _real(value, what, lambda x: math.isfinite(x) and x > 0, "be a positive number")
+
+
+def probability(value, what: str) -> float:
+    return _real(value, what, lambda x: 0 < x < 1, "lie strictly between 0 and 1")
+
+
+def finite(value, what: str) -> float:
+    return _real(value, what, math.isfinite, "be a finite number")
 
 
 def integer(value, what: str, minimum: int, maximum: int = 10**9) -> int:
@@ -38,26 +50,6 @@ def integer(value, what: str, minimum: int, maximum: int = 10**9) -> int:
         number = None
     if number is None or not minimum <= number <= maximum:
         raise InputError(f"{what} {value!r} is not allowed; it must be a whole number from {minimum} to {maximum}.")
-    return number
-
-
-def probability(value, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if isinstance(value, bool) or not 0 < number < 1:
-        raise InputError(f"{what} {value!r} is not allowed; it must lie strictly between 0 and 1.")
-    return number
-
-
-def finite(value, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if isinstance(value, bool) or not math.isfinite(number):
-        raise InputError(f"{what} {value!r} is not allowed; it must be a finite number.")
     return number
 
 
