@@ -13,8 +13,8 @@ warnings.filterwarnings("ignore")
 
 import nutpie
 
-from priorfit import data, inference, likelihoods, penalized, priors
-from priorfit.model import build_model
+from priorfit import data, inference, likelihoods, priors, twins
+from priorfit.model import PosteriorModel
 
 
 def main(source: str = "synthetic:n=2000,p=30,k=6,noise=1.0,seed=0,rho=0.95") -> None:
