@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
             c.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=help_text + suffix)
     c.add_argument("--out", default="priorfit-out", help="output folder (default priorfit-out)")
     c.add_argument("--force", action="store_true", help="replace an output folder that already holds results")
+    c.add_argument("--no-plots", action="store_true", help="do not draw the plots (PNG files in OUT/plots/)")
     c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables")
     c.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
@@ -74,7 +75,7 @@ def _compare(args) -> int:
     from .comparison import compare
 
     comparison = compare(args.data, target=args.target, **given)
-    out = comparison.save(args.out, force=args.force)
+    out = comparison.save(args.out, force=args.force, plots=not args.no_plots)
     if args.json:
         print(comparison.to_json())
     else:

@@ -43,9 +43,10 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, *
 
     fits = [fit_prior(design, prior, hyper, likelihood, config) for prior, hyper in resolved]
     info = DataInfo(
-        dataset.name, design.n, design.p, tuple(dataset.features), dataset.target, design.standardized, design.intercept, dataset.truth
+        dataset.name, design.n, design.p, tuple(dataset.features), dataset.target, design.standardized,
+        design.intercept, dataset.truth, tuple(float(s) for s in design.x_scale),
     )
-    return Comparison(info, config, fits)
+    return Comparison(info, config, fits, penalized.ols(design))
 
 
 def _signature_and_doc():

@@ -20,6 +20,8 @@ FILES = ("summary.json", "coefficients.csv")
 
 
 def _ours(path: Path) -> bool:
+    if path.is_dir():
+        return path.name == "plots" and all(p.suffix == ".png" for p in path.iterdir())
     return path.name in FILES or (path.name.startswith("posterior_") and path.suffix == ".nc")
 
 
@@ -67,8 +69,8 @@ def coefficient_frame(comparison) -> pd.DataFrame:
     return frame[["prior", "scale", *[c for c in frame.columns if c not in ("prior", "scale")]]]
 
 
-def write(comparison, out, *, force: bool = False) -> Path:
-    """Write summary.json, coefficients.csv and posterior_<prior>.nc into ``out``."""
+def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
+    """Write summary.json, coefficients.csv, posterior_<prior>.nc and plots/*.png into ``out``."""
     out = check_target(out, force=force)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
     umask = os.umask(0)
@@ -79,6 +81,10 @@ def write(comparison, out, *, force: bool = False) -> Path:
         coefficient_frame(comparison).to_csv(tmp / "coefficients.csv", index=False, float_format="%.17g")
         for fit in comparison.fits:
             fit.tree.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
+        if plots:
+            from .plots import write_all
+
+            write_all(comparison, tmp / "plots")
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
             os.replace(out, old / out.name)

@@ -73,3 +73,12 @@ def cv_alpha(design: Design, twin: twins.Twin, mu: np.ndarray) -> tuple[float, s
     search = twin.search(design.intercept, design.n)
     search.fit(design.X, design.y - design.X @ mu)
     return float(search.alpha_), type(search).__name__
+
+
+def ols(design: Design) -> Estimate:
+    """The unpenalized least-squares fit on the same design (minimum-norm when p >= n)."""
+    from sklearn.linear_model import LinearRegression
+
+    fitted = LinearRegression(fit_intercept=design.intercept).fit(design.X, design.y)
+    intercept = float(fitted.intercept_) if design.intercept else None
+    return Estimate(np.asarray(fitted.coef_, dtype=float), intercept, {"fit_intercept": design.intercept})

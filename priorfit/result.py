@@ -32,7 +32,8 @@ class DataInfo:
     target: str
     standardized: bool
     intercept: bool
-    truth: dict | None = None
+    truth: dict | None = None  # generating coefficients of synthetic data, original scale of X
+    x_scale: tuple[float, ...] = ()  # column sds used for standardization (1 if not)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class Comparison:
     data: DataInfo
     settings: Settings
     fits: list[Fit]
+    ols: object = None  # penalized.Estimate of the unpenalized least-squares fit (model scale)
 
     def fit(self, prior: str) -> Fit:
         for fit in self.fits:
@@ -200,6 +202,19 @@ class Comparison:
     def checks(self) -> list[str]:
         return [failure for fit in self.fits for failure in fit.checks()]
 
+    def truth_model_scale(self) -> np.ndarray | None:
+        """The generating coefficients of synthetic data on the model's scale, or None."""
+        if not self.data.truth:
+            return None
+        original = np.array([self.data.truth["coefficients"][f] for f in self.data.features])
+        return original * np.asarray(self.data.x_scale)
+
+    def plot(self, kind: str = "forest", prior: str | None = None):
+        """Draw one plot (``priorfit.plots.KINDS``) and return its matplotlib figure."""
+        from .plots import draw
+
+        return draw(self, kind, prior)
+
     def _repr_html_(self) -> str:  # Jupyter shows the side-by-side table
         return self.table().to_html(float_format=lambda v: f"{v:.4g}")
 
@@ -209,6 +224,7 @@ class Comparison:
         return {
             "priorfit_version": __version__,
             "data": _plain_dataclass(self.data),
+            "ols": None if self.ols is None else {"coef": self.ols.coef, "intercept": self.ols.intercept},
             "settings": self.settings.as_dict(),
             "fits": [f.to_dict() for f in self.fits],
             "checks": {"passed": not self.checks(), "failed": self.checks()},
@@ -218,11 +234,12 @@ class Comparison:
         """The summary as JSON; the same seed gives the same text."""
         return json.dumps(_plain(self.to_dict()), indent=kwargs.pop("indent", 2), **kwargs)
 
-    def save(self, out, *, force: bool = False):
-        """Write summary.json, coefficients.csv and one netCDF DataTree per prior to ``out``."""
+    def save(self, out, *, force: bool = False, plots: bool = True):
+        """Write summary.json, coefficients.csv, one netCDF DataTree per prior and (unless
+        ``plots`` is False) the plots as PNG in ``plots/`` to ``out``, atomically."""
         from .output import write
 
-        return write(self, out, force=force)
+        return write(self, out, force=force, plots=plots)
 
 
 # -- building the tables and the DataTree groups -----------------------------------------------
