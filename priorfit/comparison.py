@@ -9,8 +9,9 @@ import time
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
-from . import closed_form, inference, likelihoods, penalized, priors, twins
+from . import closed_form, identity, inference, likelihoods, penalized, priors, twins
 from . import settings as settings_module
 from .data import Dataset, Design, from_arrays, from_frame, load, make_design
 from .errors import InputError
@@ -163,8 +164,16 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     coefficients = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=False)
     original = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=True) if design.standardized else None
     add_point_estimate_groups(tree, design, mode, pen)
+    profile = None
+    if agreement is not None:
+        sd = coefficients["sd"].to_numpy()[: design.p]
+        profile = identity.profile(model, mode.point, twins.twin(prior.name, likelihood.name), penalty, sd)
+        tree["identity"] = xr.DataTree(profile.to_dataset())
     notes = _notes(design, prior, hyper, penalty, config, diagnostics)
-    return Fit(prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original, notes, timings)
+    return Fit(
+        prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original,
+        notes, timings, profile,
+    )
 
 
 def _noise(likelihood, config: Settings, mode) -> Noise:

@@ -109,6 +109,7 @@ class Fit:
     original: pd.DataFrame | None
     notes: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    identity: object = None  # identity.Profile: -log p and k * J along one coefficient
 
     @property
     def idata(self):
@@ -167,6 +168,13 @@ class Fit:
             "agreement": _plain_dataclass(self.agreement),
             "diagnostics": _plain_dataclass(self.diagnostics),
             "exact_posterior": _plain_dataclass(self.exact_posterior),
+            "identity": None if self.identity is None else {
+                "feature": self.identity.feature,
+                "k": self.identity.k,
+                "alpha": self.identity.alpha,
+                "points": len(self.identity.grid),
+                "max_deviation": self.identity.max_deviation,
+            },
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
             "notes": self.notes,

@@ -43,6 +43,16 @@ class Twin:
     scale_from_alpha: Callable[[float, float, int], float]  # (alpha, dispersion, n) -> scale
     make: Callable[[float, bool], Any]  # (alpha, fit_intercept) -> unfitted estimator
     search: Callable[[bool, int], Any]  # (fit_intercept, n) -> cross-validated estimator with alpha_
+    # the objective itself, J(w) = objective_value(residual, w - mu, alpha), and the factor k in
+    # -log p(w | y) = k * J(w) + const at this dispersion and n (the identity on the whole objective)
+    objective_value: Callable[[np.ndarray, np.ndarray, float], float] = None
+    objective_scale: Callable[[float, int], float] = None
+
+    def objective_at(self, X, y, w, intercept, mu, alpha) -> float:
+        """The estimator's objective at coefficients ``w`` and ``intercept`` (``mu``: the prior
+        location, whose offset the penalized side fits)."""
+        residual = y - X @ w - (0.0 if intercept is None else intercept)
+        return float(self.objective_value(residual, np.asarray(w) - mu, alpha))
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda alpha, sigma, n: sigma / np.sqrt(alpha),
             make=_ridge,
             search=_ridge_cv,
+            objective_value=lambda r, w, alpha: r @ r + alpha * (w @ w),
+            objective_scale=lambda sigma, n: 1.0 / (2.0 * sigma**2),
         ),
         Twin(
             "laplace", "gaussian", "Lasso",
@@ -116,6 +128,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda alpha, sigma, n: sigma**2 / (n * alpha),
             make=_lasso,
             search=_lasso_cv,
+            objective_value=lambda r, w, alpha: (r @ r) / (2.0 * len(r)) + alpha * np.abs(w).sum(),
+            objective_scale=lambda sigma, n: n / sigma**2,
         ),
     )
 }

@@ -86,7 +86,7 @@ def test_ols_is_least_squares(sparse):
 def test_plot_api_and_bad_kind(sparse):
     figure = sparse.plot("forest", "laplace")
     assert figure.legends and "laplace prior" in figure._suptitle.get_text()
-    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage.$"):
+    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity.$"):
         sparse.plot("pie")
 
 
@@ -94,7 +94,7 @@ def test_save_writes_every_plot_and_no_plots_skips_them(sparse, tmp_path):
     sparse.save(tmp_path / "a")
     names = sorted(p.name for p in (tmp_path / "a" / "plots").iterdir())
     assert names == sorted(name for _, _, name in plots.planned(sparse))
-    assert len(names) == 8
+    assert len(names) == 10  # forest, density x 3; identity x 2 (normal, laplace); forest_all; shrinkage
     sparse.save(tmp_path / "b", plots=False)
     assert not (tmp_path / "b" / "plots").exists()
     sparse.save(tmp_path / "a", force=True)  # a folder with plots/ is priorfit's own: --force replaces it
