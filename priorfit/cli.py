@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--out", default="priorfit-out", help="output folder (default priorfit-out)")
     c.add_argument("--force", action="store_true", help="replace an output folder that already holds results")
     c.add_argument("--no-plots", action="store_true", help="do not draw the plots (PNG files in OUT/plots/)")
-    c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables")
+    c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables (implies --quiet)")
+    c.add_argument("--quiet", action="store_true", help="no progress on stderr")
     c.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
     commands.add_parser("priors", help="list the priors, their penalized counterparts and conversions",
@@ -74,8 +75,12 @@ def _compare(args) -> int:
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     from .comparison import compare
 
-    comparison = compare(args.data, target=args.target, **given)
-    out = comparison.save(args.out, force=args.force, plots=not args.no_plots)
+    from .progress import Progress
+
+    quiet = args.quiet or args.json
+    comparison = compare(args.data, target=args.target, progress=not quiet, **given)
+    with Progress(not quiet).step(f"writing {args.out}/" + ("" if args.no_plots else " with the plots")):
+        out = comparison.save(args.out, force=args.force, plots=not args.no_plots)
     if args.json:
         print(comparison.to_json())
     else:

@@ -16,6 +16,7 @@ from . import settings as settings_module
 from .data import Dataset, Design, from_arrays, from_frame, load, make_design
 from .errors import InputError
 from .model import PosteriorModel
+from .progress import Progress
 from .result import (
     Agreement,
     Comparison,
@@ -30,19 +31,23 @@ from .result import (
 from .settings import Settings
 
 
-def compare(X="diabetes", y=None, *, target: str | None = None, features=None, **settings) -> Comparison:
+def compare(X="diabetes", y=None, *, target: str | None = None, features=None, progress: bool = True, **settings) -> Comparison:
     config = settings_module.from_user(settings)
-    dataset = _dataset(X, y, target=target, features=features)
-    likelihood = likelihoods.get(config.likelihood)
-    likelihood.check_y(dataset.y, dataset.name)
-    design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
-    plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
+    report = Progress(progress)
+    with report.step("loading and checking the data"):
+        dataset = _dataset(X, y, target=target, features=features)
+        likelihood = likelihoods.get(config.likelihood)
+        likelihood.check_y(dataset.y, dataset.name)
+        design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+        plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
     # every prior's hyperparameters first, so that a bad value fails before any fitting
-    resolved = [resolve_hyperparameters(design, name, likelihood, config, dispersion, plugin) for name in config.prior]
-    import pymc  # noqa: F401  - after validation, so bad input fails at once; outside the timings
+    with report.step("hyperparameters (cross-validation where none were given)"):
+        resolved = [resolve_hyperparameters(design, name, likelihood, config, dispersion, plugin) for name in config.prior]
+    with report.step("importing PyMC"):
+        import pymc  # noqa: F401  - after validation, so bad input fails at once; outside the timings
 
-    fits = [fit_prior(design, prior, hyper, likelihood, config) for prior, hyper in resolved]
+    fits = [fit_prior(design, prior, hyper, likelihood, config, report) for prior, hyper in resolved]
     info = DataInfo(
         dataset.name, design.n, design.p, tuple(dataset.features), dataset.target, design.standardized,
         design.intercept, dataset.truth, tuple(float(s) for s in design.x_scale),
@@ -57,6 +62,7 @@ def _signature_and_doc():
         inspect.Parameter("y", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
         inspect.Parameter("target", inspect.Parameter.KEYWORD_ONLY, default=None),
         inspect.Parameter("features", inspect.Parameter.KEYWORD_ONLY, default=None),
+        inspect.Parameter("progress", inspect.Parameter.KEYWORD_ONLY, default=True),
     ]
     lines = []
     for name, default, help_text, _, _ in settings_module.options():
@@ -72,6 +78,7 @@ def _signature_and_doc():
         "y : array, optional\n    Target, when ``X`` is a design.\n"
         "target : str, optional\n    Target column of a file (default ``y``).\n"
         "features : sequence of str, optional\n    Column names of an array ``X``.\n"
+        "progress : bool, default True\n    Show the steps and the sampler's progress on stderr.\n"
         + "\n".join(lines)
         + "\n\nReturns\n-------\nComparison\n"
     )
@@ -125,15 +132,17 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
     return cls(float(scale), mu), hyper
 
 
-def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config: Settings) -> Fit:
+def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config: Settings, report: Progress | None = None) -> Fit:
     """One prior through every stage, on one compiled model."""
+    report = report or Progress(False)
     timings = {}
     estimated = likelihood.has_dispersion and config.sigma is None
     noise_spec = config.sigma_prior if estimated else config.sigma
 
     start = time.perf_counter()
-    model = PosteriorModel(design, prior, likelihood, noise_spec, plugin_sigma=hyper.dispersion, whiten=config.whiten)
-    mode = inference.find_map(model, seed=config.seed)
+    with report.step(f"{prior.name}: building the model, find_MAP and the polish"):
+        model = PosteriorModel(design, prior, likelihood, noise_spec, plugin_sigma=hyper.dispersion, whiten=config.whiten)
+        mode = inference.find_map(model, seed=config.seed)
     timings["map"] = time.perf_counter() - start
 
     noise = _noise(likelihood, config, mode)
@@ -143,15 +152,18 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     timings["penalized"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    tree = inference.sample(
-        model,
-        sampler=config.sampler,
-        draws=config.draws,
-        tune=config.tune,
-        chains=config.chains,
-        seed=config.seed,
-        target_accept=config.target_accept or prior.target_accept,
-    )
+    label = f"{prior.name}: compiling and sampling with {config.sampler} ({config.chains} x {config.draws} draws)"
+    with report.step(label, spinner=False):
+        tree = inference.sample(
+            model,
+            sampler=config.sampler,
+            draws=config.draws,
+            tune=config.tune,
+            chains=config.chains,
+            seed=config.seed,
+            target_accept=config.target_accept or prior.target_accept,
+            progress=report.enabled,
+        )
     timings["sampling"] = time.perf_counter() - start
     diagnostics = inference.diagnostics(tree)
     if estimated:

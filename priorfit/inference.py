@@ -255,6 +255,7 @@ def sample(
     seed: int = 0,
     target_accept: float = 0.8,
     cores: int | None = None,
+    progress: bool = False,
 ):
     """Draw the posterior of ``model`` (a :class:`~priorfit.model.PosteriorModel`) with NUTS;
     returns an ``xarray.DataTree`` (posterior, sample_stats)."""
@@ -273,7 +274,7 @@ def sample(
             seed=seed,
             target_accept=target_accept,
             save_warmup=False,
-            progress_bar=False,
+            progress_bar=progress,
         )
     import pymc as pm
 
@@ -286,7 +287,7 @@ def sample(
         random_seed=seed,
         target_accept=target_accept,
         nuts_sampler="pymc",  # pm.sample would silently switch to nutpie when it is installed
-        progressbar=False,
+        progressbar=progress,
         compute_convergence_checks=False,
     )
 

@@ -97,9 +97,12 @@ def render(comparison, console: Console | None = None) -> None:
     for fit in comparison.fits:
         console.print()
         console.print(Group(fit_table(fit, comparison.settings.hdi_prob), fit_notes(fit)))
-    failed = comparison.checks()
     console.print()
+    for fit in comparison.fits:
+        for passed, text in fit.check_results():
+            console.print(("[green]✓[/] " if passed else "[bold red]✗[/] ") + escape(text))
+    failed = comparison.checks()
     if failed:
-        console.print("[bold red]checks failed:[/]\n  " + "\n  ".join(failed))
+        console.print(f"[bold red]checks failed: {len(failed)}[/]")
     else:
         console.print("[bold green]all checks passed[/]")

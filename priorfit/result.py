@@ -116,22 +116,27 @@ class Fit:
         """The ``xarray.DataTree`` of this fit (the name ArviZ users look for)."""
         return self.tree
 
+    def check_results(self) -> list[tuple[bool, str]]:
+        """Every check of this fit: ``(passed, sentence)``."""
+        name, results = self.prior.name, []
+        if self.mode.status != "degenerate":
+            converged = self.mode.status == "ok"
+            results.append((converged, f"{name}: the posterior mode " + (
+                f"is certified ({self.mode.certificate.kind} {self.mode.certificate.value:.1e})" if converged
+                else f"did not converge ({self.mode.message})")))
+        if self.agreement is not None:
+            a = self.agreement
+            results.append((a.holds, f"{name}: MAP and {self.penalized.estimator} differ by {a.max_rel_diff:.2e} relative "
+                                     f"(tolerance {EXACT_TOLERANCE:g})"))
+        d = self.diagnostics
+        if d.max_rhat is not None:
+            results.append((d.max_rhat <= 1.01, f"{name}: max R-hat {d.max_rhat:.3f} " + ("<=" if d.max_rhat <= 1.01 else ">") + " 1.01"))
+        results.append((d.divergences == 0, f"{name}: {d.divergences} divergent transitions"))
+        return results
+
     def checks(self) -> list[str]:
         """Failed checks, each a sentence (empty when all pass)."""
-        name, failed = self.prior.name, []
-        if self.mode.status == "not_converged":
-            failed.append(f"{name}: the posterior mode did not converge ({self.mode.message})")
-        if self.agreement is not None and not self.agreement.holds:
-            failed.append(
-                f"{name}: MAP and {self.penalized.estimator} differ by {self.agreement.max_rel_diff:.2e} "
-                f"relative (tolerance {EXACT_TOLERANCE:g})"
-            )
-        d = self.diagnostics
-        if d.max_rhat is not None and not d.max_rhat <= 1.01:
-            failed.append(f"{name}: max R-hat {d.max_rhat:.3f} > 1.01")
-        if d.divergences:
-            failed.append(f"{name}: {d.divergences} divergent transitions")
-        return failed
+        return [text for passed, text in self.check_results() if not passed]
 
     def to_dict(self) -> dict:
         pen, hyper = self.penalized, self.hyper

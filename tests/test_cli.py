@@ -86,6 +86,19 @@ def test_compare_writes_results_and_protects_them(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_progress_goes_to_stderr_and_quiet_silences_it(tmp_path, capsys):
+    argv = ["compare", *SMALL, "--sigma", "1", "--no-plots"]
+    code, stdout, err = run([*argv, "--out", str(tmp_path / "a")], capsys)
+    assert code == 0 and "normal prior" in stdout
+    for step in ("loading and checking the data", "normal: building the model, find_MAP and the polish",
+                 "normal: compiling and sampling with nutpie (2 x 60 draws)", "writing"):
+        assert step in err, step
+    code, stdout, err = run([*argv, "--out", str(tmp_path / "b"), "--quiet"], capsys)
+    assert code == 0 and err == ""
+    code, stdout, err = run([*argv, "--out", str(tmp_path / "c"), "--json"], capsys)
+    assert code == 0 and err == "" and stdout.lstrip().startswith("{")
+
+
 def test_strict_exits_1_when_a_check_fails(tmp_path, capsys):
     # 5 draws per chain cannot give R-hat <= 1.01
     argv = ["compare", "synthetic:n=60,p=4,k=2,seed=1", "--prior", "normal", "--draws", "5", "--tune", "20", "--out", str(tmp_path / "o"), "--strict"]

@@ -132,8 +132,8 @@ def test_compare_signature_comes_from_the_settings_schema():
     import inspect
 
     parameters = inspect.signature(priorfit.compare).parameters
-    assert list(parameters)[:4] == ["X", "y", "target", "features"]
-    assert {f for f in priorfit.Settings.__dataclass_fields__} == set(list(parameters)[4:])
+    assert list(parameters)[:5] == ["X", "y", "target", "features", "progress"]
+    assert {f for f in priorfit.Settings.__dataclass_fields__} == set(list(parameters)[5:])
     assert parameters["hdi_prob"].default == 0.94 and "credible interval mass" in priorfit.compare.__doc__
 
 
