@@ -171,7 +171,7 @@ def test_report_shows_every_nearest_estimator_for_the_horseshoe(laplace_horsesho
 def _notes_text(fit) -> str:
     from rich.console import Console
 
-    from priorfit.report import fit_notes
+    from priorfit.report.terminal import fit_notes
 
     console = Console(record=True, width=300)
     console.print(fit_notes(fit))
