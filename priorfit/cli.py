@@ -44,10 +44,31 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("priors", help="list the priors, their penalized counterparts and conversions",
                         description="List the priors, their penalized counterparts and conversions.")
+
+    r = commands.add_parser("report", help="rebuild report.html and report.md of a saved output folder",
+                            description="Rebuild report.html and report.md from summary.json and the netCDF files, without refitting.")
+    r.add_argument("folder", help="a folder written by priorfit compare --out")
+    r.add_argument("--no-plots", action="store_true", help="do not draw plots where the folder has none")
     return parser
 
 
-def _priors() -> int:
+def _report(args) -> int:
+    from pathlib import Path
+
+    folder = Path(args.folder)
+    if not (folder / "summary.json").is_file():
+        raise InputError(f"Folder {args.folder!r} holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.")
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    from .output import rebuild_reports
+
+    for path in rebuild_reports(folder, plots=not args.no_plots):
+        print(f"wrote {path}")
+    return 0
+
+
+def _priors(args=None) -> int:
     from rich.console import Console
     from rich.table import Table
 
@@ -87,14 +108,14 @@ def _compare(args) -> int:
         from .report import render
 
         render(comparison)
-        print(f"\nresults written to {out}/")
+        print(f"\nresults written to {out}/ (report: {out}/report.html, {out}/report.md)")
     return 1 if args.strict and comparison.checks() else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        return _priors() if args.command == "priors" else _compare(args)
+        return {"priors": _priors, "compare": _compare, "report": _report}[args.command](args)
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .errors import InputError
 
-FILES = ("summary.json", "coefficients.csv")
+FILES = ("summary.json", "coefficients.csv", "report.html", "report.md")
 
 
 def _ours(path: Path) -> bool:
@@ -70,7 +70,8 @@ def coefficient_frame(comparison) -> pd.DataFrame:
 
 
 def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
-    """Write summary.json, coefficients.csv, posterior_<prior>.nc and plots/*.png into ``out``."""
+    """Write summary.json, coefficients.csv, posterior_<prior>.nc, plots/*.png, report.html and
+    report.md into ``out``."""
     out = check_target(out, force=force)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
     umask = os.umask(0)
@@ -85,6 +86,9 @@ def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
             from .plots import write_all
 
             write_all(comparison, tmp / "plots")
+        from .report import write_reports
+
+        write_reports(comparison, tmp)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
             os.replace(out, old / out.name)
@@ -96,3 +100,23 @@ def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def rebuild_reports(folder, *, plots: bool = True) -> list[Path]:
+    """Rebuild report.html and report.md of a saved folder without refitting; draw the plots
+    first if the folder has none (and ``plots``). Nothing else in the folder changes."""
+    from .report import write_reports
+    from .result import load
+
+    folder = Path(folder)
+    comparison = load(folder)
+    if plots and not (folder / "plots").is_dir():
+        from .plots import write_all
+
+        tmp = Path(tempfile.mkdtemp(prefix=".plots.", dir=folder))
+        try:
+            write_all(comparison, tmp)
+            os.replace(tmp, folder / "plots")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return write_reports(comparison, folder)

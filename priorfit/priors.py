@@ -47,6 +47,11 @@ class Prior:
         mu = np.asarray(self.mu, dtype=float)
         return {"scale": self.scale, "mu": mu.tolist() if mu.ndim else float(mu)}
 
+    @classmethod
+    def from_params(cls, params: dict) -> Prior:
+        """The prior that :meth:`params` describes (to read saved results)."""
+        return cls(params["scale"], params["mu"])
+
     def mu_vector(self, p: int) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.mu, dtype=float), (p,)).copy()
 
@@ -130,9 +135,14 @@ class Horseshoe(Prior):
 
     def params(self):
         params = super().params()
+        params["global_prior_scale"] = self.global_prior_scale
         if self.scale is None:
             params["global_scale"] = f"halfcauchy:{self.global_prior_scale:.6g}"
         return params
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["scale"], params["mu"], global_prior_scale=params["global_prior_scale"])
 
     def precision(self):
         return 0.0

@@ -183,6 +183,7 @@ class Fit:
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
             "notes": self.notes,
+            "timings": self.timings,
         }
 
 
@@ -358,3 +359,89 @@ def _plain(value):
         # 12 significant digits: the last bits of a float can differ between runs (threaded BLAS)
         return float(f"{value:.12g}") if np.isfinite(value) else None
     return value
+
+
+# -- reading saved results ----------------------------------------------------------------------
+def load(folder) -> Comparison:
+    """The :class:`Comparison` saved in ``folder`` (summary.json and posterior_<prior>.nc), without
+    refitting: what the reports and plots need. Numbers come back as written (12 digits)."""
+    from pathlib import Path
+
+    import xarray as xr
+
+    from . import priors
+    from .closed_form import ExactPosteriorCheck
+    from .errors import InputError
+    from .identity import Profile
+    from .inference import Certificate
+    from .penalized import Estimate
+
+    folder = Path(folder)
+    path = folder / "summary.json"
+    if not path.is_file():
+        raise InputError(f"{str(folder)!r} holds no priorfit results (no summary.json); give a folder `priorfit compare --out` wrote.")
+    summary = json.loads(path.read_text())
+    data = summary["data"]
+    info = DataInfo(**{**data, "features": tuple(data["features"]), "x_scale": tuple(data.get("x_scale") or ())})
+    ols = summary.get("ols")
+    fits = []
+    for f in summary["fits"]:
+        name = f["prior"]["family"]
+        tree = xr.open_datatree(folder / f"posterior_{name}.nc").load()
+        h = f["prior"]["hyperparameters"]
+        plugin = PluginDispersion(**h["sigma_plugin"]) if h.get("sigma_plugin") else None
+        hyper = Hyperparameters(h["source"], h["scale"], h["alpha"], h["conversion"], h["sigma_for_conversion"], plugin)
+        pen = f["penalized"]
+        params = {pen["estimator"]: pen["params"]} if pen["exact"] else {k: v["params"] for k, v in pen["nearest"].items()}
+        group = tree["penalized"]
+        estimates = {
+            est: Estimate(
+                group["coef"].sel(estimator=est).values,
+                float(group["intercept"].sel(estimator=est)) if "intercept" in group else None,
+                params[est],
+            )
+            for est in group["estimator"].values.tolist()
+        }
+        m = f["map"]
+
+        def point(group_name):
+            if group_name not in tree.children:
+                return {}
+            ds = tree[group_name].to_dataset()
+            return {k: ds[k].values for k in ds.data_vars}
+
+        mode = ModeResult(
+            m["status"], m["message"], point("find_map"), point("map"),
+            Certificate(**m["certificate"]) if m["certificate"] else None, m["find_map_converged"],
+            tree["optimizer_result"].to_dataset() if "optimizer_result" in tree.children else None,
+        )
+        profile = None
+        if "identity" in tree.children:
+            ds = tree["identity"].to_dataset()
+            a = ds.attrs
+            profile = Profile(a["feature"], ds["grid"].values, ds["neg_log_posterior"].values, ds["scaled_objective"].values,
+                              float(a["k"]), float(a["alpha"]), float(a["max_deviation"]))
+
+        def table(records):
+            return None if records is None else pd.DataFrame(records).set_index("name").astype(float)
+
+        fits.append(Fit(
+            prior=priors.get(name).from_params(f["prior"]["params"]),
+            likelihood=f["likelihood"]["family"],
+            hyper=hyper,
+            noise=Noise(**f["likelihood"]["sigma"]),
+            penalty=TwinPenalty(**pen["penalty"]) if pen.get("penalty") else None,
+            penalized=PenalizedFit(pen["estimator"], pen["exact"], estimates),
+            mode=mode,
+            tree=tree,
+            diagnostics=Diagnostics(**f["diagnostics"]),
+            agreement=Agreement(**f["agreement"]) if f["agreement"] else None,
+            exact_posterior=ExactPosteriorCheck(**f["exact_posterior"]) if f["exact_posterior"] else None,
+            coefficients=table(f["coefficients"]),
+            original=table(f["original_scale"]),
+            notes=f["notes"],
+            timings=f.get("timings", {}),
+            identity=profile,
+        ))
+    settings = Settings(**summary["settings"])
+    return Comparison(info, settings, fits, None if ols is None else Estimate(np.asarray(ols["coef"], dtype=float), ols["intercept"], {}))

@@ -1,0 +1,86 @@
+"""report.html: one self-contained page (plots embedded as data URIs, no network): the data,
+the conversions, one section per prior with its checks, table and plots."""
+
+from __future__ import annotations
+
+import base64
+import html
+
+from .lines import fit_lines, number
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 2em; }
+table { border-collapse: collapse; font-size: .85em; margin: 1em 0; }
+th, td { padding: .25em .6em; text-align: right; border-bottom: 1px solid #eee; }
+th:first-child, td:first-child { text-align: left; }
+.failed { background: #fdecea; border-left: 5px solid #c62828; padding: .6em 1em; margin: 1em 0; }
+.passed { background: #e8f5e9; border-left: 5px solid #2e7d32; padding: .6em 1em; margin: 1em 0; }
+.facts { color: #444; font-size: .9em; } img { max-width: 100%; margin: .5em 0; }
+code { background: #f4f4f4; padding: 0 .2em; }
+"""
+
+COLUMNS = ("penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive")
+
+
+def _checks(passed_failed: list[tuple[bool, str]]) -> str:
+    failed = [text for passed, text in passed_failed if not passed]
+    passed = [text for ok, text in passed_failed if ok]
+    out = ""
+    if failed:
+        out += '<div class="failed"><strong>Failed checks</strong><ul>' + "".join(f"<li>{html.escape(t)}</li>" for t in failed) + "</ul></div>"
+    if passed:
+        out += '<div class="passed"><strong>Passed</strong><ul>' + "".join(f"<li>{html.escape(t)}</li>" for t in passed) + "</ul></div>"
+    return out
+
+
+def _table(fit, hdi_prob: float) -> str:
+    pen = fit.penalized
+    names = {"penalized": pen.estimator if pen.exact else f"{pen.estimator} (nearest)", "map": "MAP", "map_raw": "find_MAP raw",
+             "hdi_low": f"{hdi_prob:.0%} HDI low", "hdi_high": f"{hdi_prob:.0%} HDI high", "p_positive": "P(>0)"}
+    head = "<tr><th>coefficient</th>" + "".join(f"<th>{html.escape(names.get(c, c))}</th>" for c in COLUMNS) + "</tr>"
+    rows = "".join(
+        f"<tr><td>{html.escape(str(name))}</td>" + "".join(f"<td>{number(row[c])}</td>" for c in COLUMNS) + "</tr>"
+        for name, row in fit.coefficients.iterrows()
+    )
+    return f"<table>{head}{rows}</table>"
+
+
+def _image(png: bytes | None, alt: str) -> str:
+    if png is None:
+        return ""
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def render(comparison, images: dict[str, bytes]) -> str:
+    """The page; ``images`` maps plot file names (``forest_laplace.png``, ...) to PNG bytes."""
+    from .. import __version__
+
+    data, settings = comparison.data, comparison.settings
+    all_checks = [check for fit in comparison.fits for check in fit.check_results()]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>priorfit: {html.escape(data.name)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>Regularization is a prior: {html.escape(data.name)}</h1>",
+        f"<p>n = {data.n}, p = {data.p}, {html.escape(settings.likelihood)} likelihood, "
+        f"{'standardized' if data.standardized else 'unstandardized'} X, {'with' if data.intercept else 'no'} intercept; "
+        f"priors: {html.escape(', '.join(settings.prior))}; sampler {html.escape(settings.sampler)}, "
+        f"{settings.chains} chains x {settings.draws} draws (+{settings.tune} tuning), seed {settings.seed}. "
+        f"Coefficients on the model scale. priorfit {__version__}.</p>",
+        _checks(all_checks),
+        _image(images.get("forest_all.png"), "all priors"),
+        _image(images.get("shrinkage.png"), "shrinkage"),
+    ]
+    for fit in comparison.fits:
+        pen = fit.penalized
+        twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
+        parts += [
+            f"<h2 id='{fit.prior.name}'>{html.escape(fit.prior.name)} prior ↔ {html.escape(twin)}</h2>",
+            _checks(fit.check_results()),
+            "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
+            _table(fit, settings.hdi_prob),
+        ]
+        for kind in ("identity", "forest", "density"):
+            parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p)

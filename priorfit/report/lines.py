@@ -1,0 +1,67 @@
+"""The sentences every report shows about a fit (terminal, HTML, Markdown read them from here)."""
+
+from __future__ import annotations
+
+
+def number(value) -> str:
+    """A number for people: 4 significant digits, or scientific when tiny; an em dash for none."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
+def fit_lines(fit) -> list[str]:
+    """What a reader should know about one fit, one sentence a line (every report uses these)."""
+    hyper, lines = fit.hyper, []
+    params = ", ".join(f"{k}={number(v) if isinstance(v, float) else v}" for k, v in fit.prior.params().items())
+    lines.append(f"prior: {fit.prior.name}({params}); hyperparameters from {hyper.source}")
+    if hyper.alpha is not None:
+        lines.append(
+            f"conversion: {hyper.conversion}; alpha = {number(hyper.alpha)} at sigma = {number(hyper.dispersion)}"
+            + (f" ({hyper.plugin.method})" if hyper.plugin else " (fixed)")
+        )
+    noise, penalty = fit.noise, fit.penalty
+    if noise.mode == "estimated" and noise.value is not None:
+        line = f"sigma estimated ({noise.prior} prior): MAP sigma = {number(noise.value)}"
+        if penalty is not None and penalty.basis == "MAP sigma":
+            holds = fit.agreement is not None and fit.agreement.holds
+            line += f", alpha at MAP sigma = {number(penalty.alpha)}" + (" (the identity holds here)" if holds else "")
+        lines.append(line)
+    if penalty is not None and penalty.basis == "plug-in sigma":
+        lines.append(f"penalized twin fitted at the plug-in sigma {number(penalty.dispersion)}: alpha = {number(penalty.alpha)}")
+    mode = fit.mode
+    if mode.status == "degenerate":
+        lines.append(f"MAP: {mode.message}")
+    elif mode.certificate is None:
+        lines.append(f"MAP: {mode.status}; {mode.message}; no certificate")
+    else:
+        cert = mode.certificate
+        lines.append(f"MAP: {mode.status}; {mode.message}; certificate: {cert.kind} {cert.value:.1e}")
+    if fit.agreement:
+        a = fit.agreement
+        lines.append(
+            f"MAP vs {fit.penalized.estimator}: max |diff| {a.max_abs_diff:.1e} (relative {a.max_rel_diff:.1e}); "
+            f"find_MAP raw was {a.raw_max_abs_diff:.1e} away; same zeros: {a.same_zero_pattern}"
+        )
+    elif not fit.penalized.exact:
+        others = ", ".join(fit.penalized.estimates)
+        lines.append(f"no penalized estimator is this prior's mode; shown for reference: {others}")
+    if fit.identity is not None:
+        p = fit.identity
+        lines.append(
+            f"objective identity: -log p = k J + c with k = {number(p.k)}, max deviation {p.max_deviation:.1e} "
+            f"over {len(p.grid)} points along {p.feature}"
+        )
+    d = fit.diagnostics
+    rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
+    lines.append(f"NUTS: max R-hat {rhat}, min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f}, divergences {d.divergences}")
+    if fit.exact_posterior:
+        e = fit.exact_posterior
+        lines.append(
+            f"vs closed-form posterior: max |mean diff| / sd {e.max_abs_z_mean:.3f}, "
+            f"max |sd ratio - 1| {e.max_rel_sd:.3f}, max |mean diff| / MCSE {e.max_abs_mcse_z:.2f}"
+        )
+    lines.extend(f"note: {note}" for note in fit.notes)
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in fit.timings.items())
+    lines.append(f"time: {timings}")
+    return lines

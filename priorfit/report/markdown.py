@@ -1,0 +1,40 @@
+"""report.md: the same content as report.html, with the plots linked from ``plots/``."""
+
+from __future__ import annotations
+
+from .html import COLUMNS
+from .lines import fit_lines, number
+
+
+def _checks(results) -> list[str]:
+    return [("- ✓ " if passed else "- **✗ ") + text + ("" if passed else "**") for passed, text in results]
+
+
+def render(comparison, images: list[str]) -> str:
+    """The Markdown; ``images`` are the plot file names present in ``plots/``."""
+    from .. import __version__
+
+    data, settings = comparison.data, comparison.settings
+    lines = [
+        f"# Regularization is a prior: {data.name}",
+        "",
+        f"n = {data.n}, p = {data.p}, {settings.likelihood} likelihood, {'standardized' if data.standardized else 'unstandardized'} X, "
+        f"{'with' if data.intercept else 'no'} intercept; priors: {', '.join(settings.prior)}; sampler {settings.sampler}, "
+        f"{settings.chains} chains x {settings.draws} draws, seed {settings.seed}. priorfit {__version__}.",
+        "",
+        *_checks([check for fit in comparison.fits for check in fit.check_results()]),
+        "",
+    ]
+    lines += [f"![{name}](plots/{name})" for name in ("forest_all.png", "shrinkage.png") if name in images]
+    for fit in comparison.fits:
+        pen = fit.penalized
+        twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
+        lines += ["", f"## {fit.prior.name} prior ↔ {twin}", ""]
+        lines += [f"- {line}" for line in fit_lines(fit)]
+        lines += ["", "| coefficient | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+        for name, row in fit.coefficients.iterrows():
+            lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in COLUMNS) + " |")
+        lines.append("")
+        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density")
+                  if f"{kind}_{fit.prior.name}.png" in images]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""report.html and report.md: self-contained, every section and check, and rebuilt identically
+from a saved folder by `priorfit report DIR` without refitting."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import priorfit
+import priorfit.report.lines
+from priorfit.cli import main
+from priorfit.result import load
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "run"
+    result = priorfit.compare("synthetic:n=70,p=5,k=2,seed=4", prior="normal,laplace,horseshoe", draws=150, tune=200,
+                              chains=2, seed=2, progress=False)
+    result.save(out)
+    return result, out
+
+
+def test_html_is_self_contained_with_every_section(saved):
+    result, out = saved
+    page = (out / "report.html").read_text()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from a network
+    assert page.count("data:image/png;base64,") == len(list((out / "plots").glob("*.png")))
+    for fit in result.fits:
+        assert f"<h2 id='{fit.prior.name}'>" in page
+        for passed, text in fit.check_results():
+            assert text.replace("<", "&lt;").replace(">", "&gt;") in page
+    failed = result.checks()
+    assert ('class="failed"' in page) == bool(failed)
+    laplace = result.table("laplace")
+    assert f"<td>{priorfit.report.lines.number(laplace.loc['x1', 'map'])}</td>" in page
+    assert "objective identity: -log p = k J + c" in page
+
+
+def test_markdown_links_the_plots_and_lists_the_checks(saved):
+    result, out = saved
+    text = (out / "report.md").read_text()
+    for name in ("forest_all.png", "shrinkage.png", "identity_laplace.png", "forest_horseshoe.png"):
+        assert f"](plots/{name})" in text and (out / "plots" / name).exists()
+    assert text.count("\n- ✓ ") + text.count("\n- **✗ ") == sum(len(f.check_results()) for f in result.fits)
+
+
+def test_load_reads_back_what_was_saved(saved):
+    result, out = saved
+    assert load(out).to_json() == result.to_json()
+
+
+def test_report_command_rebuilds_both_identically(saved, tmp_path, capsys):
+    _, out = saved
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    for name in ("report.html", "report.md"):
+        (copy / name).unlink()
+    assert main(["report", str(copy)]) == 0
+    for name in ("report.html", "report.md"):
+        assert (copy / name).read_bytes() == (out / name).read_bytes(), name
+    # a folder saved without plots gets them drawn for its report
+    shutil.rmtree(copy / "plots")
+    assert main(["report", str(copy)]) == 0
+    assert sorted(p.name for p in (copy / "plots").iterdir()) == sorted(p.name for p in (out / "plots").iterdir())
+    assert "data:image/png" in (copy / "report.html").read_text()
+
+
+def test_report_command_on_a_folder_without_results(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"priorfit: error: Folder {str(tmp_path)!r} holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.\n"
+
+
+def test_report_renders_in_a_headless_browser(saved, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium); the HTML checks above still ran")
+    _, out = saved
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", (out / "report.html").as_uri()], capture_output=True, text=True, timeout=120)
+    assert "laplace prior ↔ Lasso" in dom.stdout and dom.stdout.count("<img") == len(list((out / "plots").glob("*.png")))
+    shot = tmp_path / "report.png"
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1200,2400", (out / "report.html").as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.stat().st_size > 50_000  # a rendered page with plots, not a blank one
