@@ -229,8 +229,11 @@ class Comparison:
 
         return draw(self, kind, prior)
 
-    def _repr_html_(self) -> str:  # Jupyter shows the side-by-side table
-        return self.table().to_html(float_format=lambda v: f"{v:.4g}")
+    def _repr_html_(self) -> str:
+        """Jupyter shows each prior's checks and side-by-side table."""
+        from .report.html import notebook
+
+        return notebook(self)
 
     def to_dict(self) -> dict:
         from . import __version__

@@ -87,3 +87,14 @@ def test_report_renders_in_a_headless_browser(saved, tmp_path):
     subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1200,2400", (out / "report.html").as_uri()],
                    capture_output=True, timeout=120)
     assert shot.stat().st_size > 50_000  # a rendered page with plots, not a blank one
+
+
+def test_jupyter_shows_each_prior_with_its_checks(saved):
+    result, _ = saved
+    shown = result._repr_html_()
+    for fit in result.fits:
+        assert f"<h2 id='{fit.prior.name}'>" in shown
+        assert all(text.replace("<", "&lt;").replace(">", "&gt;") in shown for _, text in fit.check_results())
+    assert "<img" not in shown and "<table>" in shown
+    styles = re.search(r"<style>(.*?)</style>", shown).group(1)
+    assert all(rule.strip().startswith(".priorfit") for rule in styles.split("}") if rule.strip())

@@ -52,6 +52,44 @@ def _image(png: bytes | None, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
 
 
+def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
+    """One section per prior: heading, checks, facts, table (and plots): the page's body, and
+    what Jupyter shows for a result."""
+    images = images or {}
+    parts = []
+    for fit in comparison.fits:
+        pen = fit.penalized
+        twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
+        parts += [
+            f"<h2 id='{fit.prior.name}'>{html.escape(fit.prior.name)} prior ↔ {html.escape(twin)}</h2>",
+            _checks(fit.check_results()),
+            "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
+            _table(fit, comparison.settings.hdi_prob),
+        ]
+        for kind in ("identity", "forest", "density"):
+            parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
+    return "\n".join(p for p in parts if p)
+
+
+def notebook(comparison) -> str:
+    """The result in Jupyter: the data line and every prior's checks and table."""
+    data = comparison.data
+    head = (f"<p><strong>{html.escape(data.name)}</strong>: n = {data.n}, p = {data.p}, "
+            f"{html.escape(comparison.settings.likelihood)} likelihood; coefficients on the model scale</p>")
+    return f"<div class='priorfit'><style>{_scoped(_STYLE, '.priorfit')}</style>{head}{fits_fragment(comparison)}</div>"
+
+
+def _scoped(css: str, scope: str) -> str:
+    """``css`` with every selector limited to ``scope`` (a notebook page is shared)."""
+    rules = []
+    for line in filter(None, (line.strip() for line in css.splitlines())):
+        for rule in filter(None, line.split("}")):
+            selectors, _, body = rule.partition("{")
+            scoped = ", ".join(scope if s.strip() == "body" else f"{scope} {s.strip()}" for s in selectors.split(","))
+            rules.append(f"{scoped} {{{body}}}")
+    return " ".join(rules)
+
+
 def render(comparison, images: dict[str, bytes]) -> str:
     """The page; ``images`` maps plot file names (``forest_laplace.png``, ...) to PNG bytes."""
     from .. import __version__
@@ -71,16 +109,6 @@ def render(comparison, images: dict[str, bytes]) -> str:
         _image(images.get("forest_all.png"), "all priors"),
         _image(images.get("shrinkage.png"), "shrinkage"),
     ]
-    for fit in comparison.fits:
-        pen = fit.penalized
-        twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
-        parts += [
-            f"<h2 id='{fit.prior.name}'>{html.escape(fit.prior.name)} prior ↔ {html.escape(twin)}</h2>",
-            _checks(fit.check_results()),
-            "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
-            _table(fit, settings.hdi_prob),
-        ]
-        for kind in ("identity", "forest", "density"):
-            parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
+    parts.append(fits_fragment(comparison, images))
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)
