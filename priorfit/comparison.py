@@ -176,6 +176,9 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     coefficients = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=False)
     original = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=True) if design.standardized else None
     add_point_estimate_groups(tree, design, mode, pen)
+    prior_scales = model.prior_draws(config.draws * config.chains, config.seed)
+    if prior_scales is not None:
+        tree["prior"] = prior_scales
     profile = None
     if agreement is not None:
         sd = coefficients["sd"].to_numpy()[: design.p]

@@ -134,6 +134,20 @@ class PosteriorModel:
             self._nutpie = nutpie.compile_pymc_model(self.pymc)
         return self._nutpie
 
+    def prior_draws(self, draws: int, seed: int):
+        """Draws of the prior's random scales (hierarchical priors), as a DataTree ``prior`` group."""
+        import pymc as pm
+
+        names = [name for name in self.prior.scales if name in self.pymc.named_vars]
+        if not names:
+            return None
+        import warnings
+
+        with warnings.catch_warnings():
+            # the Potentials are the likelihood (and Jeffreys' sigma term): the prior is meant to ignore them
+            warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
+            return pm.sample_prior_predictive(draws=draws, model=self.pymc, var_names=names, random_seed=seed)["prior"]
+
     def set_data(self, **values) -> None:
         """New values of ``pm.Data`` (hyperparameters, data) without recompiling."""
         import pymc as pm

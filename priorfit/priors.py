@@ -30,6 +30,7 @@ class Prior:
     has_mode: ClassVar[bool] = True
     target_accept: ClassVar[float] = 0.8
     whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
+    scales: ClassVar[tuple[str, ...]] = ()  # random scale parameters of a hierarchical prior
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
 
@@ -122,6 +123,7 @@ class Horseshoe(Prior):
     # once R-hat 1.03; 0.999 gave 8-23 divergences, R-hat <= 1.005, at twice the sampling time
     target_accept = 0.999
     whitened = False
+    scales = ("global_scale", "local_scale")
 
     def __init__(self, scale: float | None = None, mu=0.0, *, global_prior_scale: float = 1.0):
         super().__init__(global_prior_scale if scale is None else scale, mu)

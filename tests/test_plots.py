@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 import priorfit  # noqa: E402
 from priorfit import InputError, plots  # noqa: E402
-from priorfit.plots import density, forest, shrinkage  # noqa: E402
+from priorfit.plots import density, forest, scales, shrinkage  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_ols_is_least_squares(sparse):
 def test_plot_api_and_bad_kind(sparse):
     figure = sparse.plot("forest", "laplace")
     assert figure.legends and "laplace prior" in figure._suptitle.get_text()
-    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity.$"):
+    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales.$"):
         sparse.plot("pie")
 
 
@@ -94,7 +94,24 @@ def test_save_writes_every_plot_and_no_plots_skips_them(sparse, tmp_path):
     sparse.save(tmp_path / "a")
     names = sorted(p.name for p in (tmp_path / "a" / "plots").iterdir())
     assert names == sorted(name for _, _, name in plots.planned(sparse))
-    assert len(names) == 10  # forest, density x 3; identity x 2 (normal, laplace); forest_all; shrinkage
+    assert len(names) == 11  # forest, density x 3; identity x 2 (normal, laplace); scales (horseshoe); forest_all; shrinkage
     sparse.save(tmp_path / "b", plots=False)
     assert not (tmp_path / "b" / "plots").exists()
     sparse.save(tmp_path / "a", force=True)  # a folder with plots/ is priorfit's own: --force replaces it
+
+
+def test_scales_compare_the_horseshoe_prior_with_its_posterior(sparse):
+    fit = sparse.fit("horseshoe")
+    prior = fit.tree["prior"].to_dataset()
+    assert prior["local_scale"].shape == (1, 400, 6) and "global_scale" in prior  # chains x draws prior draws
+    figure = scales.draw(sparse, fit)
+    ax = figure.axes[1]
+    by_gid = {c.get_gid(): c for c in ax.collections}
+    posterior = np.log10(fit.tree["posterior"]["local_scale"].values.reshape(-1, 6))
+    segments = by_gid["local_posterior"].get_segments()
+    np.testing.assert_allclose([s[0, 0] for s in segments], np.quantile(posterior, 0.03, axis=0), rtol=1e-12)
+    np.testing.assert_allclose([s[1, 0] for s in segments], np.quantile(posterior, 0.97, axis=0), rtol=1e-12)
+    global_prior = [p for p in figure.axes[0].patches if p.get_gid() == "global_prior"]
+    assert len(global_prior) == 59  # one bar per bin
+    with pytest.raises(InputError, match=r"^The laplace prior has no random scales to plot; the horseshoe has.$"):
+        sparse.plot("scales", "laplace")

@@ -29,7 +29,7 @@ def marker_kwargs(kind: str) -> dict:
         out.update(facecolor="none", edgecolor=style["color"], width=1.5)
     return out
 
-KINDS = ("forest", "forest_all", "density", "shrinkage", "identity")
+KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales")
 
 
 def draw(comparison, kind: str, prior: str | None = None):
@@ -38,13 +38,17 @@ def draw(comparison, kind: str, prior: str | None = None):
 
     if kind not in KINDS:
         raise InputError(f"Plot kind {kind!r} is not known; allowed are: {', '.join(KINDS)}.")
-    from . import density, forest, identity, shrinkage
+    from . import density, forest, identity, scales, shrinkage
 
     if kind == "forest_all":
         return figure_of(forest.draw_all(comparison))
     if kind == "shrinkage":
         return shrinkage.draw(comparison)
     fit = comparison.fit(prior) if prior is not None else comparison.fits[0]
+    if kind == "scales":
+        if "prior" not in fit.tree.children:
+            raise InputError(f"The {fit.prior.name} prior has no random scales to plot; the horseshoe has.")
+        return scales.draw(comparison, fit)
     if kind == "identity":
         if fit.identity is None:
             raise InputError(f"The {fit.prior.name} prior has no identity profile: it needs an exact penalized twin and a mode.")
@@ -57,6 +61,7 @@ def planned(comparison) -> list[tuple[str, str | None, str]]:
     files = [("forest", fit.prior.name, f"forest_{fit.prior.name}.png") for fit in comparison.fits]
     files += [("density", fit.prior.name, f"density_{fit.prior.name}.png") for fit in comparison.fits]
     files += [("identity", fit.prior.name, f"identity_{fit.prior.name}.png") for fit in comparison.fits if fit.identity is not None]
+    files += [("scales", fit.prior.name, f"scales_{fit.prior.name}.png") for fit in comparison.fits if "prior" in fit.tree.children]
     if len(comparison.fits) > 1:
         files.append(("forest_all", None, "forest_all.png"))
     files.append(("shrinkage", None, "shrinkage.png"))

@@ -66,7 +66,7 @@ def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
             "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
             _table(fit, comparison.settings.hdi_prob),
         ]
-        for kind in ("identity", "forest", "density"):
+        for kind in ("identity", "forest", "density", "scales"):
             parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
     return "\n".join(p for p in parts if p)
 

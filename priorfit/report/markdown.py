@@ -35,6 +35,6 @@ def render(comparison, images: list[str]) -> str:
         for name, row in fit.coefficients.iterrows():
             lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in COLUMNS) + " |")
         lines.append("")
-        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density")
+        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales")
                   if f"{kind}_{fit.prior.name}.png" in images]
     return "\n".join(lines) + "\n"
