@@ -45,11 +45,49 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("priors", help="list the priors, their penalized counterparts and conversions",
                         description="List the priors, their penalized counterparts and conversions.")
 
+    run = commands.add_parser("run", help="run declared comparisons (models/*.toml)",
+                              description="Run each declared comparison (TOML files, or folders of them) into OUT/<name>.")
+    run.add_argument("paths", nargs="+", help="declaration files (.toml) or folders of them")
+    run.add_argument("--out", default="priorfit-runs", help="parent folder of the runs (default priorfit-runs)")
+    run.add_argument("--force", action="store_true", help="replace earlier results of the same names")
+    run.add_argument("--no-plots", action="store_true", help="do not draw the plots")
+    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    run.add_argument("--strict", action="store_true", help="exit 1 when a check of any run fails")
+
     r = commands.add_parser("report", help="rebuild report.html and report.md of a saved output folder",
                             description="Rebuild report.html and report.md from summary.json and the netCDF files, without refitting.")
     r.add_argument("folder", help="a folder written by priorfit compare --out")
     r.add_argument("--no-plots", action="store_true", help="do not draw plots where the folder has none")
     return parser
+
+
+def _run(args) -> int:
+    from pathlib import Path
+
+    from .declarations import collect
+    from .output import check_target
+
+    declarations = collect(args.paths)  # every file validated before anything runs
+    parent = Path(args.out)
+    if parent.exists():
+        for d in declarations:
+            check_target(parent / d.name, force=args.force)
+    else:
+        check_target(parent, force=False)  # it can be created; its runs then can too
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    from .report import render
+
+    failed = False
+    parent.mkdir(parents=True, exist_ok=True)
+    for d in declarations:
+        print(f"== {d.name} ({d.path})")
+        result, out = d.run(Path(args.out) / d.name, force=args.force, progress=not args.quiet, plots=not args.no_plots)
+        render(result)
+        print(f"\nresults written to {out}/ (report: {out}/report.html)\n")
+        failed = failed or bool(result.checks())
+    return 1 if args.strict and failed else 0
 
 
 def _report(args) -> int:
@@ -115,7 +153,7 @@ def _compare(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        return {"priors": _priors, "compare": _compare, "report": _report}[args.command](args)
+        return {"priors": _priors, "compare": _compare, "run": _run, "report": _report}[args.command](args)
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2

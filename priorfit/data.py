@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import InputError
 
-BUNDLED = ("diabetes",)
+BUNDLED = ("diabetes", "diamonds")  # scikit-learn's; posteriordb's (priorfit/datasets/README.md)
 SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0}
 
 
@@ -119,6 +119,10 @@ def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:
 
 
 def _load_bundled(name: str) -> Dataset:
+    if name == "diamonds":
+        frame = pd.read_csv(Path(__file__).parent / "datasets" / "diamonds.csv.gz")
+        y = frame.pop("y")
+        return from_frame(frame, y, name=name, target="y")
     from sklearn.datasets import load_diabetes
 
     bunch = load_diabetes()

@@ -68,7 +68,7 @@ def test_csv_and_parquet_round_trip(tmp_path, diabetes):
 
 
 BAD = [
-    ("missing", None, r"^Data '.*nothere.csv' is neither a file that exists nor a known data set; use a CSV or Parquet path, diabetes, or synthetic:n=...,p=....$"),
+    ("missing", None, r"^Data '.*nothere.csv' is neither a file that exists nor a known data set; use a CSV or Parquet path, diabetes, diamonds, or synthetic:n=...,p=....$"),
     ("target", "nope", r"^Target column 'nope' is not in '.*ok.csv'; columns are: a, b, y.$"),
     ("nan", None, r"^Column 'b' of nan.csv has 1 missing or non-finite value\(s\), the first in row 2; priorfit needs complete, finite data.$"),
     ("text", None, r"^Column 'b' of text.csv is not numeric \(value 'abc' in row 2\); priorfit needs numeric columns.$"),
@@ -114,3 +114,9 @@ def test_boolean_and_empty_columns(tmp_path):
     (tmp_path / "e.csv").write_text("a,b,y\n")
     with pytest.raises(InputError, match=r"^e.csv has no rows; priorfit needs at least 3.$"):
         data.load(str(tmp_path / "e.csv"))
+
+
+def test_diamonds_is_posteriordbs_design_as_bundled():
+    d = data.load("diamonds")
+    assert d.X.shape == (5000, 24) and d.features[0] == "x1" and d.features[-1] == "x24"
+    assert d.y[:3] == pytest.approx([7.99260665, 8.247482, 8.31678913], rel=1e-8)

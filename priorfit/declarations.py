@@ -1,0 +1,121 @@
+"""Declared comparisons: ``models/*.toml`` files that ``priorfit run`` executes.
+
+A declaration is data, never code::
+
+    name = "lasso-diabetes"                 # the output folder's name
+    description = "..."                     # optional
+    [data]
+    source = "diabetes"                     # a bundled name, synthetic:..., or a path (relative to the file)
+    target = "y"                            # CSV/Parquet files only
+    [settings]                              # exactly the keywords of priorfit.compare / the CLI flags
+    prior = ["laplace"]
+    alpha = { laplace = 0.1 }
+    sigma = "estimate"
+    draws = 1000
+
+The keys of ``[settings]`` are the fields of :class:`priorfit.Settings`, validated by the same
+parsers as the API and the CLI. Unknown keys are refused with the file, the key and what is
+allowed (with a did-you-mean).
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .errors import InputError
+from .settings import Settings
+
+TOP_KEYS = ("name", "description", "data", "settings")
+DATA_KEYS = ("source", "target")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One declared comparison, validated."""
+
+    path: Path
+    name: str
+    source: str
+    target: str | None = None
+    description: str = ""
+    settings: dict = field(default_factory=dict)
+
+    def run(self, out, *, force: bool = False, progress: bool = True, plots: bool = True, **overrides):
+        """Run the comparison and save it to ``out``; ``overrides`` replace declared settings."""
+        from .comparison import compare
+
+        result = compare(self.source, target=self.target, progress=progress, **(self.settings | overrides))
+        return result, result.save(out, force=force, plots=plots)
+
+
+def _unknown(path: Path, where: str, key: str, allowed) -> InputError:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return InputError(f"{path}: unknown key {key!r} in {where}{hint}; allowed are: {', '.join(allowed)}.")
+
+
+def load(path) -> Declaration:
+    """Read and validate one TOML declaration."""
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"Declaration {str(path)!r} does not exist; give a .toml file or a folder of them.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"Declaration {str(path)!r} could not be read: {error}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML ({error}).") from None
+    for key in document:
+        if key not in TOP_KEYS:
+            raise _unknown(path, "the file", key, TOP_KEYS)
+    for key in ("name", "data"):
+        if key not in document:
+            raise InputError(f"{path}: the key {key!r} is missing; a declaration needs name, [data] and [settings].")
+    name = document["name"]
+    if not isinstance(name, str) or not name or any(c in name for c in "/\\") or name.startswith("."):
+        raise InputError(f"{path}: name {name!r} is not allowed; it must be a non-empty folder name without slashes.")
+    data = document["data"]
+    if not isinstance(data, dict) or "source" not in data:
+        raise InputError(f"{path}: [data] needs a source: a bundled name, synthetic:..., or a file path.")
+    for key in data:
+        if key not in DATA_KEYS:
+            raise _unknown(path, "[data]", key, DATA_KEYS)
+    source = str(data["source"])
+    local = path.parent / source
+    if not source.startswith("synthetic") and local.exists():
+        source = str(local)  # a path in a declaration is relative to the declaration
+    settings = document.get("settings", {})
+    if not isinstance(settings, dict):
+        raise InputError(f"{path}: settings must be a table ([settings]), not {type(settings).__name__}.")
+    allowed = [f.name for f in fields(Settings)]
+    for key in settings:
+        if key not in allowed:
+            raise _unknown(path, "[settings]", key, allowed)
+    try:
+        Settings(**settings)  # the one validation of every setting
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
+    return Declaration(path, name, source, data.get("target"), str(document.get("description", "")), settings)
+
+
+def collect(paths) -> list[Declaration]:
+    """The declarations in ``paths`` (files, or folders of ``*.toml``), validated, names unique."""
+    files = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            found = sorted(given.glob("*.toml"))
+            if not found:
+                raise InputError(f"Folder {str(given)!r} holds no .toml declarations.")
+            files += found
+        else:
+            files.append(given)
+    declarations = [load(f) for f in files]
+    seen: dict[str, Path] = {}
+    for d in declarations:
+        if d.name in seen:
+            raise InputError(f"{d.path}: name {d.name!r} is also used by {seen[d.name]}; each run needs its own output folder.")
+        seen[d.name] = d.path
+    return declarations

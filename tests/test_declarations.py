@@ -1,0 +1,78 @@
+"""models/*.toml: every shipped declaration runs; bad declarations get one sentence naming the
+file and the key, and nothing is written."""
+
+from pathlib import Path
+
+import pytest
+
+from priorfit import InputError, declarations
+from priorfit.cli import main
+
+MODELS = Path(__file__).parents[1] / "models"
+SHIPPED = sorted(MODELS.glob("*.toml"))
+SMALL = {"draws": 100, "tune": 150, "chains": 2}
+
+
+def test_at_least_the_three_declarations_ship():
+    assert {d.name for d in declarations.collect([MODELS])} >= {"diabetes", "sparse-synthetic", "diamonds"}
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_each_shipped_declaration_runs(path, tmp_path):
+    declaration = declarations.load(path)
+    result, out = declaration.run(tmp_path / declaration.name, progress=False, plots=False, **SMALL)
+    assert out.name == declaration.name and (out / "summary.json").exists() and (out / "report.html").exists()
+    assert list(result.settings.prior) == list(declaration.settings["prior"])
+    for fit in result.fits:
+        if fit.penalized.exact:
+            assert fit.agreement.holds and fit.mode.status == "ok", (path.name, fit.prior.name)
+    if declaration.name == "sparse-synthetic":
+        assert result.data.truth is not None
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\npriors = ["normal"]\n',
+         "unknown key 'priors' in [settings] (did you mean 'prior'?); allowed are: prior, likelihood, alpha,"),
+        ('name = "a"\n[data]\nsource = "diabetes"\ntargte = "y"\n', "unknown key 'targte' in [data] (did you mean 'target'?); allowed are: source, target."),
+        ('nmae = "a"\n', "unknown key 'nmae' in the file (did you mean 'name'?); allowed are: name, description, data, settings."),
+        ('[data]\nsource = "diabetes"\n', "the key 'name' is missing; a declaration needs name, [data] and [settings]."),
+        ('name = "a/b"\n[data]\nsource = "diabetes"\n', "name 'a/b' is not allowed; it must be a non-empty folder name without slashes."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\ndraws = 0\n', "draws 0 is not allowed; it must be a whole number from 1 to 1000000000."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\nprior = ["normal", "laplace"]\nalpha = 1.0\n', "alpha 1 is ambiguous"),
+        ('name = "a"\n[data\n', "not valid TOML"),
+        ('name = "a"\nsettings = 3\n[data]\nsource = "diabetes"\n', "settings must be a table ([settings]), not int."),
+    ],
+)
+def test_bad_declarations(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        declarations.load(path)
+    assert str(error.value).startswith(f"{path}: ") and message in str(error.value)
+
+
+def test_a_data_path_is_relative_to_the_declaration(tmp_path, diabetes):
+    import pandas as pd
+
+    folder = tmp_path / "decl"
+    folder.mkdir()
+    pd.DataFrame(diabetes.X, columns=diabetes.features).assign(target=diabetes.y).to_csv(folder / "d.csv", index=False)
+    (folder / "m.toml").write_text('name = "m"\n[data]\nsource = "d.csv"\ntarget = "target"\n[settings]\nprior = ["normal"]\n')
+    declaration = declarations.load(folder / "m.toml")
+    assert declaration.source == str(folder / "d.csv") and declaration.target == "target"
+
+
+def test_run_command_refuses_bad_files_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.toml").write_text('name = "dup"\n[data]\nsource = "diabetes"\n')
+    (tmp_path / "other.toml").write_text('name = "dup"\n[data]\nsource = "diabetes"\n')
+    assert main(["run", str(tmp_path), "--out", "runs"]) == 2
+    err = capsys.readouterr().err
+    assert "name 'dup' is also used by" in err and err.count("\n") == 1
+    assert not (tmp_path / "runs").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["run", str(empty)]) == 2
+    assert capsys.readouterr().err == f"priorfit: error: Folder {str(empty)!r} holds no .toml declarations.\n"
