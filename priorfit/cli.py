@@ -35,12 +35,8 @@ def _parser() -> argparse.ArgumentParser:
             shown = ",".join(default) if isinstance(default, tuple) else default
             suffix = "" if default is None else f" (default: {shown})"
             c.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=help_text + suffix)
-    c.add_argument("--out", default="priorfit-out", help="output folder (default priorfit-out)")
-    c.add_argument("--force", action="store_true", help="replace an output folder that already holds results")
-    c.add_argument("--no-plots", action="store_true", help="do not draw the plots (PNG files in OUT/plots/)")
+    _output_flags(c, "priorfit-out", "output folder")
     c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables (implies --quiet)")
-    c.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    c.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
     commands.add_parser("priors", help="list the priors, their penalized counterparts and conversions",
                         description="List the priors, their penalized counterparts and conversions.")
@@ -48,11 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run declared comparisons (models/*.toml)",
                               description="Run each declared comparison (TOML files, or folders of them) into OUT/<name>.")
     run.add_argument("paths", nargs="+", help="declaration files (.toml) or folders of them")
-    run.add_argument("--out", default="priorfit-runs", help="parent folder of the runs (default priorfit-runs)")
-    run.add_argument("--force", action="store_true", help="replace earlier results of the same names")
-    run.add_argument("--no-plots", action="store_true", help="do not draw the plots")
-    run.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    run.add_argument("--strict", action="store_true", help="exit 1 when a check of any run fails")
+    _output_flags(run, "priorfit-runs", "parent folder of the runs (one folder per declaration name)")
 
     r = commands.add_parser("report", help="rebuild report.html and report.md of a saved output folder",
                             description="Rebuild report.html and report.md from summary.json and the netCDF files, without refitting.")
@@ -104,6 +96,15 @@ def _report(args) -> int:
     for path in rebuild_reports(folder, plots=not args.no_plots):
         print(f"wrote {path}")
     return 0
+
+
+def _output_flags(parser, default_out: str, what: str) -> None:
+    """The flags about writing results, the same for compare and run."""
+    parser.add_argument("--out", default=default_out, help=f"{what} (default {default_out})")
+    parser.add_argument("--force", action="store_true", help="replace earlier priorfit results there")
+    parser.add_argument("--no-plots", action="store_true", help="do not draw the plots (PNG files in plots/)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
 
 def _priors(args=None) -> int:
