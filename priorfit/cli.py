@@ -18,8 +18,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .settings import options
-
     parser = _Parser(prog="priorfit", description="Regularization is a prior: PyMC posteriors beside their scikit-learn penalized twins.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -27,14 +25,7 @@ def _parser() -> argparse.ArgumentParser:
                             description="Fit each prior with find_MAP and NUTS, fit its scikit-learn counterpart, and compare.")
     c.add_argument("data", nargs="?", default="diabetes", help="diabetes (default), a CSV/Parquet file, or synthetic:n=500,p=20,k=5,noise=1.0,seed=0")
     c.add_argument("--target", help="target column of a CSV/Parquet file (default: y)")
-    # every comparison setting, from the one schema; unset flags keep the schema's defaults
-    for name, default, help_text, metavar, flag in options():
-        if default is True:
-            c.add_argument(f"--no-{name.replace('_', '-')}", dest=name, action="store_false", default=None, help=f"do not {help_text}")
-        else:
-            shown = ",".join(default) if isinstance(default, tuple) else default
-            suffix = "" if default is None else f" (default: {shown})"
-            c.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=help_text + suffix)
+    _settings_flags(c)
     _output_flags(c, "priorfit-out", "output folder")
     c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables (implies --quiet)")
 
@@ -45,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
                               description="Run each declared comparison (TOML files, or folders of them) into OUT/<name>.")
     run.add_argument("paths", nargs="+", help="declaration files (.toml) or folders of them")
     _output_flags(run, "priorfit-runs", "parent folder of the runs (one folder per declaration name)")
+
+    pa = commands.add_parser("path", help="the regularization path: penalized path, MAP and posterior at each alpha",
+                             description="Fit scikit-learn's path and, at each alpha, the polished MAP and the posterior, on one compiled model.")
+    pa.add_argument("data", nargs="?", default="diabetes", help="as for compare")
+    pa.add_argument("--target", help="target column of a CSV/Parquet file (default: y)")
+    pa.add_argument("--alphas", default="10", metavar="K", help="number of grid points (default 10)")
+    pa.add_argument("--alpha-grid", metavar="A,B,...", help="the alphas themselves, in the twin's units")
+    _settings_flags(pa, {"prior": "laplace"})
+    _output_flags(pa, "priorfit-path", "output folder")
 
     r = commands.add_parser("report", help="rebuild report.html and report.md of a saved output folder",
                             description="Rebuild report.html and report.md from summary.json and the netCDF files, without refitting.")
@@ -82,6 +82,29 @@ def _run(args) -> int:
     return 1 if args.strict and failed else 0
 
 
+def _path(args) -> int:
+    from .output import check_target, write_path
+    from .settings import integer
+
+    check_target(args.out, force=args.force)
+    given = _given(args)
+    if args.alpha_grid is not None:
+        alphas = [a.strip() for a in args.alpha_grid.split(",")]
+    else:
+        alphas = integer(args.alphas, "alphas", 2, 200)
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    from .path import path
+
+    result = path(args.data, target=args.target, alphas=alphas, progress=not args.quiet, **given)
+    out = write_path(result, args.out, force=args.force, plot=not args.no_plots)
+    worst = float(result.max_rel_diff.max())
+    print(f"{result.prior} prior, {len(result.alpha)} alphas: MAP vs {result.estimator} path, largest relative difference {worst:.1e}")
+    print(f"results written to {out}/ (path.json" + ("" if args.no_plots else ", path.png") + ")")
+    return 1 if args.strict and worst > 1e-6 else 0
+
+
 def _report(args) -> int:
     from pathlib import Path
 
@@ -96,6 +119,33 @@ def _report(args) -> int:
     for path in rebuild_reports(folder, plots=not args.no_plots):
         print(f"wrote {path}")
     return 0
+
+
+def _settings_flags(parser, defaults: dict | None = None) -> None:
+    """Every comparison setting as a flag, from the one schema; unset flags keep its defaults
+    (or the command's own ``defaults``)."""
+    from .settings import options
+
+    defaults = defaults or {}
+    for name, default, help_text, metavar, flag in options():
+        if name in defaults:
+            parser.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, default=defaults[name],
+                                help=f"{help_text} (default: {defaults[name]})")
+        elif default is True:
+            parser.add_argument(f"--no-{name.replace('_', '-')}", dest=name, action="store_false", default=None, help=f"do not {help_text}")
+        else:
+            shown = ",".join(default) if isinstance(default, tuple) else default
+            suffix = "" if default is None else f" (default: {shown})"
+            parser.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=help_text + suffix)
+
+
+def _given(args) -> dict:
+    """The settings given on the command line (validated by Settings)."""
+    from .settings import Settings, options
+
+    given = {name: getattr(args, name) for name, *_ in options() if getattr(args, name, None) is not None}
+    Settings(**given)  # validate every flag before PyMC is imported
+    return given
 
 
 def _output_flags(parser, default_out: str, what: str) -> None:
@@ -124,11 +174,9 @@ def _priors(args=None) -> int:
 
 def _compare(args) -> int:
     from .output import check_target
-    from .settings import Settings, options
 
     check_target(args.out, force=args.force)
-    given = {name: getattr(args, name) for name, *_ in options() if getattr(args, name) is not None}
-    Settings(**given)  # validate every flag before PyMC is imported
+    given = _given(args)
     import warnings
 
     # pip-installed PyTensor's import-time notice; not the user's business
@@ -154,7 +202,7 @@ def _compare(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
-        return {"priors": _priors, "compare": _compare, "run": _run, "report": _report}[args.command](args)
+        return {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report}[args.command](args)
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2

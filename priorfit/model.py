@@ -148,6 +148,11 @@ class PosteriorModel:
             warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
             return pm.sample_prior_predictive(draws=draws, model=self.pymc, var_names=names, random_seed=seed)["prior"]
 
+    def set_prior_scale(self, scale: float) -> None:
+        """A new prior scale (a point of a path), without recompiling; the whitening stays."""
+        self.prior = type(self.prior)(scale, self.prior.mu)
+        self.set_data(prior_scale=scale)
+
     def set_data(self, **values) -> None:
         """New values of ``pm.Data`` (hyperparameters, data) without recompiling."""
         import pymc as pm

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .errors import InputError
 
-FILES = ("summary.json", "coefficients.csv", "report.html", "report.md")
+FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png")
 
 
 def _ours(path: Path) -> bool:
@@ -69,26 +69,16 @@ def coefficient_frame(comparison) -> pd.DataFrame:
     return frame[["prior", "scale", *[c for c in frame.columns if c not in ("prior", "scale")]]]
 
 
-def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
-    """Write summary.json, coefficients.csv, posterior_<prior>.nc, plots/*.png, report.html and
-    report.md into ``out``."""
+def write_folder(out, fill, *, force: bool = False) -> Path:
+    """Create ``out`` atomically: ``fill(folder)`` writes into a hidden temporary folder beside it,
+    which is then renamed into place (an earlier folder is replaced only with ``force``)."""
     out = check_target(out, force=force)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the result should not be
     try:
-        (tmp / "summary.json").write_text(comparison.to_json() + "\n")
-        coefficient_frame(comparison).to_csv(tmp / "coefficients.csv", index=False, float_format="%.17g")
-        for fit in comparison.fits:
-            fit.tree.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
-        if plots:
-            from .plots import write_all
-
-            write_all(comparison, tmp / "plots")
-        from .report import write_reports
-
-        write_reports(comparison, tmp)
+        fill(tmp)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
             os.replace(out, old / out.name)
@@ -100,6 +90,44 @@ def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
+    """Write summary.json, coefficients.csv, posterior_<prior>.nc, plots/*.png, report.html and
+    report.md into ``out``."""
+
+    def fill(tmp: Path) -> None:
+        (tmp / "summary.json").write_text(comparison.to_json() + "\n")
+        coefficient_frame(comparison).to_csv(tmp / "coefficients.csv", index=False, float_format="%.17g")
+        for fit in comparison.fits:
+            fit.tree.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
+        if plots:
+            from .plots import write_all
+
+            write_all(comparison, tmp / "plots")
+        from .report import write_reports
+
+        write_reports(comparison, tmp)
+
+    return write_folder(out, fill, force=force)
+
+
+def write_path(result, out, *, force: bool = False, plot: bool = True) -> Path:
+    """Write path.json and path.png of a regularization path into ``out``."""
+
+    def fill(tmp: Path) -> None:
+        (tmp / "path.json").write_text(result.to_json() + "\n")
+        if plot:
+            import matplotlib
+
+            matplotlib.use("Agg", force=False)
+            import matplotlib.pyplot as plt
+
+            figure = result.plot()
+            figure.savefig(tmp / "path.png", dpi=110)
+            plt.close(figure)
+
+    return write_folder(out, fill, force=force)
 
 
 def rebuild_reports(folder, *, plots: bool = True) -> list[Path]:

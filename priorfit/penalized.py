@@ -46,7 +46,8 @@ class PenalizedFit:
         return self.estimates[self.estimator].params
 
 
-def _fit(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
+def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """Fit a scikit-learn estimator on the design with the prior location ``mu`` as an offset."""
     estimator.fit(design.X, design.y - design.X @ mu)
     intercept = float(estimator.intercept_) if design.intercept else None
     return np.asarray(estimator.coef_, dtype=float) + mu, intercept
@@ -57,13 +58,13 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     mu = prior.mu_vector(design.p)
     twin = twins.twin(prior.name, likelihood)
     if twin is not None:
-        coef, intercept = _fit(twin.make(alpha, design.intercept), design, mu)
+        coef, intercept = fit_estimator(twin.make(alpha, design.intercept), design, mu)
         params = {"alpha": float(alpha), "fit_intercept": design.intercept}
         return PenalizedFit(twin.estimator, True, {twin.estimator: Estimate(coef, intercept, params)})
     reference = twins.nearest(prior.name, likelihood)
     estimates = {}
     for name, estimator in reference.estimators(design.intercept, design.n).items():
-        coef, intercept = _fit(estimator, design, mu)
+        coef, intercept = fit_estimator(estimator, design, mu)
         estimates[name] = Estimate(coef, intercept, reference.params(name, estimator) | {"fit_intercept": design.intercept})
     return PenalizedFit(reference.names[0], False, estimates)
 

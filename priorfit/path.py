@@ -1,0 +1,184 @@
+"""The regularization path: over a grid of penalties, scikit-learn's own path beside the polished
+MAP and the posterior (mean and HDI band) at every point, on one compiled model.
+
+The prior scale enters the model as ``pm.Data``, so each grid point changes it with
+``PosteriorModel.set_prior_scale`` (nutpie's ``with_data``) instead of recompiling. With sigma
+estimated, the identity holds at the alpha of the MAP sigma; that alpha is the point's x value,
+and scikit-learn's path is computed at exactly those alphas.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import inference, likelihoods, penalized, twins
+from .errors import InputError
+from .progress import Progress
+
+
+@dataclass
+class PathResult:
+    """One row per grid point: nominal and identity alphas, MAP, twin, posterior mean and band."""
+
+    prior: str
+    features: tuple[str, ...]
+    hdi_prob: float
+    nominal_alpha: np.ndarray  # (points,)
+    alpha: np.ndarray  # the twin's alpha at the mode's dispersion (x axis)
+    map: np.ndarray  # (points, p)
+    penalized: np.ndarray  # scikit-learn's path at ``alpha``
+    mean: np.ndarray
+    hdi_low: np.ndarray
+    hdi_high: np.ndarray
+    max_rel_diff: np.ndarray  # per point: max |MAP - penalized| / max |penalized - mu|
+    estimator: str = ""
+    timings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        points = []
+        for i in range(len(self.alpha)):
+            points.append({
+                "nominal_alpha": float(self.nominal_alpha[i]),
+                "alpha": float(self.alpha[i]),
+                "max_rel_diff": float(self.max_rel_diff[i]),
+                "same_zero_pattern": bool(np.array_equal(self.map[i] == 0, self.penalized[i] == 0)),
+                "coefficients": [
+                    {"name": f, "map": float(self.map[i, j]), "penalized": float(self.penalized[i, j]), "mean": float(self.mean[i, j]),
+                     "hdi_low": float(self.hdi_low[i, j]), "hdi_high": float(self.hdi_high[i, j])}
+                    for j, f in enumerate(self.features)
+                ],
+            })
+        return {"prior": self.prior, "estimator": self.estimator, "hdi_prob": self.hdi_prob, "points": points, "timings": self.timings}
+
+    def to_json(self) -> str:
+        from .result import _plain
+
+        return json.dumps(_plain(self.to_dict()), indent=2)
+
+    def plot(self):
+        """Penalized path as lines, posterior mean with its HDI band, MAP markers on the lines."""
+        import matplotlib.pyplot as plt
+
+        from .plots import STYLES, marker_kwargs
+
+        figure, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+        for j, name in enumerate(self.features):
+            color = f"C{j % 10}"
+            ax.plot(self.alpha, self.penalized[:, j], color=color, linewidth=1.5, gid=f"penalized:{name}")
+            ax.fill_between(self.alpha, self.hdi_low[:, j], self.hdi_high[:, j], color=color, alpha=0.12, gid=f"band:{name}")
+            ax.plot(self.alpha, self.mean[:, j], color=color, linestyle=":", linewidth=1, gid=f"mean:{name}")
+        style = marker_kwargs("map")
+        ax.scatter(np.repeat(self.alpha, len(self.features)), self.map.ravel(), s=style["size"] * 0.5, marker=style["marker"],
+                   facecolors="none", edgecolors=style["color"], zorder=3, gid="map", label=STYLES["map"]["label"])
+        ax.set_xscale("log")
+        ax.set(xlabel=f"{self.estimator} alpha (at the mode's sigma)", ylabel="coefficient (model scale)",
+               title=f"{self.prior} prior: {self.estimator} path (lines), MAP (diamonds), posterior mean (dotted) "
+                     f"and {self.hdi_prob:.0%} HDI (bands)")
+        ax.title.set_fontsize(9)
+        ax.legend(frameon=False)
+        return figure
+
+
+def grid(design, twin, mu, count: int) -> np.ndarray:
+    """``count`` alphas: scikit-learn's lasso_path grid for the Lasso, a log grid around RidgeCV's
+    choice for Ridge (largest first, as scikit-learn orders paths)."""
+    X, y = design.X - design.x_mean, design.y - design.X @ mu
+    y = y - y.mean() if design.intercept else y
+    if twin.estimator == "Lasso":
+        from sklearn.linear_model import lasso_path
+
+        alphas, _, _ = lasso_path(X, y, alphas=count, eps=1e-2)
+        return alphas
+    chosen, _ = penalized.cv_alpha(design, twin, mu)
+    return chosen * np.logspace(2, -2, count)
+
+
+def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True, **settings) -> PathResult:
+    """Run the path. ``alphas`` is a count (a grid as :func:`grid` makes it) or the alphas
+    themselves, in the twin's units; ``settings`` as for :func:`priorfit.compare`, one prior."""
+    import time
+
+    from .comparison import _dataset
+    from .data import make_design
+    from .model import PosteriorModel
+    from .priors import get as get_prior
+    from .settings import from_user
+
+    config = from_user({"prior": "laplace", **settings})
+    if len(config.prior) != 1:
+        raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
+    name = config.prior[0]
+    twin = twins.twin(name, config.likelihood)
+    if twin is None:
+        raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")
+    report = Progress(progress)
+    dataset = _dataset(X, y, target=target, features=None)
+    likelihood = likelihoods.get(config.likelihood)
+    design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+    mu = np.full(design.p, config.mu)
+    if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
+        if not 2 <= alphas <= 200:
+            raise InputError(f"alphas {alphas} is not allowed; give a count from 2 to 200, or the alphas themselves.")
+        with report.step(f"{twin.estimator} grid of {alphas} alphas"):
+            nominal = grid(design, twin, mu, int(alphas))
+    else:
+        from .settings import positive
+
+        nominal = np.array([positive(a, "alpha") for a in alphas], dtype=float)
+    estimated = likelihood.has_dispersion and config.sigma is None
+    plugin = likelihood.plugin_dispersion(design) if estimated else None
+    dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)
+    scales = np.array([twin.scale_from_alpha(a, dispersion, design.n) for a in nominal])
+    cls = get_prior(name)
+    timings: dict = {}
+    start = time.perf_counter()
+    with report.step("building the model"):
+        model = PosteriorModel(design, cls(float(scales[0]), config.mu), likelihood, config.sigma_prior if estimated else config.sigma,
+                               plugin_sigma=dispersion, whiten=config.whiten)
+    p = design.p
+    out = {k: np.zeros((len(nominal), p)) for k in ("map", "penalized", "mean", "hdi_low", "hdi_high")}
+    identity_alpha, rel = np.zeros(len(nominal)), np.zeros(len(nominal))
+    import arviz as az
+
+    for i, scale in enumerate(scales):
+        with report.step(f"point {i + 1}/{len(scales)}: alpha {nominal[i]:.4g}: find_MAP, polish, NUTS", spinner=False):
+            model.set_prior_scale(float(scale))
+            mode = inference.find_map(model, seed=config.seed)
+            if mode.status != "ok":
+                raise InputError(f"The mode at alpha {nominal[i]:.4g} did not converge ({mode.message}); narrow the grid.")
+            sigma = float(mode.point["sigma"]) if estimated else dispersion
+            identity_alpha[i] = twin.alpha_from_scale(float(scale), sigma, design.n)
+            tree = inference.sample(model, sampler=config.sampler, draws=config.draws, tune=config.tune, chains=config.chains,
+                                    seed=config.seed, target_accept=config.target_accept or model.prior.target_accept)
+            post = tree["posterior"].to_dataset()[["coef"]]
+            stats = az.summary(post, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=config.hdi_prob, round_to="none")["coef"]
+            labels = [str(v) for v in stats["summary"].values]
+            out["map"][i] = mode.point["coef"]
+            out["mean"][i] = stats.sel(summary="mean").values
+            out["hdi_low"][i] = stats.sel(summary=labels[2]).values
+            out["hdi_high"][i] = stats.sel(summary=labels[3]).values
+    timings["bayes"] = time.perf_counter() - start
+    start = time.perf_counter()
+    out["penalized"] = _penalized_path(design, twin, mu, identity_alpha)
+    timings["penalized"] = time.perf_counter() - start
+    for i in range(len(nominal)):
+        rel[i] = np.abs(out["map"][i] - out["penalized"][i]).max() / max(np.abs(out["penalized"][i] - mu).max(), 1e-300)
+    return PathResult(name, tuple(design.features), config.hdi_prob, nominal, identity_alpha, out["map"], out["penalized"],
+                      out["mean"], out["hdi_low"], out["hdi_high"], rel, twin.estimator, timings)
+
+
+def _penalized_path(design, twin, mu, alphas) -> np.ndarray:
+    """scikit-learn's coefficients at ``alphas``: lasso_path for the Lasso (tight tolerance),
+    the Ridge estimator at each alpha otherwise; the prior location ``mu`` by offset."""
+    if twin.estimator == "Lasso":
+        from sklearn.linear_model import lasso_path
+
+        X = design.X - design.x_mean if design.intercept else design.X
+        y = design.y - design.X @ mu
+        y = y - y.mean() if design.intercept else y
+        _, coefs, _ = lasso_path(X, y, alphas=alphas, tol=1e-14, max_iter=1_000_000)
+        return coefs.T + mu
+    return np.array([penalized.fit_estimator(twin.make(a, design.intercept), design, mu)[0] for a in alphas])

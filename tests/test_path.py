@@ -1,0 +1,73 @@
+"""The regularization path: MAP == scikit-learn's path at every alpha, on one compiled model."""
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from priorfit import InputError  # noqa: E402
+from priorfit.cli import main  # noqa: E402
+from priorfit.path import path  # noqa: E402
+
+SMALL = {"draws": 150, "tune": 150, "chains": 2, "progress": False}
+
+
+@pytest.fixture(scope="module")
+def lasso():
+    return path("diabetes", prior="laplace", alphas=5, sigma=54.0, **SMALL)
+
+
+def test_map_is_the_lasso_path_at_every_alpha(lasso):
+    from sklearn.linear_model import Lasso
+
+    from priorfit import data
+
+    assert lasso.max_rel_diff.max() < 1e-8
+    assert np.all(np.diff(lasso.alpha) < 0)  # largest first, as scikit-learn orders paths
+    np.testing.assert_allclose(lasso.alpha, lasso.nominal_alpha, rtol=1e-12)  # sigma fixed: the same alphas
+    design = data.make_design(data.load("diabetes"))
+    middle = Lasso(alpha=lasso.alpha[2], tol=1e-14, max_iter=1_000_000).fit(design.X, design.y).coef_
+    np.testing.assert_allclose(lasso.penalized[2], middle, atol=1e-8 * np.abs(middle).max())
+    np.testing.assert_array_equal(lasso.map[2] == 0, middle == 0)
+    assert np.all(lasso.map[0] == 0)  # the first grid alpha zeroes every coefficient
+    assert np.all((lasso.hdi_low <= lasso.mean) & (lasso.mean <= lasso.hdi_high))
+
+
+def test_plot_draws_the_path_and_the_maps(lasso):
+    figure = lasso.plot()
+    ax = figure.axes[0]
+    lines = {line.get_gid(): line for line in ax.lines}
+    np.testing.assert_array_equal(lines["penalized:bmi"].get_ydata(), lasso.penalized[:, 2])
+    np.testing.assert_array_equal(lines["mean:bmi"].get_ydata(), lasso.mean[:, 2])
+    maps = next(c for c in ax.collections if c.get_gid() == "map").get_offsets()
+    np.testing.assert_allclose(maps[:, 1], lasso.map.ravel())
+
+
+def test_ridge_path_with_sigma_estimated_holds_at_the_map_sigma():
+    result = path("synthetic:n=80,p=5,k=2,seed=2", prior="normal", alphas=[10.0, 1.0, 0.1], **SMALL)
+    assert result.max_rel_diff.max() < 1e-8
+    assert not np.allclose(result.alpha, result.nominal_alpha)  # converted at the MAP sigma, not the plug-in one
+    np.testing.assert_allclose(result.nominal_alpha, [10.0, 1.0, 0.1])
+
+
+def test_path_refuses_what_has_no_path():
+    with pytest.raises(InputError, match=r"^The horseshoe prior has no penalized twin, so it has no path; use normal or laplace.$"):
+        path("diabetes", prior="horseshoe", **SMALL)
+    with pytest.raises(InputError, match=r"^priorfit path takes one prior; normal, laplace were given.$"):
+        path("diabetes", prior="normal,laplace", **SMALL)
+
+
+def test_path_command_writes_json_and_png(tmp_path, capsys):
+    out = tmp_path / "p"
+    code = main(["path", "--alpha-grid", "2,0.5", "--sigma", "54", "--draws", "100", "--tune", "100", "--chains", "2",
+                 "--out", str(out), "--quiet"])
+    assert code == 0 and sorted(p.name for p in out.iterdir()) == ["path.json", "path.png"]
+    points = json.loads((out / "path.json").read_text())["points"]
+    assert [p["alpha"] for p in points] == [2.0, 0.5] and all(p["max_rel_diff"] < 1e-8 and p["same_zero_pattern"] for p in points)
+    assert "largest relative difference" in capsys.readouterr().out
+    assert main(["path", "--alphas", "1", "--out", str(tmp_path / "q")]) == 2
+    assert "alphas '1' is not allowed; it must be a whole number from 2 to 200." in capsys.readouterr().err
