@@ -108,7 +108,8 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
     if twin is None:  # no penalized twin, so no alpha: the scale or the prior's own default
         if scale_given is not None:
             return cls(scale_given, mu), Hyperparameters("scale", scale_given, dispersion=dispersion, plugin=plugin)
-        prior, description = cls.default(mu, sigma=dispersion)
+        # scaled by the noise sd where the likelihood has one, else by 1
+        prior, description = cls.default(mu, sigma=1.0 if dispersion is None else dispersion)
         return prior, Hyperparameters(f"default: {description}", None, dispersion=dispersion, plugin=plugin)
     if scale_given is not None:
         scale, alpha, source = scale_given, None, "scale"

@@ -40,6 +40,12 @@ class SigmaPrior:
     def __str__(self) -> str:
         return self.name if self.scale is None else f"{self.name}:{self.scale:g}"
 
+    def __eq__(self, other) -> bool:  # a value, as the settings that hold it compare by value
+        return isinstance(other, SigmaPrior) and (self.name, self.scale) == (other.name, other.scale)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.scale))
+
     def build(self, initval: float):
         raise NotImplementedError
 
@@ -79,10 +85,10 @@ class HalfCauchy(SigmaPrior):
 
 def sigma_prior(text: str) -> SigmaPrior:
     """Parse ``jeffreys``, ``halfnormal:S`` or ``halfcauchy:S``."""
-    name, _, scale = str(text).partition(":")
-    cls = SigmaPrior.registry.get(name)
+    name, colon, scale = str(text).strip().partition(":")
+    cls = SigmaPrior.registry.get(name.strip().lower())
     allowed = "jeffreys, halfnormal:S or halfcauchy:S with S > 0"
-    if cls is None or (cls.takes_scale and not scale) or (not cls.takes_scale and scale):
+    if cls is None or (cls.takes_scale and not scale.strip()) or (not cls.takes_scale and colon):
         raise InputError(f"Sigma prior {text!r} is not understood; allowed are {allowed}.")
     return cls(scale) if cls.takes_scale else cls()
 

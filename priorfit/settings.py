@@ -100,12 +100,21 @@ def _per_prior(what: str):
             pairs = {}
             for item in value.split(","):
                 name, eq, number = item.partition("=")
-                if not eq or not name.strip():
+                name = name.strip().lower()
+                if not eq or not name:
                     raise InputError(f"{what} {value!r} is not understood; give a number, or PRIOR=NUMBER pairs separated by commas.")
-                pairs[name.strip().lower()] = number.strip()
+                if name in pairs:
+                    raise InputError(f"{what} {value!r} names the {name} prior twice; give each prior once.")
+                pairs[name] = number.strip()
             value = pairs
         if isinstance(value, dict):
-            return {str(name).lower(): positive(number, f"{what} for the {name} prior") for name, number in value.items()}
+            out = {}
+            for name, number in value.items():
+                key = str(name).strip().lower()
+                if key in out:
+                    raise InputError(f"{what} {value!r} names the {key} prior twice; give each prior once.")
+                out[key] = positive(number, f"{what} for the {key} prior")
+            return out
         return positive(value, what)
 
     return parse

@@ -1,11 +1,12 @@
-"""The benchmark scripts stay in step with the API: each imports and exposes main()."""
+"""The benchmark and docs scripts stay in step with the API: each imports and exposes main()."""
 
 import importlib.util
 from pathlib import Path
 
 import pytest
 
-SCRIPTS = sorted((Path(__file__).parents[1] / "benchmarks").glob("*.py"))
+ROOT = Path(__file__).parents[1]
+SCRIPTS = sorted([*(ROOT / "benchmarks").glob("*.py"), *(ROOT / "docs").glob("*.py")])
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])

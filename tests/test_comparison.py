@@ -130,6 +130,12 @@ def test_hyperparameters_are_per_prior():
     settings = priorfit.Settings(prior="laplace,horseshoe", alpha=0.1, scale="horseshoe=3")
     assert settings.alpha == {"laplace": 0.1} and settings.scale == {"horseshoe": 3.0}
     assert priorfit.Settings(**{k: v for k, v in vars(settings).items()}) == settings  # parsing is idempotent
+    assert priorfit.Settings() == priorfit.Settings() and priorfit.Settings(**settings.as_dict()) == settings  # by value
+    assert priorfit.Settings(sigma_prior=" HalfNormal:2 ").sigma_prior == priorfit.Settings(sigma_prior="halfnormal:2").sigma_prior
+    with pytest.raises(InputError, match=r"^alpha 'normal=1,normal=2' names the normal prior twice; give each prior once.$"):
+        priorfit.Settings(prior="normal,laplace", alpha="normal=1,normal=2")
+    with pytest.raises(InputError, match=r"^Sigma prior 'jeffreys:' is not understood; allowed are jeffreys, halfnormal:S or halfcauchy:S with S > 0.$"):
+        priorfit.Settings(sigma_prior="jeffreys:")
 
 
 def test_compare_signature_comes_from_the_settings_schema():
