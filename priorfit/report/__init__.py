@@ -24,9 +24,13 @@ def write_reports(comparison, folder: Path) -> list[Path]:
     written = []
     for name, text in (("report.html", html.render(comparison, images)), ("report.md", markdown.render(comparison, list(images)))):
         handle, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, Path(folder) / name)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, Path(folder) / name)
+        finally:
+            if os.path.exists(tmp):  # interrupted before the rename: leave nothing behind
+                os.remove(tmp)
         written.append(Path(folder) / name)
     return written
