@@ -182,7 +182,6 @@ def _compare(args) -> int:
     # pip-installed PyTensor's import-time notice; not the user's business
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     from .comparison import compare
-
     from .progress import Progress
 
     quiet = args.quiet or args.json

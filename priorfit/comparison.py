@@ -4,6 +4,7 @@ in their own modules, and the results are the typed records of :mod:`priorfit.re
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import time
 
@@ -37,7 +38,8 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     with report.step("loading and checking the data"):
         dataset = _dataset(X, y, target=target, features=features)
         likelihood = likelihoods.get(config.likelihood)
-        likelihood.check_y(dataset.y, dataset.name)
+        y, labels = likelihood.encode_y(dataset.y, dataset.name)
+        dataset = dataclasses.replace(dataset, y=y)
         design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
@@ -50,7 +52,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     fits = [fit_prior(design, prior, hyper, likelihood, config, report) for prior, hyper in resolved]
     info = DataInfo(
         dataset.name, design.n, design.p, tuple(dataset.features), dataset.target, design.standardized,
-        design.intercept, dataset.truth, tuple(float(s) for s in design.x_scale),
+        design.intercept, dataset.truth, tuple(float(s) for s in design.x_scale), labels,
     )
     return Comparison(info, config, fits, penalized.ols(design))
 
@@ -101,36 +103,37 @@ def _dataset(X, y, *, target, features) -> Dataset:
 
 def resolve_hyperparameters(design: Design, name: str, likelihood, config: Settings, dispersion, plugin):
     """The prior with numeric hyperparameters, and a record of where they came from."""
-    cls, mu, n = priors.get(name), config.mu, design.n
+    cls, n = priors.get(name), design.n
     scale_given = (config.scale or {}).get(name)
-    alpha_given = (config.alpha or {}).get(name)
+    value_given = config.penalty(name)
     twin = twins.twin(name, likelihood.name)
     if twin is None:  # no penalized twin, so no alpha: the scale or the prior's own default
-        if scale_given is not None:
-            return cls(scale_given, mu), Hyperparameters("scale", scale_given, dispersion=dispersion, plugin=plugin)
-        # scaled by the noise sd where the likelihood has one, else by 1
-        prior, description = cls.default(mu, sigma=1.0 if dispersion is None else dispersion)
-        return prior, Hyperparameters(f"default: {description}", None, dispersion=dispersion, plugin=plugin)
+        # measured in the noise sd where the likelihood has one, else in its pseudo-sigma
+        prior, description = cls.default(
+            config, scale=scale_given, sigma=likelihood.pseudo_sigma(design, dispersion),
+            effect_scale=likelihood.effect_scale(design), design=design,
+        )
+        return prior, Hyperparameters(description, scale_given, dispersion=dispersion, plugin=plugin)
     if scale_given is not None:
-        scale, alpha, source = scale_given, None, "scale"
-    elif alpha_given is not None:
-        scale, alpha, source = None, alpha_given, "alpha"
+        scale, value, source = scale_given, None, "scale"
+    elif value_given is not None:
+        scale, value, source = None, value_given, twin.hyperparameter
     else:
-        alpha, search = penalized.cv_alpha(design, twin, np.full(design.p, mu))
+        value, search = penalized.cv_alpha(design, twin, priors.create(name, 1.0, config))
         scale, source = None, f"cross-validation: {search}"
     d = 1.0 if dispersion is None else dispersion
     with np.errstate(all="ignore"):  # NumPy floats: an extreme value becomes 0 or inf, not an exception
         if scale is None:
-            scale = twin.scale_from_alpha(np.float64(alpha), np.float64(d), n)
-        alpha = twin.alpha_from_scale(np.float64(scale), np.float64(d), n)
+            scale = twin.scale_from_alpha(np.float64(value), np.float64(d), n)
+        value = twin.alpha_from_scale(np.float64(scale), np.float64(d), n)
         precision = np.float64(1.0) / np.float64(scale) ** 2
-    if not all(np.isfinite(v) and 1e-150 < v < 1e150 for v in (scale, alpha, precision)):
+    if not all(np.isfinite(v) and 1e-150 < v < 1e150 for v in (scale, value, precision)):
         raise InputError(
-            f"The {name} prior scale {scale:.3g} (alpha {alpha:.3g}, from {source.split(':')[0]}) is too "
+            f"The {name} prior scale {scale:.3g} ({twin.hyperparameter} {value:.3g}, from {source.split(':')[0]}) is too "
             "extreme to compute with; choose a value closer to the scale of the data."
         )
-    hyper = Hyperparameters(source, float(scale), float(alpha), twin.conversion, dispersion, plugin)
-    return cls(float(scale), mu), hyper
+    hyper = Hyperparameters(source, float(scale), float(value), twin.conversion, dispersion, plugin, twin.hyperparameter)
+    return priors.create(name, float(scale), config), hyper
 
 
 def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config: Settings, report: Progress | None = None) -> Fit:
@@ -180,15 +183,16 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     prior_scales = model.prior_draws(config.draws * config.chains, config.seed)
     if prior_scales is not None:
         tree["prior"] = prior_scales
-    profile = None
+    profile = random_points = None
     if agreement is not None:
-        sd = coefficients["sd"].to_numpy()[: design.p]
-        profile = identity.profile(model, mode.point, twins.twin(prior.name, likelihood.name), penalty, sd)
+        twin, sd = twins.twin(prior.name, likelihood.name), coefficients["sd"].to_numpy()
+        profile = identity.profile(model, mode.point, twin, penalty, sd[: design.p])
+        random_points = identity.random_points(model, mode.point, twin, penalty, sd, seed=config.seed)
         tree["identity"] = xr.DataTree(profile.to_dataset())
     notes = _notes(design, prior, hyper, penalty, config, diagnostics)
     return Fit(
         prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original,
-        notes, timings, profile,
+        notes, timings, profile, random_points,
     )
 
 
@@ -214,7 +218,7 @@ def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) ->
         dispersion, basis = noise.value, "MAP sigma"
     else:  # no mode was found: the twin is fitted at the plug-in sigma, and said so
         dispersion, basis = hyper.dispersion, "plug-in sigma"
-    return TwinPenalty(float(twin.alpha_from_scale(prior.scale, dispersion, design.n)), dispersion, basis)
+    return TwinPenalty(float(twin.alpha_from_scale(prior.scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
 
 
 def _agreement(design, prior, mode, pen) -> Agreement:

@@ -15,8 +15,10 @@ import pandas as pd
 
 from .errors import InputError
 
-BUNDLED = ("diabetes", "diamonds")  # scikit-learn's; posteriordb's (priorfit/datasets/README.md)
-SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0}
+# scikit-learn's diabetes and breast_cancer; posteriordb's diamonds (priorfit/datasets/README.md)
+BUNDLED = ("diabetes", "breast_cancer", "diamonds")
+SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0, "family": "gaussian"}
+SYNTHETIC_FAMILIES = ("gaussian", "bernoulli", "poisson")
 
 
 class _Shape:
@@ -123,9 +125,13 @@ def _load_bundled(name: str) -> Dataset:
         frame = pd.read_csv(Path(__file__).parent / "datasets" / "diamonds.csv.gz")
         y = frame.pop("y")
         return from_frame(frame, y, name=name, target="y")
-    from sklearn.datasets import load_diabetes
+    from sklearn import datasets
 
-    bunch = load_diabetes()
+    if name == "breast_cancer":  # target 1 = benign, 0 = malignant (scikit-learn's coding)
+        bunch = datasets.load_breast_cancer()
+        features = [f.replace(" ", "_") for f in bunch.feature_names]
+        return from_arrays(bunch.data, bunch.target, features=features, name=name, target="benign")
+    bunch = datasets.load_diabetes()
     return from_arrays(bunch.data, bunch.target, features=bunch.feature_names, name=name)
 
 
@@ -142,6 +148,11 @@ def _parse_synthetic(source: str) -> dict:
                 f"{allowed}, e.g. synthetic:n=500,p=20,k=5,noise=1.0,seed=0."
             )
         given.add(key)
+        if key == "family":
+            if value not in SYNTHETIC_FAMILIES:
+                raise InputError(f"Synthetic family={value!r} is not allowed; use one of: {', '.join(SYNTHETIC_FAMILIES)}.")
+            params[key] = value
+            continue
         kind = type(SYNTHETIC_DEFAULTS[key])
         try:
             params[key] = kind(value)
@@ -151,16 +162,21 @@ def _parse_synthetic(source: str) -> dict:
             ) from None
     if "k" not in given:
         params["k"] = min(params["k"], params["p"])
+    if "noise" in given and params["family"] != "gaussian":
+        raise InputError(f"Synthetic noise applies to family=gaussian only; the {params['family']} family has no noise sd.")
     return params
 
 
 def synthetic(
-    n: int = 500, p: int = 20, k: int = 5, noise: float = 1.0, seed: int = 0, rho: float = 0.0
+    n: int = 500, p: int = 20, k: int = 5, noise: float = 1.0, seed: int = 0, rho: float = 0.0, family: str = "gaussian"
 ) -> Dataset:
-    """Seeded linear data with ``k`` nonzero true coefficients out of ``p``.
+    """Seeded data with ``k`` nonzero true coefficients out of ``p``.
 
-    Rows of X are Gaussian with AR(1) correlation ``rho`` between neighbouring columns;
-    ``y = X @ w + noise * e``. The true ``w`` is recorded in ``Dataset.truth``.
+    Rows of X are Gaussian with AR(1) correlation ``rho`` between neighbouring columns.
+    ``family="gaussian"``: ``y = X @ w + noise * e`` with ``|w_j|`` in [1, 3].
+    ``family="bernoulli"``: ``y ~ Bernoulli(sigmoid(X @ w))`` and ``family="poisson"``:
+    ``y ~ Poisson(exp(1 + X @ w))``, with ``|w_j|`` in [0.25, 0.75]. The true ``w`` (and
+    intercept) are recorded in ``Dataset.truth``.
     """
     if n < 3:
         raise InputError(f"Synthetic n={n} is too small; n must be at least 3.")
@@ -179,11 +195,24 @@ def synthetic(
     X = rng.multivariate_normal(np.zeros(p), cov, size=n, method="cholesky")
     w = np.zeros(p)
     support = np.sort(rng.choice(p, size=k, replace=False))
-    w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(1.0, 3.0, size=k)
-    y = X @ w + noise * rng.standard_normal(n)
+    low, high = (1.0, 3.0) if family == "gaussian" else (0.25, 0.75)
+    w[support] = rng.choice([-1.0, 1.0], size=k) * rng.uniform(low, high, size=k)
+    intercept = 1.0 if family == "poisson" else 0.0
+    eta = intercept + X @ w
+    if family == "bernoulli":
+        y = (rng.random(n) < 1.0 / (1.0 + np.exp(-eta))).astype(float)
+    elif family == "poisson":
+        y = rng.poisson(np.exp(eta)).astype(float)
+    else:
+        y = eta + noise * rng.standard_normal(n)
     features = tuple(f"x{j + 1}" for j in range(p))
-    spec = ",".join(f"{key}={value}" for key, value in dict(n=n, p=p, k=k, noise=noise, seed=seed, rho=rho).items())
-    truth = {"coefficients": dict(zip(features, w.tolist())), "intercept": 0.0, "noise": noise}
+    spec = dict(n=n, p=p, k=k, noise=noise, seed=seed, rho=rho) | ({"family": family} if family != "gaussian" else {})
+    if family != "gaussian":
+        del spec["noise"]
+    spec = ",".join(f"{key}={value}" for key, value in spec.items())
+    truth = {"coefficients": dict(zip(features, w.tolist())), "intercept": intercept}
+    if family == "gaussian":
+        truth["noise"] = noise
     checked = from_arrays(X, y, features=features, name=f"synthetic:{spec}")
     return Dataset(checked.name, checked.X, checked.y, features, "y", truth)
 

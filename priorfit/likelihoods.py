@@ -112,10 +112,18 @@ class Likelihood:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        Likelihood.registry[cls.name] = cls
+        if "name" in cls.__dict__:  # abstract intermediate classes have none
+            Likelihood.registry[cls.name] = cls
 
-    def check_y(self, y: np.ndarray, where: str) -> None:
-        """Raise an InputError if ``y`` cannot come from this family."""
+    def encode_y(self, y: np.ndarray, where: str) -> tuple[np.ndarray, dict | None]:
+        """``y`` as the family models it, and the label mapping when one was applied (reported);
+        an InputError if ``y`` cannot come from this family."""
+        return y, None
+
+    def pseudo_sigma(self, design, dispersion: float | None) -> float:
+        """The noise scale the global scale of a sparse prior is measured in (Piironen & Vehtari
+        2017): the noise sd for the Gaussian, a pseudo-sigma from the mean of ``y`` otherwise."""
+        return 1.0 if dispersion is None else dispersion
 
     def initial_intercept(self, design) -> float:
         """A starting value of the intercept of the centred design."""
@@ -123,6 +131,11 @@ class Likelihood:
 
     def plugin_dispersion(self, design) -> PluginDispersion | None:
         return None
+
+    def effect_scale(self, design) -> float:
+        """The size of a large effect of one standardized feature on the linear predictor: the sd
+        of y for the Gaussian, 1 (log-odds, log-rate) for the GLMs."""
+        return 1.0
 
     def dispersion(self, fixed: float | None, prior: SigmaPrior | None, initval: float | None):
         """The dispersion inside the current PyMC model: data when fixed, else a random variable."""
@@ -137,6 +150,10 @@ class Likelihood:
 
     def quadratic(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
         """``(P, b)``: the log likelihood of the coefficients is about ``-w'Pw/2 + b'w``."""
+        raise NotImplementedError
+
+    def pointwise(self, eta: np.ndarray, y: np.ndarray, dispersion: float | None) -> np.ndarray:
+        """Log likelihood of each row at linear predictor ``eta`` (NumPy; objectives, LOO)."""
         raise NotImplementedError
 
 
@@ -174,6 +191,9 @@ class Gaussian(Likelihood):
 
     def initial_intercept(self, design) -> float:
         return self.statistics(design).y_mean
+
+    def effect_scale(self, design) -> float:
+        return float(design.y.std())
 
     def plugin_dispersion(self, design) -> PluginDispersion:
         """The OLS residual sd, ``sqrt(RSS / (n - p - 1))`` (``n - p`` without intercept), when that
@@ -225,6 +245,123 @@ class Gaussian(Likelihood):
     def quadratic(self, design, sigma):
         stats = self.statistics(design)
         return stats.gram / sigma**2, stats.xty / sigma**2
+
+    def pointwise(self, eta, y, sigma):
+        return -0.5 * np.log(2 * np.pi) - np.log(sigma) - 0.5 * ((y - eta) / sigma) ** 2
+
+
+class _RowLikelihood(Likelihood):
+    """A GLM without sufficient statistics: the log likelihood is a sum over rows, O(np) per
+    gradient (only the Gaussian has the O(p^2) form)."""
+
+    def mean_function(self, eta):
+        """The inverse link, in PyTensor."""
+        raise NotImplementedError
+
+    def variance_at_mean(self, mean: float) -> float:
+        raise NotImplementedError
+
+    def link(self, mean: float) -> float:
+        raise NotImplementedError
+
+    def initial_intercept(self, design) -> float:
+        return self.link(float(design.y.mean())) if design.intercept else 0.0
+
+    def pseudo_sigma(self, design, dispersion=None) -> float:
+        # Piironen & Vehtari (2017), section 3.5: sigma = 1 / sqrt(V(mean)) at the mean of y
+        return float(1.0 / np.sqrt(self.variance_at_mean(float(design.y.mean()))))
+
+    def quadratic(self, design, dispersion):
+        # the Hessian of the log likelihood at w = 0 (intercept at the link of the mean): a Newton
+        # step from there is the shift; this only preconditions NUTS
+        ybar = float(design.y.mean())
+        Xc = design.X - design.x_mean
+        return self.variance_at_mean(ybar) * (Xc.T @ Xc), Xc.T @ (design.y - ybar)
+
+    def linear_predictor(self, design, coef, intercept):
+        import pymc as pm
+
+        Xc = pm.Data("X_centred", design.X - design.x_mean)
+        return Xc @ coef + (intercept if intercept is not None else 0.0)
+
+
+class Bernoulli(_RowLikelihood):
+    """``y ~ Bernoulli(sigmoid(X w + c))``; scikit-learn's LogisticRegression."""
+
+    name = "bernoulli"
+    summary = "y ~ Bernoulli(logit^-1(Xw + c)); y is 0/1 or two labels; row by row"
+
+    def encode_y(self, y, where):
+        labels = np.unique(y)
+        if labels.size != 2:
+            shown = ", ".join(f"{v:g}" for v in labels[:5]) + (", ..." if labels.size > 5 else "")
+            raise InputError(
+                f"The target of {where} has {labels.size} distinct values ({shown}); the bernoulli likelihood "
+                "needs 0/1 or exactly two labels."
+            )
+        if np.array_equal(labels, [0.0, 1.0]):
+            return y, None
+        # two other labels: the smaller is 0, the larger 1, and the report says so
+        return (y == labels[1]).astype(float), {f"{labels[0]:g}": 0, f"{labels[1]:g}": 1}
+
+    def mean_function(self, eta):
+        import pytensor.tensor as pt
+
+        return pt.sigmoid(eta)
+
+    def variance_at_mean(self, mean):
+        return mean * (1.0 - mean)
+
+    def link(self, mean):
+        return float(np.log(mean / (1.0 - mean)))
+
+    def add(self, design, coef, intercept, dispersion, *, form="rows"):
+        import pymc as pm
+
+        pm.Bernoulli("y", logit_p=self.linear_predictor(design, coef, intercept), observed=design.y)
+
+    def pointwise(self, eta, y, dispersion=None):
+        # y * eta - log(1 + e^eta), without overflow
+        return y * eta - np.logaddexp(0.0, eta)
+
+
+class Poisson(_RowLikelihood):
+    """``y ~ Poisson(exp(X w + c))``; scikit-learn's PoissonRegressor."""
+
+    name = "poisson"
+    summary = "y ~ Poisson(exp(Xw + c)); y is a non-negative integer count; row by row"
+
+    def encode_y(self, y, where):
+        bad = np.flatnonzero((y < 0) | (y != np.round(y)))
+        if bad.size:
+            raise InputError(
+                f"The target of {where} has the value {y[bad[0]]:g} in row {bad[0] + 1}; the poisson likelihood "
+                "needs non-negative whole numbers (counts)."
+            )
+        if not y.any():
+            raise InputError(f"The target of {where} is all zeros; the poisson likelihood needs some positive counts.")
+        return y, None
+
+    def mean_function(self, eta):
+        import pytensor.tensor as pt
+
+        return pt.exp(eta)
+
+    def variance_at_mean(self, mean):
+        return mean
+
+    def link(self, mean):
+        return float(np.log(mean))
+
+    def add(self, design, coef, intercept, dispersion, *, form="rows"):
+        import pymc as pm
+
+        pm.Poisson("y", mu=self.mean_function(self.linear_predictor(design, coef, intercept)), observed=design.y)
+
+    def pointwise(self, eta, y, dispersion=None):
+        from scipy.special import gammaln
+
+        return y * eta - np.exp(eta) - gammaln(y + 1.0)
 
 
 def get(name: str) -> Likelihood:

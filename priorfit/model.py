@@ -150,7 +150,7 @@ class PosteriorModel:
 
     def set_prior_scale(self, scale: float) -> None:
         """A new prior scale (a point of a path), without recompiling; the whitening stays."""
-        self.prior = type(self.prior)(scale, self.prior.mu)
+        self.prior = self.prior.with_scale(scale)
         self.set_data(prior_scale=scale)
 
     def set_data(self, **values) -> None:

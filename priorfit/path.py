@@ -82,9 +82,10 @@ class PathResult:
         return figure
 
 
-def grid(design, twin, mu, count: int) -> np.ndarray:
+def grid(design, twin, prior, count: int) -> np.ndarray:
     """``count`` alphas: scikit-learn's lasso_path grid for the Lasso, a log grid around RidgeCV's
     choice for Ridge (largest first, as scikit-learn orders paths)."""
+    mu = prior.mu_vector(design.p)
     X, y = design.X - design.x_mean, design.y - design.X @ mu
     y = y - y.mean() if design.intercept else y
     if twin.estimator == "Lasso":
@@ -92,7 +93,7 @@ def grid(design, twin, mu, count: int) -> np.ndarray:
 
         alphas, _, _ = lasso_path(X, y, alphas=count, eps=1e-2)
         return alphas
-    chosen, _ = penalized.cv_alpha(design, twin, mu)
+    chosen, _ = penalized.cv_alpha(design, twin, prior)
     return chosen * np.logspace(2, -2, count)
 
 
@@ -104,7 +105,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     from .comparison import _dataset
     from .data import make_design
     from .model import PosteriorModel
-    from .priors import get as get_prior
+    from .priors import create
     from .settings import from_user
 
     config = from_user({"prior": "laplace", **settings})
@@ -123,7 +124,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         if not 2 <= alphas <= 200:
             raise InputError(f"alphas {alphas} is not allowed; give a count from 2 to 200, or the alphas themselves.")
         with report.step(f"{twin.estimator} grid of {alphas} alphas"):
-            nominal = grid(design, twin, mu, int(alphas))
+            nominal = grid(design, twin, create(name, 1.0, config), int(alphas))
     else:
         from .settings import positive
 
@@ -132,11 +133,10 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     plugin = likelihood.plugin_dispersion(design) if estimated else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)
     scales = np.array([twin.scale_from_alpha(a, dispersion, design.n) for a in nominal])
-    cls = get_prior(name)
     timings: dict = {}
     start = time.perf_counter()
     with report.step("building the model"):
-        model = PosteriorModel(design, cls(float(scales[0]), config.mu), likelihood, config.sigma_prior if estimated else config.sigma,
+        model = PosteriorModel(design, create(name, float(scales[0]), config), likelihood, config.sigma_prior if estimated else config.sigma,
                                plugin_sigma=dispersion, whiten=config.whiten)
     p = design.p
     out = {k: np.zeros((len(nominal), p)) for k in ("map", "penalized", "mean", "hdi_low", "hdi_high")}
@@ -162,7 +162,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
             out["hdi_high"][i] = stats.sel(summary=labels[3]).values
     timings["bayes"] = time.perf_counter() - start
     start = time.perf_counter()
-    out["penalized"] = _penalized_path(design, twin, mu, identity_alpha)
+    out["penalized"] = _penalized_path(design, twin, model.prior, identity_alpha)
     timings["penalized"] = time.perf_counter() - start
     for i in range(len(nominal)):
         rel[i] = np.abs(out["map"][i] - out["penalized"][i]).max() / max(np.abs(out["penalized"][i] - mu).max(), 1e-300)
@@ -170,9 +170,10 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
                       out["mean"], out["hdi_low"], out["hdi_high"], rel, twin.estimator, timings)
 
 
-def _penalized_path(design, twin, mu, alphas) -> np.ndarray:
+def _penalized_path(design, twin, prior, alphas) -> np.ndarray:
     """scikit-learn's coefficients at ``alphas``: lasso_path for the Lasso (tight tolerance),
     the Ridge estimator at each alpha otherwise; the prior location ``mu`` by offset."""
+    mu = prior.mu_vector(design.p)
     if twin.estimator == "Lasso":
         from sklearn.linear_model import lasso_path
 
@@ -181,4 +182,5 @@ def _penalized_path(design, twin, mu, alphas) -> np.ndarray:
         y = y - y.mean() if design.intercept else y
         _, coefs, _ = lasso_path(X, y, alphas=alphas, tol=1e-14, max_iter=1_000_000)
         return coefs.T + mu
-    return np.array([penalized.fit_estimator(twin.make(a, design.intercept), design, mu)[0] for a in alphas])
+    options = twin.options(prior)
+    return np.array([penalized.fit_estimator(twin.make(a, design.intercept, **options), design, mu)[0] for a in alphas])

@@ -46,11 +46,18 @@ class PenalizedFit:
         return self.estimates[self.estimator].params
 
 
+def _fit(estimator, design: Design, mu: np.ndarray):
+    """Fit on the design with the prior location ``mu`` as an offset of ``y`` (the Gaussian;
+    settings refuse ``mu != 0`` for the GLMs, whose estimators take no offset)."""
+    return estimator.fit(design.X, design.y - design.X @ mu if np.any(mu) else design.y)
+
+
 def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
-    """Fit a scikit-learn estimator on the design with the prior location ``mu`` as an offset."""
-    estimator.fit(design.X, design.y - design.X @ mu)
-    intercept = float(estimator.intercept_) if design.intercept else None
-    return np.asarray(estimator.coef_, dtype=float) + mu, intercept
+    """Fit a scikit-learn estimator (see :func:`_fit`); its coefficients and intercept."""
+    _fit(estimator, design, mu)
+    best = getattr(estimator, "best_estimator_", estimator)  # a grid search: its refitted estimator
+    intercept = float(np.ravel(best.intercept_)[0]) if design.intercept else None
+    return np.ravel(np.asarray(best.coef_, dtype=float)) + mu, intercept
 
 
 def fit(design: Design, prior, likelihood: str, alpha: float | None) -> PenalizedFit:
@@ -58,8 +65,9 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     mu = prior.mu_vector(design.p)
     twin = twins.twin(prior.name, likelihood)
     if twin is not None:
-        coef, intercept = fit_estimator(twin.make(alpha, design.intercept), design, mu)
-        params = {"alpha": float(alpha), "fit_intercept": design.intercept}
+        options = twin.options(prior)
+        coef, intercept = fit_estimator(twin.make(alpha, design.intercept, **options), design, mu)
+        params = {twin.hyperparameter: float(alpha), **options, "fit_intercept": design.intercept}
         return PenalizedFit(twin.estimator, True, {twin.estimator: Estimate(coef, intercept, params)})
     reference = twins.nearest(prior.name, likelihood)
     estimates = {}
@@ -69,11 +77,12 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     return PenalizedFit(reference.names[0], False, estimates)
 
 
-def cv_alpha(design: Design, twin: twins.Twin, mu: np.ndarray) -> tuple[float, str]:
-    """The alpha the twin's cross-validation picks, and which search picked it."""
-    search = twin.search(design.intercept, design.n)
-    search.fit(design.X, design.y - design.X @ mu)
-    return float(search.alpha_), type(search).__name__
+def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:
+    """The penalty value (alpha or C) the twin's cross-validation picks, and which search picked it."""
+    search = twin.search(design.intercept, design.n, **twin.options(prior))
+    _fit(search, design, prior.mu_vector(design.p))
+    name = type(search).__name__
+    return twin.best(search), name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
 
 
 def ols(design: Design) -> Estimate:

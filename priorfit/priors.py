@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from .errors import InputError
-from .settings import positive
+from .settings import positive, probability
 
 
 class Prior:
@@ -31,6 +31,7 @@ class Prior:
     target_accept: ClassVar[float] = 0.8
     whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
     scales: ClassVar[tuple[str, ...]] = ()  # random scale parameters of a hierarchical prior
+    options: ClassVar[tuple[str, ...]] = ()  # settings the prior takes besides scale and mu
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
 
@@ -53,6 +54,10 @@ class Prior:
         """The prior that :meth:`params` describes (to read saved results)."""
         return cls(params["scale"], params["mu"])
 
+    def with_scale(self, scale: float) -> Prior:
+        """The same prior with another scale (a point of a path)."""
+        return type(self)(scale, self.mu)
+
     def mu_vector(self, p: int) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.mu, dtype=float), (p,)).copy()
 
@@ -72,9 +77,14 @@ class Prior:
         raise NotImplementedError
 
     @classmethod
-    def default(cls, mu, *, sigma: float) -> tuple[Prior, str]:
-        """Default hyperparameters of a prior without a penalized twin, and their description."""
-        raise NotImplementedError
+    def default(cls, settings, *, scale: float | None, sigma: float, effect_scale: float, design) -> tuple[Prior, str]:
+        """Hyperparameters of a prior without a penalized twin: ``scale`` when given, else the
+        prior's own default, measured in the noise scale ``sigma`` (the Gaussian noise sd, or a
+        GLM's pseudo-sigma) and ``effect_scale`` (a large effect of one standardized feature);
+        and their description."""
+        if scale is None:
+            raise InputError(f"The {cls.name} prior needs a scale with this likelihood; give --scale {cls.name}=S.")
+        return create(cls.name, scale, settings), "scale"
 
 
 class Normal(Prior):
@@ -110,6 +120,55 @@ class Laplace(Prior):
         return pm.Laplace("coef", mu=mu, b=b, dims="feature", **_transform(transform))
 
 
+class ElasticNet(Prior):
+    """Normal x Laplace product prior: ``-log p(w_j) = (r |w_j - mu| + (1 - r) (w_j - mu)^2 / 2) / s``.
+
+    ``s`` is the scale and ``r`` the L1 share (``l1_ratio``): the Laplace factor has ``b = s / r``
+    and the Normal factor ``tau^2 = s / (1 - r)``. With ``r = 1`` it is the Laplace prior of scale
+    ``s``, with ``r = 0`` the Normal prior of variance ``s``. This is scikit-learn's elastic-net
+    penalty divided by its strength, so ``r`` is the estimators' ``l1_ratio`` unchanged.
+    """
+
+    name = "elasticnet"
+    options = ("l1_ratio",)
+    summary = "elastic net: Normal x Laplace, -log p = (r|w - mu| + (1 - r)(w - mu)^2/2) / s"
+
+    def __init__(self, scale: float, mu=0.0, *, l1_ratio: float = 0.5):
+        super().__init__(scale, mu)
+        self.l1_ratio = probability(l1_ratio, "l1_ratio")  # 0 and 1 are the normal and laplace priors
+
+    def params(self):
+        return super().params() | {"l1_ratio": self.l1_ratio}
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["scale"], params["mu"], l1_ratio=params["l1_ratio"])
+
+    def with_scale(self, scale):
+        return type(self)(scale, self.mu, l1_ratio=self.l1_ratio)
+
+    def precision(self):
+        # the Normal factor's precision plus the Laplace factor's (1 / (2 b^2))
+        r, s = self.l1_ratio, self.scale
+        return (1.0 - r) / s + r**2 / (2.0 * s**2)
+
+    def l1_weight(self):
+        return self.l1_ratio / self.scale
+
+    def build(self, p, transform=None):
+        import pymc as pm
+        import pytensor.tensor as pt
+
+        mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
+        s = pm.Data("prior_scale", self.scale)
+        r = pm.Data("prior_l1_ratio", self.l1_ratio)
+        coef = pm.Flat("coef", dims="feature", initval=self.mu_vector(p), **_transform(transform))
+        d = coef - mu
+        # unnormalized: the normalizing constant depends on s and r only, not on w
+        pm.Potential("coef_prior", -pt.sum(r * pt.abs(d) + (1.0 - r) * d**2 / 2.0) / s)
+        return coef
+
+
 class Horseshoe(Prior):
     """Horseshoe, non-centred: ``w_j = mu_j + z_j lambda_j tau``, ``lambda_j ~ C+(0, 1)``.
 
@@ -131,9 +190,11 @@ class Horseshoe(Prior):
         self.global_prior_scale = positive(global_prior_scale, "The horseshoe global prior scale")
 
     @classmethod
-    def default(cls, mu, *, sigma: float) -> tuple[Horseshoe, str]:
+    def default(cls, settings, *, scale, sigma, effect_scale, design):
         """tau ~ C+(0, sigma), as Carvalho, Polson & Scott scale the horseshoe by the noise sd."""
-        return cls(None, mu, global_prior_scale=sigma), f"global scale ~ HalfCauchy(sigma) with sigma = {sigma:.6g}"
+        if scale is not None:
+            return cls(scale, settings.mu), "scale"
+        return cls(None, settings.mu, global_prior_scale=sigma), f"default: global scale ~ HalfCauchy(sigma) with sigma = {sigma:.6g}"
 
     def params(self):
         params = super().params()
@@ -162,8 +223,88 @@ class Horseshoe(Prior):
         return pm.Deterministic("coef", mu + z * local * tau, dims="feature")
 
 
+class RegularizedHorseshoe(Prior):
+    """Regularized horseshoe (Piironen & Vehtari 2017), non-centred.
+
+    ``w_j = mu_j + z_j tau lambda~_j`` with ``z_j ~ N(0, 1)``, ``lambda_j ~ C+(0, 1)``,
+    ``lambda~_j^2 = c^2 lambda_j^2 / (c^2 + tau^2 lambda_j^2)`` and the slab
+    ``c^2 ~ Inv-Gamma(nu / 2, nu s^2 / 2)`` (slab scale ``s``, slab df ``nu``): small coefficients
+    are shrunk as by the horseshoe, large ones as by a Student-t slab of scale ``s``, which
+    removes the funnel that makes the plain horseshoe diverge. The global scale is
+    ``tau ~ C+(0, tau0)`` with the paper's ``tau0 = p0 / (p - p0) * sigma / sqrt(n)`` from the
+    expected number of nonzero coefficients ``p0`` (``sigma``: the noise sd, or a GLM's
+    pseudo-sigma), or fixed at ``scale``.
+    """
+
+    name = "regularized_horseshoe"
+    summary = "regularized horseshoe (Piironen & Vehtari 2017): horseshoe with a slab; tau0 from p0; non-centred"
+    has_mode = False
+    target_accept = 0.99
+    whitened = False
+    scales = ("global_scale", "local_scale", "slab")
+    options = ("p0", "slab_scale", "slab_df")
+
+    def __init__(self, scale=None, mu=0.0, *, tau0: float = 1.0, p0: float | None = None, slab_scale: float = 1.0,
+                 slab_df: float = 4.0):
+        super().__init__(tau0 if scale is None else scale, mu)
+        self.scale = None if scale is None else self.scale
+        self.tau0 = positive(tau0, "The regularized horseshoe's tau0")
+        self.p0 = None if p0 is None else positive(p0, "p0")
+        self.slab_scale = positive(slab_scale, "The slab scale")
+        self.slab_df = positive(slab_df, "The slab df")
+
+    @classmethod
+    def default(cls, settings, *, scale, sigma, effect_scale, design):
+        p, n = design.p, design.n
+        p0 = settings.p0 if settings.p0 is not None else max(1.0, p / 4)
+        if not p0 < p:
+            raise InputError(f"p0 {p0:g} is not allowed; the expected number of nonzero coefficients must be below p = {p}.")
+        slab_scale = settings.slab_scale if settings.slab_scale is not None else 2.0 * effect_scale
+        tau0 = p0 / (p - p0) * sigma / np.sqrt(n)
+        prior = cls(scale, settings.mu, tau0=tau0, p0=p0, slab_scale=slab_scale, slab_df=settings.slab_df)
+        if scale is not None:
+            return prior, f"scale (fixed tau); slab scale {slab_scale:.6g}, slab df {settings.slab_df:g}"
+        return prior, (
+            f"default: tau ~ HalfCauchy(tau0), tau0 = p0/(p-p0) sigma/sqrt(n) = {tau0:.6g} with p0 = {p0:g}, "
+            f"sigma = {sigma:.6g}; slab scale {slab_scale:.6g}, slab df {settings.slab_df:g}"
+        )
+
+    def params(self):
+        return super().params() | {"tau0": self.tau0, "p0": self.p0, "slab_scale": self.slab_scale, "slab_df": self.slab_df}
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["scale"], params["mu"], tau0=params["tau0"], p0=params["p0"], slab_scale=params["slab_scale"],
+                   slab_df=params["slab_df"])
+
+    def precision(self):
+        return 0.0
+
+    def build(self, p, transform=None):
+        import pymc as pm
+
+        mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
+        if self.scale is None:
+            tau = pm.HalfCauchy("global_scale", beta=pm.Data("prior_scale", self.tau0))
+        else:
+            tau = pm.Data("prior_scale", self.scale)
+        local = pm.HalfCauchy("local_scale", beta=1.0, dims="feature")
+        nu, s = self.slab_df, self.slab_scale
+        slab2 = pm.InverseGamma("slab2", alpha=nu / 2.0, beta=nu * s**2 / 2.0)
+        pm.Deterministic("slab", slab2**0.5)
+        local_tilde = (slab2 * local**2 / (slab2 + tau**2 * local**2)) ** 0.5
+        z = pm.Normal("coef_raw", 0.0, 1.0, dims="feature")
+        return pm.Deterministic("coef", mu + z * local_tilde * tau, dims="feature")
+
+
 def _transform(transform) -> dict:
     return {} if transform is None else {"transform": transform}
+
+
+def create(name: str, scale: float | None, settings) -> Prior:
+    """The prior ``name`` at ``scale``, with its location and options from ``settings``."""
+    cls = get(name)
+    return cls(scale, settings.mu, **{option: getattr(settings, option) for option in cls.options})
 
 
 def get(name: str) -> type[Prior]:

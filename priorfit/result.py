@@ -34,6 +34,7 @@ class DataInfo:
     intercept: bool
     truth: dict | None = None  # generating coefficients of synthetic data, original scale of X
     x_scale: tuple[float, ...] = ()  # column sds used for standardization (1 if not)
+    labels: dict | None = None  # how two target labels were mapped to 0/1 (bernoulli), if they were
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Hyperparameters:
     conversion: str | None = None
     dispersion: float | None = None
     plugin: PluginDispersion | None = None
+    hyperparameter: str = "alpha"  # the twin's name of its penalty value: alpha, or C for LogisticRegression
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,10 @@ class TwinPenalty:
     at the joint mode), ``"plug-in sigma"`` (no MAP sigma was found) or ``"no dispersion"``.
     """
 
-    alpha: float
+    alpha: float  # the penalty value: alpha, or C (``hyperparameter``)
     dispersion: float | None
     basis: Literal["fixed sigma", "MAP sigma", "plug-in sigma", "no dispersion"]
+    hyperparameter: str = "alpha"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Fit:
     notes: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     identity: object = None  # identity.Profile: -log p and k * J along one coefficient
+    objective_identity: object = None  # identity.RandomPoints: -log p - k J at random points
 
     @property
     def idata(self):
@@ -148,6 +152,7 @@ class Fit:
                     "source": hyper.source,
                     "scale": hyper.scale,
                     "alpha": hyper.alpha,
+                    "hyperparameter": hyper.hyperparameter,
                     "conversion": hyper.conversion,
                     "sigma_for_conversion": hyper.dispersion,
                     "sigma_plugin": _plain_dataclass(hyper.plugin),
@@ -179,6 +184,7 @@ class Fit:
                 "alpha": self.identity.alpha,
                 "points": len(self.identity.grid),
                 "max_deviation": self.identity.max_deviation,
+                "random_points": _plain_dataclass(self.objective_identity),
             },
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
@@ -375,7 +381,7 @@ def load(folder) -> Comparison:
     from . import priors
     from .closed_form import ExactPosteriorCheck
     from .errors import InputError
-    from .identity import Profile
+    from .identity import Profile, RandomPoints
     from .inference import Certificate
     from .penalized import Estimate
 
@@ -393,7 +399,8 @@ def load(folder) -> Comparison:
         tree = xr.open_datatree(folder / f"posterior_{name}.nc").load()
         h = f["prior"]["hyperparameters"]
         plugin = PluginDispersion(**h["sigma_plugin"]) if h.get("sigma_plugin") else None
-        hyper = Hyperparameters(h["source"], h["scale"], h["alpha"], h["conversion"], h["sigma_for_conversion"], plugin)
+        hyper = Hyperparameters(h["source"], h["scale"], h["alpha"], h["conversion"], h["sigma_for_conversion"], plugin,
+                                h.get("hyperparameter", "alpha"))
         pen = f["penalized"]
         params = {pen["estimator"]: pen["params"]} if pen["exact"] else {k: v["params"] for k, v in pen["nearest"].items()}
         group = tree["penalized"]
@@ -424,6 +431,7 @@ def load(folder) -> Comparison:
             a = ds.attrs
             profile = Profile(a["feature"], ds["grid"].values, ds["neg_log_posterior"].values, ds["scaled_objective"].values,
                               float(a["k"]), float(a["alpha"]), float(a["max_deviation"]))
+        random = (f.get("identity") or {}).get("random_points")
 
         def table(records):
             return None if records is None else pd.DataFrame(records).set_index("name").astype(float)
@@ -445,6 +453,7 @@ def load(folder) -> Comparison:
             notes=f["notes"],
             timings=f.get("timings", {}),
             identity=profile,
+            objective_identity=RandomPoints(**random) if random else None,
         ))
     settings = Settings(**summary["settings"])
     return Comparison(info, settings, fits, None if ols is None else Estimate(np.asarray(ols["coef"], dtype=float), ols["intercept"], {}))

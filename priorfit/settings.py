@@ -16,7 +16,7 @@ from typing import Any
 from .errors import InputError
 
 SAMPLERS = ("nutpie", "pymc")
-DEFAULT_PRIORS = ("normal", "laplace", "horseshoe")
+DEFAULT_PRIORS = ("normal", "laplace", "regularized_horseshoe")
 
 
 # -- parsers: value -> parsed value, or InputError naming `what` -------------------------------
@@ -157,17 +157,31 @@ class Settings:
     """A validated comparison request; construct it with user values, it parses them itself."""
 
     prior: tuple[str, ...] | str = option(
-        DEFAULT_PRIORS, _priors, "priors to fit, comma-separated: normal, laplace, horseshoe", metavar="P[,P...]")
-    likelihood: str = option("gaussian", _likelihood, "likelihood family: gaussian", metavar="NAME")
+        DEFAULT_PRIORS, _priors, "priors to fit, comma-separated: normal, laplace, elasticnet, horseshoe, regularized_horseshoe", metavar="P[,P...]")
+    likelihood: str = option("gaussian", _likelihood, "likelihood family: gaussian, bernoulli (logistic) or poisson", metavar="NAME")
     alpha: float | dict | None = option(
         None, _per_prior("alpha"),
         "penalty strength in the twin's scikit-learn units; a number with one prior, else PRIOR=A,... "
         "(ridge and lasso alphas are different units); default: cross-validation",
         metavar="A|PRIOR=A,...")
+    C: float | dict | None = option(
+        None, _per_prior("C"),
+        "inverse penalty strength of LogisticRegression twins (bernoulli), instead of alpha; a number with one prior, "
+        "else PRIOR=C,...", metavar="C|PRIOR=C,...", flag="--C")
     scale: float | dict | None = option(
         None, _per_prior("scale"),
-        "prior scale (tau, b, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...",
+        "prior scale (tau, b, the elastic net's s, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...",
         metavar="S|PRIOR=S,...")
+    p0: float | None = option(
+        None, _optional(lambda v: positive(v, "p0")),
+        "regularized horseshoe: expected number of nonzero coefficients, sets tau0 = p0/(p-p0) sigma/sqrt(n) (default p/4)",
+        metavar="P0")
+    slab_scale: float | None = option(
+        None, _optional(lambda v: positive(v, "slab_scale")),
+        "regularized horseshoe: slab scale (default: 2 sd(y) for the gaussian, 2 for GLMs)", metavar="S")
+    slab_df: float = option(4.0, lambda v: positive(v, "slab_df"), "regularized horseshoe: slab degrees of freedom", metavar="NU")
+    l1_ratio: float = option(
+        0.5, lambda v: probability(v, "l1_ratio"), "the elastic net's L1 share r, as scikit-learn's l1_ratio", metavar="R")
     mu: float = option(0.0, lambda v: finite(v, "The prior location mu"), "prior location: the penalty is on w - mu", metavar="M")
     sigma: float | str | None = option(
         "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
@@ -181,7 +195,7 @@ class Settings:
     chains: int = option(4, lambda v: integer(v, "chains", 1, 64), "chains", metavar="N")
     seed: int = option(0, lambda v: integer(v, "seed", 0, 2**32 - 1), "random seed", metavar="N")
     target_accept: float | None = option(
-        None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8, horseshoe 0.999)", metavar="P")
+        None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8; regularized horseshoe 0.99; horseshoe 0.999)", metavar="P")
     hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
 
@@ -199,15 +213,31 @@ class Settings:
         for name in self.prior:
             if twins.twin(name, self.likelihood) is None:
                 twins.nearest(name, self.likelihood)  # raises for a pair priorfit does not know
-        alpha, scale = self._per_prior("alpha", twin_only=True), self._per_prior("scale", twin_only=False)
-        both = sorted(set(alpha or {}) & set(scale or {}))
-        if both:
-            raise InputError(
-                f"Both alpha={alpha[both[0]]:g} and scale={scale[both[0]]:g} were given for the {both[0]} prior; "
-                "give one of them, or neither for the cross-validated default."
-            )
+        alpha, C = self._per_prior("alpha", twin_only=True), self._per_prior("C", twin_only=True)
+        scale = self._per_prior("scale", twin_only=False)
+        for given, values in (("alpha", alpha), ("C", C)):
+            for name in values or {}:
+                takes = twins.twin(name, self.likelihood).hyperparameter
+                if takes != given:
+                    raise InputError(
+                        f"{given} is given for the {name} prior, but its {self.likelihood} twin "
+                        f"{twins.twin(name, self.likelihood).estimator} takes {takes}; give {takes} instead."
+                    )
+        for name in sorted(set(alpha or {}) | set(C or {})):
+            if name in (scale or {}):
+                given = f"alpha={alpha[name]:g}" if name in (alpha or {}) else f"C={C[name]:g}"
+                raise InputError(
+                    f"Both {given} and scale={scale[name]:g} were given for the {name} prior; "
+                    "give one of them, or neither for the cross-validated default."
+                )
         object.__setattr__(self, "alpha", alpha)
+        object.__setattr__(self, "C", C)
         object.__setattr__(self, "scale", scale)
+        if self.mu != 0 and not family.has_dispersion:
+            raise InputError(
+                f"The prior location mu {self.mu:g} is not allowed with the {self.likelihood} likelihood: its scikit-learn "
+                "twins take no offset, so the penalty cannot be on w - mu; use mu = 0."
+            )
         if not family.has_dispersion and (self.sigma is not None or self.sigma_prior is not None):
             raise InputError(f"sigma applies to the gaussian likelihood only; the {self.likelihood} likelihood has no noise sd.")
         if self.sigma is not None and self.sigma_prior is not None:
@@ -240,6 +270,10 @@ class Settings:
                 raise InputError(f"{name} does not apply to the {prior} prior: it has no penalized twin; give its scale instead.")
         return dict(value)
 
+    def penalty(self, prior: str) -> float | None:
+        """The twin's penalty value the user gave for ``prior`` (alpha or C), or None."""
+        return (self.alpha or {}).get(prior, (self.C or {}).get(prior))
+
     def as_dict(self) -> dict:
         """The settings as plain JSON values."""
         out = asdict(self)
@@ -261,5 +295,5 @@ def from_user(values: dict) -> Settings:
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise InputError(f"Unknown setting {unknown[0]!r}; allowed are: {', '.join(sorted(known))}.")
+        raise InputError(f"Unknown setting {unknown[0]!r}; allowed are: {', '.join(sorted(known, key=str.lower))}.")
     return Settings(**values)

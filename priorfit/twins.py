@@ -32,32 +32,47 @@ from .errors import InputError
 
 @dataclass(frozen=True)
 class Twin:
-    """The penalized estimator whose minimizer is the posterior mode of (prior, likelihood)."""
+    """The penalized estimator whose minimizer is the posterior mode of (prior, likelihood).
+
+    The callables take the twin's penalty value (``alpha``, or ``C`` where ``hyperparameter`` says
+    so), the dispersion ``d`` (1 for families without one) and ``n``; the elastic-net rows also
+    take the prior's ``l1_ratio`` (keyword ``l1_ratio``, see :meth:`options`).
+    """
 
     prior: str
     likelihood: str
     estimator: str
-    objective: str  # as the estimator's docstring writes it
+    objective: str  # the estimator's objective, as its docstring (or user guide) writes it
+    documented: str  # text of the installed estimator's docstring that states the objective or its penalty
     conversion: str  # the formula, for people
-    alpha_from_scale: Callable[[float, float, int], float]  # (scale, dispersion, n) -> alpha
-    scale_from_alpha: Callable[[float, float, int], float]  # (alpha, dispersion, n) -> scale
-    make: Callable[[float, bool], Any]  # (alpha, fit_intercept) -> unfitted estimator
-    search: Callable[[bool, int], Any]  # (fit_intercept, n) -> cross-validated estimator with alpha_
-    # the objective itself, J(w) = objective_value(residual, w - mu, alpha), and the factor k in
-    # -log p(w | y) = k * J(w) + const at this dispersion and n (the identity on the whole objective)
-    objective_value: Callable[[np.ndarray, np.ndarray, float], float] = None
-    objective_scale: Callable[[float, int], float] = None
+    alpha_from_scale: Callable[[float, float, int], float]  # (scale, dispersion, n) -> penalty value
+    scale_from_alpha: Callable[[float, float, int], float]  # (penalty value, dispersion, n) -> scale
+    make: Callable[..., Any]  # (value, fit_intercept, **options) -> unfitted estimator
+    search: Callable[..., Any]  # (fit_intercept, n, **options) -> cross-validated estimator
+    # J(w) = objective_value(y, eta, w - mu, value, **options) with eta = X w + c; and the factor k in
+    # -log p(w | y) = k * J(w) + const, k = objective_scale(value, dispersion, n): the identity on the
+    # whole objective, not only at its minimum
+    objective_value: Callable[..., float]
+    objective_scale: Callable[[float, float, int], float]
+    hyperparameter: str = "alpha"  # the estimator's name of its penalty value: "alpha" or "C"
+    best: Callable[[Any], float] = lambda search: float(search.alpha_)  # the value a fitted search chose
+    tolerance: float = 1e-6  # relative MAP-vs-estimate agreement the estimator's solver can reach
 
-    def objective_at(self, X, y, w, intercept, mu, alpha) -> float:
+    @staticmethod
+    def options(prior) -> dict:
+        """The prior's own parameters the estimator takes besides its penalty value."""
+        return {"l1_ratio": prior.l1_ratio} if prior.name == "elasticnet" else {}
+
+    def objective_at(self, X, y, w, intercept, mu, value, **options) -> float:
         """The estimator's objective at coefficients ``w`` and ``intercept`` (``mu``: the prior
         location, whose offset the penalized side fits)."""
-        residual = y - X @ w - (0.0 if intercept is None else intercept)
-        return float(self.objective_value(residual, np.asarray(w) - mu, alpha))
+        eta = X @ w + (0.0 if intercept is None else intercept)
+        return float(self.objective_value(y, eta, np.asarray(w) - mu, value, **options))
 
 
 @dataclass(frozen=True)
 class Nearest:
-    """For a prior without a twin: estimators shown beside it for reference, labelled as such."""
+    """For a pair without a twin: estimators shown beside it for reference, labelled as such."""
 
     prior: str
     likelihood: str
@@ -67,6 +82,7 @@ class Nearest:
     params: Callable[[str, Any], dict]  # (name, fitted estimator) -> its fitted hyperparameters
 
 
+# -- scikit-learn factories (imported inside, so that listing the table stays instant) ------------
 def _ridge(alpha, fit_intercept):
     from sklearn.linear_model import Ridge
 
@@ -93,6 +109,96 @@ def _lasso_cv(fit_intercept, n):
     return LassoCV(cv=min(5, n), fit_intercept=fit_intercept, max_iter=100_000)
 
 
+def _elastic_net(alpha, fit_intercept, *, l1_ratio):
+    from sklearn.linear_model import ElasticNet
+
+    return ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-14, max_iter=1_000_000)
+
+
+def _elastic_net_cv(fit_intercept, n, *, l1_ratio):
+    from sklearn.linear_model import ElasticNetCV
+
+    return ElasticNetCV(l1_ratio=l1_ratio, cv=min(5, n), fit_intercept=fit_intercept, max_iter=100_000)
+
+
+def _logistic(l1_ratio):
+    """LogisticRegression at penalty mix ``l1_ratio`` (0: l2, 1: l1). lbfgs, newton-cholesky and
+    saga leave the intercept unpenalized; liblinear would penalize it, so it is never used. An
+    L1 part needs saga, whose tolerance limits the agreement to about 1e-5 relative."""
+
+    def make(C, fit_intercept, **_):
+        from sklearn.linear_model import LogisticRegression
+
+        solver = "newton-cholesky" if l1_ratio == 0 else "saga"
+        tol = 1e-12 if l1_ratio == 0 else 1e-10
+        return LogisticRegression(
+            C=C, l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=1_000_000
+        )
+
+    return make
+
+
+def _logistic_elastic_net(C, fit_intercept, *, l1_ratio):
+    return _logistic(l1_ratio)(C, fit_intercept)
+
+
+def _logistic_cv(l1_ratio):
+    def search(fit_intercept, n, **options):
+        from sklearn.linear_model import LogisticRegressionCV
+
+        ratio = options.get("l1_ratio", l1_ratio)
+        return LogisticRegressionCV(
+            Cs=np.logspace(-3, 3, 13), l1_ratios=(ratio,), cv=min(5, n), fit_intercept=fit_intercept,
+            solver="lbfgs" if ratio == 0 else "saga", max_iter=10_000, use_legacy_attributes=False,
+            scoring="neg_log_loss",
+        )
+
+    return search
+
+
+def _poisson(alpha, fit_intercept):
+    from sklearn.linear_model import PoissonRegressor
+
+    return PoissonRegressor(alpha=alpha, fit_intercept=fit_intercept, solver="newton-cholesky", tol=1e-12, max_iter=1000)
+
+
+def _poisson_cv(fit_intercept, n):
+    from sklearn.linear_model import PoissonRegressor
+    from sklearn.model_selection import GridSearchCV
+
+    # scikit-learn has no PoissonRegressorCV: a grid search on the mean Poisson deviance
+    return GridSearchCV(
+        PoissonRegressor(fit_intercept=fit_intercept, solver="newton-cholesky", max_iter=1000),
+        {"alpha": np.logspace(-5, 1, 25)}, cv=min(5, n), scoring="neg_mean_poisson_deviance",
+    )
+
+
+def _glum_poisson(l1_ratio):
+    """glum's elastic-net Poisson GLM (scikit-learn has no L1 Poisson), iterated to its tightest
+    tolerance: its coordinate descent on the L1 part limits the agreement to about 1e-6."""
+
+    def make(alpha, fit_intercept, **options):
+        from glum import GeneralizedLinearRegressor
+
+        return GeneralizedLinearRegressor(
+            family="poisson", alpha=alpha, l1_ratio=options.get("l1_ratio", l1_ratio), fit_intercept=fit_intercept,
+            gradient_tol=1e-12, step_size_tol=1e-14, max_iter=1000, max_inner_iter=1_000_000,
+        )
+
+    return make
+
+
+def _glum_poisson_cv(l1_ratio):
+    def search(fit_intercept, n, **options):
+        from glum import GeneralizedLinearRegressorCV
+
+        return GeneralizedLinearRegressorCV(
+            family="poisson", l1_ratio=options.get("l1_ratio", l1_ratio), fit_intercept=fit_intercept, cv=min(5, n)
+        )
+
+    return search
+
+
 def _horseshoe_nearest(fit_intercept, n):
     from sklearn.linear_model import ARDRegression
 
@@ -103,8 +209,40 @@ def _nearest_params(name, estimator) -> dict:
     # ARDRegression's alpha_ is the noise precision, not a penalty: name it as its docs do
     if name == "ARDRegression":
         return {"noise_precision": float(estimator.alpha_)}
+    if name == "LogisticRegressionCV":
+        return {"C": float(estimator.C_), "l1_ratio": 1.0}
+    if name == "PoissonRegressor (GridSearchCV)":
+        return {"alpha": float(estimator.best_params_["alpha"])}
     return {"alpha": float(estimator.alpha_)}
 
+
+# -- the objectives, in NumPy -----------------------------------------------------------------------
+def _squared(y, eta):
+    r = y - eta
+    return r @ r
+
+
+def _log_loss(y, eta):  # sum of -log p(y_i), y in {0, 1}
+    return float(np.sum(np.logaddexp(0.0, eta) - y * eta))
+
+
+def _poisson_deviance(y, eta):  # 2 sum(y log(y / mu) - y + mu), with 0 log 0 = 0
+    mu = np.exp(eta)
+    return 2.0 * float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - y + mu))
+
+
+def _elastic(d, l1_ratio):  # r ||d||_1 + (1 - r) / 2 ||d||^2
+    return l1_ratio * np.abs(d).sum() + (1.0 - l1_ratio) / 2.0 * (d @ d)
+
+
+_GAUSSIAN_L1 = dict(
+    alpha_from_scale=lambda s, sigma, n: sigma**2 / (n * s),
+    scale_from_alpha=lambda alpha, sigma, n: sigma**2 / (n * alpha),
+    objective_scale=lambda alpha, sigma, n: n / sigma**2,
+)
+_LOGISTIC = dict(hyperparameter="C", objective_scale=lambda C, d, n: 1.0 / C, best=lambda search: float(search.C_))
+_C_IS_THE_SCALE = dict(alpha_from_scale=lambda s, d, n: s, scale_from_alpha=lambda C, d, n: C)
+_LOGISTIC_DOC = "`l1_ratio * L1 + (1 - l1_ratio) * L2`"
 
 TWINS: dict[tuple[str, str], Twin] = {
     (t.prior, t.likelihood): t
@@ -112,36 +250,125 @@ TWINS: dict[tuple[str, str], Twin] = {
         Twin(
             "normal", "gaussian", "Ridge",
             objective="||y - Xw||^2_2 + alpha * ||w||^2_2",
+            documented="||y - Xw||^2_2 + alpha * ||w||^2_2",
             conversion="alpha = sigma^2 / tau^2",
             alpha_from_scale=lambda tau, sigma, n: sigma**2 / tau**2,
             scale_from_alpha=lambda alpha, sigma, n: sigma / np.sqrt(alpha),
             make=_ridge,
             search=_ridge_cv,
-            objective_value=lambda r, w, alpha: r @ r + alpha * (w @ w),
-            objective_scale=lambda sigma, n: 1.0 / (2.0 * sigma**2),
+            objective_value=lambda y, eta, d, alpha: _squared(y, eta) + alpha * (d @ d),
+            objective_scale=lambda alpha, sigma, n: 1.0 / (2.0 * sigma**2),
         ),
         Twin(
             "laplace", "gaussian", "Lasso",
             objective="(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * ||w||_1",
+            documented="(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * ||w||_1",
             conversion="alpha = sigma^2 / (n b)",
-            alpha_from_scale=lambda b, sigma, n: sigma**2 / (n * b),
-            scale_from_alpha=lambda alpha, sigma, n: sigma**2 / (n * alpha),
             make=_lasso,
             search=_lasso_cv,
-            objective_value=lambda r, w, alpha: (r @ r) / (2.0 * len(r)) + alpha * np.abs(w).sum(),
-            objective_scale=lambda sigma, n: n / sigma**2,
+            objective_value=lambda y, eta, d, alpha: _squared(y, eta) / (2.0 * len(y)) + alpha * np.abs(d).sum(),
+            **_GAUSSIAN_L1,
+        ),
+        Twin(
+            "elasticnet", "gaussian", "ElasticNet",
+            objective="1 / (2 * n_samples) * ||y - Xw||^2_2 + alpha * l1_ratio * ||w||_1 + 0.5 * alpha * (1 - l1_ratio) * ||w||^2_2",
+            documented=r"\frac{1}{2 n_{\rm samples}} \cdot \|y - X w\|_2^2 + \alpha \cdot {\rm l1\_{ratio}} \cdot \|w\|_1 "
+                       r"+ 0.5 \cdot \alpha \cdot (1 - {\rm l1\_{ratio}}) \cdot \|w\|_2^2",
+            conversion="alpha = sigma^2 / (n s), l1_ratio = r",
+            make=_elastic_net,
+            search=_elastic_net_cv,
+            objective_value=lambda y, eta, d, alpha, l1_ratio: _squared(y, eta) / (2.0 * len(y)) + alpha * _elastic(d, l1_ratio),
+            **_GAUSSIAN_L1,
+        ),
+        Twin(
+            "normal", "bernoulli", "LogisticRegression",
+            objective="C * sum(log_loss) + 1/2 * ||w||^2_2",
+            documented=_LOGISTIC_DOC,
+            conversion="C = tau^2",
+            alpha_from_scale=lambda tau, d, n: tau**2,
+            scale_from_alpha=lambda C, d, n: np.sqrt(C),
+            make=_logistic(0.0),
+            search=_logistic_cv(0.0),
+            objective_value=lambda y, eta, d, C: C * _log_loss(y, eta) + (d @ d) / 2.0,
+            **_LOGISTIC,
+        ),
+        Twin(
+            "laplace", "bernoulli", "LogisticRegression",
+            objective="C * sum(log_loss) + ||w||_1",
+            documented=_LOGISTIC_DOC,
+            conversion="C = b",
+            make=_logistic(1.0),
+            search=_logistic_cv(1.0),
+            objective_value=lambda y, eta, d, C: C * _log_loss(y, eta) + np.abs(d).sum(),
+            tolerance=1e-5,
+            **_LOGISTIC,
+            **_C_IS_THE_SCALE,
+        ),
+        Twin(
+            "elasticnet", "bernoulli", "LogisticRegression",
+            objective="C * sum(log_loss) + l1_ratio * ||w||_1 + (1 - l1_ratio) / 2 * ||w||^2_2",
+            documented=_LOGISTIC_DOC,
+            conversion="C = s, l1_ratio = r",
+            make=_logistic_elastic_net,
+            search=_logistic_cv(None),
+            objective_value=lambda y, eta, d, C, l1_ratio: C * _log_loss(y, eta) + _elastic(d, l1_ratio),
+            tolerance=1e-5,
+            **_LOGISTIC,
+            **_C_IS_THE_SCALE,
+        ),
+        Twin(
+            "normal", "poisson", "PoissonRegressor",
+            objective="1 / (2 * n_samples) * sum(deviance) + alpha / 2 * ||w||^2_2",
+            documented="Constant that multiplies the L2 penalty term",
+            conversion="alpha = 1 / (n tau^2)",
+            alpha_from_scale=lambda tau, d, n: 1.0 / (n * tau**2),
+            scale_from_alpha=lambda alpha, d, n: 1.0 / np.sqrt(n * alpha),
+            make=_poisson,
+            search=_poisson_cv,
+            objective_value=lambda y, eta, d, alpha: _poisson_deviance(y, eta) / (2.0 * len(y)) + alpha / 2.0 * (d @ d),
+            objective_scale=lambda alpha, d, n: float(n),
+            best=lambda search: float(search.best_params_["alpha"]),
+        ),
+        Twin(
+            "laplace", "poisson", "GeneralizedLinearRegressor",
+            objective="1/(2*sum(s)) * deviance(y, h(X*w); s) + alpha * ||w||_1",
+            documented="1/(2*sum(s)) * deviance(y, h(X*w); s) + alpha * l1_ratio * ||P1*w||_1",
+            conversion="alpha = 1 / (n b) (glum, l1_ratio = 1)",
+            alpha_from_scale=lambda b, d, n: 1.0 / (n * b),
+            scale_from_alpha=lambda alpha, d, n: 1.0 / (n * alpha),
+            make=_glum_poisson(1.0),
+            search=_glum_poisson_cv(1.0),
+            objective_value=lambda y, eta, d, alpha: _poisson_deviance(y, eta) / (2.0 * len(y)) + alpha * np.abs(d).sum(),
+            objective_scale=lambda alpha, d, n: float(n),
+        ),
+        Twin(
+            "elasticnet", "poisson", "GeneralizedLinearRegressor",
+            objective="1/(2*sum(s)) * deviance(y, h(X*w); s) + alpha * l1_ratio * ||w||_1 + 1/2 * alpha * (1 - l1_ratio) * ||w||_2^2",
+            documented="1/(2*sum(s)) * deviance(y, h(X*w); s) + alpha * l1_ratio * ||P1*w||_1",
+            conversion="alpha = 1 / (n s), l1_ratio = r (glum)",
+            alpha_from_scale=lambda s, d, n: 1.0 / (n * s),
+            scale_from_alpha=lambda alpha, d, n: 1.0 / (n * alpha),
+            make=_glum_poisson(None),
+            search=_glum_poisson_cv(None),
+            objective_value=lambda y, eta, d, alpha, l1_ratio: _poisson_deviance(y, eta) / (2.0 * len(y)) + alpha * _elastic(d, l1_ratio),
+            objective_scale=lambda alpha, d, n: float(n),
         ),
     )
 }
 
+_NO_MODE = "no penalized estimator exists: the density has a pole at mu, so there is no meaningful posterior mode"
+_SPARSE_NEAREST = {  # likelihood -> (names, estimators)
+    "gaussian": (("LassoCV", "ARDRegression"), _horseshoe_nearest),
+    "bernoulli": (("LogisticRegressionCV",), lambda fit_intercept, n: {"LogisticRegressionCV": _logistic_cv(1.0)(fit_intercept, n)}),
+    "poisson": (("PoissonRegressor (GridSearchCV)",),
+                lambda fit_intercept, n: {"PoissonRegressor (GridSearchCV)": _poisson_cv(fit_intercept, n)}),
+}
 NEAREST: dict[tuple[str, str], Nearest] = {
-    ("horseshoe", "gaussian"): Nearest(
-        "horseshoe", "gaussian",
-        reason="no penalized estimator exists: the density has a pole at mu, so there is no meaningful posterior mode",
-        names=("LassoCV", "ARDRegression"),
-        estimators=_horseshoe_nearest,
-        params=_nearest_params,
-    ),
+    **{
+        (prior, likelihood): Nearest(prior, likelihood, _NO_MODE, names, estimators, _nearest_params)
+        for prior in ("horseshoe", "regularized_horseshoe")
+        for likelihood, (names, estimators) in _SPARSE_NEAREST.items()
+    },
 }
 
 

@@ -5,34 +5,47 @@ import numpy as np
 import pytest
 
 import priorfit
-from priorfit import identity, likelihoods, priors, twins
+from priorfit import data, identity, likelihoods, priors, twins
 from priorfit.model import PosteriorModel
+from priorfit.result import TwinPenalty
+
+DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson"}
+
+
+def _prior(name, scale, mu):
+    return priors.ElasticNet(scale, mu, l1_ratio=0.3) if name == "elasticnet" else priors.get(name)(scale, mu)
 
 
 @pytest.mark.parametrize("key", list(twins.TWINS))
-@pytest.mark.parametrize("sigma", [30.0, likelihoods.HalfNormal(100.0)])
-def test_objective_identity_at_random_points(diabetes_design, key, sigma):
+@pytest.mark.parametrize("sigma", [30.0, "estimated"])
+def test_objective_identity_at_random_points(key, sigma):
+    """-log p - k J is one constant over 200 random points, with k from the twin table, for
+    every pair with a twin (and, for the Gaussian, with sigma fixed or estimated)."""
     prior_name, likelihood_name = key
+    likelihood = likelihoods.get(likelihood_name)
+    if not likelihood.has_dispersion and sigma != 30.0:
+        pytest.skip("only the gaussian likelihood has a sigma")
+    design = data.make_design(data.load(DATA[likelihood_name]))
+    gaussian = likelihood.has_dispersion
+    prior = _prior(prior_name, 5.0 if gaussian else 0.7, 0.5 if gaussian else 0.0)
+    noise = (likelihoods.HalfNormal(100.0) if sigma == "estimated" else sigma) if gaussian else None
+    model = PosteriorModel(design, prior, likelihood, noise, plugin_sigma=50.0 if gaussian else None)
+    point = {"coef": np.full(design.p, 0.1), "intercept_centred": np.array(likelihood.initial_intercept(design))}
+    dispersion = None
+    if sigma == "estimated" and gaussian:
+        point["sigma_log__"] = np.array(np.log(37.0))
+        dispersion = 37.0
+    elif gaussian:
+        dispersion = sigma
     twin = twins.TWINS[key]
-    prior = priors.get(prior_name)(5.0, mu=0.5)
-    model = PosteriorModel(diabetes_design, prior, likelihoods.get(likelihood_name), sigma, plugin_sigma=50.0)
-    evaluate = model.derivatives()
-    names = [v.name for v in model.mode_model.value_vars]
-    rng = np.random.default_rng(0)
-    sigma_value = 37.0
-    gaps = []
-    for _ in range(50):
-        values = {"coef": rng.normal(scale=20.0, size=10), "intercept_centred": np.array(rng.normal(150, 5))}
-        if "sigma_log__" in names:
-            values["sigma_log__"] = np.array(np.log(sigma_value))
-        s = sigma_value if "sigma_log__" in names else sigma
-        alpha = twin.alpha_from_scale(prior.scale, s, 442)
-        intercept = float(values["intercept_centred"]) - values["coef"] @ diabetes_design.x_mean
-        J = twin.objective_at(diabetes_design.X, diabetes_design.y, values["coef"], intercept, prior.mu_vector(10), alpha)
-        gaps.append(-float(evaluate(**values)[0]) - twin.objective_scale(s, 442) * J)
-    gaps = np.array(gaps)
-    # one constant c: the gaps agree to rounding although -log p varies over ~1e3-1e5 here
-    assert np.ptp(gaps) < 1e-9 * np.abs(gaps).max()
+    penalty = TwinPenalty(twin.alpha_from_scale(prior.scale, dispersion or 1.0, design.n), dispersion, "fixed sigma")
+    sd = np.full(design.p + 1, 20.0 if gaussian else 0.5)
+    result = identity.random_points(model, point, twin, penalty, sd, points=200, seed=0)
+    # one constant c: the gaps agree to rounding although -log p varies by orders of magnitude here
+    assert result.points == 200
+    assert result.relative < 1e-13, result
+    if likelihood_name == "bernoulli":
+        assert result.k == pytest.approx(1 / twin.alpha_from_scale(prior.scale, 1.0, design.n), rel=1e-15)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
-from .lines import fit_lines, number
+from .lines import data_lines, fit_lines, number
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -105,6 +105,7 @@ def render(comparison, images: dict[str, bytes]) -> str:
         f"priors: {html.escape(', '.join(settings.prior))}; sampler {html.escape(settings.sampler)}, "
         f"{settings.chains} chains x {settings.draws} draws (+{settings.tune} tuning), seed {settings.seed}. "
         f"Coefficients on the model scale. priorfit {__version__}.</p>",
+        *(f"<p>{html.escape(line)}</p>" for line in data_lines(data)),
         _checks(all_checks),
         _image(images.get("forest_all.png"), "all priors"),
         _image(images.get("shrinkage.png"), "shrinkage"),

@@ -10,16 +10,23 @@ def number(value) -> str:
     return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
 
 
+def data_lines(data) -> list[str]:
+    """What a reader should know about the data besides its shape (every report shows these)."""
+    if not data.labels:
+        return []
+    mapped = ", ".join(f"{label} -> {code}" for label, code in data.labels.items())
+    return [f"target {data.target}: its two labels were mapped to 0/1 as {mapped}"]
+
+
 def fit_lines(fit) -> list[str]:
     """What a reader should know about one fit, one sentence a line (every report uses these)."""
     hyper, lines = fit.hyper, []
     params = ", ".join(f"{k}={number(v) if isinstance(v, float) else v}" for k, v in fit.prior.params().items())
     lines.append(f"prior: {fit.prior.name}({params}); hyperparameters from {hyper.source}")
     if hyper.alpha is not None:
-        lines.append(
-            f"conversion: {hyper.conversion}; alpha = {number(hyper.alpha)} at sigma = {number(hyper.dispersion)}"
-            + (f" ({hyper.plugin.method})" if hyper.plugin else " (fixed)")
-        )
+        where = "" if hyper.dispersion is None else f" at sigma = {number(hyper.dispersion)}" + (
+            f" ({hyper.plugin.method})" if hyper.plugin else " (fixed)")
+        lines.append(f"conversion: {hyper.conversion}; {hyper.hyperparameter} = {number(hyper.alpha)}{where}")
     noise, penalty = fit.noise, fit.penalty
     if noise.mode == "estimated" and noise.value is not None:
         line = f"sigma estimated ({noise.prior} prior): MAP sigma = {number(noise.value)}"
@@ -51,6 +58,12 @@ def fit_lines(fit) -> list[str]:
         lines.append(
             f"objective identity: -log p = k J + c with k = {number(p.k)}, max deviation {p.max_deviation:.1e} "
             f"over {len(p.grid)} points along {p.feature}"
+        )
+    if fit.objective_identity is not None:
+        r = fit.objective_identity
+        lines.append(
+            f"objective identity at {r.points} random points: -log p - k J is constant to {r.max_deviation:.1e} "
+            f"({r.relative:.1e} of -log p)"
         )
     d = fit.diagnostics
     rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .html import COLUMNS
-from .lines import fit_lines, number
+from .lines import data_lines, fit_lines, number
 
 
 def _checks(results) -> list[str]:
@@ -21,6 +21,7 @@ def render(comparison, images: list[str]) -> str:
         f"n = {data.n}, p = {data.p}, {settings.likelihood} likelihood, {'standardized' if data.standardized else 'unstandardized'} X, "
         f"{'with' if data.intercept else 'no'} intercept; priors: {', '.join(settings.prior)}; sampler {settings.sampler}, "
         f"{settings.chains} chains x {settings.draws} draws, seed {settings.seed}. priorfit {__version__}.",
+        *data_lines(data),
         "",
         *_checks([check for fit in comparison.fits for check in fit.check_results()]),
         "",

@@ -7,7 +7,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .lines import fit_lines, number as _number
+from .lines import data_lines, fit_lines
+from .lines import number as _number
 
 
 def fit_table(fit, hdi_prob: float) -> Table:
@@ -44,6 +45,8 @@ def render(comparison, console: Console | None = None) -> None:
         f"{'standardized' if data.standardized else 'unstandardized'} X, "
         f"{'with' if data.intercept else 'no'} intercept; coefficients on the model scale"
     )
+    for line in data_lines(data):
+        console.print(escape(line))
     for fit in comparison.fits:
         console.print()
         console.print(Group(fit_table(fit, comparison.settings.hdi_prob), fit_notes(fit)))

@@ -1,0 +1,116 @@
+"""Bernoulli-logit and Poisson-log likelihoods and the elastic-net prior: each exact twin's
+estimate is the polished MAP (to the tolerance its solver reaches), with the same zeros, a
+certificate, and the objective identity at random points; and bad targets get one sentence."""
+
+import json
+
+import numpy as np
+import pytest
+
+import priorfit
+from priorfit import InputError, likelihoods, twins
+
+SMALL = dict(draws=300, tune=400, chains=2, seed=3, progress=False)
+
+
+def _check_identity(fit, tolerance):
+    assert fit.mode.status == "ok"
+    assert fit.agreement.max_rel_diff <= tolerance, (fit.prior.name, fit.agreement)
+    assert fit.agreement.same_zero_pattern
+    assert fit.objective_identity.relative < 1e-13
+    assert fit.diagnostics.divergences == 0 and fit.diagnostics.max_rhat < 1.05
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    return priorfit.compare("breast_cancer", likelihood="bernoulli", prior="normal,laplace,elasticnet",
+                            C={"normal": 0.5, "laplace": 0.1, "elasticnet": 0.1}, l1_ratio=0.5, **SMALL)
+
+
+def test_logistic_regression_is_the_mode_of_each_prior(logistic):
+    for fit in logistic.fits:
+        twin = twins.twin(fit.prior.name, "bernoulli")
+        _check_identity(fit, twin.tolerance)
+        assert fit.penalized.estimator == "LogisticRegression"
+        assert fit.penalty.hyperparameter == "C" and fit.objective_identity.k == pytest.approx(1 / fit.penalty.alpha)
+    # the l2 twin (newton-cholesky) is exact to rounding; saga's tolerance limits the L1 ones
+    assert logistic.fit("normal").agreement.max_rel_diff < 1e-8
+    assert logistic.fit("normal").prior.scale == pytest.approx(np.sqrt(0.5))  # C = tau^2
+    laplace = logistic.fit("laplace")
+    assert laplace.prior.scale == pytest.approx(0.1)  # C = b
+    assert np.sum(laplace.mode.point["coef"] == 0) >= 10  # the kink: exact zeros on both sides
+
+
+def test_logistic_json_names_c(logistic):
+    summary = json.loads(logistic.to_json())
+    fit = summary["fits"][2]
+    assert fit["prior"]["hyperparameters"]["hyperparameter"] == "C"
+    assert fit["penalized"]["params"] == {"C": 0.1, "l1_ratio": 0.5, "fit_intercept": True}
+    assert fit["identity"]["random_points"]["points"] == 200
+    assert summary["data"]["labels"] is None  # breast_cancer's target is already 0/1
+
+
+@pytest.mark.parametrize("prior", ["normal", "laplace", "elasticnet"])
+def test_poisson_twins_are_the_mode(prior):
+    result = priorfit.compare("synthetic:n=300,p=8,k=3,family=poisson,seed=2", likelihood="poisson", prior=prior,
+                              alpha=0.02, **SMALL)
+    fit = result.fits[0]
+    _check_identity(fit, 1e-8)
+    assert fit.objective_identity.k == 300.0  # -log p = n J
+    assert fit.penalized.estimator == ("PoissonRegressor" if prior == "normal" else "GeneralizedLinearRegressor")
+
+
+def test_elastic_net_gaussian_is_elasticnet():
+    result = priorfit.compare("diabetes", prior="elasticnet", alpha=0.5, l1_ratio=0.7, sigma=54.0, **SMALL)
+    fit = result.fits[0]
+    _check_identity(fit, 1e-8)
+    assert fit.prior.scale == pytest.approx(54.0**2 / (442 * 0.5))  # alpha = sigma^2 / (n s)
+    assert fit.objective_identity.k == pytest.approx(442 / 54.0**2)
+
+
+def test_two_labels_are_mapped_and_reported():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 2))
+    y = np.where(X[:, 0] + rng.standard_normal(60) > 0, 4.0, 2.0)
+    result = priorfit.compare(X, y, likelihood="bernoulli", prior="normal", C=1.0, **SMALL)
+    assert result.data.labels == {"2": 0, "4": 1}
+    assert json.loads(result.to_json())["data"]["labels"] == {"2": 0, "4": 1}
+
+
+@pytest.mark.parametrize(
+    "likelihood, y, message",
+    [
+        ("bernoulli", [0, 1, 2] * 10, "The target of data has 3 distinct values (0, 1, 2); the bernoulli likelihood needs 0/1 or exactly two labels."),
+        ("poisson", [0, 1, 2.5] * 10, "The target of data has the value 2.5 in row 3; the poisson likelihood needs non-negative whole numbers (counts)."),
+        ("poisson", [0, 1, -1] * 10, "The target of data has the value -1 in row 3; the poisson likelihood needs non-negative whole numbers (counts)."),
+    ],
+)
+def test_bad_targets_are_one_sentence(likelihood, y, message):
+    X = np.arange(60.0).reshape(30, 2) ** [1, 2]
+    with pytest.raises(InputError, match=f"^{__import__('re').escape(message)}$"):
+        priorfit.compare(X, np.array(y, dtype=float), likelihood=likelihood, prior="normal", **SMALL)
+
+
+def test_glm_settings_are_checked():
+    with pytest.raises(InputError, match=r"^alpha is given for the normal prior, but its bernoulli twin LogisticRegression takes C; give C instead.$"):
+        priorfit.Settings(likelihood="bernoulli", prior="normal", alpha=1.0)
+    with pytest.raises(InputError, match=r"^The prior location mu 1 is not allowed with the poisson likelihood: its scikit-learn twins take no offset, so the penalty cannot be on w - mu; use mu = 0.$"):
+        priorfit.Settings(likelihood="poisson", prior="normal", mu=1.0)
+    with pytest.raises(InputError, match=r"^sigma applies to the gaussian likelihood only; the bernoulli likelihood has no noise sd.$"):
+        priorfit.Settings(likelihood="bernoulli", prior="normal", sigma=1.0)
+
+
+def test_pseudo_sigma_is_piironen_vehtari():
+    from priorfit import data
+
+    design = data.make_design(data.load("breast_cancer"))
+    p = design.y.mean()
+    assert likelihoods.get("bernoulli").pseudo_sigma(design) == pytest.approx(1 / np.sqrt(p * (1 - p)))
+
+
+def test_reports_say_how_labels_were_mapped():
+    from priorfit.report.lines import data_lines
+    from priorfit.result import DataInfo
+
+    info = DataInfo("data", 60, 2, ("x1", "x2"), "y", True, True, labels={"2": 0, "4": 1})
+    assert data_lines(info) == ["target y: its two labels were mapped to 0/1 as 2 -> 0, 4 -> 1"]
