@@ -34,9 +34,10 @@ def applies(prior, likelihood: str, sigma: float | None) -> bool:
 def normal_posterior(design: Design, prior: Normal, sigma: float) -> dict:
     """Means and sds of ``coef`` and ``intercept`` (uncentred model scale)."""
     stats = Gaussian().statistics(design)
-    precision = stats.gram / sigma**2 + np.eye(design.p) / prior.scale**2
+    tau = prior.effective_scale(sigma)
+    precision = stats.gram / sigma**2 + np.eye(design.p) / tau**2
     cov = np.linalg.inv(precision)
-    mean = cov @ (stats.xty / sigma**2 + prior.mu_vector(design.p) / prior.scale**2)
+    mean = cov @ (stats.xty / sigma**2 + prior.mu_vector(design.p) / tau**2)
     result = {"coef_mean": mean, "coef_sd": np.sqrt(np.diag(cov))}
     if design.intercept:
         x_mean = design.x_mean

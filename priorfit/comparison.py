@@ -25,6 +25,7 @@ from .result import (
     Fit,
     Hyperparameters,
     Noise,
+    ScaleChoice,
     TwinPenalty,
     add_point_estimate_groups,
     coefficient_table,
@@ -41,6 +42,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         y, labels = likelihood.encode_y(dataset.y, dataset.name)
         dataset = dataclasses.replace(dataset, y=y)
         design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+        _check_location(config, design)
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
     # every prior's hyperparameters first, so that a bad value fails before any fitting
@@ -89,6 +91,14 @@ def _signature_and_doc():
 _signature_and_doc()
 
 
+def _check_location(config: Settings, design: Design) -> None:
+    if isinstance(config.mu, tuple) and len(config.mu) != design.p:
+        raise InputError(
+            f"The prior location mu has {len(config.mu)} entries but the data have {design.p} features; "
+            "give one number, or one per feature in their order."
+        )
+
+
 def _dataset(X, y, *, target, features) -> Dataset:
     if isinstance(X, Dataset):
         return X
@@ -114,6 +124,8 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
             effect_scale=likelihood.effect_scale(design), design=design,
         )
         return prior, Hyperparameters(description, scale_given, dispersion=dispersion, plugin=plugin)
+    if isinstance(scale_given, priors.Hyperprior):  # hierarchical: no fixed scale, so no fixed alpha
+        return priors.create(name, scale_given, config), Hyperparameters(f"hyperprior: {scale_given}", None, dispersion=dispersion, plugin=plugin)
     if scale_given is not None:
         scale, value, source = scale_given, None, "scale"
     elif value_given is not None:
@@ -122,11 +134,13 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
         value, search = penalized.cv_alpha(design, twin, priors.create(name, 1.0, config))
         scale, source = None, f"cross-validation: {search}"
     d = 1.0 if dispersion is None else dispersion
+    # a sigma-scaled prior's scale is in units of sigma: the twin converts the effective scale
+    unit = np.float64(d) if (config.scale_by_sigma and cls.scales_with_sigma) else np.float64(1.0)
     with np.errstate(all="ignore"):  # NumPy floats: an extreme value becomes 0 or inf, not an exception
         if scale is None:
-            scale = twin.scale_from_alpha(np.float64(value), np.float64(d), n)
-        value = twin.alpha_from_scale(np.float64(scale), np.float64(d), n)
-        precision = np.float64(1.0) / np.float64(scale) ** 2
+            scale = twin.scale_from_alpha(np.float64(value), np.float64(d), n) / unit
+        value = twin.alpha_from_scale(np.float64(scale) * unit, np.float64(d), n)
+        precision = np.float64(1.0) / (np.float64(scale) * unit) ** 2
     if not all(np.isfinite(v) and 1e-150 < v < 1e150 for v in (scale, value, precision)):
         raise InputError(
             f"The {name} prior scale {scale:.3g} ({twin.hyperparameter} {value:.3g}, from {source.split(':')[0]}) is too "
@@ -190,10 +204,43 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         random_points = identity.random_points(model, mode.point, twin, penalty, sd, seed=config.seed)
         tree["identity"] = xr.DataTree(profile.to_dataset())
     notes = _notes(design, prior, hyper, penalty, config, diagnostics)
+    choices = _scale_choices(design, prior, likelihood, hyper, pen, tree, config.hdi_prob) if prior.hyperprior else []
     return Fit(
         prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original,
-        notes, timings, profile, random_points,
+        notes, timings, profile, random_points, choices,
     )
+
+
+def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree, hdi_prob: float) -> list[ScaleChoice]:
+    """CV vs empirical Bayes vs full Bayes, on the prior's scale (in units of sigma for a
+    sigma-scaled prior) and as the twin's penalty at the plug-in (or fixed) dispersion."""
+    import arviz as az
+
+    twin = twins.twin(prior.name, likelihood.name)
+    if twin is None:
+        return []
+    d = 1.0 if hyper.dispersion is None else hyper.dispersion
+    unit = d if prior.by_sigma else 1.0
+
+    def alpha(scale):
+        return float(twin.alpha_from_scale(scale * unit, d, design.n))
+
+    out = []
+    for name, estimate in pen.estimates.items():
+        if name == "BayesianRidge":
+            tau = 1.0 / np.sqrt(estimate.params["coef_precision"])
+            if prior.by_sigma:  # in units of the empirical-Bayes sigma
+                tau *= np.sqrt(estimate.params["noise_precision"])
+            out.append(ScaleChoice("empirical Bayes (BayesianRidge, type-II maximum likelihood)", float(tau), alpha(tau)))
+        else:
+            value = estimate.params[twin.hyperparameter]
+            scale = float(twin.scale_from_alpha(value, d, design.n) / unit)
+            out.append(ScaleChoice(f"cross-validation ({name})", scale, float(value)))
+    draws = tree["posterior"]["global_scale"].values.ravel()
+    low, high = (float(v) for v in az.hdi(draws, prob=hdi_prob))
+    median = float(np.median(draws))
+    out.append(ScaleChoice(f"full Bayes (posterior median, {hdi_prob:.0%} HDI)", median, alpha(median), low, high))
+    return out
 
 
 def _noise(likelihood, config: Settings, mode) -> Noise:
@@ -208,7 +255,7 @@ def _noise(likelihood, config: Settings, mode) -> Noise:
 def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) -> TwinPenalty | None:
     """The twin's alpha at the dispersion of the mode: there the identity holds exactly."""
     twin = twins.twin(prior.name, likelihood.name)
-    if twin is None:
+    if twin is None or prior.scale is None:  # no twin, or a random scale (hierarchical): no fixed alpha
         return None
     if noise.mode == "none":
         dispersion, basis = 1.0, "no dispersion"
@@ -218,7 +265,8 @@ def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) ->
         dispersion, basis = noise.value, "MAP sigma"
     else:  # no mode was found: the twin is fitted at the plug-in sigma, and said so
         dispersion, basis = hyper.dispersion, "plug-in sigma"
-    return TwinPenalty(float(twin.alpha_from_scale(prior.scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
+    scale = prior.effective_scale(dispersion)
+    return TwinPenalty(float(twin.alpha_from_scale(scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
 
 
 def _agreement(design, prior, mode, pen) -> Agreement:

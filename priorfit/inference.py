@@ -61,11 +61,7 @@ def find_map(model, *, seed: int = 0) -> ModeResult:
 
     prior = model.prior
     if not prior.has_mode:
-        return ModeResult(
-            "degenerate",
-            f"no meaningful posterior mode: the {prior.name} density has a pole at its location, "
-            "so the joint density is unbounded there",
-        )
+        return ModeResult("degenerate", f"no meaningful posterior mode: {prior.no_mode_reason()}")
     with warnings.catch_warnings():
         # find_MAP warns when L-BFGS-B stops short; its status is recorded below instead
         warnings.filterwarnings("ignore", "The optimizer did not converge", UserWarning)
@@ -184,20 +180,29 @@ def polish(model, start: dict, *, max_iter: int = 500):
         return value if np.isfinite(value) else np.inf
 
     x = coords.start(start)
-    weight = prior.l1_weight() or 0.0
+    base_weight = prior.l1_weight() or 0.0
     kinked = np.zeros(len(x), dtype=bool)
     mu = np.zeros(len(x))
-    if weight:
+    if base_weight:
         kinked[coords.coef] = True
         mu[coords.coef] = prior.mu_vector(int(kinked.sum()))
 
-    def smooth_derivatives(x):
+    def weight_at(x) -> float:
+        """The weight of |w - mu|: for a sigma-scaled prior it is divided by the current sigma."""
+        if not (base_weight and prior.by_sigma):
+            return base_weight
+        values = coords.values(x)
+        sigma = float(np.exp(values["sigma_log__"])) if "sigma_log__" in values else float(model.sigma)
+        return base_weight / sigma
+
+    def smooth_derivatives(x, weight):
         _, grad, hess, *_ = evaluate(**coords.values(x))
         # PyMC's gradient of |w - mu| is its sign (0 at the kink): remove it to get the smooth part
         return -grad - weight * np.sign(x - mu) * kinked, -hess
 
     for _ in range(max_iter):
-        g, H = smooth_derivatives(x)
+        weight = weight_at(x)
+        g, H = smooth_derivatives(x, weight)
         Hp = _positive_definite(H)
         if weight:
             step, on_kink = l1_quadratic(g, Hp, x - mu, kinked, weight)
@@ -225,7 +230,8 @@ def polish(model, start: dict, *, max_iter: int = 500):
     outputs = evaluate(**coords.values(x))
     names = [v.name for v in model.mode_model.unobserved_value_vars]
     point = {name: np.asarray(value) for name, value in zip(names, outputs[3:])}
-    return point, _certificate(*smooth_derivatives(x), x, mu, kinked, weight)
+    weight = weight_at(x)
+    return point, _certificate(*smooth_derivatives(x, weight), x, mu, kinked, weight)
 
 
 def _certificate(g, H, x, mu, kinked, weight) -> Certificate:

@@ -156,6 +156,10 @@ class Likelihood:
         """Log likelihood of each row at linear predictor ``eta`` (NumPy; objectives, LOO)."""
         raise NotImplementedError
 
+    def weights(self, eta: np.ndarray, dispersion: float | None) -> np.ndarray:
+        """Minus the second derivative of each row's log likelihood in ``eta`` (the GLM weights)."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class SufficientStatistics:
@@ -249,6 +253,9 @@ class Gaussian(Likelihood):
     def pointwise(self, eta, y, sigma):
         return -0.5 * np.log(2 * np.pi) - np.log(sigma) - 0.5 * ((y - eta) / sigma) ** 2
 
+    def weights(self, eta, sigma):
+        return np.full(np.shape(eta), 1.0 / sigma**2)
+
 
 class _RowLikelihood(Likelihood):
     """A GLM without sufficient statistics: the log likelihood is a sum over rows, O(np) per
@@ -324,6 +331,10 @@ class Bernoulli(_RowLikelihood):
         # y * eta - log(1 + e^eta), without overflow
         return y * eta - np.logaddexp(0.0, eta)
 
+    def weights(self, eta, dispersion=None):
+        p = 1.0 / (1.0 + np.exp(-eta))
+        return p * (1.0 - p)
+
 
 class Poisson(_RowLikelihood):
     """``y ~ Poisson(exp(X w + c))``; scikit-learn's PoissonRegressor."""
@@ -362,6 +373,9 @@ class Poisson(_RowLikelihood):
         from scipy.special import gammaln
 
         return y * eta - np.exp(eta) - gammaln(y + 1.0)
+
+    def weights(self, eta, dispersion=None):
+        return np.exp(eta)
 
 
 def get(name: str) -> Likelihood:

@@ -28,10 +28,11 @@ from .priors import Prior
 def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
     """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
     lik_precision, lik_linear = likelihood.quadratic(design, dispersion)
-    precision = lik_precision + prior.precision() * np.eye(design.p)
+    prior_precision = prior.precision() / (dispersion**2 if prior.by_sigma else 1.0)
+    precision = lik_precision + prior_precision * np.eye(design.p)
     cov = np.linalg.inv(precision)
     cov = (cov + cov.T) / 2
-    shift = cov @ (lik_linear + prior.precision() * prior.mu_vector(design.p))
+    shift = cov @ (lik_linear + prior_precision * prior.mu_vector(design.p))
     return shift, np.linalg.cholesky(cov)
 
 
@@ -93,6 +94,7 @@ class PosteriorModel:
         form: Literal["sufficient", "rows"] = "sufficient",
     ):
         self.design, self.prior, self.likelihood = design, prior, likelihood
+        self.sigma = sigma  # fixed value, prior of an estimated one, or None
         estimated = isinstance(sigma, SigmaPrior)
         self.whitening = None
         if whiten and prior.whitened:
@@ -170,7 +172,7 @@ def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form):
     estimated = isinstance(sigma, SigmaPrior)
     with pm.Model(coords={"feature": list(design.features)}) as model:
         noise = likelihood.dispersion(None if estimated else sigma, sigma if estimated else None, plugin_sigma)
-        coef = prior.build(design.p, transform)
+        coef = prior.build(design.p, transform, sigma=noise)
         centred = pm.Flat("intercept_centred", initval=likelihood.initial_intercept(design)) if design.intercept else None
         likelihood.add(design, coef, centred, noise, form=form)
         if design.intercept:

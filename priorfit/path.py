@@ -119,7 +119,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     dataset = _dataset(X, y, target=target, features=None)
     likelihood = likelihoods.get(config.likelihood)
     design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
-    mu = np.full(design.p, config.mu)
+    mu = np.broadcast_to(np.asarray(config.mu, dtype=float), (design.p,)).copy()
     if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
         if not 2 <= alphas <= 200:
             raise InputError(f"alphas {alphas} is not allowed; give a count from 2 to 200, or the alphas themselves.")

@@ -64,6 +64,12 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     """The exact twin of (prior, likelihood) at ``alpha``, or, without one, the nearest ones."""
     mu = prior.mu_vector(design.p)
     twin = twins.twin(prior.name, likelihood)
+    if twin is not None and alpha is None:  # a random scale: the penalty chosen by the data instead
+        estimates = {}
+        for name, (estimator, params) in choices(design, twin, prior, likelihood).items():
+            coef, intercept = fit_estimator(estimator, design, mu)
+            estimates[name] = Estimate(coef, intercept, params(estimator) | {"fit_intercept": design.intercept})
+        return PenalizedFit(next(iter(estimates)), False, estimates)
     if twin is not None:
         options = twin.options(prior)
         coef, intercept = fit_estimator(twin.make(alpha, design.intercept, **options), design, mu)
@@ -75,6 +81,23 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
         coef, intercept = fit_estimator(estimator, design, mu)
         estimates[name] = Estimate(coef, intercept, reference.params(name, estimator) | {"fit_intercept": design.intercept})
     return PenalizedFit(reference.names[0], False, estimates)
+
+
+def choices(design: Design, twin: twins.Twin, prior, likelihood: str) -> dict:
+    """The ways to choose the penalty from the data, as estimators to fit (``name -> (estimator,
+    fitted parameters)``): the twin's cross-validation and, for the Normal prior with the Gaussian
+    likelihood, empirical Bayes (BayesianRidge's type-II maximum likelihood)."""
+    from sklearn.linear_model import BayesianRidge
+
+    search = twin.search(design.intercept, design.n, **twin.options(prior))
+    out = {type(search).__name__: (search, lambda fitted: {twin.hyperparameter: twin.best(fitted)})}
+    if (prior.name, likelihood) == ("normal", "gaussian"):
+        out["BayesianRidge"] = (
+            BayesianRidge(fit_intercept=design.intercept, tol=1e-10, max_iter=10_000),
+            # lambda_ is the coefficients' precision, alpha_ the noise precision (not a penalty)
+            lambda fitted: {"coef_precision": float(fitted.lambda_), "noise_precision": float(fitted.alpha_)},
+        )
+    return out
 
 
 def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:

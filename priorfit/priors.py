@@ -10,12 +10,43 @@ PyMC is imported inside methods only, so that listing the priors stays instant.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from .errors import InputError
 from .settings import positive, probability
+
+
+@dataclass(frozen=True)
+class Hyperprior:
+    """A prior on a prior's scale (``hyper:halfcauchy:S`` or ``hyper:halfnormal:S``): the global
+    scale tau or b is then a random variable, ``global_scale``, instead of a fixed number."""
+
+    family: str
+    scale: float
+    FAMILIES: ClassVar[tuple[str, ...]] = ("halfcauchy", "halfnormal")
+
+    def __str__(self) -> str:
+        return f"hyper:{self.family}:{self.scale:g}"
+
+    def build(self, name: str):
+        import pymc as pm
+
+        if self.family == "halfcauchy":
+            return pm.HalfCauchy(name, beta=self.scale)
+        return pm.HalfNormal(name, sigma=self.scale)
+
+
+def hyperprior(text) -> Hyperprior:
+    """Parse ``hyper:halfcauchy:S`` or ``hyper:halfnormal:S`` (S > 0)."""
+    head, _, rest = str(text).strip().partition(":")
+    family, _, scale = rest.partition(":")
+    if head != "hyper" or family not in Hyperprior.FAMILIES or not scale:
+        raise InputError(f"Scale {text!r} is not understood; give a positive number, or hyper:halfcauchy:S or hyper:halfnormal:S.")
+    return Hyperprior(family, positive(scale, f"The {family} hyperprior scale"))
 
 
 class Prior:
@@ -32,6 +63,7 @@ class Prior:
     whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
     scales: ClassVar[tuple[str, ...]] = ()  # random scale parameters of a hierarchical prior
     options: ClassVar[tuple[str, ...]] = ()  # settings the prior takes besides scale and mu
+    scales_with_sigma: ClassVar[bool] = False  # can be sigma-scaled (--scale-by-sigma)
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
 
@@ -39,24 +71,49 @@ class Prior:
         super().__init_subclass__(**kwargs)
         Prior.registry[cls.name] = cls
 
-    def __init__(self, scale: float, mu=0.0):
-        self.scale = positive(scale, f"The {self.name} prior scale")
+    def __init__(self, scale: float | Hyperprior, mu=0.0):
+        self.hyperprior = scale if isinstance(scale, Hyperprior) else None
+        if self.hyperprior is not None:
+            # hierarchical: the scale is random, so the joint density of w and the scale is
+            # unbounded as both go to 0 (no meaningful mode), and there is no fixed precision
+            self.scale, self.has_mode, self.whitened, self.scales = None, False, False, ("global_scale",)
+        else:
+            self.scale = positive(scale, f"The {self.name} prior scale")
         if not np.all(np.isfinite(np.asarray(mu, dtype=float))):
             raise InputError(f"The {self.name} prior location {mu!r} is not allowed; it must be finite.")
         self.mu = mu
+        # Park & Casella (2008): the scale is multiplied by the noise sd sigma (b = sigma / lambda)
+        self.by_sigma = False
 
     def params(self) -> dict:
         mu = np.asarray(self.mu, dtype=float)
-        return {"scale": self.scale, "mu": mu.tolist() if mu.ndim else float(mu)}
+        params = {"scale": self.scale, "mu": mu.tolist() if mu.ndim else float(mu)}
+        if self.hyperprior is not None:
+            params["hyperprior"] = str(self.hyperprior)
+        return params | ({"by_sigma": True} if self.by_sigma else {})
 
     @classmethod
     def from_params(cls, params: dict) -> Prior:
         """The prior that :meth:`params` describes (to read saved results)."""
         return cls(params["scale"], params["mu"])
 
+    @classmethod
+    def restore(cls, params: dict) -> Prior:
+        if params.get("hyperprior"):
+            params = params | {"scale": hyperprior(params["hyperprior"])}
+        prior = cls.from_params(params)
+        prior.by_sigma = bool(params.get("by_sigma", False))
+        return prior
+
     def with_scale(self, scale: float) -> Prior:
         """The same prior with another scale (a point of a path)."""
-        return type(self)(scale, self.mu)
+        new = copy.copy(self)
+        new.scale = positive(scale, f"The {self.name} prior scale")
+        return new
+
+    def effective_scale(self, sigma: float | None) -> float:
+        """The scale in coefficient units: ``scale * sigma`` for a sigma-scaled prior."""
+        return self.scale * sigma if self.by_sigma else self.scale
 
     def mu_vector(self, p: int) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.mu, dtype=float), (p,)).copy()
@@ -69,12 +126,30 @@ class Prior:
         """Weight of |w_j - mu_j| in the negative log density, for kinked priors."""
         return None
 
-    def build(self, p: int, transform=None):
+    def curvature(self, sigma: float | None) -> float:
+        """Second derivative of the smooth part of -log p(w_j) (the penalty's curvature), at the
+        noise sd ``sigma`` for a sigma-scaled prior; 0 where there is none or it is not fixed."""
+        return 0.0
+
+    def build(self, p: int, transform=None, sigma=None):
         """Create the coefficient vector ``coef`` inside the current PyMC model.
 
-        ``transform`` is a PyMC transform of ``coef`` (the whitening), or None.
+        ``transform`` is a PyMC transform of ``coef`` (the whitening), or None; ``sigma`` is the
+        model's noise sd (a number, ``pm.Data`` or a random variable; None without one).
         """
         raise NotImplementedError
+
+    def no_mode_reason(self) -> str:
+        if self.hyperprior is not None:
+            return (f"the {self.name} prior's scale is random ({self.hyperprior}): the joint density of the coefficients "
+                    "and their scale is unbounded as both go to 0")
+        return f"the {self.name} density has a pole at its location, so the joint density is unbounded there"
+
+    def _scale_in_model(self, sigma):
+        import pymc as pm
+
+        scale = self.hyperprior.build("global_scale") if self.hyperprior else pm.Data("prior_scale", self.scale)
+        return scale * sigma if self.by_sigma else scale
 
     @classmethod
     def default(cls, settings, *, scale: float | None, sigma: float, effect_scale: float, design) -> tuple[Prior, str]:
@@ -89,34 +164,39 @@ class Prior:
 
 class Normal(Prior):
     name = "normal"
+    scales_with_sigma = True
     summary = "Gaussian prior w_j ~ Normal(mu, tau): ridge regression"
 
     def precision(self):
         return 1.0 / self.scale**2
 
-    def build(self, p, transform=None):
+    def curvature(self, sigma):
+        return 0.0 if self.scale is None else 1.0 / self.effective_scale(sigma) ** 2
+
+    def build(self, p, transform=None, sigma=None):
         import pymc as pm
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
-        tau = pm.Data("prior_scale", self.scale)
+        tau = self._scale_in_model(sigma)
         return pm.Normal("coef", mu=mu, sigma=tau, dims="feature", **_transform(transform))
 
 
 class Laplace(Prior):
     name = "laplace"
+    scales_with_sigma = True
     summary = "Laplace prior w_j ~ Laplace(mu, b): the lasso"
 
     def precision(self):
         return 1.0 / (2.0 * self.scale**2)
 
     def l1_weight(self):
-        return 1.0 / self.scale
+        return None if self.scale is None else 1.0 / self.scale
 
-    def build(self, p, transform=None):
+    def build(self, p, transform=None, sigma=None):
         import pymc as pm
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
-        b = pm.Data("prior_scale", self.scale)
+        b = self._scale_in_model(sigma)
         return pm.Laplace("coef", mu=mu, b=b, dims="feature", **_transform(transform))
 
 
@@ -130,6 +210,7 @@ class ElasticNet(Prior):
     """
 
     name = "elasticnet"
+    scales_with_sigma = True
     options = ("l1_ratio",)
     summary = "elastic net: Normal x Laplace, -log p = (r|w - mu| + (1 - r)(w - mu)^2/2) / s"
 
@@ -144,23 +225,23 @@ class ElasticNet(Prior):
     def from_params(cls, params):
         return cls(params["scale"], params["mu"], l1_ratio=params["l1_ratio"])
 
-    def with_scale(self, scale):
-        return type(self)(scale, self.mu, l1_ratio=self.l1_ratio)
-
     def precision(self):
         # the Normal factor's precision plus the Laplace factor's (1 / (2 b^2))
         r, s = self.l1_ratio, self.scale
         return (1.0 - r) / s + r**2 / (2.0 * s**2)
 
     def l1_weight(self):
-        return self.l1_ratio / self.scale
+        return None if self.scale is None else self.l1_ratio / self.scale
 
-    def build(self, p, transform=None):
+    def curvature(self, sigma):
+        return 0.0 if self.scale is None else (1.0 - self.l1_ratio) / self.effective_scale(sigma)
+
+    def build(self, p, transform=None, sigma=None):
         import pymc as pm
         import pytensor.tensor as pt
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
-        s = pm.Data("prior_scale", self.scale)
+        s = self._scale_in_model(sigma)
         r = pm.Data("prior_l1_ratio", self.l1_ratio)
         coef = pm.Flat("coef", dims="feature", initval=self.mu_vector(p), **_transform(transform))
         d = coef - mu
@@ -210,7 +291,7 @@ class Horseshoe(Prior):
     def precision(self):
         return 0.0
 
-    def build(self, p, transform=None):
+    def build(self, p, transform=None, sigma=None):
         import pymc as pm
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
@@ -280,7 +361,7 @@ class RegularizedHorseshoe(Prior):
     def precision(self):
         return 0.0
 
-    def build(self, p, transform=None):
+    def build(self, p, transform=None, sigma=None):
         import pymc as pm
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
@@ -304,7 +385,9 @@ def _transform(transform) -> dict:
 def create(name: str, scale: float | None, settings) -> Prior:
     """The prior ``name`` at ``scale``, with its location and options from ``settings``."""
     cls = get(name)
-    return cls(scale, settings.mu, **{option: getattr(settings, option) for option in cls.options})
+    prior = cls(scale, settings.mu, **{option: getattr(settings, option) for option in cls.options})
+    prior.by_sigma = bool(settings.scale_by_sigma and cls.scales_with_sigma)
+    return prior
 
 
 def get(name: str) -> type[Prior]:

@@ -79,6 +79,19 @@ class TwinPenalty:
 
 
 @dataclass(frozen=True)
+class ScaleChoice:
+    """One way of choosing a prior's scale from the data, on the prior's scale and as the twin's
+    penalty value (at the plug-in or fixed dispersion): cross-validation, empirical Bayes (type-II
+    maximum likelihood), or the full posterior of a random scale (median and interval)."""
+
+    method: str
+    scale: float
+    alpha: float
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
 class Agreement:
     """The polished MAP against the exact twin's estimate (and find_MAP's raw answer)."""
 
@@ -114,6 +127,7 @@ class Fit:
     timings: dict = field(default_factory=dict)
     identity: object = None  # identity.Profile: -log p and k * J along one coefficient
     objective_identity: object = None  # identity.RandomPoints: -log p - k J at random points
+    scale_choices: list = field(default_factory=list)  # ScaleChoice: CV vs empirical Bayes vs full Bayes
 
     @property
     def idata(self):
@@ -186,6 +200,7 @@ class Fit:
                 "max_deviation": self.identity.max_deviation,
                 "random_points": _plain_dataclass(self.objective_identity),
             },
+            "scale_choices": [_plain_dataclass(c) for c in self.scale_choices],
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
             "notes": self.notes,
@@ -437,7 +452,7 @@ def load(folder) -> Comparison:
             return None if records is None else pd.DataFrame(records).set_index("name").astype(float)
 
         fits.append(Fit(
-            prior=priors.get(name).from_params(f["prior"]["params"]),
+            prior=priors.get(name).restore(f["prior"]["params"]),
             likelihood=f["likelihood"]["family"],
             hyper=hyper,
             noise=Noise(**f["likelihood"]["sigma"]),
@@ -454,6 +469,7 @@ def load(folder) -> Comparison:
             timings=f.get("timings", {}),
             identity=profile,
             objective_identity=RandomPoints(**random) if random else None,
+            scale_choices=[ScaleChoice(**c) for c in f.get("scale_choices", [])],
         ))
     settings = Settings(**summary["settings"])
     return Comparison(info, settings, fits, None if ols is None else Estimate(np.asarray(ols["coef"], dtype=float), ols["intercept"], {}))

@@ -90,8 +90,16 @@ def _likelihood(value) -> str:
     return get(str(value).strip().lower()).name
 
 
-def _per_prior(what: str):
-    """A number, or one per prior: ``{"normal": 2, "laplace": 0.1}`` or ``"normal=2,laplace=0.1"``."""
+def _per_prior(what: str, *, hyper: bool = False):
+    """A number, or one per prior: ``{"normal": 2, "laplace": 0.1}`` or ``"normal=2,laplace=0.1"``.
+    With ``hyper``, a value may also be a hyperprior, ``hyper:halfcauchy:S``."""
+
+    def number_or_hyperprior(number, what):
+        from .priors import Hyperprior, hyperprior
+
+        if hyper and (isinstance(number, Hyperprior) or str(number).strip().startswith("hyper:")):
+            return hyperprior(number) if not isinstance(number, Hyperprior) else number
+        return positive(number, what)
 
     def parse(value):
         if value is None:
@@ -113,11 +121,26 @@ def _per_prior(what: str):
                 key = str(name).strip().lower()
                 if key in out:
                     raise InputError(f"{what} {value!r} names the {key} prior twice; give each prior once.")
-                out[key] = positive(number, f"{what} for the {key} prior")
+                out[key] = number_or_hyperprior(number, f"{what} for the {key} prior")
             return out
-        return positive(value, what)
+        return number_or_hyperprior(value, what)
 
     return parse
+
+
+def _location(value) -> float | tuple[float, ...]:
+    """The prior location: a number, or one number per feature (its length is checked against the
+    data's columns when the data are known)."""
+    if isinstance(value, str) and "," in value:
+        value = value.split(",")
+    if getattr(value, "ndim", None) == 1:  # a NumPy vector
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        values = tuple(finite(v, "An entry of the prior location mu") for v in value)
+        if not values:
+            raise InputError("The prior location mu is an empty list; give one number, or one per feature.")
+        return values
+    return finite(value, "The prior location mu")
 
 
 def _sigma(value) -> float | None:
@@ -141,6 +164,11 @@ def _sampler(value) -> str:
     if value not in SAMPLERS:
         raise InputError(f"Sampler {value!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
     return value
+
+
+def _text(value) -> str:
+    """A setting's value for a sentence: numbers as %g, anything else (a hyperprior) as itself."""
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
 def _optional(parse):
@@ -169,8 +197,9 @@ class Settings:
         "inverse penalty strength of LogisticRegression twins (bernoulli), instead of alpha; a number with one prior, "
         "else PRIOR=C,...", metavar="C|PRIOR=C,...", flag="--C")
     scale: float | dict | None = option(
-        None, _per_prior("scale"),
-        "prior scale (tau, b, the elastic net's s, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...",
+        None, _per_prior("scale", hyper=True),
+        "prior scale (tau, b, the elastic net's s, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...; "
+        "hyper:halfcauchy:S or hyper:halfnormal:S makes a normal/laplace/elasticnet scale random (hierarchical)",
         metavar="S|PRIOR=S,...")
     p0: float | None = option(
         None, _optional(lambda v: positive(v, "p0")),
@@ -180,9 +209,13 @@ class Settings:
         None, _optional(lambda v: positive(v, "slab_scale")),
         "regularized horseshoe: slab scale (default: 2 sd(y) for the gaussian, 2 for GLMs)", metavar="S")
     slab_df: float = option(4.0, lambda v: positive(v, "slab_df"), "regularized horseshoe: slab degrees of freedom", metavar="NU")
+    scale_by_sigma: bool = option(
+        False, lambda v: boolean(v, "scale_by_sigma"),
+        "multiply the normal/laplace/elasticnet prior scale by sigma, as Park & Casella's Bayesian lasso (b = sigma / lambda)")
     l1_ratio: float = option(
         0.5, lambda v: probability(v, "l1_ratio"), "the elastic net's L1 share r, as scikit-learn's l1_ratio", metavar="R")
-    mu: float = option(0.0, lambda v: finite(v, "The prior location mu"), "prior location: the penalty is on w - mu", metavar="M")
+    mu: float | tuple = option(
+        0.0, _location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
     sigma: float | str | None = option(
         "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
     sigma_prior: Any = option(
@@ -227,19 +260,29 @@ class Settings:
             if name in (scale or {}):
                 given = f"alpha={alpha[name]:g}" if name in (alpha or {}) else f"C={C[name]:g}"
                 raise InputError(
-                    f"Both {given} and scale={scale[name]:g} were given for the {name} prior; "
+                    f"Both {given} and scale={_text(scale[name])} were given for the {name} prior; "
                     "give one of them, or neither for the cross-validated default."
                 )
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "C", C)
         object.__setattr__(self, "scale", scale)
-        if self.mu != 0 and not family.has_dispersion:
+        from .priors import Hyperprior, get as get_prior
+
+        for name, value in (scale or {}).items():
+            if isinstance(value, Hyperprior) and not get_prior(name).scales_with_sigma:
+                raise InputError(
+                    f"A hyperprior ({value}) applies to the normal, laplace and elasticnet scales; the {name} prior "
+                    "has its own hierarchy (give its global scale as a number to fix it)."
+                )
+        if any(m != 0 for m in (self.mu if isinstance(self.mu, tuple) else (self.mu,))) and not family.has_dispersion:
             raise InputError(
-                f"The prior location mu {self.mu:g} is not allowed with the {self.likelihood} likelihood: its scikit-learn "
+                f"The prior location mu {self.mu_text()} is not allowed with the {self.likelihood} likelihood: its scikit-learn "
                 "twins take no offset, so the penalty cannot be on w - mu; use mu = 0."
             )
         if not family.has_dispersion and (self.sigma is not None or self.sigma_prior is not None):
             raise InputError(f"sigma applies to the gaussian likelihood only; the {self.likelihood} likelihood has no noise sd.")
+        if self.scale_by_sigma and not family.has_dispersion:
+            raise InputError(f"scale_by_sigma applies to the gaussian likelihood only; the {self.likelihood} likelihood has no sigma.")
         if self.sigma is not None and self.sigma_prior is not None:
             raise InputError(f"A sigma prior ({str(self.sigma_prior)!r}) applies only when sigma is estimated; sigma is fixed at {self.sigma:g}.")
         if family.has_dispersion and self.sigma is None and self.sigma_prior is None:
@@ -259,7 +302,7 @@ class Settings:
                     raise InputError(f"{name} does not apply to the {' and '.join(self.prior)} prior: it has no penalized twin; give its scale instead.")
                 pairs = ",".join(f"{p}=..." for p in eligible)
                 raise InputError(
-                    f"{name} {value:g} is ambiguous: the priors {', '.join(eligible)} each have their own {name} units; "
+                    f"{name} {_text(value)} is ambiguous: the priors {', '.join(eligible)} each have their own {name} units; "
                     f"give one per prior, as {pairs} (a dict in Python)."
                 )
             return {eligible[0]: value}
@@ -270,6 +313,9 @@ class Settings:
                 raise InputError(f"{name} does not apply to the {prior} prior: it has no penalized twin; give its scale instead.")
         return dict(value)
 
+    def mu_text(self) -> str:
+        return f"{self.mu:g}" if isinstance(self.mu, float) else "(" + ", ".join(f"{m:g}" for m in self.mu) + ")"
+
     def penalty(self, prior: str) -> float | None:
         """The twin's penalty value the user gave for ``prior`` (alpha or C), or None."""
         return (self.alpha or {}).get(prior, (self.C or {}).get(prior))
@@ -278,6 +324,9 @@ class Settings:
         """The settings as plain JSON values."""
         out = asdict(self)
         out["prior"] = list(self.prior)
+        out["mu"] = self.mu if isinstance(self.mu, float) else list(self.mu)
+        if isinstance(self.scale, dict):
+            out["scale"] = {k: v if isinstance(v, float) else str(v) for k, v in self.scale.items()}
         out["sigma"] = "estimate" if self.sigma is None else self.sigma
         out["sigma_prior"] = None if self.sigma_prior is None else str(self.sigma_prior)
         return out

@@ -65,6 +65,10 @@ def fit_lines(fit) -> list[str]:
             f"objective identity at {r.points} random points: -log p - k J is constant to {r.max_deviation:.1e} "
             f"({r.relative:.1e} of -log p)"
         )
+    for choice in fit.scale_choices:
+        interval = "" if choice.low is None else f" [{number(choice.low)}, {number(choice.high)}]"
+        name = "C" if fit.likelihood == "bernoulli" else "alpha"
+        lines.append(f"scale by {choice.method}: {number(choice.scale)}{interval} ({name} {number(choice.alpha)})")
     d = fit.diagnostics
     rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
     lines.append(f"NUTS: max R-hat {rhat}, min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f}, divergences {d.divergences}")
