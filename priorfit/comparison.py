@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import closed_form, identity, inference, likelihoods, penalized, priors, twins
+from . import closed_form, identity, inference, likelihoods, penalized, priors, shrinkage, twins
 from . import settings as settings_module
 from .data import Dataset, Design, from_arrays, from_frame, load, make_design
 from .errors import InputError
@@ -205,10 +205,45 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         tree["identity"] = xr.DataTree(profile.to_dataset())
     notes = _notes(design, prior, hyper, penalty, config, diagnostics)
     choices = _scale_choices(design, prior, likelihood, hyper, pen, tree, config.hdi_prob) if prior.hyperprior else []
+    start = time.perf_counter()
+    amount = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
+    timings["shrinkage"] = time.perf_counter() - start
     return Fit(
         prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original,
-        notes, timings, profile, random_points, choices,
+        notes, timings, profile, random_points, choices, amount,
     )
+
+
+def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, tree, config: Settings) -> shrinkage.Shrinkage:
+    """Effective parameters on both sides, m_eff (horseshoe family), PSIS-LOO and the twin's CV score."""
+    posterior = tree["posterior"].to_dataset()
+    dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
+    out = {"n": design.n}
+    if pen.exact:
+        out["penalized_dof"], out["penalized_dof_method"] = shrinkage.penalized_dof(
+            design, likelihood, prior, pen.coef, pen.intercept, dispersion)
+    effective = shrinkage.m_eff(design, likelihood, prior, posterior, dispersion, config.hdi_prob)
+    if effective is not None:
+        out["m_eff"], out["m_eff_low"], out["m_eff_high"] = effective
+        if "prior" in tree.children:
+            out["prior_m_eff_median"] = shrinkage.prior_m_eff_median(design, prior, tree["prior"].to_dataset(), dispersion)
+    draws = posterior.sizes["chain"] * posterior.sizes["draw"]
+    wanted = config.loo == "yes" or (config.loo == "auto" and design.n * draws <= shrinkage.LOO_AUTO_MAX_CELLS)
+    if wanted and draws >= shrinkage.LOO_MIN_DRAWS:
+        out["elpd_loo"], out["elpd_loo_se"], out["p_loo"], out["pareto_k_max"] = shrinkage.loo(
+            design, likelihood, posterior, dispersion)
+        twin = twins.twin(prior.name, likelihood.name)
+        if pen.exact and twin is not None:
+            def make():
+                estimator = twin.make(penalty.alpha, design.intercept, **twin.options(prior))
+                if twin.tolerance > 1e-6 and "tol" in estimator.get_params():
+                    estimator.set_params(tol=1e-4)  # a CV score does not need the identity's precision
+                return estimator
+
+            out["cv_folds"] = 10
+            out["cv_log_score"] = shrinkage.cv_log_score(
+                design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=10, seed=config.seed)
+    return shrinkage.Shrinkage(**out)
 
 
 def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree, hdi_prob: float) -> list[ScaleChoice]:
@@ -300,4 +335,6 @@ def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, c
         )
     if diagnostics.max_rhat is None:
         notes.append("R-hat needs at least 2 chains; it was not computed")
+    if config.loo == "yes" and config.draws * config.chains < shrinkage.LOO_MIN_DRAWS:
+        notes.append(f"PSIS-LOO needs at least {shrinkage.LOO_MIN_DRAWS} draws in all; it was not computed")
     return notes

@@ -128,6 +128,7 @@ class Fit:
     identity: object = None  # identity.Profile: -log p and k * J along one coefficient
     objective_identity: object = None  # identity.RandomPoints: -log p - k J at random points
     scale_choices: list = field(default_factory=list)  # ScaleChoice: CV vs empirical Bayes vs full Bayes
+    shrinkage: object = None  # shrinkage.Shrinkage: effective parameters, m_eff, LOO vs CV
 
     @property
     def idata(self):
@@ -201,6 +202,7 @@ class Fit:
                 "random_points": _plain_dataclass(self.objective_identity),
             },
             "scale_choices": [_plain_dataclass(c) for c in self.scale_choices],
+            "shrinkage": _plain_dataclass(self.shrinkage),
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
             "notes": self.notes,
@@ -228,6 +230,36 @@ class Comparison:
         if prior is not None:
             return self.fit(prior).coefficients
         return pd.concat({f.prior.name: f.coefficients for f in self.fits}, names=["prior", "name"])
+
+    def shrinkage_table(self) -> pd.DataFrame:
+        """How much each prior shrinks, one row per prior: the penalized twin's effective number of
+        parameters, the posterior's p_loo and m_eff (horseshoe family), and the log predictive
+        density per row by PSIS-LOO and by the twin's K-fold cross-validation."""
+        rows = {}
+        for fit in self.fits:
+            s = fit.shrinkage
+            if s is None:
+                continue
+            per_row = (lambda v: None if v is None else v / s.n)  # noqa: E731
+            rows[fit.prior.name] = {
+                "penalized dof": s.penalized_dof, "p_loo": s.p_loo, "m_eff": s.m_eff,
+                "LOO elpd / row": per_row(s.elpd_loo), "twin CV log score / row": per_row(s.cv_log_score),
+            }
+        return pd.DataFrame.from_dict(rows, orient="index", dtype=float)
+
+    def shrinkage_factors(self) -> pd.DataFrame | None:
+        """Per coefficient and prior: posterior mean / OLS and penalized / OLS (Gaussian only: the
+        factors are relative to least squares on the same design)."""
+        if self.ols is None or self.settings.likelihood != "gaussian":
+            return None
+        ols = pd.Series(self.ols.coef, index=list(self.data.features))
+        columns = {}
+        for fit in self.fits:
+            table = fit.coefficients.loc[list(self.data.features)]
+            columns[(fit.prior.name, "mean / OLS")] = table["mean"] / ols
+            if fit.penalized.exact:
+                columns[(fit.prior.name, "penalized / OLS")] = table["penalized"] / ols
+        return pd.DataFrame(columns)
 
     @property
     def idata(self) -> dict:
@@ -397,6 +429,7 @@ def load(folder) -> Comparison:
     from .closed_form import ExactPosteriorCheck
     from .errors import InputError
     from .identity import Profile, RandomPoints
+    from .shrinkage import Shrinkage
     from .inference import Certificate
     from .penalized import Estimate
 
@@ -470,6 +503,7 @@ def load(folder) -> Comparison:
             identity=profile,
             objective_identity=RandomPoints(**random) if random else None,
             scale_choices=[ScaleChoice(**c) for c in f.get("scale_choices", [])],
+            shrinkage=Shrinkage(**f["shrinkage"]) if f.get("shrinkage") else None,
         ))
     settings = Settings(**summary["settings"])
     return Comparison(info, settings, fits, None if ols is None else Estimate(np.asarray(ols["coef"], dtype=float), ols["intercept"], {}))

@@ -171,6 +171,13 @@ def _text(value) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
+def _loo(value) -> str:
+    text = "yes" if value is True else "no" if value is False else str(value).strip().lower()
+    if text not in ("auto", "yes", "no"):
+        raise InputError(f"loo {value!r} is not allowed; use auto, yes or no.")
+    return text
+
+
 def _optional(parse):
     return lambda value: None if value is None else parse(value)
 
@@ -229,6 +236,8 @@ class Settings:
     seed: int = option(0, lambda v: integer(v, "seed", 0, 2**32 - 1), "random seed", metavar="N")
     target_accept: float | None = option(
         None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8; regularized horseshoe 0.99; horseshoe 0.999)", metavar="P")
+    loo: str = option(
+        "auto", _loo, "PSIS-LOO from the rows: auto (when rows x draws <= 2e7), yes or no", metavar="auto|yes|no")
     hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
 

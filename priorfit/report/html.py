@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
-from .lines import data_lines, fit_lines, number
+from .lines import data_lines, fit_lines, number, shrinkage_rows
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -111,5 +111,10 @@ def render(comparison, images: dict[str, bytes]) -> str:
         _image(images.get("shrinkage.png"), "shrinkage"),
     ]
     parts.append(fits_fragment(comparison, images))
+    header, rows = shrinkage_rows(comparison)
+    if rows:
+        cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        parts.append(f"<h2>How much shrinkage</h2><table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)

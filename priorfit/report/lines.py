@@ -18,6 +18,30 @@ def data_lines(data) -> list[str]:
     return [f"target {data.target}: its two labels were mapped to 0/1 as {mapped}"]
 
 
+def shrinkage_lines(fit) -> list[str]:
+    """Effective parameters on both sides, m_eff, and LOO beside the twin's CV score, per row."""
+    s = fit.shrinkage
+    if s is None:
+        return []
+    parts = []
+    if s.penalized_dof is not None:
+        parts.append(f"{fit.penalized.estimator} {number(s.penalized_dof)} ({s.penalized_dof_method})")
+    if s.p_loo is not None:
+        parts.append(f"posterior p_loo {number(s.p_loo)}")
+    if s.m_eff is not None:
+        prior = "" if s.prior_m_eff_median is None else f"; prior median {number(s.prior_m_eff_median)}"
+        parts.append(f"m_eff {number(s.m_eff)} [{number(s.m_eff_low)}, {number(s.m_eff_high)}]{prior}")
+    lines = [f"effective parameters: {'; '.join(parts)}"] if parts else []
+    if s.elpd_loo is not None:
+        flag = ", above 0.7: LOO is unreliable here" if s.pareto_k_max > 0.7 else ""
+        line = (f"log predictive density per row: PSIS-LOO {s.elpd_loo / s.n:.4f} ± {s.elpd_loo_se / s.n:.4f} "
+                f"(max Pareto k {s.pareto_k_max:.2f}{flag})")
+        if s.cv_log_score is not None:
+            line += f"; {fit.penalized.estimator} {s.cv_folds}-fold CV {s.cv_log_score / s.n:.4f}"
+        lines.append(line)
+    return lines
+
+
 def fit_lines(fit) -> list[str]:
     """What a reader should know about one fit, one sentence a line (every report uses these)."""
     hyper, lines = fit.hyper, []
@@ -69,6 +93,7 @@ def fit_lines(fit) -> list[str]:
         interval = "" if choice.low is None else f" [{number(choice.low)}, {number(choice.high)}]"
         name = "C" if fit.likelihood == "bernoulli" else "alpha"
         lines.append(f"scale by {choice.method}: {number(choice.scale)}{interval} ({name} {number(choice.alpha)})")
+    lines += shrinkage_lines(fit)
     d = fit.diagnostics
     rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
     lines.append(f"NUTS: max R-hat {rhat}, min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f}, divergences {d.divergences}")
@@ -82,3 +107,10 @@ def fit_lines(fit) -> list[str]:
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in fit.timings.items())
     lines.append(f"time: {timings}")
     return lines
+
+
+def shrinkage_rows(comparison) -> tuple[list[str], list[list[str]]]:
+    """The across-priors shrinkage table for people: header and rows of formatted cells."""
+    table = comparison.shrinkage_table()
+    header = ["prior", *table.columns]
+    return header, [[name, *(number(v) for v in row)] for name, row in table.iterrows()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .html import COLUMNS
-from .lines import data_lines, fit_lines, number
+from .lines import data_lines, fit_lines, number, shrinkage_rows
 
 
 def _checks(results) -> list[str]:
@@ -38,4 +38,9 @@ def render(comparison, images: list[str]) -> str:
         lines.append("")
         lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales")
                   if f"{kind}_{fit.prior.name}.png" in images]
+    header, rows = shrinkage_rows(comparison)
+    if rows:
+        lines += ["## How much shrinkage", "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines.append("")
     return "\n".join(lines) + "\n"

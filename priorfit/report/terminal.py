@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .lines import data_lines, fit_lines
+from .lines import data_lines, fit_lines, shrinkage_rows
 from .lines import number as _number
 
 
@@ -50,6 +50,13 @@ def render(comparison, console: Console | None = None) -> None:
     for fit in comparison.fits:
         console.print()
         console.print(Group(fit_table(fit, comparison.settings.hdi_prob), fit_notes(fit)))
+    header, rows = shrinkage_rows(comparison)
+    if rows:
+        table = Table(*header, title="how much shrinkage", title_justify="left")
+        for row in rows:
+            table.add_row(*row)
+        console.print()
+        console.print(table)
     console.print()
     for fit in comparison.fits:
         for passed, text in fit.check_results():

@@ -1,0 +1,64 @@
+"""How much shrinkage: effective parameters on both sides, m_eff against its prior (centred on
+p0 for the regularized horseshoe), PSIS-LOO beside the twin's cross-validation, per row."""
+
+import numpy as np
+import pytest
+
+import priorfit
+from priorfit import data, likelihoods, priors, shrinkage
+
+
+@pytest.fixture(scope="module")
+def diabetes_run():
+    return priorfit.compare("diabetes", sigma=54.0, alpha={"normal": 2.0, "laplace": 1.0}, draws=400, tune=500, chains=2,
+                            seed=4, progress=False)
+
+
+def test_ridge_dof_is_the_trace_of_the_hat_matrix(diabetes_run):
+    design = data.make_design(data.load("diabetes"))
+    Xc = design.X - design.x_mean
+    d2 = np.linalg.svd(Xc, compute_uv=False) ** 2
+    assert diabetes_run.fit("normal").shrinkage.penalized_dof == pytest.approx(np.sum(d2 / (d2 + 2.0)), rel=1e-12)
+    lasso = diabetes_run.fit("laplace")
+    assert lasso.shrinkage.penalized_dof == pytest.approx(np.sum(lasso.penalized.coef != 0), abs=1e-9)
+    assert lasso.shrinkage.penalized_dof_method == "nonzero coefficients"
+
+
+def test_loo_beside_cv_on_one_scale(diabetes_run):
+    table = diabetes_run.shrinkage_table()
+    assert list(table.index) == ["normal", "laplace", "regularized_horseshoe"]
+    for name, row in table.iterrows():
+        fit = diabetes_run.fit(name)
+        assert row["LOO elpd / row"] == pytest.approx(fit.shrinkage.elpd_loo / 442)
+        assert fit.shrinkage.pareto_k_max < 0.7
+        # Gaussian log predictive density per row: about -log(sigma sqrt(2 pi e)) = -5.41 at sigma 54
+        assert -5.6 < row["LOO elpd / row"] < -5.3
+    ridge = table.loc["normal"]
+    assert abs(ridge["LOO elpd / row"] - ridge["twin CV log score / row"]) < 0.05
+    # p_loo counts the intercept too (sigma is fixed here): about the ridge dof + 1
+    assert abs(table.loc["normal", "p_loo"] - (table.loc["normal", "penalized dof"] + 1)) < 1.5
+
+
+def test_shrinkage_factors_are_relative_to_least_squares(diabetes_run):
+    factors = diabetes_run.shrinkage_factors()
+    ols = diabetes_run.ols.coef
+    np.testing.assert_allclose(factors[("normal", "penalized / OLS")].to_numpy(), diabetes_run.fit("normal").penalized.coef / ols)
+    # ridge shrinks the coefficient vector as a whole (single factors can exceed 1 on a correlated design)
+    assert np.linalg.norm(diabetes_run.fit("normal").penalized.coef) < np.linalg.norm(ols)
+    assert ("regularized_horseshoe", "penalized / OLS") not in factors  # no twin, no penalized factor
+
+
+def test_regularized_horseshoe_m_eff_prior_centres_on_p0():
+    """With tau0 = p0 / (p - p0) sigma / sqrt(n) the prior median of m_eff is near p0 (Piironen &
+    Vehtari's rule), measured by prior draws of (tau, lambda, c)."""
+    design = data.make_design(data.load("synthetic:n=200,p=40,k=4,seed=2"))
+    gaussian = likelihoods.get("gaussian")
+    for p0 in (2.0, 5.0, 10.0):
+        settings = priorfit.Settings(prior="regularized_horseshoe", p0=p0)
+        prior, _ = priors.RegularizedHorseshoe.default(settings, scale=None, sigma=1.0, effect_scale=2.0, design=design)
+        from priorfit.model import PosteriorModel
+
+        model = PosteriorModel(design, prior, gaussian, 1.0)
+        draws = model.prior_draws(4000, seed=1)
+        median = shrinkage.prior_m_eff_median(design, prior, draws, 1.0)
+        assert 0.8 * p0 < median < 1.2 * p0, (p0, median)  # measured: 1.92, 4.91, 9.94
