@@ -197,6 +197,10 @@ class Settings:
     target_accept: float | None = option(
         None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8; regularized horseshoe 0.99; horseshoe 0.999)", metavar="P")
     hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
+    bootstrap: int = option(
+        0, lambda v: integer(v, "bootstrap", 0, 100_000),
+        "percentile bootstrap replicates of the penalized estimate (0: off); they are confidence intervals, "
+        "not credible intervals", metavar="B")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
 
     def __post_init__(self):

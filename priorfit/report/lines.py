@@ -10,6 +10,25 @@ def number(value) -> str:
     return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
 
 
+def columns(fit) -> list[str]:
+    """The coefficient-table columns a report shows for ``fit``, in the table's order."""
+    from ..result import table_columns
+
+    return table_columns("boot_low" in fit.coefficients.columns)
+
+
+def column_labels(fit, hdi_prob: float) -> dict[str, str]:
+    """Column headers for people. The bootstrap's interval is labelled a CI, the posterior's an
+    HDI: a confidence interval of the penalized estimate and a credible interval are different kinds."""
+    pen, pct = fit.penalized, f"{hdi_prob:.0%}"
+    labels = {"penalized": pen.estimator if pen.exact else f"{pen.estimator} (nearest)", "map": "MAP", "map_raw": "find_MAP raw",
+              "hdi_low": f"{pct} HDI low", "hdi_high": f"{pct} HDI high", "p_positive": "P(>0)"}
+    if fit.bootstrap is not None:
+        labels |= {"boot_low": f"bootstrap {pct} CI low", "boot_high": f"bootstrap {pct} CI high",
+                   "boot_share_at_mu": f"bootstrap share at {number(float(fit.bootstrap.mu[0]))}"}
+    return labels
+
+
 def data_lines(data) -> list[str]:
     """What a reader should know about the data besides its shape (every report shows these)."""
     if not data.labels:
@@ -65,6 +84,7 @@ def fit_lines(fit) -> list[str]:
             f"objective identity at {r.points} random points: -log p - k J is constant to {r.max_deviation:.1e} "
             f"({r.relative:.1e} of -log p)"
         )
+    lines.extend(bootstrap_lines(fit))
     d = fit.diagnostics
     rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
     lines.append(f"NUTS: max R-hat {rhat}, min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f}, divergences {d.divergences}")
@@ -77,4 +97,24 @@ def fit_lines(fit) -> list[str]:
     lines.extend(f"note: {note}" for note in fit.notes)
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in fit.timings.items())
     lines.append(f"time: {timings}")
+    return lines
+
+
+def bootstrap_lines(fit) -> list[str]:
+    """What the bootstrap is, and the coefficients whose bootstrap interval is exactly {mu} while
+    their credible interval is not: the penalty's zeros, which a posterior never has."""
+    boot = fit.bootstrap
+    if boot is None:
+        return []
+    pct, hyper = f"{boot.prob:.0%}", fit.penalty.hyperparameter if fit.penalty else "alpha"
+    at = f" at the same {hyper} = {number(fit.penalty.alpha)}" if fit.penalty else ""
+    what = (f"bootstrap: {boot.estimator} refitted{at} on {boot.draws} resamples of the rows (seed {boot.seed}); "
+            f"its {pct} CI is a percentile confidence interval, not a credible interval")
+    lines = [what]
+    table = fit.coefficients
+    hdi_only_mu = (table["hdi_low"].to_numpy() == boot.mu) & (table["hdi_high"].to_numpy() == boot.mu)
+    collapsed = [name for name, c, h in zip(boot.names, boot.collapses_to_mu, hdi_only_mu) if c and not h]
+    if collapsed:
+        mu = number(float(boot.mu[boot.names.index(collapsed[0])]))
+        lines.append(f"bootstrap interval collapses to {mu} while the {pct} HDI does not: {', '.join(collapsed)}")
     return lines
