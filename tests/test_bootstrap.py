@@ -18,7 +18,7 @@ from priorfit import data, penalized, priors, twins
 from priorfit.bootstrap import KIND, Bootstrap, bootstrap, replicate_estimator
 from priorfit.cli import main
 from priorfit.errors import InputError
-from priorfit.report.lines import bootstrap_lines, fit_lines
+from priorfit.report.lines import bootstrap_lines, column_labels, fit_lines
 from priorfit.result import TwinPenalty, load
 from priorfit.settings import Settings
 
@@ -124,6 +124,13 @@ def test_collapse_logic_on_a_constructed_example():
     fit = SimpleNamespace(bootstrap=shifted, coefficients=table.iloc[:-1], penalty=TwinPenalty(1.0, SIGMA, "fixed sigma"))
     # s9's HDI [0, 0] is not {0.25}: now it is listed
     assert bootstrap_lines(fit)[1] == "bootstrap interval collapses to 0.25 while the 94% HDI does not: age, s2, s9"
+    # one location per coefficient: each interval collapses to its own
+    mixed = Bootstrap.from_replicates(coef + [0.0, 0.5, 0.0, 0.0, 0.0], None, np.array([0.0, 0.5, 0.0, 0.0, 0.0]), seed=0,
+                                      prob=0.94, estimator="Lasso", features=["age", "s2", "s4", "bmi", "s9"])
+    fit = SimpleNamespace(bootstrap=mixed, coefficients=table.iloc[:-1], penalty=TwinPenalty(1.0, SIGMA, "fixed sigma"),
+                          penalized=SimpleNamespace(estimator="Lasso", exact=True))
+    assert bootstrap_lines(fit)[1] == "bootstrap interval collapses to its mu while the 94% HDI does not: age, s2"
+    assert column_labels(fit, 0.94)["boot_share_at_mu"] == "bootstrap share at mu"
 
 
 def test_priors_without_a_twin_have_no_bootstrap_and_saga_gets_its_default_tol(diabetes_design):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 def number(value) -> str:
     """A number for people: 4 significant digits, or scientific when tiny; an em dash for none."""
@@ -25,8 +27,14 @@ def column_labels(fit, hdi_prob: float) -> dict[str, str]:
               "hdi_low": f"{pct} HDI low", "hdi_high": f"{pct} HDI high", "p_positive": "P(>0)"}
     if fit.bootstrap is not None:
         labels |= {"boot_low": f"bootstrap {pct} CI low", "boot_high": f"bootstrap {pct} CI high",
-                   "boot_share_at_mu": f"bootstrap share at {number(float(fit.bootstrap.mu[0]))}"}
+                   "boot_share_at_mu": f"bootstrap share at {_location(fit.bootstrap.mu) or 'mu'}"}
     return labels
+
+
+def _location(mu) -> str | None:
+    """The prior location as a number when it is one for every coefficient, else None."""
+    values = {float(m) for m in mu if not math.isnan(m)}  # the intercept's NaN is no location
+    return number(values.pop()) if len(values) == 1 else None
 
 
 def data_lines(data) -> list[str]:
@@ -115,6 +123,6 @@ def bootstrap_lines(fit) -> list[str]:
     hdi_only_mu = (table["hdi_low"].to_numpy() == boot.mu) & (table["hdi_high"].to_numpy() == boot.mu)
     collapsed = [name for name, c, h in zip(boot.names, boot.collapses_to_mu, hdi_only_mu) if c and not h]
     if collapsed:
-        mu = number(float(boot.mu[boot.names.index(collapsed[0])]))
+        mu = _location([boot.mu[boot.names.index(name)] for name in collapsed]) or "its mu"
         lines.append(f"bootstrap interval collapses to {mu} while the {pct} HDI does not: {', '.join(collapsed)}")
     return lines
