@@ -14,6 +14,7 @@ import xarray as xr
 
 from . import closed_form, identity, inference, likelihoods, penalized, priors, shrinkage, twins
 from . import settings as settings_module
+from .bootstrap import bootstrap
 from .data import Dataset, Design, from_arrays, from_frame, load, make_design
 from .errors import InputError
 from .model import PosteriorModel
@@ -27,6 +28,7 @@ from .result import (
     Noise,
     ScaleChoice,
     TwinPenalty,
+    add_bootstrap_group,
     add_point_estimate_groups,
     coefficient_table,
 )
@@ -168,6 +170,12 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     start = time.perf_counter()
     pen = penalized.fit(design, prior, likelihood.name, None if penalty is None else penalty.alpha)
     timings["penalized"] = time.perf_counter() - start
+    boot = None
+    if config.bootstrap and pen.exact:  # the same alpha (at the mode's sigma) and offset as pen, on resampled rows
+        start = time.perf_counter()
+        with report.step(f"{prior.name}: {config.bootstrap} bootstrap refits of {pen.estimator}"):
+            boot = bootstrap(design, prior, likelihood.name, penalty.alpha, config.bootstrap, config.seed, config.hdi_prob)
+        timings["bootstrap"] = time.perf_counter() - start
 
     start = time.perf_counter()
     label = f"{prior.name}: compiling and sampling with {config.sampler} ({config.chains} x {config.draws} draws)"
@@ -191,9 +199,12 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     exact = None
     if closed_form.applies(prior, likelihood.name, config.sigma):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, config.sigma), tree["posterior"].to_dataset())
-    coefficients = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=False)
-    original = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=True) if design.standardized else None
+    coefficients = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=False, bootstrap=boot)
+    original = (coefficient_table(design, tree, mode, pen, config.hdi_prob, original=True, bootstrap=boot)
+                if design.standardized else None)
     add_point_estimate_groups(tree, design, mode, pen)
+    if boot is not None:
+        add_bootstrap_group(tree, boot)
     prior_scales = model.prior_draws(config.draws * config.chains, config.seed)
     if prior_scales is not None:
         tree["prior"] = prior_scales
@@ -210,7 +221,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     timings["shrinkage"] = time.perf_counter() - start
     return Fit(
         prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original,
-        notes, timings, profile, random_points, choices, amount,
+        notes, timings, profile, random_points, choices, amount, boot,
     )
 
 
@@ -337,4 +348,6 @@ def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, c
         notes.append("R-hat needs at least 2 chains; it was not computed")
     if config.loo == "yes" and config.draws * config.chains < shrinkage.LOO_MIN_DRAWS:
         notes.append(f"PSIS-LOO needs at least {shrinkage.LOO_MIN_DRAWS} draws in all; it was not computed")
+    if config.bootstrap and penalty is None:
+        notes.append(f"no bootstrap interval: the {prior.name} prior has no exact penalized twin whose estimate could be resampled")
     return notes

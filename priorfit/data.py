@@ -82,6 +82,17 @@ class Design(_Shape):
             self._memo[key] = compute()
         return self._memo[key]
 
+    def take(self, rows: np.ndarray) -> Design:
+        """The design restricted to ``rows`` (repeats allowed: a bootstrap resample), on the same
+        scale: ``x_center`` and ``x_scale`` stay those of the full data, so that coefficients of
+        any resample are in the same units as the full fit's. Only the intercept's centring
+        ``x_mean`` is recomputed, because it is the mean of the rows the model sees."""
+        rows = np.asarray(rows)
+        X = self.X[rows]
+        dataset = Dataset(self.dataset.name, self.dataset.X[rows], self.dataset.y[rows], self.features, self.dataset.target)
+        x_mean = X.mean(axis=0) if self.intercept else np.zeros(self.p)
+        return Design(dataset, self.standardized, self.intercept, X, self.x_center, self.x_scale, x_mean)
+
     def to_original(self, coef: np.ndarray, intercept: np.ndarray | float | None):
         """Coefficients (last axis = features) and intercept on the original scale of X."""
         coef = np.asarray(coef, dtype=float)

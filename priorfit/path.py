@@ -111,6 +111,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     config = from_user({"prior": "laplace", **settings})
     if len(config.prior) != 1:
         raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
+    if config.bootstrap:
+        raise InputError(f"bootstrap {config.bootstrap} applies to priorfit compare only; priorfit path has no bootstrap intervals.")
     name = config.prior[0]
     twin = twins.twin(name, config.likelihood)
     if twin is None:

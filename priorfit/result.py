@@ -18,6 +18,8 @@ from .priors import Prior
 from .settings import Settings
 
 COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
+# with --bootstrap: the penalized estimate's percentile interval and its share of replicates at mu
+BOOTSTRAP_COLUMNS = ["boot_low", "boot_high", "boot_share_at_mu"]
 EXACT_TOLERANCE = 1e-6  # max |MAP - penalized| / max |penalized - mu| for an exact identity
 
 
@@ -117,7 +119,7 @@ class Fit:
     penalty: TwinPenalty | None
     penalized: PenalizedFit
     mode: ModeResult
-    tree: object  # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized
+    tree: object  # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized, bootstrap
     diagnostics: Diagnostics
     agreement: Agreement | None
     exact_posterior: ExactPosteriorCheck | None
@@ -129,6 +131,7 @@ class Fit:
     objective_identity: object = None  # identity.RandomPoints: -log p - k J at random points
     scale_choices: list = field(default_factory=list)  # ScaleChoice: CV vs empirical Bayes vs full Bayes
     shrinkage: object = None  # shrinkage.Shrinkage: effective parameters, m_eff, LOO vs CV
+    bootstrap: object = None  # bootstrap.Bootstrap of the penalized estimate (--bootstrap B), or None
 
     @property
     def idata(self):
@@ -203,6 +206,7 @@ class Fit:
             },
             "scale_choices": [_plain_dataclass(c) for c in self.scale_choices],
             "shrinkage": _plain_dataclass(self.shrinkage),
+            "bootstrap": None if self.bootstrap is None else self.bootstrap.to_dict(),
             "coefficients": _records(self.coefficients),
             "original_scale": None if self.original is None else _records(self.original),
             "notes": self.notes,
@@ -313,8 +317,18 @@ class Comparison:
 
 
 # -- building the tables and the DataTree groups -----------------------------------------------
-def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_prob: float, *, original: bool) -> pd.DataFrame:
-    """Penalized, MAP and raw find_MAP values beside the posterior summary (arviz-stats)."""
+def table_columns(bootstrap: bool) -> list[str]:
+    """The columns of a coefficient table: :data:`COLUMNS`, with the bootstrap's beside the HDI."""
+    if not bootstrap:
+        return list(COLUMNS)
+    at = COLUMNS.index("hdi_high") + 1
+    return [*COLUMNS[:at], *BOOTSTRAP_COLUMNS, *COLUMNS[at:]]
+
+
+def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_prob: float, *, original: bool,
+                      bootstrap=None) -> pd.DataFrame:
+    """Penalized, MAP and raw find_MAP values beside the posterior summary (arviz-stats), and the
+    bootstrap interval of the penalized estimate when there is one (``bootstrap``)."""
     import arviz as az
 
     suffix = "_original" if original else ""
@@ -339,6 +353,8 @@ def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_pro
         "map": point_values(mode.point),
         "map_raw": point_values(mode.raw),
     }
+    if bootstrap is not None:
+        boot_low, boot_high = bootstrap.original(design) if original else (bootstrap.low, bootstrap.high)
     rows = []
     for k, var in enumerate(variables):
         labels = list(design.features) if k == 0 else ["intercept"]
@@ -355,8 +371,11 @@ def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_pro
                 hdi_high=summary[high][j],
                 p_positive=np.atleast_1d(p_positive[var].values)[j],
             )
+            if bootstrap is not None:  # its arrays run over the rows of this table
+                i = len(rows)
+                row.update(boot_low=boot_low[i], boot_high=boot_high[i], boot_share_at_mu=bootstrap.share_at_mu[i])
             rows.append(row)
-    return pd.DataFrame(rows, columns=["name", *COLUMNS]).set_index("name")
+    return pd.DataFrame(rows, columns=["name", *table_columns(bootstrap is not None)]).set_index("name")
 
 
 def add_point_estimate_groups(tree, design, mode: ModeResult, pen: PenalizedFit) -> None:
@@ -388,6 +407,22 @@ def add_point_estimate_groups(tree, design, mode: ModeResult, pen: PenalizedFit)
     if design.intercept:
         penalized["intercept"] = ("estimator", np.array([e.intercept for e in estimates.values()], dtype=float))
     tree["penalized"] = xr.DataTree(penalized)
+
+
+def add_bootstrap_group(tree, bootstrap) -> None:
+    """Store the bootstrap replicates (model scale) as the DataTree's ``bootstrap`` group."""
+    import xarray as xr
+
+    p = bootstrap.coef.shape[1]
+    ds = xr.Dataset(
+        {"coef": (("replicate", "feature"), bootstrap.coef)},
+        coords={"feature": list(bootstrap.names[:p])},
+        attrs={"draws": bootstrap.draws, "seed": bootstrap.seed, "prob": bootstrap.prob, "estimator": bootstrap.estimator,
+               "kind": bootstrap.kind},
+    )
+    if bootstrap.intercept is not None:
+        ds["intercept"] = ("replicate", bootstrap.intercept)
+    tree["bootstrap"] = xr.DataTree(ds)
 
 
 # -- JSON ---------------------------------------------------------------------------------------
@@ -426,6 +461,7 @@ def load(folder) -> Comparison:
     import xarray as xr
 
     from . import priors
+    from .bootstrap import Bootstrap
     from .closed_form import ExactPosteriorCheck
     from .errors import InputError
     from .identity import Profile, RandomPoints
@@ -480,6 +516,15 @@ def load(folder) -> Comparison:
             profile = Profile(a["feature"], ds["grid"].values, ds["neg_log_posterior"].values, ds["scaled_objective"].values,
                               float(a["k"]), float(a["alpha"]), float(a["max_deviation"]))
         random = (f.get("identity") or {}).get("random_points")
+        boot = None
+        if f.get("bootstrap") and "bootstrap" in tree.children:
+            ds = tree["bootstrap"].to_dataset()
+            boot = Bootstrap.from_replicates(
+                ds["coef"].values, ds["intercept"].values if "intercept" in ds else None,
+                priors.get(name).from_params(f["prior"]["params"]).mu_vector(ds.sizes["feature"]),
+                seed=f["bootstrap"]["seed"], prob=f["bootstrap"]["prob"], estimator=ds.attrs["estimator"],
+                features=ds["feature"].values.tolist(),
+            )
 
         def table(records):
             return None if records is None else pd.DataFrame(records).set_index("name").astype(float)
@@ -504,6 +549,7 @@ def load(folder) -> Comparison:
             objective_identity=RandomPoints(**random) if random else None,
             scale_choices=[ScaleChoice(**c) for c in f.get("scale_choices", [])],
             shrinkage=Shrinkage(**f["shrinkage"]) if f.get("shrinkage") else None,
+            bootstrap=boot,
         ))
     settings = Settings(**summary["settings"])
     return Comparison(info, settings, fits, None if ols is None else Estimate(np.asarray(ols["coef"], dtype=float), ols["intercept"], {}))

@@ -239,6 +239,10 @@ class Settings:
     loo: str = option(
         "auto", _loo, "PSIS-LOO from the rows: auto (when rows x draws <= 2e7), yes or no", metavar="auto|yes|no")
     hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
+    bootstrap: int = option(
+        0, lambda v: integer(v, "bootstrap", 0, 100_000),
+        "percentile bootstrap replicates of the penalized estimate (0: off); they are confidence intervals, "
+        "not credible intervals", metavar="B")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
 
     def __post_init__(self):

@@ -115,7 +115,7 @@ def test_bad_api_input_is_one_sentence():
         priorfit.compare("diabetes", prior="ridge")
     with pytest.raises(InputError, match=r"^scale -3 is not allowed; it must be a positive number.$"):
         priorfit.compare("diabetes", prior="normal", scale=-3)
-    with pytest.raises(InputError, match=r"^Unknown setting 'alpah'; allowed are: alpha, C, chains, "):
+    with pytest.raises(InputError, match=r"^Unknown setting 'alpah'; allowed are: alpha, bootstrap, C, chains, "):
         priorfit.compare("diabetes", alpah=1)
 
 

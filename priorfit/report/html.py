@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
-from .lines import data_lines, fit_lines, number, shrinkage_rows
+from .lines import column_labels, columns, data_lines, fit_lines, number, shrinkage_rows
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -19,8 +19,6 @@ th:first-child, td:first-child { text-align: left; }
 .facts { color: #444; font-size: .9em; } img { max-width: 100%; margin: .5em 0; }
 code { background: #f4f4f4; padding: 0 .2em; }
 """
-
-COLUMNS = ("penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive")
 
 
 def _checks(passed_failed: list[tuple[bool, str]]) -> str:
@@ -35,12 +33,10 @@ def _checks(passed_failed: list[tuple[bool, str]]) -> str:
 
 
 def _table(fit, hdi_prob: float) -> str:
-    pen = fit.penalized
-    names = {"penalized": pen.estimator if pen.exact else f"{pen.estimator} (nearest)", "map": "MAP", "map_raw": "find_MAP raw",
-             "hdi_low": f"{hdi_prob:.0%} HDI low", "hdi_high": f"{hdi_prob:.0%} HDI high", "p_positive": "P(>0)"}
-    head = "<tr><th>coefficient</th>" + "".join(f"<th>{html.escape(names.get(c, c))}</th>" for c in COLUMNS) + "</tr>"
+    names, shown = column_labels(fit, hdi_prob), columns(fit)
+    head = "<tr><th>coefficient</th>" + "".join(f"<th>{html.escape(names.get(c, c))}</th>" for c in shown) + "</tr>"
     rows = "".join(
-        f"<tr><td>{html.escape(str(name))}</td>" + "".join(f"<td>{number(row[c])}</td>" for c in COLUMNS) + "</tr>"
+        f"<tr><td>{html.escape(str(name))}</td>" + "".join(f"<td>{number(row[c])}</td>" for c in shown) + "</tr>"
         for name, row in fit.coefficients.iterrows()
     )
     return f"<table>{head}{rows}</table>"

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import math
+
 
 def number(value) -> str:
     """A number for people: 4 significant digits, or scientific when tiny; an em dash for none."""
     if value is None or value != value:
         return "—"
     return f"{value:.4g}" if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+
+
+def columns(fit) -> list[str]:
+    """The coefficient-table columns a report shows for ``fit``, in the table's order."""
+    from ..result import table_columns
+
+    return table_columns("boot_low" in fit.coefficients.columns)
+
+
+def column_labels(fit, hdi_prob: float) -> dict[str, str]:
+    """Column headers for people. The bootstrap's interval is labelled a CI, the posterior's an
+    HDI: a confidence interval of the penalized estimate and a credible interval are different kinds."""
+    pen, pct = fit.penalized, f"{hdi_prob:.0%}"
+    labels = {"penalized": pen.estimator if pen.exact else f"{pen.estimator} (nearest)", "map": "MAP", "map_raw": "find_MAP raw",
+              "hdi_low": f"{pct} HDI low", "hdi_high": f"{pct} HDI high", "p_positive": "P(>0)"}
+    if fit.bootstrap is not None:
+        labels |= {"boot_low": f"bootstrap {pct} CI low", "boot_high": f"bootstrap {pct} CI high",
+                   "boot_share_at_mu": f"bootstrap share at {_location(fit.bootstrap.mu) or 'mu'}"}
+    return labels
+
+
+def _location(mu) -> str | None:
+    """The prior location as a number when it is one for every coefficient, else None."""
+    values = {float(m) for m in mu if not math.isnan(m)}  # the intercept's NaN is no location
+    return number(values.pop()) if len(values) == 1 else None
 
 
 def data_lines(data) -> list[str]:
@@ -94,6 +121,7 @@ def fit_lines(fit) -> list[str]:
         name = "C" if fit.likelihood == "bernoulli" else "alpha"
         lines.append(f"scale by {choice.method}: {number(choice.scale)}{interval} ({name} {number(choice.alpha)})")
     lines += shrinkage_lines(fit)
+    lines.extend(bootstrap_lines(fit))
     d = fit.diagnostics
     rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
     lines.append(f"NUTS: max R-hat {rhat}, min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f}, divergences {d.divergences}")
@@ -114,3 +142,21 @@ def shrinkage_rows(comparison) -> tuple[list[str], list[list[str]]]:
     table = comparison.shrinkage_table()
     header = ["prior", *table.columns]
     return header, [[name, *(number(v) for v in row)] for name, row in table.iterrows()]
+def bootstrap_lines(fit) -> list[str]:
+    """What the bootstrap is, and the coefficients whose bootstrap interval is exactly {mu} while
+    their credible interval is not: the penalty's zeros, which a posterior never has."""
+    boot = fit.bootstrap
+    if boot is None:
+        return []
+    pct, hyper = f"{boot.prob:.0%}", fit.penalty.hyperparameter if fit.penalty else "alpha"
+    at = f" at the same {hyper} = {number(fit.penalty.alpha)}" if fit.penalty else ""
+    what = (f"bootstrap: {boot.estimator} refitted{at} on {boot.draws} resamples of the rows (seed {boot.seed}); "
+            f"its {pct} CI is a percentile confidence interval, not a credible interval")
+    lines = [what]
+    table = fit.coefficients
+    hdi_only_mu = (table["hdi_low"].to_numpy() == boot.mu) & (table["hdi_high"].to_numpy() == boot.mu)
+    collapsed = [name for name, c, h in zip(boot.names, boot.collapses_to_mu, hdi_only_mu) if c and not h]
+    if collapsed:
+        mu = _location([boot.mu[boot.names.index(name)] for name in collapsed]) or "its mu"
+        lines.append(f"bootstrap interval collapses to {mu} while the {pct} HDI does not: {', '.join(collapsed)}")
+    return lines

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .html import COLUMNS
-from .lines import data_lines, fit_lines, number, shrinkage_rows
+from .lines import column_labels, columns, data_lines, fit_lines, number, shrinkage_rows
 
 
 def _checks(results) -> list[str]:
@@ -32,9 +31,10 @@ def render(comparison, images: list[str]) -> str:
         twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
         lines += ["", f"## {fit.prior.name} prior ↔ {twin}", ""]
         lines += [f"- {line}" for line in fit_lines(fit)]
-        lines += ["", "| coefficient | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+        names, shown = column_labels(fit, settings.hdi_prob), columns(fit)
+        lines += ["", "| coefficient | " + " | ".join(names.get(c, c) for c in shown) + " |", "|---" * (len(shown) + 1) + "|"]
         for name, row in fit.coefficients.iterrows():
-            lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in COLUMNS) + " |")
+            lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in shown) + " |")
         lines.append("")
         lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales")
                   if f"{kind}_{fit.prior.name}.png" in images]

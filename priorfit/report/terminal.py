@@ -7,8 +7,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .lines import data_lines, fit_lines, shrinkage_rows
+from .lines import column_labels, data_lines, fit_lines, shrinkage_rows
 from .lines import number as _number
+
+BOOTSTRAP = ("boot_low", "boot_high", "boot_share_at_mu")
 
 
 def fit_table(fit, hdi_prob: float) -> Table:
@@ -18,7 +20,11 @@ def fit_table(fit, hdi_prob: float) -> Table:
     pct = f"{hdi_prob:.0%}"
     # an exact twin has one column; a prior without one shows each nearest estimator
     point = ("MAP", "find_MAP raw") if fit.prior.has_mode else ("MAP",)
-    for column in ("coefficient", *pen.estimates, *point, "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high", "P(>0)"):
+    # the bootstrap's confidence interval beside the posterior's HDI, labelled as the other kind
+    boot = BOOTSTRAP if fit.bootstrap is not None else ()
+    labels = column_labels(fit, hdi_prob)
+    for column in ("coefficient", *pen.estimates, *point, "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high",
+                   *(labels[c] for c in boot), "P(>0)"):
         table.add_column(column, justify="left" if column == "coefficient" else "right")
     for i, (name, row) in enumerate(fit.coefficients.iterrows()):
         twins = [e.coef[i] if i < len(e.coef) else e.intercept for e in pen.estimates.values()]
@@ -26,7 +32,7 @@ def fit_table(fit, hdi_prob: float) -> Table:
             escape(str(name)),
             *(_number(v) for v in twins),
             *(_number(row[c]) for c in ("map", "map_raw")[: len(point)]),
-            *(_number(row[c]) for c in ("mean", "median", "sd", "hdi_low", "hdi_high")),
+            *(_number(row[c]) for c in ("mean", "median", "sd", "hdi_low", "hdi_high", *boot)),
             f"{row['p_positive']:.3f}",
         )
     return table
@@ -37,8 +43,10 @@ def fit_notes(fit) -> Text:
 
 
 def render(comparison, console: Console | None = None) -> None:
-    # ten numeric columns need ~130 characters; a pipe or a narrow terminal gets that width
-    console = console or Console(width=max(Console().width, 132))
+    # ten numeric columns need ~130 characters, the bootstrap's three ~35 more; a pipe or a narrow
+    # terminal gets that width
+    boot = any(fit.bootstrap is not None for fit in comparison.fits)
+    console = console or Console(width=max(Console().width, 168 if boot else 132))
     data = comparison.data
     console.print(
         f"[bold]{escape(data.name)}[/]: n = {data.n}, p = {data.p}, {comparison.settings.likelihood} likelihood, "
