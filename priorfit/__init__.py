@@ -11,7 +11,7 @@ Importing this package is instant; PyMC is imported on first use of :func:`compa
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["Comparison", "InputError", "Settings", "__version__", "compare"]
+__all__ = ["BayesianClassifier", "BayesianRegression", "Comparison", "InputError", "Settings", "__version__", "compare"]
 
 from .errors import InputError
 from .settings import Settings
@@ -22,6 +22,10 @@ def __getattr__(name: str):
         from .comparison import compare
 
         return compare
+    if name in ("BayesianRegression", "BayesianClassifier"):
+        from . import estimator
+
+        return getattr(estimator, name)
     if name == "Comparison":
         from .result import Comparison
 

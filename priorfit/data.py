@@ -15,8 +15,10 @@ import pandas as pd
 
 from .errors import InputError
 
-# scikit-learn's diabetes and breast_cancer; posteriordb's diamonds (priorfit/datasets/README.md)
-BUNDLED = ("diabetes", "breast_cancer", "diamonds")
+# scikit-learn's diabetes and breast_cancer; posteriordb's diamonds; statsmodels' randhie counts
+# (priorfit/datasets/README.md)
+BUNDLED = ("diabetes", "breast_cancer", "diamonds", "randhie")
+_BUNDLED_FILES = {"diamonds": ("diamonds.csv.gz", "y"), "randhie": ("randhie.csv.gz", "mdvis")}
 SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0, "family": "gaussian"}
 SYNTHETIC_FAMILIES = ("gaussian", "bernoulli", "poisson")
 
@@ -132,10 +134,10 @@ def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:
 
 
 def _load_bundled(name: str) -> Dataset:
-    if name == "diamonds":
-        frame = pd.read_csv(Path(__file__).parent / "datasets" / "diamonds.csv.gz")
-        y = frame.pop("y")
-        return from_frame(frame, y, name=name, target="y")
+    if name in _BUNDLED_FILES:
+        file, target = _BUNDLED_FILES[name]
+        frame = pd.read_csv(Path(__file__).parent / "datasets" / file)
+        return from_frame(frame, frame.pop(target), name=name, target=target)
     from sklearn import datasets
 
     if name == "breast_cancer":  # target 1 = benign, 0 = malignant (scikit-learn's coding)

@@ -1,0 +1,83 @@
+"""priorfit as scikit-learn estimators: parameters from the one settings schema, the MAP equal
+to the penalized twin, predictions from the posterior, Pipelines and cross-validation; the full
+check_estimator run is slow (about 40 fits) and marked so."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import priorfit
+from priorfit import InputError
+
+FAST = dict(draws=200, tune=300, chains=2, seed=1)
+
+
+def test_parameters_are_the_settings():
+    from priorfit.settings import options
+
+    params = priorfit.BayesianRegression().get_params()
+    assert set(params) == {name for name, *_ in options()}
+    assert params["prior"] == "normal" and params["likelihood"] == "gaussian"
+    assert priorfit.BayesianClassifier().get_params()["likelihood"] == "bernoulli"
+    assert clone(priorfit.BayesianRegression(alpha=3.0)).alpha == 3.0
+
+
+def test_regression_map_is_ridge_and_predict_is_the_posterior_mean():
+    X, y = load_diabetes(return_X_y=True)
+    model = priorfit.BayesianRegression(prior="normal", sigma=54.0, alpha=2.0, standardize=False, **FAST).fit(X, y)
+    ridge = Ridge(alpha=2.0, solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(model.map_coef_, ridge.coef_, rtol=1e-8, atol=1e-8 * np.abs(ridge.coef_).max())
+    assert model.map_intercept_ == pytest.approx(ridge.intercept_, rel=1e-10)
+    np.testing.assert_allclose(model.predict(X), X @ model.coef_ + model.intercept_, rtol=1e-12)
+    # the posterior mean of a Gaussian posterior is its mode, within Monte Carlo error
+    sd = model.idata_["posterior"]["coef"].std(("chain", "draw")).values
+    assert np.max(np.abs(model.coef_ - ridge.coef_) / sd) < 0.35
+    assert model.n_features_in_ == 10 and model.score(X, y) == pytest.approx(ridge.score(X, y), abs=0.01)
+
+
+def test_classifier_on_two_labels():
+    X, y = load_breast_cancer(return_X_y=True)
+    labels = np.where(y == 1, "benign", "malignant")
+    model = priorfit.BayesianClassifier(prior="normal", C=0.5, **FAST).fit(X, labels)
+    assert list(model.classes_) == ["benign", "malignant"]
+    # "malignant" is class 1 here: the MAP is LogisticRegression on the same standardized design
+    Xs = (X - X.mean(0)) / X.std(0)
+    twin = LogisticRegression(C=0.5, solver="newton-cholesky", tol=1e-12).fit(Xs, (labels == "malignant").astype(float))
+    np.testing.assert_allclose(model.map_coef_ * X.std(0), twin.coef_[0], rtol=1e-6, atol=1e-8)
+    proba = model.predict_proba(X)
+    assert proba.shape == (569, 2) and np.allclose(proba.sum(axis=1), 1.0)
+    assert model.score(X, labels) > 0.95
+
+
+def test_pipeline_and_cross_val_score():
+    X, y = load_diabetes(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), priorfit.BayesianRegression(prior="normal", alpha=1.0, sigma=54.0, draws=100, tune=150,
+                                                                        chains=2, seed=1))
+    scores = cross_val_score(pipe, X, y, cv=2)
+    assert scores.shape == (2,) and np.all(np.isfinite(scores)) and scores.mean() > 0.3
+
+
+def test_bad_parameters_fail_at_fit_with_one_sentence():
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.raises(InputError, match=r"^prior 'normal,laplace' is not allowed here; an estimator fits one prior, e.g. 'normal'.$"):
+        priorfit.BayesianRegression(prior="normal,laplace").fit(X, y)
+    with pytest.raises(InputError, match=r"^draws 0 is not allowed; it must be a whole number from 1 to 1000000000.$"):
+        priorfit.BayesianRegression(draws=0).fit(X, y)
+
+
+@pytest.mark.slow
+def test_check_estimator():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    from priorfit.estimator import EXPECTED_FAILED_CHECKS
+
+    quick = dict(draws=30, tune=50, chains=1, seed=0, sigma=1.0)
+    for estimator in (priorfit.BayesianRegression(**quick), priorfit.BayesianClassifier(**{k: v for k, v in quick.items() if k != "sigma"})):
+        results = check_estimator(estimator, expected_failed_checks=EXPECTED_FAILED_CHECKS, on_fail=None)
+        failed = [r for r in results if r["status"] == "failed"]
+        assert not failed, [(r["check_name"], str(r["exception"])[:200]) for r in failed]
