@@ -233,11 +233,13 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
     if pen.exact:
         out["penalized_dof"], out["penalized_dof_method"] = shrinkage.penalized_dof(
             design, likelihood, prior, pen.coef, pen.intercept, dispersion)
-    effective = shrinkage.m_eff(design, likelihood, prior, posterior, dispersion, config.hdi_prob)
+    # kappa_j is measured in the noise sd, or in a GLM's pseudo-sigma (as tau0 is)
+    noise = dispersion if likelihood.has_dispersion else likelihood.pseudo_sigma(design)
+    effective = shrinkage.m_eff(design, likelihood, prior, posterior, noise, config.hdi_prob)
     if effective is not None:
         out["m_eff"], out["m_eff_low"], out["m_eff_high"] = effective
         if "prior" in tree.children:
-            out["prior_m_eff_median"] = shrinkage.prior_m_eff_median(design, prior, tree["prior"].to_dataset(), dispersion)
+            out["prior_m_eff_median"] = shrinkage.prior_m_eff_median(design, prior, tree["prior"].to_dataset(), noise)
     draws = posterior.sizes["chain"] * posterior.sizes["draw"]
     wanted = config.loo == "yes" or (config.loo == "auto" and design.n * draws <= shrinkage.LOO_AUTO_MAX_CELLS)
     if wanted and draws >= shrinkage.LOO_MIN_DRAWS:

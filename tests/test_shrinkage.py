@@ -62,3 +62,12 @@ def test_regularized_horseshoe_m_eff_prior_centres_on_p0():
         draws = model.prior_draws(4000, seed=1)
         median = shrinkage.prior_m_eff_median(design, prior, draws, 1.0)
         assert 0.8 * p0 < median < 1.2 * p0, (p0, median)  # measured: 1.92, 4.91, 9.94
+
+
+def test_glm_m_eff_is_measured_in_the_pseudo_sigma():
+    """For a GLM, kappa_j uses the pseudo-sigma that tau0 was set with, so the prior median of
+    m_eff is again about p0 (with sigma = 1 instead it was 12.5 for p0 = 7.5 on breast_cancer)."""
+    result = priorfit.compare("synthetic:n=300,p=20,k=3,seed=1,family=bernoulli", likelihood="bernoulli",
+                              prior="regularized_horseshoe", p0=4, draws=100, tune=150, chains=2, progress=False)
+    median = result.fits[0].shrinkage.prior_m_eff_median
+    assert 0.8 * 4 < median < 1.2 * 4, median
