@@ -192,7 +192,7 @@ class Settings:
     """A validated comparison request; construct it with user values, it parses them itself."""
 
     prior: tuple[str, ...] | str = option(
-        DEFAULT_PRIORS, _priors, "priors to fit, comma-separated: normal, laplace, elasticnet, horseshoe, regularized_horseshoe", metavar="P[,P...]")
+        DEFAULT_PRIORS, _priors, "priors to fit, comma-separated: normal, laplace, elasticnet, horseshoe, regularized_horseshoe, r2d2", metavar="P[,P...]")
     likelihood: str = option("gaussian", _likelihood, "likelihood family: gaussian, bernoulli (logistic) or poisson", metavar="NAME")
     alpha: float | dict | None = option(
         None, _per_prior("alpha"),
@@ -219,6 +219,11 @@ class Settings:
     scale_by_sigma: bool = option(
         False, lambda v: boolean(v, "scale_by_sigma"),
         "multiply the normal/laplace/elasticnet prior scale by sigma, as Park & Casella's Bayesian lasso (b = sigma / lambda)")
+    r2_mean: float = option(0.5, lambda v: probability(v, "r2_mean"), "r2d2: prior mean of R^2", metavar="M")
+    r2_precision: float = option(2.0, lambda v: positive(v, "r2_precision"), "r2d2: prior precision of R^2 (Beta(m k, (1-m) k))",
+                                 metavar="K")
+    r2d2_concentration: float = option(
+        0.5, lambda v: positive(v, "r2d2_concentration"), "r2d2: Dirichlet concentration of the variance split", metavar="C")
     l1_ratio: float = option(
         0.5, lambda v: probability(v, "l1_ratio"), "the elastic net's L1 share r, as scikit-learn's l1_ratio", metavar="R")
     mu: float | tuple = option(

@@ -89,8 +89,10 @@ def _kappa_inputs(prior, group):
     local = group["local_scale"].stack(sample=("chain", "draw")).transpose("sample", ...).values
     if "global_scale" in group:
         tau = group["global_scale"].values.reshape(-1, 1)
-    else:
+    elif prior.scale is not None:
         tau = np.full((local.shape[0], 1), prior.scale)
+    else:  # a random global scale without draws here (r2d2's prior draws leave out sigma)
+        return None
     if "slab" in group:  # regularized horseshoe: lambda~^2 = c^2 lambda^2 / (c^2 + tau^2 lambda^2)
         c2 = group["slab"].values.reshape(-1, 1) ** 2
         local = np.sqrt(c2 * local**2 / (c2 + tau**2 * local**2))

@@ -358,6 +358,8 @@ TWINS: dict[tuple[str, str], Twin] = {
 }
 
 _NO_MODE = "no penalized estimator exists: the density has a pole at mu, so there is no meaningful posterior mode"
+_NO_MODE_SCALES = ("no penalized estimator exists: with random scales the joint density is unbounded as a scale goes to 0, "
+                   "so there is no meaningful posterior mode")
 _SPARSE_NEAREST = {  # likelihood -> (names, estimators)
     "gaussian": (("LassoCV", "ARDRegression"), _horseshoe_nearest),
     "bernoulli": (("LogisticRegressionCV",), lambda fit_intercept, n: {"LogisticRegressionCV": _logistic_cv(1.0)(fit_intercept, n)}),
@@ -366,8 +368,9 @@ _SPARSE_NEAREST = {  # likelihood -> (names, estimators)
 }
 NEAREST: dict[tuple[str, str], Nearest] = {
     **{
-        (prior, likelihood): Nearest(prior, likelihood, _NO_MODE, names, estimators, _nearest_params)
-        for prior in ("horseshoe", "regularized_horseshoe")
+        (prior, likelihood): Nearest(prior, likelihood, _NO_MODE if prior != "r2d2" else _NO_MODE_SCALES, names, estimators,
+                                     _nearest_params)
+        for prior in ("horseshoe", "regularized_horseshoe", "r2d2")
         for likelihood, (names, estimators) in _SPARSE_NEAREST.items()
     },
 }

@@ -5,7 +5,7 @@ from priorfit import InputError, priors
 
 
 def test_unknown_prior():
-    with pytest.raises(InputError, match=r"^Unknown prior 'cauchy'; allowed are: normal, laplace, elasticnet, horseshoe, regularized_horseshoe.$"):
+    with pytest.raises(InputError, match=r"^Unknown prior 'cauchy'; allowed are: normal, laplace, elasticnet, horseshoe, regularized_horseshoe, r2d2.$"):
         priors.get("cauchy")
 
 
@@ -15,7 +15,7 @@ def test_negative_scale():
 
 
 def test_registry_lists_every_prior_once():
-    assert list(priors.Prior.registry) == ["normal", "laplace", "elasticnet", "horseshoe", "regularized_horseshoe"]
+    assert list(priors.Prior.registry) == ["normal", "laplace", "elasticnet", "horseshoe", "regularized_horseshoe", "r2d2"]
     assert np.array_equal(priors.Normal(1.0, mu=2.0).mu_vector(3), [2.0, 2.0, 2.0])
 
 
