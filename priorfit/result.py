@@ -244,10 +244,10 @@ class Comparison:
             s = fit.shrinkage
             if s is None:
                 continue
-            per_row = (lambda v: None if v is None else v / s.n)  # noqa: E731
             rows[fit.prior.name] = {
                 "penalized dof": s.penalized_dof, "p_loo": s.p_loo, "m_eff": s.m_eff,
-                "LOO elpd / row": per_row(s.elpd_loo), "twin CV log score / row": per_row(s.cv_log_score),
+                "LOO elpd / row": None if s.elpd_loo is None else s.elpd_loo / s.n,
+                "twin CV log score / row": None if s.cv_log_score is None else s.cv_log_score / s.n,
             }
         return pd.DataFrame.from_dict(rows, orient="index", dtype=float)
 
@@ -465,9 +465,9 @@ def load(folder) -> Comparison:
     from .closed_form import ExactPosteriorCheck
     from .errors import InputError
     from .identity import Profile, RandomPoints
-    from .shrinkage import Shrinkage
     from .inference import Certificate
     from .penalized import Estimate
+    from .shrinkage import Shrinkage
 
     folder = Path(folder)
     path = folder / "summary.json"

@@ -284,7 +284,8 @@ class Settings:
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "C", C)
         object.__setattr__(self, "scale", scale)
-        from .priors import Hyperprior, get as get_prior
+        from .priors import Hyperprior
+        from .priors import get as get_prior
 
         for name, value in (scale or {}).items():
             if isinstance(value, Hyperprior) and not get_prior(name).scales_with_sigma:
