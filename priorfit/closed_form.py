@@ -27,8 +27,8 @@ class ExactPosteriorCheck:
 
 
 def applies(prior, likelihood: str, sigma: float | None) -> bool:
-    """Whether the posterior is Gaussian in closed form: Normal prior, Gaussian, fixed sigma."""
-    return isinstance(prior, Normal) and likelihood == Gaussian.name and sigma is not None
+    """Whether the posterior is Gaussian in closed form: Normal prior of fixed scale, Gaussian, fixed sigma."""
+    return isinstance(prior, Normal) and prior.scale is not None and likelihood == Gaussian.name and sigma is not None
 
 
 def normal_posterior(design: Design, prior: Normal, sigma: float) -> dict:

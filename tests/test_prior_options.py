@@ -105,3 +105,13 @@ def test_bad_hyperpriors_are_one_sentence():
         priorfit.Settings(prior="normal", scale="hyper:gamma:2")
     with pytest.raises(InputError, match=r"^A hyperprior \(hyper:halfcauchy:1\) applies to the normal, laplace and elasticnet scales; the horseshoe prior has its own hierarchy \(give its global scale as a number to fix it\).$"):
         priorfit.Settings(prior="horseshoe", scale="hyper:halfcauchy:1")
+
+
+def test_a_random_scale_with_fixed_sigma_has_no_closed_form():
+    """A hyperprior on tau makes the posterior non-Gaussian even with sigma fixed (it used to
+    try the closed form with tau = None)."""
+    result = priorfit.compare("diabetes", prior="normal", scale="hyper:halfnormal:20", sigma=54.0, draws=200, tune=300,
+                              chains=2, seed=2, progress=False)
+    fit = result.fits[0]
+    assert fit.exact_posterior is None and fit.mode.status == "degenerate"
+    assert [c.method.split(" (")[0] for c in fit.scale_choices] == ["cross-validation", "empirical Bayes", "full Bayes"]
