@@ -64,6 +64,18 @@ def test_density_lines_are_at_the_estimates(sparse):
         np.testing.assert_allclose(drawn, values, rtol=1e-12)
 
 
+def test_density_of_many_coefficients_shows_those_with_most_evidence(sparse, monkeypatch):
+    # arviz-plots refuses more than 40 panels: a wide design (p = 100) once failed here
+    monkeypatch.setattr(density, "MAX_PANELS", 3)
+    fit = sparse.fit("laplace")
+    coef = fit.tree["posterior"]["coef"]
+    evidence = (np.abs(coef.mean(("chain", "draw"))) / coef.std(("chain", "draw"))).to_series()
+    expected = [f for f in sparse.data.features if f in set(evidence.nlargest(3).index)]
+    pc = density.draw(sparse, fit)
+    assert list(pc.viz["map"]["coef"]["feature"].values) == expected
+    assert plots.figure_of(pc)._suptitle.get_text().endswith("(3 of 6 coefficients: largest |mean|/sd)")
+
+
 def test_shrinkage_plots_estimates_against_ols(sparse):
     figure = shrinkage.draw(sparse)
     assert len(figure.axes) == 3
