@@ -271,6 +271,9 @@ def sample(
     if sampler == "nutpie":
         import nutpie
 
+        if model.nutpie_backend == "c":
+            cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
+
         return nutpie.sample(
             model.nutpie(),
             draws=draws,

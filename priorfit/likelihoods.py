@@ -108,6 +108,7 @@ class Likelihood:
     name: ClassVar[str]
     summary: ClassVar[str]
     has_dispersion: ClassVar[bool] = False
+    sufficient: ClassVar[bool] = False  # the log likelihood has sufficient statistics of fixed size
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):
@@ -178,6 +179,7 @@ class Gaussian(Likelihood):
     name = "gaussian"
     summary = "y ~ Normal(Xw + c, sigma); sufficient statistics X'X, X'y, y'y"
     has_dispersion = True
+    sufficient = True
 
     def statistics(self, design) -> SufficientStatistics:
         """Sufficient statistics of ``design``, computed once per design.

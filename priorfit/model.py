@@ -24,6 +24,10 @@ from .data import Design
 from .likelihoods import Likelihood, SigmaPrior
 from .priors import Prior
 
+# the row-wise likelihood of a design with more cells than this makes a gradient costly enough
+# that nutpie's numba backend (parallel chains, no Python per gradient) pays for its compile
+ROWS_CELLS_FOR_C = 200_000
+
 
 def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
     """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
@@ -95,6 +99,7 @@ class PosteriorModel:
     ):
         self.design, self.prior, self.likelihood = design, prior, likelihood
         self.sigma = sigma  # fixed value, prior of an estimated one, or None
+        self.form = form
         estimated = isinstance(sigma, SigmaPrior)
         self.whitening = None
         if whiten and prior.whitened:
@@ -128,12 +133,31 @@ class PosteriorModel:
             )
         return self._derivatives
 
+    @property
+    def nutpie_backend(self) -> Literal["numba", "c"]:
+        """How nutpie evaluates the log density: ``"numba"`` or ``"c"``.
+
+        nutpie's numba backend spends 2-5 s compiling each model (its C callbacks cannot be
+        cached on disk), after which a gradient costs about 1 microsecond and chains run in
+        parallel. PyTensor's C backend is cached on disk (0.2-0.5 s warm), but every gradient
+        is a Python call (about 30 microseconds) and chains share one core. A whitened posterior
+        is near-isotropic: NUTS needs 3-7 gradients per draw (diabetes: 22,000 for 4 x 2000
+        iterations, 0.8 s), so the C backend wins unless a gradient itself is costly (the
+        row-wise likelihood of a large design). The horseshoe family's funnels need hundreds
+        of gradients per draw (diabetes at target_accept 0.99: 912,000), where numba wins.
+        """
+        cheap = (self.likelihood.sufficient and self.form == "sufficient") or self.design.n * self.design.p <= ROWS_CELLS_FOR_C
+        return "c" if self.whitening is not None and cheap else "numba"
+
     def nutpie(self):
-        """nutpie's compiled model, built on first use and kept."""
+        """nutpie's compiled model (:attr:`nutpie_backend`), built on first use and kept."""
         if self._nutpie is None:
             import nutpie
 
-            self._nutpie = nutpie.compile_pymc_model(self.pymc)
+            if self.nutpie_backend == "numba":
+                self._nutpie = nutpie.compile_pymc_model(self.pymc)
+            else:
+                self._nutpie = _nutpie_on_c_backend(self.pymc)
         return self._nutpie
 
     def prior_draws(self, draws: int, seed: int):
@@ -161,8 +185,56 @@ class PosteriorModel:
 
         for model in {id(m): m for m in (self.pymc, self.mode_model)}.values():
             pm.set_data(values, model=model)
-        if self._nutpie is not None:
+        if self._nutpie is not None and self.nutpie_backend == "numba":
+            # the numba model holds copies of the data; the C backend reads the shared variables
             self._nutpie = self._nutpie.with_data(**{k: np.asarray(v) for k, v in values.items()})
+
+
+def _nutpie_on_c_backend(model):
+    """A nutpie model whose log density and gradient are PyTensor functions on the C backend
+    (cached on disk), called from nutpie through Python. nutpie's own graph preparation
+    (``_make_functions``: the same flat parametrization, initial points and trace variables
+    as :func:`nutpie.compile_pymc_model`) is reused, so the draws are those of the numba
+    backend for the same seed."""
+    from nutpie.compile_pymc import _make_functions, _prepare_dims_and_coords
+    from nutpie.compiled_pyfunc import from_pyfunc
+    from pymc.initial_point import make_initial_point_fn
+
+    initial_point = make_initial_point_fn(
+        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
+    )
+    n_dim, _, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = _make_functions(
+        model, mode="FAST_RUN", compute_grad=True, join_expanded=False, pymc_initial_point_fn=initial_point
+    )
+    names, _, shapes = shape_info
+
+    def make_logp_fn():
+        fn = logp_fn.copy()  # one per chain: a compiled function keeps its own buffers
+        fn.trust_input = True
+
+        def logp(x):
+            value, grad = fn(x)
+            return float(value), grad
+
+        return logp
+
+    def make_expand_fn(seed1, seed2, chain):
+        fn = expand_fn.copy()
+        fn.trust_input = True
+
+        def expand(x):
+            return {
+                name: np.asarray(value, dtype="float64", order="C").reshape(shape)
+                for name, value, shape in zip(names, fn(x), shapes, strict=True)
+            }
+
+        return expand
+
+    dims, coords = _prepare_dims_and_coords(model, shape_info, reparameterized)
+    return from_pyfunc(
+        n_dim, make_logp_fn, make_expand_fn, [np.dtype("float64")] * len(names), shapes, names,
+        coords=coords, dims=dims, make_initial_point_fn=initial_point_fn, reparameterized_names=reparameterized,
+    )
 
 
 def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form):
