@@ -84,6 +84,9 @@ class PosteriorModel:
         Sample Normal/Laplace coefficients in whitened coordinates.
     form : {"sufficient", "rows"}
         Gaussian likelihood through X'X, X'y, y'y (default) or row by row (cross-check).
+    samplings : int
+        How many times NUTS will run on this model (a path: one per point); it decides
+        :attr:`nutpie_backend`.
     """
 
     def __init__(
@@ -96,10 +99,11 @@ class PosteriorModel:
         plugin_sigma: float | None = None,
         whiten: bool = True,
         form: Literal["sufficient", "rows"] = "sufficient",
+        samplings: int = 1,
     ):
         self.design, self.prior, self.likelihood = design, prior, likelihood
         self.sigma = sigma  # fixed value, prior of an estimated one, or None
-        self.form = form
+        self.form, self.samplings = form, samplings
         estimated = isinstance(sigma, SigmaPrior)
         self.whitening = None
         if whiten and prior.whitened:
@@ -144,10 +148,11 @@ class PosteriorModel:
         is near-isotropic: NUTS needs 3-7 gradients per draw (diabetes: 22,000 for 4 x 2000
         iterations, 0.8 s), so the C backend wins unless a gradient itself is costly (the
         row-wise likelihood of a large design). The horseshoe family's funnels need hundreds
-        of gradients per draw (diabetes at target_accept 0.99: 912,000), where numba wins.
+        of gradients per draw (diabetes at target_accept 0.99: 912,000), where numba wins, and
+        so does a model sampled more than once (a path: one compile, ten samplings).
         """
         cheap = (self.likelihood.sufficient and self.form == "sufficient") or self.design.n * self.design.p <= ROWS_CELLS_FOR_C
-        return "c" if self.whitening is not None and cheap else "numba"
+        return "c" if self.whitening is not None and cheap and self.samplings == 1 else "numba"
 
     def nutpie(self):
         """nutpie's compiled model (:attr:`nutpie_backend`), built on first use and kept."""

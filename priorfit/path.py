@@ -139,7 +139,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     start = time.perf_counter()
     with report.step("building the model"):
         model = PosteriorModel(design, create(name, float(scales[0]), config), likelihood, config.sigma_prior if estimated else config.sigma,
-                               plugin_sigma=dispersion, whiten=config.whiten)
+                               plugin_sigma=dispersion, whiten=config.whiten, samplings=len(scales))
     p = design.p
     out = {k: np.zeros((len(nominal), p)) for k in ("map", "penalized", "mean", "hdi_low", "hdi_high")}
     identity_alpha, rel = np.zeros(len(nominal)), np.zeros(len(nominal))
