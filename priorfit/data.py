@@ -315,14 +315,16 @@ def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -
         raise InputError(f"{name} has {X.shape[0]} row{'s' if X.shape[0] != 1 else ''}; priorfit needs at least 3.")
     if X.shape[1] < 1:
         raise InputError(f"{name} has no feature columns; priorfit needs at least one.")
+    # whole-array reductions: a loop over the columns of a C-ordered X strides through memory
+    finite = np.isfinite(X).all(axis=0)
+    constant = X.min(axis=0) == X.max(axis=0) if finite.all() else None
     for j, feature in enumerate(features):
-        column = X[:, j]
-        if not np.all(np.isfinite(column)):
-            row = int(np.flatnonzero(~np.isfinite(column))[0]) + 1
+        if not finite[j]:
+            row = int(np.flatnonzero(~np.isfinite(X[:, j]))[0]) + 1
             raise InputError(f"Column {feature!r} of {name} has a missing or non-finite value in row {row}; priorfit needs complete, finite data.")
-        if np.ptp(column) == 0:
+        if constant is not None and constant[j]:
             raise InputError(
-                f"Column {feature!r} of {name} is constant (every value is {column[0]:g}); "
+                f"Column {feature!r} of {name} is constant (every value is {X[0, j]:g}); "
                 "drop it: it cannot be standardized and duplicates the intercept."
             )
     if not np.all(np.isfinite(y)):
