@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import closed_form, identity, inference, likelihoods, penalized, priors, shrinkage, twins
+from . import closed_form, data, identity, inference, likelihoods, penalized, priors, shrinkage, twins
 from . import settings as settings_module
 from .bootstrap import bootstrap
 from .data import Dataset, Design, from_arrays, from_frame, load, make_design
@@ -42,9 +42,10 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         dataset = _dataset(X, y, target=target, features=features)
         likelihood = likelihoods.get(config.likelihood)
         y, labels = likelihood.encode_y(dataset.y, dataset.name)
-        dataset = dataclasses.replace(dataset, y=y)
-        design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+        design = _design(dataclasses.replace(dataset, y=y), likelihood, config)
+        dataset = design.dataset  # without rows: X is not kept
         _check_location(config, design)
+        _check_rows(config, design)
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
     # every prior's hyperparameters first, so that a bad value fails before any fitting
@@ -91,6 +92,24 @@ def _signature_and_doc():
 
 
 _signature_and_doc()
+
+
+def _design(dataset: Dataset, likelihood, config: Settings) -> Design:
+    """The rows standardized, or, for a Gaussian model of more than ``STATISTICS_ROWS`` rows, only
+    the sufficient statistics: one pass, no copy of X, twins and CV from X'X (:mod:`priorfit.gram`)."""
+    if likelihood.sufficient and dataset.n > data.STATISTICS_ROWS:
+        return data.summarize(dataset, standardize=config.standardize, intercept=config.intercept)
+    return make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+
+
+def _check_rows(config: Settings, design: Design) -> None:
+    if design.has_rows:
+        return
+    why = f"{design.dataset.name} is summarized by X'X, X'y and y'y ({design.n} rows) and its rows are not kept"
+    if config.loo == "yes":
+        raise InputError(f"--loo yes needs each row's likelihood, but {why}; use --loo auto or no.")
+    if config.bootstrap:
+        raise InputError(f"--bootstrap needs the rows, but {why}; leave it out or subsample the rows.")
 
 
 def _check_location(config: Settings, design: Design) -> None:
@@ -242,6 +261,7 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
             out["prior_m_eff_median"] = shrinkage.prior_m_eff_median(design, prior, tree["prior"].to_dataset(), noise)
     draws = posterior.sizes["chain"] * posterior.sizes["draw"]
     wanted = config.loo == "yes" or (config.loo == "auto" and design.n * draws <= shrinkage.LOO_AUTO_MAX_CELLS)
+    wanted = wanted and design.has_rows  # a design without rows was refused --loo yes in _check_rows
     if wanted and draws >= shrinkage.LOO_MIN_DRAWS:
         out["elpd_loo"], out["elpd_loo_se"], out["p_loo"], out["pareto_k_max"] = shrinkage.loo(
             design, likelihood, posterior, dispersion)

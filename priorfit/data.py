@@ -64,11 +64,27 @@ class Design(_Shape):
     dataset: Dataset
     standardized: bool
     intercept: bool
-    X: np.ndarray  # model-scale design (standardized or as given), uncentred
+    X: np.ndarray | None  # model-scale design (standardized or as given), uncentred; None: no rows kept
     x_center: np.ndarray  # original column means used for standardization (0 if not)
     x_scale: np.ndarray  # original column sds used for standardization (1 if not)
     x_mean: np.ndarray  # column means of the model-scale X (centring for the intercept)
+    # without rows (a Gaussian model of data too large to copy, or read in chunks): the raw
+    # sufficient statistics (priorfit.stats.GramStats) and their per-fold parts (priorfit.gram)
+    stats: object = field(default=None, repr=False)
+    folds: object = field(default=None, repr=False)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def has_rows(self) -> bool:
+        return self.X is not None
+
+    @property
+    def n(self) -> int:
+        return self.X.shape[0] if self.X is not None else self.stats.n
+
+    @property
+    def p(self) -> int:
+        return len(self.x_scale)
 
     @property
     def y(self) -> np.ndarray:
@@ -95,6 +111,12 @@ class Design(_Shape):
         x_mean = X.mean(axis=0) if self.intercept else np.zeros(self.p)
         return Design(dataset, self.standardized, self.intercept, X, self.x_center, self.x_scale, x_mean)
 
+    def column_variance(self) -> np.ndarray:
+        """Population variance of each model-scale column (1 for standardized ones)."""
+        if self.X is None:
+            return np.diag(self.stats.xx) / self.n / self.x_scale**2
+        return (self.X - self.x_mean).var(axis=0)
+
     def to_original(self, coef: np.ndarray, intercept: np.ndarray | float | None):
         """Coefficients (last axis = features) and intercept on the original scale of X."""
         coef = np.asarray(coef, dtype=float)
@@ -102,6 +124,35 @@ class Design(_Shape):
         if intercept is None:
             return coef_orig, None
         return coef_orig, intercept - coef_orig @ self.x_center
+
+
+# a Gaussian design with more rows than this keeps only its sufficient statistics (X'X ...):
+# no standardized copy of X, twins and cross-validation from the Gram matrices (priorfit.gram)
+STATISTICS_ROWS = 100_000
+
+
+def statistics_design(stats, *, standardize: bool = True, intercept: bool = True, folds=None, truth=None) -> Design:
+    """A design without rows from raw sufficient statistics (:class:`priorfit.stats.GramStats`),
+    on the scale :func:`make_design` would give the rows."""
+    p = stats.p
+    if standardize:
+        center, scale = (np.array(stats.x_mean) if intercept else np.zeros(p)), np.array(stats.x_sd)
+    else:
+        center, scale = np.zeros(p), np.ones(p)
+    x_mean = (np.array(stats.x_mean) - center) / scale if intercept else np.zeros(p)
+    dataset = Dataset(stats.name, None, None, tuple(stats.features), stats.target, truth)
+    return Design(dataset, standardize, intercept, None, center, scale, x_mean, stats=stats, folds=folds)
+
+
+def summarize(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
+    """The design without rows of an in-memory data set: one blocked pass for the statistics of
+    every cross-validation fold (:func:`priorfit.gram.labels_in_memory`), merged for the whole."""
+    from . import gram, stats
+
+    parts = stats.from_arrays(dataset.X, dataset.y, features=dataset.features, name=dataset.name, target=dataset.target,
+                              fold_of_row=gram.labels_in_memory(dataset.n))
+    folds = gram.Folds(tuple(parts), f"{gram.FOLDS} contiguous")
+    return statistics_design(gram.merge(parts), standardize=standardize, intercept=intercept, folds=folds, truth=dataset.truth)
 
 
 def make_design(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
@@ -204,8 +255,7 @@ def synthetic(
     if not -1 < rho < 1:
         raise InputError(f"Synthetic rho={rho} is not allowed; rho must lie in (-1, 1).")
     rng = np.random.default_rng(seed)
-    cov = rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
-    X = rng.multivariate_normal(np.zeros(p), cov, size=n, method="cholesky")
+    X = _correlated_normal(rng, n, p, rho)
     w = np.zeros(p)
     support = np.sort(rng.choice(p, size=k, replace=False))
     low, high = (1.0, 3.0) if family == "gaussian" else (0.25, 0.75)
@@ -228,6 +278,18 @@ def synthetic(
         truth["noise"] = noise
     checked = from_arrays(X, y, features=features, name=f"synthetic:{spec}")
     return Dataset(checked.name, checked.X, checked.y, features, "y", truth)
+
+
+def _correlated_normal(rng, n: int, p: int, rho: float) -> np.ndarray:
+    """``rng.multivariate_normal(0, AR(1) rho, size=n, method="cholesky")``, draw for draw (a
+    test checks it), without its temporary copies: standard normals times the Cholesky factor,
+    in place, in row blocks (at n = 1e6, p = 100: 1.4 s and one array instead of 6.8 s)."""
+    factor = np.linalg.cholesky(rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p))))
+    X = rng.standard_normal((n, p))
+    step = max(1, 2**23 // p)
+    for start in range(0, n, step):
+        X[start:start + step] = X[start:start + step] @ factor.T
+    return X
 
 
 def _load_file(path: Path, target: str | None) -> Dataset:
@@ -307,7 +369,7 @@ def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -
         raise InputError(f"y has shape {y.shape}; it must be 1-D with one value per row of X ({X.shape[0]}).")
     if not (np.issubdtype(X.dtype, np.number) and np.issubdtype(y.dtype, np.number)):
         raise InputError("X and y must be numeric arrays; priorfit needs numeric columns.")
-    X, y = X.astype(float), y.astype(float)
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)  # no copy of float arrays
     features = tuple(features) if features is not None else tuple(f"x{j + 1}" for j in range(X.shape[1]))
     if len(features) != X.shape[1]:
         raise InputError(f"{len(features)} feature names were given for {X.shape[1]} columns of X.")

@@ -84,7 +84,7 @@ class _Sides:
             values["intercept_centred"] = np.array(intercept_centred)
             intercept = float(intercept_centred) - coef @ design.x_mean
         neg_logp = -float(self.evaluate(**values)[0])
-        J = self.twin.objective_at(design.X, design.y, coef, intercept, self.mu, self.penalty.alpha, **self.options)
+        J = self.twin.objective_at(design, coef, intercept, self.mu, self.penalty.alpha, **self.options)
         return neg_logp, self.k * J
 
 

@@ -271,7 +271,7 @@ def sample(
     if sampler == "nutpie":
         import nutpie
 
-        if model.nutpie_backend == "c":
+        if model.nutpie_backend == "python":
             cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
 
         return nutpie.sample(

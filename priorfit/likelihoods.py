@@ -189,6 +189,12 @@ class Gaussian(Likelihood):
         """
 
         def compute():
+            if not design.has_rows:
+                from .gram import moments, uncentred
+
+                m = moments(design.stats, design)
+                m = m if design.intercept else uncentred(m)
+                return SufficientStatistics(m.n, m.y_mean, m.xx, m.xy, m.yy)
             y_mean = float(design.y.mean()) if design.intercept else 0.0
             Xc, yc = design.X - design.x_mean, design.y - y_mean
             return SufficientStatistics(design.n, y_mean, Xc.T @ Xc, Xc.T @ yc, float(yc @ yc))
@@ -199,7 +205,7 @@ class Gaussian(Likelihood):
         return self.statistics(design).y_mean
 
     def effect_scale(self, design) -> float:
-        return float(design.y.std())
+        return float(design.y.std()) if design.has_rows else float(design.stats.y_sd)
 
     def plugin_dispersion(self, design) -> PluginDispersion:
         """The OLS residual sd, ``sqrt(RSS / (n - p - 1))`` (``n - p`` without intercept), when that
@@ -212,6 +218,11 @@ class Gaussian(Likelihood):
             beta, *_ = np.linalg.lstsq(stats.gram, stats.xty, rcond=None)
             rss = max(stats.yty - beta @ stats.xty, 0.0)
             return PluginDispersion(float(np.sqrt(rss / dof)), f"OLS residual sd (RSS / {dof} degrees of freedom)")
+        if not design.has_rows:
+            raise InputError(
+                f"{design.dataset.name} has {design.n} rows for {design.p} columns: too few for an OLS noise sd, "
+                "and the leave-one-out alternative needs the rows; give --sigma or fewer columns."
+            )
         search = twin("normal", self.name).search(design.intercept, design.n)
         search.set_params(store_cv_results=True).fit(design.X, design.y)
         # leave-one-out squared errors at the chosen alpha: the in-sample residuals would be ~0

@@ -24,9 +24,11 @@ from .data import Design
 from .likelihoods import Likelihood, SigmaPrior
 from .priors import Prior
 
-# the row-wise likelihood of a design with more cells than this makes a gradient costly enough
-# that nutpie's numba backend (parallel chains, no Python per gradient) pays for its compile
-ROWS_CELLS_FOR_C = 200_000
+# nutpie calls PyTensor through Python (no compile) only while the gradients are few and cheap:
+# the row-wise likelihood of a design with more cells than this makes each one costly, and more
+# coefficients than this need more per draw; numba's callbacks then pay for their compile
+ROWS_CELLS_FOR_PYTHON = 200_000
+MAX_P_FOR_PYTHON = 32
 
 
 def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
@@ -138,21 +140,24 @@ class PosteriorModel:
         return self._derivatives
 
     @property
-    def nutpie_backend(self) -> Literal["numba", "c"]:
-        """How nutpie evaluates the log density: ``"numba"`` or ``"c"``.
+    def nutpie_backend(self) -> Literal["numba", "python"]:
+        """How nutpie evaluates the log density: ``"numba"`` or ``"python"``.
 
-        nutpie's numba backend spends 2-5 s compiling each model (its C callbacks cannot be
-        cached on disk), after which a gradient costs about 1 microsecond and chains run in
-        parallel. PyTensor's C backend is cached on disk (0.2-0.5 s warm), but every gradient
-        is a Python call (about 30 microseconds) and chains share one core. A whitened posterior
-        is near-isotropic: NUTS needs 3-7 gradients per draw (diabetes: 22,000 for 4 x 2000
-        iterations, 0.8 s), so the C backend wins unless a gradient itself is costly (the
+        ``"numba"``: nutpie's own compiled callbacks. It spends 2-5 s compiling each model (they
+        cannot be cached on disk), after which a gradient costs about 1 microsecond and chains
+        run in parallel. ``"python"``: nutpie calls PyTensor's compiled function (its default
+        linker, whose parts are cached on disk: 0.2-0.5 s warm) through Python, about
+        30 microseconds a gradient, chains sharing one core. A whitened posterior is
+        near-isotropic: NUTS needs 3-7 gradients per draw (diabetes: 22,000 for 4 x 2000
+        iterations, 0.8 s), so ``"python"`` wins unless a gradient itself is costly (the
         row-wise likelihood of a large design). The horseshoe family's funnels need hundreds
-        of gradients per draw (diabetes at target_accept 0.99: 912,000), where numba wins, and
-        so does a model sampled more than once (a path: one compile, ten samplings).
+        of gradients per draw (diabetes at target_accept 0.99: 912,000), where numba wins; so
+        does a model sampled more than once (a path: one compile, ten samplings) and a wide one
+        (p = 100, Laplace: 280,000 gradients, 8.8 s through Python).
         """
-        cheap = (self.likelihood.sufficient and self.form == "sufficient") or self.design.n * self.design.p <= ROWS_CELLS_FOR_C
-        return "c" if self.whitening is not None and cheap and self.samplings == 1 else "numba"
+        cheap = (self.likelihood.sufficient and self.form == "sufficient") or self.design.n * self.design.p <= ROWS_CELLS_FOR_PYTHON
+        few = self.design.p <= MAX_P_FOR_PYTHON and self.samplings == 1
+        return "python" if self.whitening is not None and cheap and few else "numba"
 
     def nutpie(self):
         """nutpie's compiled model (:attr:`nutpie_backend`), built on first use and kept."""
@@ -162,7 +167,7 @@ class PosteriorModel:
             if self.nutpie_backend == "numba":
                 self._nutpie = nutpie.compile_pymc_model(self.pymc)
             else:
-                self._nutpie = _nutpie_on_c_backend(self.pymc)
+                self._nutpie = _nutpie_calling_pytensor(self.pymc)
         return self._nutpie
 
     def prior_draws(self, draws: int, seed: int):
@@ -191,13 +196,13 @@ class PosteriorModel:
         for model in {id(m): m for m in (self.pymc, self.mode_model)}.values():
             pm.set_data(values, model=model)
         if self._nutpie is not None and self.nutpie_backend == "numba":
-            # the numba model holds copies of the data; the C backend reads the shared variables
+            # the numba model holds copies of the data; the PyTensor function reads the shared variables
             self._nutpie = self._nutpie.with_data(**{k: np.asarray(v) for k, v in values.items()})
 
 
-def _nutpie_on_c_backend(model):
-    """A nutpie model whose log density and gradient are PyTensor functions on the C backend
-    (cached on disk), called from nutpie through Python. nutpie's own graph preparation
+def _nutpie_calling_pytensor(model):
+    """A nutpie model whose log density and gradient are a PyTensor function (default mode,
+    its parts cached on disk), called from nutpie through Python. nutpie's own graph preparation
     (``_make_functions``: the same flat parametrization, initial points and trace variables
     as :func:`nutpie.compile_pymc_model`) is reused, so the draws are those of the numba
     backend for the same seed."""

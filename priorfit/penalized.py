@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import twins
+from . import gram, twins
 from .data import Design
 
 
@@ -59,7 +59,15 @@ def _fit(estimator, design: Design, mu: np.ndarray):
 
 
 def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
-    """Fit a scikit-learn estimator (see :func:`_fit`); its coefficients and intercept."""
+    """Fit a scikit-learn estimator (see :func:`_fit`); its coefficients and intercept. A design
+    without rows fits the square-root design of its statistics (:mod:`priorfit.gram`); a
+    cross-validated search there is replaced by the search from the per-fold statistics and a
+    fit at the penalty it chose."""
+    if not design.has_rows:
+        if type(estimator).__name__ in gram.SEARCHES:
+            estimator.alpha_ = gram.cross_validate(estimator, design, mu, design.intercept)  # as a fitted search has it
+            estimator = gram.refit(estimator, estimator.alpha_)
+        return gram.fit(estimator, gram.moments(design.stats, design), mu, design.intercept)
     _fit(estimator, design, mu)
     best = getattr(estimator, "best_estimator_", estimator)  # a grid search: its refitted estimator
     intercept = float(np.ravel(best.intercept_)[0]) if design.intercept else None
@@ -84,6 +92,8 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     reference = twins.nearest(prior.name, likelihood)
     estimates = {}
     for name, estimator in reference.estimators(design.intercept, design.n).items():
+        if not design.has_rows and not gram.supports(estimator):
+            continue  # ARDRegression's evidence needs the rows
         coef, intercept = fit_estimator(estimator, design, mu)
         estimates[name] = Estimate(coef, intercept, reference.params(name, estimator) | {"fit_intercept": design.intercept})
     return PenalizedFit(reference.names[0], False, estimates)
@@ -97,7 +107,7 @@ def choices(design: Design, twin: twins.Twin, prior, likelihood: str) -> dict:
 
     search = twin.search(design.intercept, design.n, **twin.options(prior))
     out = {type(search).__name__: (search, lambda fitted: {twin.hyperparameter: twin.best(fitted)})}
-    if (prior.name, likelihood) == ("normal", "gaussian"):
+    if (prior.name, likelihood) == ("normal", "gaussian") and design.has_rows:  # its evidence needs the rows
         out["BayesianRidge"] = (
             BayesianRidge(fit_intercept=design.intercept, tol=1e-10, max_iter=10_000),
             # lambda_ is the coefficients' precision, alpha_ the noise precision (not a penalty)
@@ -109,8 +119,10 @@ def choices(design: Design, twin: twins.Twin, prior, likelihood: str) -> dict:
 def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:
     """The penalty value (alpha or C) the twin's cross-validation picks, and which search picked it."""
     search = twin.search(design.intercept, design.n, **twin.options(prior))
-    _fit(search, design, prior.mu_vector(design.p))
     name = type(search).__name__
+    if not design.has_rows:
+        return gram.cross_validate(search, design, prior.mu_vector(design.p), design.intercept), f"{name} ({design.folds.kind} folds, from X'X)"
+    _fit(search, design, prior.mu_vector(design.p))
     return twin.best(search), name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
 
 
@@ -118,6 +130,12 @@ def ols(design: Design) -> Estimate:
     """The unpenalized least-squares fit on the same design (minimum-norm when p >= n)."""
     from sklearn.linear_model import LinearRegression
 
+    if not design.has_rows:
+        m = gram.moments(design.stats, design)
+        m = m if design.intercept else gram.uncentred(m)
+        coef = np.linalg.lstsq(m.xx, m.xy, rcond=None)[0]
+        intercept = float(m.y_mean - m.x_mean @ coef) if design.intercept else None
+        return Estimate(coef, intercept, {"fit_intercept": design.intercept})
     fitted = LinearRegression(fit_intercept=design.intercept).fit(design.X, design.y)
     intercept = float(fitted.intercept_) if design.intercept else None
     return Estimate(np.asarray(fitted.coef_, dtype=float), intercept, {"fit_intercept": design.intercept})

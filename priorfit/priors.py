@@ -417,7 +417,7 @@ class R2D2(Prior):
         a = settings.r2_mean * settings.r2_precision
         prior = cls(None, settings.mu, r2_mean=settings.r2_mean, r2_precision=settings.r2_precision,
                     r2d2_concentration=settings.r2d2_concentration,
-                    column_sd=(design.X - design.x_mean).std(axis=0), noise=sigma)
+                    column_sd=np.sqrt(design.column_variance()), noise=sigma)
         return prior, (f"default: R^2 ~ Beta({a:.4g}, {settings.r2_precision - a:.4g}), "
                        f"phi ~ Dirichlet({settings.r2d2_concentration:g})")
 

@@ -46,6 +46,14 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     is removed); ``coef`` and ``intercept`` on the model scale, uncentred intercept."""
     mu = prior.mu_vector(design.p)
     active = np.ones(design.p, dtype=bool) if not prior.l1_weight() else coef != mu
+    method = "nonzero coefficients" if not prior.curvature(dispersion) else "trace of the hat matrix on the active set"
+    if not design.has_rows:  # the Gaussian: constant weights 1 / sigma^2, centred columns orthogonal to the intercept
+        from .gram import moments, uncentred
+
+        m = moments(design.stats, design) if design.intercept else uncentred(moments(design.stats, design))
+        H = m.xx[np.ix_(active, active)] / dispersion**2
+        curvature = np.full(int(active.sum()), prior.curvature(dispersion))
+        return float(np.trace(np.linalg.solve(H + np.diag(curvature), H))), method
     X = design.X - design.x_mean if design.intercept else design.X
     eta = design.X @ coef + (0.0 if intercept is None else intercept)
     w = likelihood.weights(eta, dispersion)
@@ -56,7 +64,6 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     curvature = np.zeros(Z.shape[1])
     curvature[: int(active.sum())] = prior.curvature(dispersion)
     dof = float(np.trace(np.linalg.solve(H + np.diag(curvature), H))) - float(design.intercept)
-    method = "nonzero coefficients" if not prior.curvature(dispersion) else "trace of the hat matrix on the active set"
     return dof, method
 
 
@@ -100,7 +107,7 @@ def _kappa_inputs(prior, group):
 
 
 def _m_eff(design, tau, local, sigma) -> np.ndarray:
-    s2 = (design.X - design.x_mean).var(axis=0)  # 1 for standardized columns
+    s2 = design.column_variance()  # 1 for standardized columns
     kappa = 1.0 / (1.0 + design.n * tau**2 * local**2 * s2 / sigma**2)
     return (1.0 - kappa).sum(axis=1)
 

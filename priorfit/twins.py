@@ -49,9 +49,10 @@ class Twin:
     scale_from_alpha: Callable[[float, float, int], float]  # (penalty value, dispersion, n) -> scale
     make: Callable[..., Any]  # (value, fit_intercept, **options) -> unfitted estimator
     search: Callable[..., Any]  # (fit_intercept, n, **options) -> cross-validated estimator
-    # J(w) = objective_value(y, eta, w - mu, value, **options) with eta = X w + c; and the factor k in
-    # -log p(w | y) = k * J(w) + const, k = objective_scale(value, dispersion, n): the identity on the
-    # whole objective, not only at its minimum
+    # J(w) = objective_value(loss(y, eta), n, w - mu, value, **options) with eta = X w + c; and the
+    # factor k in -log p(w | y) = k * J(w) + const, k = objective_scale(value, dispersion, n): the
+    # identity on the whole objective, not only at its minimum
+    loss: Callable[[np.ndarray, np.ndarray], float]  # summed over rows: squared error, log loss, deviance
     objective_value: Callable[..., float]
     objective_scale: Callable[[float, float, int], float]
     hyperparameter: str = "alpha"  # the estimator's name of its penalty value: "alpha" or "C"
@@ -63,11 +64,19 @@ class Twin:
         """The prior's own parameters the estimator takes besides its penalty value."""
         return {"l1_ratio": prior.l1_ratio} if prior.name == "elasticnet" else {}
 
-    def objective_at(self, X, y, w, intercept, mu, value, **options) -> float:
-        """The estimator's objective at coefficients ``w`` and ``intercept`` (``mu``: the prior
-        location, whose offset the penalized side fits)."""
-        eta = X @ w + (0.0 if intercept is None else intercept)
-        return float(self.objective_value(y, eta, np.asarray(w) - mu, value, **options))
+    def objective_at(self, design, w, intercept, mu, value, **options) -> float:
+        """The estimator's objective on ``design`` at coefficients ``w`` and ``intercept`` (``mu``:
+        the prior location, whose offset the penalized side fits). A design without rows has the
+        squared loss from its sufficient statistics."""
+        if design.has_rows:
+            loss = self.loss(design.y, design.X @ w + (0.0 if intercept is None else intercept))
+        elif self.loss is _squared:
+            from .gram import moments
+
+            loss = moments(design.stats, design).rss(np.asarray(w), intercept)
+        else:
+            raise InputError(f"The {self.estimator} objective needs the rows of the data.")
+        return float(self.objective_value(loss, design.n, np.asarray(w) - mu, value, **options))
 
 
 @dataclass(frozen=True)
@@ -257,7 +266,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda alpha, sigma, n: sigma / np.sqrt(alpha),
             make=_ridge,
             search=_ridge_cv,
-            objective_value=lambda y, eta, d, alpha: _squared(y, eta) + alpha * (d @ d),
+            loss=_squared,
+            objective_value=lambda loss, n, d, alpha: loss + alpha * (d @ d),
             objective_scale=lambda alpha, sigma, n: 1.0 / (2.0 * sigma**2),
         ),
         Twin(
@@ -267,7 +277,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             conversion="alpha = sigma^2 / (n b)",
             make=_lasso,
             search=_lasso_cv,
-            objective_value=lambda y, eta, d, alpha: _squared(y, eta) / (2.0 * len(y)) + alpha * np.abs(d).sum(),
+            loss=_squared,
+            objective_value=lambda loss, n, d, alpha: loss / (2.0 * n) + alpha * np.abs(d).sum(),
             **_GAUSSIAN_L1,
         ),
         Twin(
@@ -278,7 +289,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             conversion="alpha = sigma^2 / (n s), l1_ratio = r",
             make=_elastic_net,
             search=_elastic_net_cv,
-            objective_value=lambda y, eta, d, alpha, l1_ratio: _squared(y, eta) / (2.0 * len(y)) + alpha * _elastic(d, l1_ratio),
+            loss=_squared,
+            objective_value=lambda loss, n, d, alpha, l1_ratio: loss / (2.0 * n) + alpha * _elastic(d, l1_ratio),
             **_GAUSSIAN_L1,
         ),
         Twin(
@@ -290,7 +302,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda C, d, n: np.sqrt(C),
             make=_logistic(0.0),
             search=_logistic_cv(0.0),
-            objective_value=lambda y, eta, d, C: C * _log_loss(y, eta) + (d @ d) / 2.0,
+            loss=_log_loss,
+            objective_value=lambda loss, n, d, C: C * loss + (d @ d) / 2.0,
             **_LOGISTIC,
         ),
         Twin(
@@ -300,7 +313,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             conversion="C = b",
             make=_logistic(1.0),
             search=_logistic_cv(1.0),
-            objective_value=lambda y, eta, d, C: C * _log_loss(y, eta) + np.abs(d).sum(),
+            loss=_log_loss,
+            objective_value=lambda loss, n, d, C: C * loss + np.abs(d).sum(),
             tolerance=1e-5,
             **_LOGISTIC,
             **_C_IS_THE_SCALE,
@@ -312,7 +326,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             conversion="C = s, l1_ratio = r",
             make=_logistic_elastic_net,
             search=_logistic_cv(None),
-            objective_value=lambda y, eta, d, C, l1_ratio: C * _log_loss(y, eta) + _elastic(d, l1_ratio),
+            loss=_log_loss,
+            objective_value=lambda loss, n, d, C, l1_ratio: C * loss + _elastic(d, l1_ratio),
             tolerance=1e-5,
             **_LOGISTIC,
             **_C_IS_THE_SCALE,
@@ -326,7 +341,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda alpha, d, n: 1.0 / np.sqrt(n * alpha),
             make=_poisson,
             search=_poisson_cv,
-            objective_value=lambda y, eta, d, alpha: _poisson_deviance(y, eta) / (2.0 * len(y)) + alpha / 2.0 * (d @ d),
+            loss=_poisson_deviance,
+            objective_value=lambda loss, n, d, alpha: loss / (2.0 * n) + alpha / 2.0 * (d @ d),
             objective_scale=lambda alpha, d, n: float(n),
             best=lambda search: float(search.best_params_["alpha"]),
         ),
@@ -339,7 +355,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda alpha, d, n: 1.0 / (n * alpha),
             make=_glum_poisson(1.0),
             search=_glum_poisson_cv(1.0),
-            objective_value=lambda y, eta, d, alpha: _poisson_deviance(y, eta) / (2.0 * len(y)) + alpha * np.abs(d).sum(),
+            loss=_poisson_deviance,
+            objective_value=lambda loss, n, d, alpha: loss / (2.0 * n) + alpha * np.abs(d).sum(),
             objective_scale=lambda alpha, d, n: float(n),
         ),
         Twin(
@@ -351,7 +368,8 @@ TWINS: dict[tuple[str, str], Twin] = {
             scale_from_alpha=lambda alpha, d, n: 1.0 / (n * alpha),
             make=_glum_poisson(None),
             search=_glum_poisson_cv(None),
-            objective_value=lambda y, eta, d, alpha, l1_ratio: _poisson_deviance(y, eta) / (2.0 * len(y)) + alpha * _elastic(d, l1_ratio),
+            loss=_poisson_deviance,
+            objective_value=lambda loss, n, d, alpha, l1_ratio: loss / (2.0 * n) + alpha * _elastic(d, l1_ratio),
             objective_scale=lambda alpha, d, n: float(n),
         ),
     )

@@ -120,3 +120,12 @@ def test_diamonds_is_posteriordbs_design_as_bundled():
     d = data.load("diamonds")
     assert d.X.shape == (5000, 24) and d.features[0] == "x1" and d.features[-1] == "x24"
     assert d.y[:3] == pytest.approx([7.99260665, 8.247482, 8.31678913], rel=1e-8)
+
+
+@pytest.mark.parametrize(("n", "p", "rho", "seed"), [(200, 8, 0.5, 3), (30, 60, 0.0, 4), (3000, 5, 0.95, 0)])
+def test_synthetic_design_is_numpys_multivariate_normal_draw_for_draw(n, p, rho, seed):
+    from priorfit.data import _correlated_normal
+
+    cov = rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
+    expected = np.random.default_rng(seed).multivariate_normal(np.zeros(p), cov, size=n, method="cholesky")
+    np.testing.assert_array_equal(_correlated_normal(np.random.default_rng(seed), n, p, rho), expected)

@@ -68,7 +68,7 @@ def test_the_installed_estimator_minimizes_the_written_objective(key):
     w, c = np.ravel(fitted.coef_), float(np.ravel(fitted.intercept_)[0])
 
     def J(w, c):
-        return twin.objective_at(design.X, design.y, w, c, 0.0, value, **options)
+        return twin.objective_at(design, w, c, 0.0, value, **options)
 
     best, rng = J(w, c), np.random.default_rng(0)
     for _ in range(20):

@@ -1,0 +1,196 @@
+"""The Gaussian twins without the rows: fits and K-fold cross-validation from X'X.
+
+A design too large to keep (or to copy) is reduced to its sufficient statistics
+(:class:`priorfit.stats.GramStats`, one pass). Everything the Gaussian side needs follows from
+them exactly:
+
+- **Fits.** With the centred Gram matrix ``G = Xc'Xc = Q diag(lam) Q'``, the *square-root
+  design* ``R = diag(sqrt(lam)) Q'`` (p rows) and target ``r = diag(1/sqrt(lam)) Q' Xc'yc``
+  (0 where ``lam = 0``: ``Xc'yc`` has no component there) satisfy, for every ``w``,
+  ``||yc - Xc w||^2 = ||r - R w||^2 + (yc'yc - ||r||^2)``. scikit-learn's own Ridge, Lasso and
+  ElasticNet fitted to ``(R, r)`` without an intercept therefore minimize the same objective
+  as on ``(X, y)``; for the estimators whose loss is a mean over rows (``1 / (2 n_samples)``,
+  :attr:`priorfit.twins.Twin.loss_per_row`) the p rows are scaled by ``sqrt(p / n)``. The
+  intercept is ``mean(y) - mean(X)'w``, as scikit-learn computes it.
+- **Cross-validation.** Per-fold statistics come from the same pass over the rows. A fold's
+  training statistics are the merge of the others; its validation error at ``(w, b)`` is the
+  quadratic form ``yy_v - 2 w'xy_v + w'xx_v w + n_v (ybar_v - b - xbar_v'w)^2``. The grids
+  are scikit-learn's: LassoCV's and ElasticNetCV's ``geomspace(alpha_max, eps alpha_max)``
+  with ``alpha_max = max |Xc'yc| / (n l1_ratio)``, RidgeCV's ``alphas``; the folds are
+  ``KFold``'s contiguous ones for in-memory rows (so the choice is LassoCV's), hashed row
+  numbers (:class:`priorfit.stats.RowFolds`) for files.
+
+Without rows there is no PSIS-LOO (it needs each row's likelihood), no bootstrap and no
+empirical-Bayes BayesianRidge or ARDRegression (their evidence needs the rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+import numpy as np
+
+FOLDS = 5  # the twins' cross-validation (LassoCV's and ElasticNetCV's cv=5)
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Centred sufficient statistics of a set of rows on the model scale: ``n``, the means of
+    X and y, and the centred cross products."""
+
+    n: int
+    x_mean: np.ndarray
+    y_mean: float
+    xx: np.ndarray
+    xy: np.ndarray
+    yy: float
+
+    def offset(self, mu: np.ndarray) -> Moments:
+        """The moments of ``(X, y - X mu)``: the target a prior centred at ``mu`` is fitted to."""
+        if not np.any(mu):
+            return self
+        xy = self.xy - self.xx @ mu
+        yy = self.yy - 2.0 * mu @ self.xy + mu @ self.xx @ mu
+        return Moments(self.n, self.x_mean, self.y_mean - self.x_mean @ mu, self.xx, xy, yy)
+
+    def rss(self, w: np.ndarray, intercept: float | None) -> float:
+        """``sum_i (y_i - x_i'w - b)^2`` over these rows (``b = 0`` without an intercept)."""
+        b = 0.0 if intercept is None else intercept
+        gap = self.y_mean - b - self.x_mean @ w
+        return float(self.yy - 2.0 * w @ self.xy + w @ self.xx @ w + self.n * gap**2)
+
+
+def moments(stats, design) -> Moments:
+    """The :class:`Moments` of raw statistics ``stats`` on ``design``'s model scale (its
+    ``x_center`` and ``x_scale``): centred products divide by the scales, means shift and scale."""
+    scale = design.x_scale
+    x_mean = (stats.x_mean - design.x_center) / scale
+    return Moments(stats.n, x_mean, stats.y_mean, stats.xx / np.outer(scale, scale), stats.xy / scale, stats.yy)
+
+
+def uncentred(m: Moments) -> Moments:
+    """Without an intercept the model goes through the origin: the raw (uncentred) products."""
+    xx = m.xx + m.n * np.outer(m.x_mean, m.x_mean)
+    return Moments(m.n, np.zeros_like(m.x_mean), 0.0, xx, m.xy + m.n * m.x_mean * m.y_mean, m.yy + m.n * m.y_mean**2)
+
+
+def merge(parts):
+    """The statistics of the union of disjoint row sets (``GramStats.merge``, folded)."""
+    return reduce(lambda a, b: a.merge(b), parts)
+
+
+@dataclass(frozen=True)
+class Folds:
+    """Raw statistics of each cross-validation fold, from the same pass as the whole's."""
+
+    parts: tuple  # GramStats, one per fold
+    kind: str  # how rows were assigned, for the reports
+
+
+def labels_in_memory(n: int) -> np.ndarray:
+    """Fold labels of ``n`` in-memory rows: ``KFold(5)``'s contiguous folds, as LassoCV's."""
+    from sklearn.model_selection import KFold
+
+    labels = np.zeros(n, dtype=np.int64)
+    for k, (_, test) in enumerate(KFold(FOLDS).split(np.empty((n, 1)))):
+        labels[test] = k
+    return labels
+
+
+def labels_of_rows(seed: int = 0):
+    """Fold labels for rows read in chunks (files, Dask), where n is not known in advance:
+    hashed row numbers (:class:`priorfit.stats.RowFolds`)."""
+    from .stats import RowFolds
+
+    return RowFolds(FOLDS, seed)
+
+
+# -- fits ------------------------------------------------------------------------------------------
+def square_root_design(m: Moments, per_row: bool) -> tuple[np.ndarray, np.ndarray]:
+    """``(R, r)`` with ``||r - R w||^2 = ||yc - Xc w||^2 + const`` (times ``p / n`` if ``per_row``)."""
+    lam, Q = np.linalg.eigh((m.xx + m.xx.T) / 2.0)
+    keep = lam > lam.max(initial=0.0) * 1e-14
+    root = np.sqrt(np.where(keep, lam, 0.0))
+    R = root[:, None] * Q.T
+    r = np.where(keep, (Q.T @ m.xy) / np.where(keep, root, 1.0), 0.0)
+    if per_row:
+        factor = np.sqrt(len(lam) / m.n)
+        R, r = R * factor, r * factor
+    return R, r
+
+
+# the scikit-learn estimators fitted here, and whether their loss is a mean over rows
+PER_ROW = {"Ridge": False, "Lasso": True, "ElasticNet": True}
+SEARCHES = {"RidgeCV": "Ridge", "LassoCV": "Lasso", "ElasticNetCV": "ElasticNet"}
+
+
+def supports(estimator) -> bool:
+    return type(estimator).__name__ in PER_ROW or type(estimator).__name__ in SEARCHES
+
+
+def refit(search, alpha: float):
+    """The plain estimator of a search at the penalty it chose, solved to the twins' precision."""
+    from sklearn import linear_model
+
+    name = SEARCHES[type(search).__name__]
+    options = {"l1_ratio": float(search.l1_ratio)} if name == "ElasticNet" else {}
+    precision = {} if name == "Ridge" else {"tol": 1e-14, "max_iter": 1_000_000}
+    return getattr(linear_model, name)(alpha=alpha, **options, **precision)
+
+
+def fit(estimator, m: Moments, mu: np.ndarray, intercept: bool) -> tuple[np.ndarray, float | None]:
+    """Fit a scikit-learn Ridge, Lasso or ElasticNet to the square-root design of ``m`` (the
+    prior location ``mu`` as an offset); its coefficients and intercept on the full rows."""
+    m = m.offset(mu) if intercept else uncentred(m.offset(mu))
+    R, r = square_root_design(m, PER_ROW[type(estimator).__name__])
+    estimator.set_params(fit_intercept=False).fit(R, r)
+    w = np.ravel(np.asarray(estimator.coef_, dtype=float))
+    estimator.set_params(fit_intercept=intercept)
+    b = float(m.y_mean - m.x_mean @ w) if intercept else None
+    return w + mu, b
+
+
+# -- cross-validation ------------------------------------------------------------------------------
+def _training(folds: list, k: int):
+    return merge([s for j, s in enumerate(folds) if j != k])
+
+
+def _path(kind: str, m: Moments, alphas: np.ndarray, l1_ratio: float, *, tol: float, max_iter: int) -> np.ndarray:
+    """Coefficients (alphas x p) of Ridge (``kind="ridge"``) or the elastic net along ``alphas``."""
+    if kind == "ridge":
+        lam, Q = np.linalg.eigh((m.xx + m.xx.T) / 2.0)
+        z = Q.T @ m.xy
+        return (z[None, :] / (lam[None, :] + alphas[:, None])) @ Q.T
+    from sklearn.linear_model import enet_path
+
+    R, r = square_root_design(m, per_row=True)
+    _, coefs, _ = enet_path(R, r, l1_ratio=l1_ratio, alphas=alphas, tol=tol, max_iter=max_iter)
+    return coefs.T
+
+
+def cross_validate(search, design, mu: np.ndarray, intercept: bool) -> float:
+    """The penalty that ``search`` (RidgeCV, LassoCV or ElasticNetCV, unfitted) would choose,
+    by K-fold cross-validation from the per-fold statistics of ``design``: the mean over folds
+    of the validation mean squared error, minimized over the search's grid."""
+    kind = {"RidgeCV": "ridge", "LassoCV": "enet", "ElasticNetCV": "enet"}[type(search).__name__]
+    l1_ratio = float(getattr(search, "l1_ratio", 1.0))
+    whole = moments(design.stats, design).offset(mu)
+    whole = whole if intercept else uncentred(whole)
+    if kind == "ridge":
+        alphas = np.asarray(search.alphas, dtype=float)
+    else:
+        alpha_max = np.abs(whole.xy).max() / (whole.n * l1_ratio)
+        alphas = np.geomspace(alpha_max, alpha_max * search.eps, num=search.alphas)
+    raw = design.folds.parts
+    folds = [moments(s, design).offset(mu) for s in raw]
+    mse = np.zeros((len(folds), len(alphas)))
+    for k, valid in enumerate(folds):
+        train = moments(_training(raw, k), design).offset(mu)
+        if not intercept:
+            train, valid = uncentred(train), uncentred(valid)
+        coefs = _path(kind, train, alphas, l1_ratio, tol=1e-12, max_iter=search.max_iter if kind == "enet" else 0)
+        for i, w in enumerate(coefs):
+            b = float(train.y_mean - train.x_mean @ w) if intercept else None
+            mse[k, i] = valid.rss(w, b) / valid.n
+    return float(alphas[int(np.argmin(mse.mean(axis=0)))])

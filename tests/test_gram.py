@@ -1,0 +1,125 @@
+"""The Gaussian side without rows (priorfit.gram): the same twins, the same cross-validated
+choice and the same objective as on the rows, from X'X, X'y, y'y and per-fold statistics."""
+
+import numpy as np
+import pytest
+
+import priorfit
+from priorfit import InputError, data, gram, likelihoods, penalized, priors, shrinkage, twins
+
+VARIANTS = [
+    {"standardize": True, "intercept": True},
+    {"standardize": True, "intercept": False},
+    {"standardize": False, "intercept": True},
+]
+
+
+def _designs(source="diabetes", **variant):
+    dataset = data.load(source)
+    return data.make_design(dataset, **variant), data.summarize(dataset, **variant)
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: ",".join(k for k, on in v.items() if on) or "raw")
+def test_statistics_scale_and_moments_match_the_rows(variant):
+    rows, summary = _designs(**variant)
+    assert not summary.has_rows and summary.n == rows.n == 442
+    for key in ("x_center", "x_scale", "x_mean"):
+        np.testing.assert_allclose(getattr(summary, key), getattr(rows, key), rtol=1e-12, atol=1e-12)
+    a, b = likelihoods.Gaussian().statistics(rows), likelihoods.Gaussian().statistics(summary)
+    np.testing.assert_allclose(b.gram, a.gram, rtol=1e-11, atol=1e-9 * np.abs(a.gram).max())
+    np.testing.assert_allclose(b.xty, a.xty, rtol=1e-11)
+    assert b.yty == pytest.approx(a.yty, rel=1e-12) and b.y_mean == pytest.approx(a.y_mean, rel=1e-14, abs=0)
+    np.testing.assert_allclose(summary.column_variance(), rows.column_variance(), rtol=1e-12)
+
+
+def test_square_root_design_keeps_the_squared_loss_up_to_a_constant():
+    rng = np.random.default_rng(0)
+    for n, p in ((50, 8), (6, 10)):  # also p > n: a singular Gram matrix
+        X, y = rng.standard_normal((n, p)), rng.standard_normal(n)
+        Xc, yc = X - X.mean(0), y - y.mean()
+        m = gram.Moments(n, X.mean(0), y.mean(), Xc.T @ Xc, Xc.T @ yc, yc @ yc)
+        R, r = gram.square_root_design(m, per_row=False)
+        losses = [(np.sum((yc - Xc @ w) ** 2), np.sum((r - R @ w) ** 2)) for w in rng.standard_normal((20, p))]
+        gaps = [a - b for a, b in losses]
+        assert np.ptp(gaps) < 1e-12 * max(a for a, _ in losses)  # constant, to rounding
+        assert np.mean(gaps) == pytest.approx(yc @ yc - r @ r, abs=1e-10)  # the OLS residual sum of squares
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: ",".join(k for k, on in v.items() if on) or "raw")
+@pytest.mark.parametrize("name", ["normal", "laplace", "elasticnet"])
+def test_twins_from_statistics_equal_the_twins_on_rows(name, variant):
+    rows, summary = _designs(**variant)
+    settings = priorfit.settings.Settings(prior=name, mu=0.5)
+    prior = priors.create(name, 1.0, settings)
+    alpha = {"normal": 3.0, "laplace": 0.05, "elasticnet": 0.05}[name]
+    a, b = (penalized.fit(d, prior, "gaussian", alpha) for d in (rows, summary))
+    np.testing.assert_allclose(b.coef, a.coef, rtol=1e-9, atol=1e-9 * np.abs(a.coef).max())
+    assert (b.coef == 0.5).sum() == (a.coef == 0.5).sum()  # the same coefficients at the prior location
+    if variant["intercept"]:
+        assert b.intercept == pytest.approx(a.intercept, rel=1e-9)
+    # the objective the identity checks, at random points, from the statistics as from the rows
+    twin, rng = twins.twin(name, "gaussian"), np.random.default_rng(1)
+    for _ in range(5):
+        w, c = a.coef + rng.standard_normal(rows.p), 10.0 * rng.standard_normal()
+        c = c if variant["intercept"] else None
+        J = [twin.objective_at(d, w, c, prior.mu_vector(d.p), alpha, **twin.options(prior)) for d in (rows, summary)]
+        assert J[1] == pytest.approx(J[0], rel=1e-11)
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: ",".join(k for k, on in v.items() if on) or "raw")
+@pytest.mark.parametrize("name", ["laplace", "elasticnet"])
+def test_cross_validation_from_statistics_chooses_lassocvs_alpha(name, variant):
+    rows, summary = _designs(**variant)
+    prior = priors.create(name, 1.0, priorfit.settings.Settings(prior=name, mu=0.25))
+    twin = twins.twin(name, "gaussian")
+    (a, label_a), (b, label_b) = (penalized.cv_alpha(d, twin, prior) for d in (rows, summary))
+    assert b == pytest.approx(a, rel=1e-12)  # the same grid point, so equal up to rounding
+    assert label_b == f"{label_a} (5 contiguous folds, from X'X)"
+
+
+def test_ridge_cross_validation_from_statistics_is_five_fold():
+    """RidgeCV's leave-one-out needs the rows: without them, 5-fold CV on RidgeCV's grid,
+    checked against GridSearchCV(Ridge) over the same folds."""
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    rows, summary = _designs()
+    twin = twins.twin("normal", "gaussian")
+    chosen, label = penalized.cv_alpha(summary, twin, priors.Normal(1.0))
+    grid = GridSearchCV(Ridge(), {"alpha": twin.search(True, rows.n).alphas}, cv=KFold(5), scoring="neg_mean_squared_error")
+    assert chosen == pytest.approx(grid.fit(rows.X, rows.y).best_params_["alpha"], rel=1e-12)
+    assert label == "RidgeCV (5 contiguous folds, from X'X)"
+
+
+def test_ols_and_effective_parameters_from_statistics():
+    rows, summary = _designs()
+    a, b = penalized.ols(rows), penalized.ols(summary)
+    np.testing.assert_allclose(b.coef, a.coef, rtol=1e-9)
+    assert b.intercept == pytest.approx(a.intercept, rel=1e-12)
+    gaussian, prior = likelihoods.Gaussian(), priors.Normal(0.5)
+    fit = penalized.fit(rows, prior, "gaussian", 3.0)
+    dof = [shrinkage.penalized_dof(d, gaussian, prior, fit.coef, fit.intercept, 54.0)[0] for d in (rows, summary)]
+    assert dof[1] == pytest.approx(dof[0], rel=1e-10)
+
+
+def test_compare_without_rows_keeps_every_identity(monkeypatch):
+    monkeypatch.setattr(data, "STATISTICS_ROWS", 0)
+    result = priorfit.compare("diabetes", prior="laplace", draws=300, tune=400, chains=2, seed=1, progress=False)
+    fit = result.fit("laplace")
+    assert fit.hyper.source == "cross-validation: LassoCV (5 contiguous folds, from X'X)"
+    assert fit.agreement.max_rel_diff < 1e-10 and fit.mode.certificate.kkt_relative <= 1e-6
+    assert fit.objective_identity.relative < 1e-12
+    assert fit.shrinkage.elpd_loo is None  # PSIS-LOO needs each row's likelihood
+    assert result.data.n == 442 and result.ols.coef.shape == (10,)
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ({"loo": "yes"}, r"^--loo yes needs each row's likelihood, but diabetes is summarized by X'X, X'y and y'y \(442 rows\) "
+                     r"and its rows are not kept; use --loo auto or no\.$"),
+    ({"bootstrap": 20}, r"^--bootstrap needs the rows, but diabetes is summarized by X'X, X'y and y'y \(442 rows\) and its "
+                        r"rows are not kept; leave it out or subsample the rows\.$"),
+])
+def test_what_needs_the_rows_is_refused_without_them(monkeypatch, option, message):
+    monkeypatch.setattr(data, "STATISTICS_ROWS", 0)
+    with pytest.raises(InputError, match=message):
+        priorfit.compare("diabetes", prior="laplace", progress=False, **option)
