@@ -12,7 +12,17 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import closed_form, data, identity, inference, likelihoods, penalized, priors, shrinkage, twins
+from . import (
+    closed_form,
+    data,
+    identity,
+    inference,
+    likelihoods,
+    penalized,
+    priors,
+    shrinkage,
+    twins,
+)
 from . import settings as settings_module
 from .bootstrap import bootstrap
 from .data import Dataset, Design, from_arrays, from_frame, load, make_design
