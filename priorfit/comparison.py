@@ -49,10 +49,13 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     config = settings_module.from_user(settings)
     report = Progress(progress)
     with report.step("loading and checking the data"):
-        dataset = _dataset(X, y, target=target, features=features)
         likelihood = likelihoods.get(config.likelihood)
-        y, labels = likelihood.encode_y(dataset.y, dataset.name)
-        design = _design(dataclasses.replace(dataset, y=y), likelihood, config)
+        if data.read_in_chunks(X) or data.is_dask(X):
+            design, labels = _chunked_design(X, y, target, likelihood, config), None
+        else:
+            dataset = _dataset(X, y, target=target, features=features)
+            y, labels = likelihood.encode_y(dataset.y, dataset.name)
+            design = _design(dataclasses.replace(dataset, y=y), likelihood, config)
         dataset = design.dataset  # without rows: X is not kept
         _check_location(config, design)
         _check_rows(config, design)
@@ -110,6 +113,17 @@ def _design(dataset: Dataset, likelihood, config: Settings) -> Design:
     if likelihood.sufficient and dataset.n > data.STATISTICS_ROWS:
         return data.summarize(dataset, standardize=config.standardize, intercept=config.intercept)
     return make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+
+
+def _chunked_design(X, y, target, likelihood, config: Settings) -> Design:
+    """Files read in chunks, or a dask collection: only the Gaussian has statistics to keep."""
+    what = f"{X!r} is read in chunks" if not data.is_dask(X) else "dask data are summarized where they live"
+    if not likelihood.sufficient:
+        raise InputError(
+            f"{what}, but the {likelihood.name} likelihood has no sufficient statistics and needs every row in memory; "
+            "give one file of at most 1 GiB (a subsample of the rows), or the gaussian likelihood."
+        )
+    return data.summarize_source(X, target, y=y, standardize=config.standardize, intercept=config.intercept, seed=config.seed)
 
 
 def _check_rows(config: Settings, design: Design) -> None:

@@ -144,6 +144,73 @@ def statistics_design(stats, *, standardize: bool = True, intercept: bool = True
     return Design(dataset, standardize, intercept, None, center, scale, x_mean, stats=stats, folds=folds)
 
 
+# a single file larger than this is read in chunks into its sufficient statistics (Gaussian)
+IN_MEMORY_FILE_BYTES = 2**30
+
+
+def read_in_chunks(source) -> bool:
+    """Whether ``source`` (a data argument) is read in chunks: a folder, a glob pattern, or one
+    file larger than :data:`IN_MEMORY_FILE_BYTES`. Such data never sit in memory as rows."""
+    if not isinstance(source, str | Path) or str(source) in BUNDLED or str(source).startswith("synthetic"):
+        return False
+    path = Path(source)
+    if path.is_dir():
+        return True
+    if path.is_file():
+        return path.stat().st_size > IN_MEMORY_FILE_BYTES
+    return any(c in str(source) for c in "*?[")
+
+
+def is_dask(data) -> bool:
+    """Whether ``data`` is a dask array or DataFrame (without importing dask for other data)."""
+    return type(data).__module__.split(".")[0] == "dask"
+
+
+def summarize_source(source, target=None, *, standardize: bool = True, intercept: bool = True, y=None, seed: int = 0) -> Design:
+    """The design without rows of chunked data: files (``source`` a file, folder or glob; one
+    pass, folds by hashed row number) or a dask collection (``y`` with a dask array, or a dask
+    DataFrame with a ``target`` column; on the active scheduler: a ``dask.distributed.Client``
+    if one is active)."""
+    from . import gram, stats
+
+    folds = gram.labels_of_rows(seed)
+    if is_dask(source):
+        whole = stats.from_dask(source, y, target=target)
+        parts = _dask_folds(source, y, whole, folds)
+    else:
+        parts = stats.from_files(source, target or "y", fold_of_row=folds)
+        whole = gram.merge(parts)
+    return statistics_design(whole, standardize=standardize, intercept=intercept,
+                             folds=gram.Folds(tuple(parts), f"{gram.FOLDS} hashed-row"))
+
+
+def _dask_folds(X, y, whole, folds) -> list:
+    """Per-fold statistics of a dask collection (validated already by ``from_dask``): each block
+    summarized where it lives, with the fold labels of its global row numbers."""
+    import dask
+    import dask.array as da
+    import dask.dataframe as dd
+
+    from . import gram, stats
+
+    if isinstance(X, dd.DataFrame):
+        target = whole.target
+        y, X = X[target].to_dask_array(lengths=True), X[list(whole.features)].to_dask_array(lengths=True)
+    elif not isinstance(y, da.Array):
+        y = da.from_array(np.asarray(y), chunks=(X.chunks[0],))
+    X = X.rechunk({1: -1})
+    y = y.rechunk((X.chunks[0],))
+    offsets = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]])
+
+    def block(xb, yb, offset):
+        return stats.from_arrays(np.asarray(xb, dtype=float), np.asarray(yb, dtype=float), features=whole.features,
+                                 fold_of_row=lambda rows: folds(rows + offset))
+
+    blocks = [dask.delayed(block)(xb, yb, int(o)) for xb, yb, o in zip(X.to_delayed()[:, 0], y.to_delayed(), offsets)]
+    per_block = dask.compute(*blocks)
+    return [gram.merge([b[k] for b in per_block if b[k] is not None and b[k].n]) for k in range(gram.FOLDS)]
+
+
 def summarize(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
     """The design without rows of an in-memory data set: one blocked pass for the statistics of
     every cross-validation fold (:func:`priorfit.gram.labels_in_memory`), merged for the whole."""

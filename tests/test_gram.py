@@ -123,3 +123,58 @@ def test_what_needs_the_rows_is_refused_without_them(monkeypatch, option, messag
     monkeypatch.setattr(data, "STATISTICS_ROWS", 0)
     with pytest.raises(InputError, match=message):
         priorfit.compare("diabetes", prior="laplace", progress=False, **option)
+
+
+@pytest.fixture(scope="module")
+def diabetes_parts(tmp_path_factory):
+    """diabetes as three CSV files of 150, 150 and 142 rows, and as one Parquet file."""
+    from sklearn.datasets import load_diabetes
+
+    folder = tmp_path_factory.mktemp("parts")
+    frame = load_diabetes(as_frame=True).frame.rename(columns={"target": "y"})
+    for i, start in enumerate(range(0, len(frame), 150)):
+        frame.iloc[start:start + 150].to_csv(folder / f"part{i}.csv", index=False)
+    frame.to_parquet(folder.parent / "diabetes.parquet")
+    return folder
+
+
+def test_a_folder_of_files_is_summarized_in_one_pass_as_the_rows(diabetes_parts):
+    from sklearn.linear_model import LassoCV
+    from sklearn.model_selection import PredefinedSplit
+
+    from priorfit.stats import RowFolds
+
+    rows, files = data.make_design(data.load("diabetes")), data.summarize_source(str(diabetes_parts))
+    assert data.read_in_chunks(str(diabetes_parts)) and data.read_in_chunks(f"{diabetes_parts}/*.csv")
+    assert not data.read_in_chunks("diabetes") and files.dataset.name == diabetes_parts.name
+    a, b = likelihoods.Gaussian().statistics(rows), likelihoods.Gaussian().statistics(files)
+    np.testing.assert_allclose(b.gram, a.gram, rtol=1e-11, atol=1e-11 * np.abs(a.gram).max())
+    prior = priors.Laplace(1.0)
+    fit = [penalized.fit(d, prior, "gaussian", 0.1) for d in (rows, files)]
+    np.testing.assert_allclose(fit[1].coef, fit[0].coef, rtol=1e-9, atol=1e-9)
+    # chunked rows get their folds from hashed row numbers: the choice is LassoCV's over those folds
+    chosen, label = penalized.cv_alpha(files, twins.twin("laplace", "gaussian"), prior)
+    labels = RowFolds(5, 0)(np.arange(rows.n))
+    expected = LassoCV(cv=PredefinedSplit(labels), max_iter=100_000).fit(rows.X, rows.y).alpha_
+    assert chosen == pytest.approx(expected, rel=1e-12) and label == "LassoCV (5 hashed-row folds, from X'X)"
+
+
+def test_a_dask_dataframe_gives_the_statistics_and_folds_of_its_files(diabetes_parts):
+    import dask
+    import dask.dataframe as dd
+
+    files = data.summarize_source(str(diabetes_parts))
+    with dask.config.set(scheduler="synchronous"):
+        frame = dd.read_parquet(diabetes_parts.parent / "diabetes.parquet").repartition(npartitions=4)
+        lazy = data.summarize_source(frame)
+    for a, b in zip((files.stats, *files.folds.parts), (lazy.stats, *lazy.folds.parts), strict=True):
+        assert a.n == b.n
+        np.testing.assert_allclose(b.xx, a.xx, rtol=1e-11, atol=1e-11 * np.abs(a.xx).max())
+        np.testing.assert_allclose(b.xy, a.xy, rtol=1e-11)
+
+
+def test_chunked_data_need_a_likelihood_with_sufficient_statistics(diabetes_parts):
+    with pytest.raises(InputError, match=r"^'.*parts\d*' is read in chunks, but the poisson likelihood has no sufficient "
+                                         r"statistics and needs every row in memory; give one file of at most 1 GiB \(a "
+                                         r"subsample of the rows\), or the gaussian likelihood\.$"):
+        priorfit.compare(str(diabetes_parts), likelihood="poisson", progress=False)
