@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--target", help="target column of a CSV/Parquet file (default: y)")
     _settings_flags(c)
     _output_flags(c, "priorfit-out", "output folder")
+    _cluster_flags(c, "chunked data (a folder, glob or URL of files) are summarized on the cluster")
     c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables (implies --quiet)")
 
     commands.add_parser("priors", help="list the priors, their penalized counterparts and conversions",
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                               description="Run each declared comparison (TOML files, or folders of them) into OUT/<name>.")
     run.add_argument("paths", nargs="+", help="declaration files (.toml) or folders of them")
     _output_flags(run, "priorfit-runs", "parent folder of the runs (one folder per declaration name)")
+    _cluster_flags(run, "the declarations run in parallel, one per worker")
 
     pa = commands.add_parser("path", help="the regularization path: penalized path, MAP and posterior at each alpha",
                              description="Fit scikit-learn's path and, at each alpha, the polished MAP and the posterior, on one compiled model.")
@@ -60,6 +62,7 @@ def _run(args) -> int:
     from .output import check_target
 
     declarations = collect(args.paths)  # every file validated before anything runs
+    cluster = _cluster(args)
     parent = Path(args.out)
     if parent.exists():
         for d in declarations:
@@ -73,13 +76,34 @@ def _run(args) -> int:
 
     failed = False
     parent.mkdir(parents=True, exist_ok=True)
-    for d in declarations:
-        print(f"== {d.name} ({d.path})")
-        result, out = d.run(Path(args.out) / d.name, force=args.force, progress=not args.quiet, plots=not args.no_plots)
-        render(result)
-        print(f"\nresults written to {out}/ (report: {out}/report.html)\n")
-        failed = failed or bool(result.checks())
+    with cluster as client:
+        if client is not None:  # one declaration per worker; each writes its own folder
+            from .cluster import map as cluster_map
+            from .result import load
+
+            tasks = [(d, parent / d.name, args.force, not args.no_plots) for d in declarations]
+            print(f"running {len(tasks)} declarations on {len(client.scheduler_info()['workers'])} dask workers", file=sys.stderr)
+            outs = cluster_map(_run_declaration, tasks, client)
+        for d in declarations:
+            print(f"== {d.name} ({d.path})")
+            if client is None:
+                result, out = d.run(parent / d.name, force=args.force, progress=not args.quiet, plots=not args.no_plots)
+            else:
+                out = outs[declarations.index(d)]
+                result = load(out)
+            render(result)
+            print(f"\nresults written to {out}/ (report: {out}/report.html)\n")
+            failed = failed or bool(result.checks())
     return 1 if args.strict and failed else 0
+
+
+def _run_declaration(task):
+    """One declaration, in a dask worker: fit, write its folder, return the folder."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    declaration, out, force, plots = task
+    return declaration.run(out, force=force, progress=False, plots=plots)[1]
 
 
 def _path(args) -> int:
@@ -157,6 +181,20 @@ def _output_flags(parser, default_out: str, what: str) -> None:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
 
 
+def _cluster_flags(parser, what: str) -> None:
+    parser.add_argument("--scheduler", metavar="ADDRESS", help=f"a dask.distributed scheduler to use: {what}")
+    parser.add_argument("--workers", metavar="N", help=f"start a local dask cluster of N worker processes: {what}")
+
+
+def _cluster(args):
+    """The cluster the flags ask for, as a context; the flags are checked when this is called
+    (before anything is written), the cluster is started when the context is entered."""
+    from .cluster import connect
+    from .settings import integer
+
+    return connect(args.scheduler, None if args.workers is None else integer(args.workers, "workers", 1, 256))
+
+
 def _priors(args=None) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -177,6 +215,7 @@ def _compare(args) -> int:
 
     check_target(args.out, force=args.force)
     given = _given(args)
+    cluster = _cluster(args)
     import warnings
 
     # pip-installed PyTensor's import-time notice; not the user's business
@@ -185,7 +224,8 @@ def _compare(args) -> int:
     from .progress import Progress
 
     quiet = args.quiet or args.json
-    comparison = compare(args.data, target=args.target, progress=not quiet, **given)
+    with cluster:
+        comparison = compare(args.data, target=args.target, progress=not quiet, **given)
     with Progress(not quiet).step(f"writing {args.out}/" + ("" if args.no_plots else " with the plots")):
         out = comparison.save(args.out, force=args.force, plots=not args.no_plots)
     if args.json:

@@ -153,6 +153,8 @@ def read_in_chunks(source) -> bool:
     file larger than :data:`IN_MEMORY_FILE_BYTES`. Such data never sit in memory as rows."""
     if not isinstance(source, str | Path) or str(source) in BUNDLED or str(source).startswith("synthetic"):
         return False
+    if "://" in str(source):  # files on any filesystem Dask reads (s3://, gcs://, ...)
+        return True
     path = Path(source)
     if path.is_dir():
         return True
@@ -169,11 +171,13 @@ def is_dask(data) -> bool:
 def summarize_source(source, target=None, *, standardize: bool = True, intercept: bool = True, y=None, seed: int = 0) -> Design:
     """The design without rows of chunked data: files (``source`` a file, folder or glob; one
     pass, folds by hashed row number) or a dask collection (``y`` with a dask array, or a dask
-    DataFrame with a ``target`` column; on the active scheduler: a ``dask.distributed.Client``
-    if one is active)."""
-    from . import gram, stats
+    DataFrame with a ``target`` column). With an active ``dask.distributed.Client`` (or a URL),
+    files are read by Dask and summarized on its workers."""
+    from . import cluster, gram, stats
 
     folds = gram.labels_of_rows(seed)
+    if not is_dask(source) and (cluster.active() is not None or "://" in str(source)):
+        source = cluster.read(source, target)  # summarized on the cluster's workers
     if is_dask(source):
         whole = stats.from_dask(source, y, target=target)
         parts = _dask_folds(source, y, whole, folds)

@@ -267,7 +267,9 @@ def sample(
     returns an ``xarray.DataTree`` (posterior, sample_stats)."""
     import os
 
-    cores = cores or min(chains, os.cpu_count() or 1)
+    from .cluster import in_worker
+
+    cores = 1 if in_worker() else (cores or min(chains, os.cpu_count() or 1))  # a dask worker must not fork
     if sampler == "nutpie":
         import nutpie
 

@@ -178,3 +178,16 @@ def test_chunked_data_need_a_likelihood_with_sufficient_statistics(diabetes_part
                                          r"statistics and needs every row in memory; give one file of at most 1 GiB \(a "
                                          r"subsample of the rows\), or the gaussian likelihood\.$"):
         priorfit.compare(str(diabetes_parts), likelihood="poisson", progress=False)
+
+
+def test_with_a_dask_client_files_are_summarized_on_its_workers(diabetes_parts):
+    from dask.distributed import Client, LocalCluster
+
+    files = data.summarize_source(str(diabetes_parts))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        on_cluster = data.summarize_source(str(diabetes_parts))
+        assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.task_groups)) > 0  # tasks ran there
+    assert on_cluster.n == files.n and on_cluster.folds.kind == files.folds.kind
+    np.testing.assert_allclose(on_cluster.stats.xx, files.stats.xx, rtol=1e-11)
+    for a, b in zip(files.folds.parts, on_cluster.folds.parts, strict=True):
+        np.testing.assert_allclose(b.xy, a.xy, rtol=1e-11)
