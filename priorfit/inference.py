@@ -82,10 +82,23 @@ def find_map(model, *, seed: int = 0) -> ModeResult:
     if not finite:
         return ModeResult("not_converged", message + "; its answer is not finite", raw, raw_converged=False, optimizer=optimizer)
     point, certificate = polish(model, raw)
+    ok, message = _verdict(certificate, message)
+    return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
+
+
+def polish_from(model, start: dict) -> ModeResult:
+    """The mode of ``model`` polished from a nearby known mode ``start`` (the previous point of a
+    path: its ``ModeResult.point``), without ``pm.find_MAP``; the same certificate decides."""
+    point, certificate = polish(model, start)
+    ok, message = _verdict(certificate, "polished from the previous point's mode")
+    return ModeResult("ok" if ok else "not_converged", message, {}, point, certificate)
+
+
+def _verdict(certificate: Certificate, message: str) -> tuple[bool, str]:
     ok = certificate.newton_decrement <= 1e-6 and (certificate.kkt_relative or 0.0) <= 1e-6
     if not ok:
         message += f"; polishing stopped short (Newton decrement {certificate.newton_decrement:.1e})"
-    return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
+    return ok, message
 
 
 def _positive_definite(H: np.ndarray) -> np.ndarray:

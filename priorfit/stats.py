@@ -503,6 +503,9 @@ class _Accumulator:
                 self._merge(0, _moments(Xb, yb, self.features, self.target, self.name))
                 continue
             block_labels = labels[start:stop]
+            if block_labels[0] == block_labels[-1] and np.all(block_labels == block_labels[0]):  # one fold: no copy
+                self._merge(int(block_labels[0]), _moments(Xb, yb, self.features, self.target, self.name))
+                continue
             for fold in np.unique(block_labels):
                 rows = block_labels == fold
                 self._merge(
