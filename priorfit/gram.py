@@ -31,48 +31,24 @@ from functools import reduce
 
 import numpy as np
 
+from .likelihoods import SufficientStatistics
+
 FOLDS = 5  # the twins' cross-validation (LassoCV's and ElasticNetCV's cv=5)
 
 
-@dataclass(frozen=True)
-class Moments:
-    """Centred sufficient statistics of a set of rows on the model scale: ``n``, the means of
-    X and y, and the centred cross products."""
-
-    n: int
-    x_mean: np.ndarray
-    y_mean: float
-    xx: np.ndarray
-    xy: np.ndarray
-    yy: float
-
-    def offset(self, mu: np.ndarray) -> Moments:
-        """The moments of ``(X, y - X mu)``: the target a prior centred at ``mu`` is fitted to."""
-        if not np.any(mu):
-            return self
-        xy = self.xy - self.xx @ mu
-        yy = self.yy - 2.0 * mu @ self.xy + mu @ self.xx @ mu
-        return Moments(self.n, self.x_mean, self.y_mean - self.x_mean @ mu, self.xx, xy, yy)
-
-    def rss(self, w: np.ndarray, intercept: float | None) -> float:
-        """``sum_i (y_i - x_i'w - b)^2`` over these rows (``b = 0`` without an intercept)."""
-        b = 0.0 if intercept is None else intercept
-        gap = self.y_mean - b - self.x_mean @ w
-        return float(self.yy - 2.0 * w @ self.xy + w @ self.xx @ w + self.n * gap**2)
-
-
-def moments(stats, design) -> Moments:
-    """The :class:`Moments` of raw statistics ``stats`` on ``design``'s model scale (its
-    ``x_center`` and ``x_scale``): centred products divide by the scales, means shift and scale."""
+def moments(stats, design) -> SufficientStatistics:
+    """The centred :class:`~priorfit.likelihoods.SufficientStatistics` of raw statistics ``stats``
+    (:class:`priorfit.stats.GramStats`) on ``design``'s model scale (its ``x_center`` and
+    ``x_scale``): centred products divide by the scales, means shift and scale."""
     scale = design.x_scale
     x_mean = (stats.x_mean - design.x_center) / scale
-    return Moments(stats.n, x_mean, stats.y_mean, stats.xx / np.outer(scale, scale), stats.xy / scale, stats.yy)
+    return SufficientStatistics(stats.n, stats.y_mean, stats.xx / np.outer(scale, scale), stats.xy / scale, stats.yy, x_mean)
 
 
-def uncentred(m: Moments) -> Moments:
+def uncentred(m: SufficientStatistics) -> SufficientStatistics:
     """Without an intercept the model goes through the origin: the raw (uncentred) products."""
-    xx = m.xx + m.n * np.outer(m.x_mean, m.x_mean)
-    return Moments(m.n, np.zeros_like(m.x_mean), 0.0, xx, m.xy + m.n * m.x_mean * m.y_mean, m.yy + m.n * m.y_mean**2)
+    gram = m.gram + m.n * np.outer(m.x_mean, m.x_mean)
+    return SufficientStatistics(m.n, 0.0, gram, m.xty + m.n * m.x_mean * m.y_mean, m.yty + m.n * m.y_mean**2)
 
 
 def merge(parts):
@@ -107,13 +83,13 @@ def labels_of_rows(seed: int = 0):
 
 
 # -- fits ------------------------------------------------------------------------------------------
-def square_root_design(m: Moments, per_row: bool) -> tuple[np.ndarray, np.ndarray]:
+def square_root_design(m: SufficientStatistics, per_row: bool) -> tuple[np.ndarray, np.ndarray]:
     """``(R, r)`` with ``||r - R w||^2 = ||yc - Xc w||^2 + const`` (times ``p / n`` if ``per_row``)."""
-    lam, Q = np.linalg.eigh((m.xx + m.xx.T) / 2.0)
+    lam, Q = np.linalg.eigh((m.gram + m.gram.T) / 2.0)
     keep = lam > lam.max(initial=0.0) * 1e-14
     root = np.sqrt(np.where(keep, lam, 0.0))
     R = root[:, None] * Q.T
-    r = np.where(keep, (Q.T @ m.xy) / np.where(keep, root, 1.0), 0.0)
+    r = np.where(keep, (Q.T @ m.xty) / np.where(keep, root, 1.0), 0.0)
     if per_row:
         factor = np.sqrt(len(lam) / m.n)
         R, r = R * factor, r * factor
@@ -139,7 +115,7 @@ def refit(search, alpha: float):
     return getattr(linear_model, name)(alpha=alpha, **options, **precision)
 
 
-def fit(estimator, m: Moments, mu: np.ndarray, intercept: bool) -> tuple[np.ndarray, float | None]:
+def fit(estimator, m: SufficientStatistics, mu: np.ndarray, intercept: bool) -> tuple[np.ndarray, float | None]:
     """Fit a scikit-learn Ridge, Lasso or ElasticNet to the square-root design of ``m`` (the
     prior location ``mu`` as an offset); its coefficients and intercept on the full rows."""
     m = m.offset(mu) if intercept else uncentred(m.offset(mu))
@@ -156,11 +132,11 @@ def _training(folds: list, k: int):
     return merge([s for j, s in enumerate(folds) if j != k])
 
 
-def _path(kind: str, m: Moments, alphas: np.ndarray, l1_ratio: float, *, tol: float, max_iter: int) -> np.ndarray:
+def _path(kind: str, m: SufficientStatistics, alphas: np.ndarray, l1_ratio: float, *, tol: float, max_iter: int) -> np.ndarray:
     """Coefficients (alphas x p) of Ridge (``kind="ridge"``) or the elastic net along ``alphas``."""
     if kind == "ridge":
-        lam, Q = np.linalg.eigh((m.xx + m.xx.T) / 2.0)
-        z = Q.T @ m.xy
+        lam, Q = np.linalg.eigh((m.gram + m.gram.T) / 2.0)
+        z = Q.T @ m.xty
         return (z[None, :] / (lam[None, :] + alphas[:, None])) @ Q.T
     from sklearn.linear_model import enet_path
 
@@ -180,7 +156,7 @@ def cross_validate(search, design, mu: np.ndarray, intercept: bool) -> float:
     if kind == "ridge":
         alphas = np.asarray(search.alphas, dtype=float)
     else:
-        alpha_max = np.abs(whole.xy).max() / (whole.n * l1_ratio)
+        alpha_max = np.abs(whole.xty).max() / (whole.n * l1_ratio)
         alphas = np.geomspace(alpha_max, alpha_max * search.eps, num=search.alphas)
     raw = design.folds.parts
     folds = [moments(s, design).offset(mu) for s in raw]

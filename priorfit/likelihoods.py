@@ -164,13 +164,35 @@ class Likelihood:
 
 @dataclass(frozen=True)
 class SufficientStatistics:
-    """X'X, X'y, y'y of the centred design (Gaussian), with n and the mean of y."""
+    """The Gaussian's sufficient statistics of a design on the model scale: n, the means of y and
+    of the columns (``x_mean``), and the cross products ``gram = X'X``, ``xty = X'y``,
+    ``yty = y'y`` of X and y centred on those means (with an intercept), or uncentred (without
+    one: the means are then 0)."""
 
     n: int
     y_mean: float
     gram: np.ndarray = field(repr=False)
     xty: np.ndarray = field(repr=False)
     yty: float
+    x_mean: np.ndarray = field(repr=False, default=None)
+
+    def __post_init__(self):
+        if self.x_mean is None:
+            object.__setattr__(self, "x_mean", np.zeros(len(self.xty)))
+
+    def offset(self, mu: np.ndarray) -> SufficientStatistics:
+        """The statistics of ``(X, y - X mu)``: the target a prior centred at ``mu`` is fitted to."""
+        if not np.any(mu):
+            return self
+        xty = self.xty - self.gram @ mu
+        yty = self.yty - 2.0 * mu @ self.xty + mu @ self.gram @ mu
+        return SufficientStatistics(self.n, self.y_mean - self.x_mean @ mu, self.gram, xty, yty, self.x_mean)
+
+    def rss(self, w: np.ndarray, intercept: float | None) -> float:
+        """``sum_i (y_i - x_i'w - b)^2`` over the rows (``b = 0`` without an intercept)."""
+        b = 0.0 if intercept is None else intercept
+        gap = self.y_mean - b - self.x_mean @ w
+        return float(self.yty - 2.0 * w @ self.xty + w @ self.gram @ w + self.n * gap**2)
 
 
 class Gaussian(Likelihood):
@@ -193,11 +215,10 @@ class Gaussian(Likelihood):
                 from .gram import moments, uncentred
 
                 m = moments(design.stats, design)
-                m = m if design.intercept else uncentred(m)
-                return SufficientStatistics(m.n, m.y_mean, m.xx, m.xy, m.yy)
+                return m if design.intercept else uncentred(m)
             y_mean = float(design.y.mean()) if design.intercept else 0.0
             Xc, yc = design.X - design.x_mean, design.y - y_mean
-            return SufficientStatistics(design.n, y_mean, Xc.T @ Xc, Xc.T @ yc, float(yc @ yc))
+            return SufficientStatistics(design.n, y_mean, Xc.T @ Xc, Xc.T @ yc, float(yc @ yc), design.x_mean)
 
         return design.memo(self.name, compute)
 

@@ -133,7 +133,7 @@ def ols(design: Design) -> Estimate:
     if not design.has_rows:
         m = gram.moments(design.stats, design)
         m = m if design.intercept else gram.uncentred(m)
-        coef = np.linalg.lstsq(m.xx, m.xy, rcond=None)[0]
+        coef = np.linalg.lstsq(m.gram, m.xty, rcond=None)[0]
         intercept = float(m.y_mean - m.x_mean @ coef) if design.intercept else None
         return Estimate(coef, intercept, {"fit_intercept": design.intercept})
     fitted = LinearRegression(fit_intercept=design.intercept).fit(design.X, design.y)

@@ -51,7 +51,7 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
         from .gram import moments, uncentred
 
         m = moments(design.stats, design) if design.intercept else uncentred(moments(design.stats, design))
-        H = m.xx[np.ix_(active, active)] / dispersion**2
+        H = m.gram[np.ix_(active, active)] / dispersion**2
         curvature = np.full(int(active.sum()), prior.curvature(dispersion))
         return float(np.trace(np.linalg.solve(H + np.diag(curvature), H))), method
     X = design.X - design.x_mean if design.intercept else design.X

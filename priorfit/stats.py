@@ -173,10 +173,11 @@ class GramStats:
         scale = self.x_sd if standardize else np.ones(self.p)
         if intercept:
             gram, xty, yty, y_mean = self.xx, self.xy, self.yy, self.y_mean
+            x_mean = np.zeros(self.p) if standardize else np.array(self.x_mean)  # the model scale's
         else:
-            gram, xty, yty, y_mean = self.xtx, self.xty, self.yty, 0.0
+            gram, xty, yty, y_mean, x_mean = self.xtx, self.xty, self.yty, 0.0, np.zeros(self.p)
         return SufficientStatistics(
-            self.n, float(y_mean), gram / np.outer(scale, scale), xty / scale, float(yty)
+            self.n, float(y_mean), gram / np.outer(scale, scale), xty / scale, float(yty), x_mean
         )
 
     # -- constructors ---------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def test_square_root_design_keeps_the_squared_loss_up_to_a_constant():
     for n, p in ((50, 8), (6, 10)):  # also p > n: a singular Gram matrix
         X, y = rng.standard_normal((n, p)), rng.standard_normal(n)
         Xc, yc = X - X.mean(0), y - y.mean()
-        m = gram.Moments(n, X.mean(0), y.mean(), Xc.T @ Xc, Xc.T @ yc, yc @ yc)
+        m = likelihoods.SufficientStatistics(n, y.mean(), Xc.T @ Xc, Xc.T @ yc, yc @ yc, X.mean(0))
         R, r = gram.square_root_design(m, per_row=False)
         losses = [(np.sum((yc - Xc @ w) ** 2), np.sum((r - R @ w) ** 2)) for w in rng.standard_normal((20, p))]
         gaps = [a - b for a, b in losses]
