@@ -16,11 +16,22 @@ A declaration is data, never code::
 The keys of ``[settings]`` are the fields of :class:`priorfit.Settings`, validated by the same
 parsers as the API and the CLI. Unknown keys are refused with the file, the key and what is
 allowed (with a did-you-mean).
+
+A sweep runs the declaration once per combination of the listed values (their product), each
+into its own folder ``<name>-<key><value>...``; with ``priorfit run --workers N`` (or
+``--scheduler``) the runs are spread over a dask cluster::
+
+    [sweep]
+    seed = [0, 1, 2, 3]                     # any settings keys, each with a list of values
+    alpha = [0.01, 0.1, 1.0]
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import itertools
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -28,7 +39,7 @@ from pathlib import Path
 from .errors import InputError
 from .settings import Settings
 
-TOP_KEYS = ("name", "description", "data", "settings")
+TOP_KEYS = ("name", "description", "data", "settings", "sweep")
 DATA_KEYS = ("source", "target")
 
 
@@ -42,6 +53,19 @@ class Declaration:
     target: str | None = None
     description: str = ""
     settings: dict = field(default_factory=dict)
+    sweep: dict = field(default_factory=dict)  # settings key -> list of values
+
+    def expanded(self) -> list[Declaration]:
+        """One declaration per combination of the sweep's values (itself without a sweep)."""
+        if not self.sweep:
+            return [self]
+        keys = list(self.sweep)
+        out = []
+        for values in itertools.product(*(self.sweep[k] for k in keys)):
+            combination = dict(zip(keys, values, strict=True))
+            label = "-".join(f"{k}{re.sub(r'[^A-Za-z0-9._=]+', '_', str(v))}" for k, v in combination.items())
+            out.append(dataclasses.replace(self, name=f"{self.name}-{label}", settings=self.settings | combination, sweep={}))
+        return out
 
     def run(self, out, *, force: bool = False, progress: bool = True, plots: bool = True, **overrides):
         """Run the comparison and save it to ``out``; ``overrides`` replace declared settings."""
@@ -94,11 +118,22 @@ def load(path) -> Declaration:
     for key in settings:
         if key not in allowed:
             raise _unknown(path, "[settings]", key, allowed)
-    try:
-        Settings(**settings)  # the one validation of every setting
-    except InputError as error:
-        raise InputError(f"{path}: {error}") from None
-    return Declaration(path, name, source, data.get("target"), str(document.get("description", "")), settings)
+    sweep = document.get("sweep", {})
+    if not isinstance(sweep, dict):
+        raise InputError(f"{path}: sweep must be a table ([sweep]) of settings keys with lists of values.")
+    for key, values in sweep.items():
+        if key not in allowed:
+            raise _unknown(path, "[sweep]", key, allowed)
+        if not isinstance(values, list) or not values:
+            raise InputError(f"{path}: sweep {key} = {values!r} is not allowed; give a non-empty list of values, e.g. [0, 1, 2].")
+    declaration = Declaration(path, name, source, data.get("target"), str(document.get("description", "")), settings, sweep)
+    for one in declaration.expanded():
+        try:
+            Settings(**one.settings)  # the one validation of every setting, in every combination
+        except InputError as error:
+            where = f"sweep run {one.name}: " if sweep else ""
+            raise InputError(f"{path}: {where}{error}") from None
+    return declaration
 
 
 def collect(paths) -> list[Declaration]:
@@ -112,7 +147,7 @@ def collect(paths) -> list[Declaration]:
             files += found
         else:
             files.append(given)
-    declarations = [load(f) for f in files]
+    declarations = [one for f in files for one in load(f).expanded()]
     seen: dict[str, Path] = {}
     for d in declarations:
         if d.name in seen:

@@ -10,6 +10,8 @@ from priorfit.cli import main
 DECLARATION = """name = "{name}"
 [data]
 source = "synthetic:n=100,p=4,k=2,seed={seed}"
+[sweep]
+seed = [1, 2]
 [settings]
 prior = "normal"
 sigma = 1.0
@@ -25,14 +27,18 @@ def _means(folder):
     return np.array([row["mean"] for row in summary["fits"][0]["coefficients"]])
 
 
-def test_declarations_run_on_a_local_cluster_as_in_process(tmp_path, capsys):
+def test_a_sweep_runs_on_a_local_cluster_as_in_process(tmp_path, capsys):
+    """Two declarations, each swept over two seeds: four runs, spread over two worker processes."""
     for name, seed in (("a", 1), ("b", 2)):
         (tmp_path / f"{name}.toml").write_text(DECLARATION.format(name=name, seed=seed))
-    assert main(["run", str(tmp_path / "a.toml"), str(tmp_path / "b.toml"), "--out", str(tmp_path / "one"), "--quiet", "--no-plots"]) == 0
-    assert main(["run", str(tmp_path / "a.toml"), str(tmp_path / "b.toml"), "--out", str(tmp_path / "many"), "--quiet",
-                 "--no-plots", "--workers", "2"]) == 0
-    assert "running 2 declarations on 2 dask workers" in capsys.readouterr().err
-    for name in ("a", "b"):  # the same seeded chains (PyMC's and nutpie's draws do not depend on the process)
+    files = [str(tmp_path / "a.toml"), str(tmp_path / "b.toml")]
+    assert main(["run", *files, "--out", str(tmp_path / "one"), "--quiet", "--no-plots"]) == 0
+    assert main(["run", *files, "--out", str(tmp_path / "many"), "--quiet", "--no-plots", "--workers", "2"]) == 0
+    assert "running 4 declarations on 2 dask workers" in capsys.readouterr().err
+    runs = sorted(p.name for p in (tmp_path / "many").iterdir())
+    assert runs == ["a-seed1", "a-seed2", "b-seed1", "b-seed2"]
+    assert not np.allclose(_means(tmp_path / "many" / "a-seed1"), _means(tmp_path / "many" / "a-seed2"), rtol=1e-6)
+    for name in runs:  # the same seeded chains (PyMC's and nutpie's draws do not depend on the process)
         np.testing.assert_allclose(_means(tmp_path / "many" / name), _means(tmp_path / "one" / name), rtol=1e-10)
 
 

@@ -36,13 +36,18 @@ def test_each_shipped_declaration_runs(path, tmp_path):
         ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\npriors = ["normal"]\n',
          "unknown key 'priors' in [settings] (did you mean 'prior'?); allowed are: prior, likelihood, alpha,"),
         ('name = "a"\n[data]\nsource = "diabetes"\ntargte = "y"\n', "unknown key 'targte' in [data] (did you mean 'target'?); allowed are: source, target."),
-        ('nmae = "a"\n', "unknown key 'nmae' in the file (did you mean 'name'?); allowed are: name, description, data, settings."),
+        ('nmae = "a"\n', "unknown key 'nmae' in the file (did you mean 'name'?); allowed are: name, description, data, settings, sweep."),
         ('[data]\nsource = "diabetes"\n', "the key 'name' is missing; a declaration needs name, [data] and [settings]."),
         ('name = "a/b"\n[data]\nsource = "diabetes"\n', "name 'a/b' is not allowed; it must be a non-empty folder name without slashes."),
         ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\ndraws = 0\n', "draws 0 is not allowed; it must be a whole number from 1 to 1000000000."),
         ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\nprior = ["normal", "laplace"]\nalpha = 1.0\n', "alpha 1 is ambiguous"),
         ('name = "a"\n[data\n', "not valid TOML"),
         ('name = "a"\nsettings = 3\n[data]\nsource = "diabetes"\n', "settings must be a table ([settings]), not int."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[sweep]\nseeds = [1, 2]\n', "unknown key 'seeds' in [sweep] (did you mean 'seed'?)"),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[sweep]\nseed = 3\n',
+         "sweep seed = 3 is not allowed; give a non-empty list of values, e.g. [0, 1, 2]."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[sweep]\ndraws = [100, 0]\n',
+         "sweep run a-draws0: draws 0 is not allowed; it must be a whole number from 1 to 1000000000."),
     ],
 )
 def test_bad_declarations(tmp_path, text, message):
@@ -51,6 +56,16 @@ def test_bad_declarations(tmp_path, text, message):
     with pytest.raises(InputError) as error:
         declarations.load(path)
     assert str(error.value).startswith(f"{path}: ") and message in str(error.value)
+
+
+def test_a_sweep_expands_into_one_run_per_combination(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\n[data]\nsource = "diabetes"\n[settings]\nprior = "laplace"\n'
+                    '[sweep]\nseed = [0, 1]\nalpha = [0.1, 1.5]\n')
+    runs = declarations.collect([path])
+    assert [d.name for d in runs] == ["s-seed0-alpha0.1", "s-seed0-alpha1.5", "s-seed1-alpha0.1", "s-seed1-alpha1.5"]
+    assert [(d.settings["seed"], d.settings["alpha"]) for d in runs] == [(0, 0.1), (0, 1.5), (1, 0.1), (1, 1.5)]
+    assert all(d.settings["prior"] == "laplace" and not d.sweep for d in runs)
 
 
 def test_a_data_path_is_relative_to_the_declaration(tmp_path, diabetes):
