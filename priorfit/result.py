@@ -297,6 +297,7 @@ class Comparison:
 
         return {
             "priorfit_version": __version__,
+            "versions": versions(),
             "data": _plain_dataclass(self.data),
             "ols": None if self.ols is None else {"coef": self.ols.coef, "intercept": self.ols.intercept},
             "settings": self.settings.as_dict(),
@@ -314,6 +315,23 @@ class Comparison:
         from .output import write
 
         return write(self, out, force=force, plots=plots)
+
+
+# the libraries whose versions decide the numbers, recorded in every summary.json
+VERSIONED = ("priorfit", "pymc", "pytensor", "nutpie", "arviz", "scikit-learn", "numpy", "glum")
+
+
+def versions() -> dict[str, str]:
+    """The installed versions of :data:`VERSIONED` (distribution name -> version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {name: installed(name) for name in VERSIONED}
 
 
 # -- building the tables and the DataTree groups -----------------------------------------------

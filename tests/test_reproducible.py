@@ -1,0 +1,28 @@
+"""Same inputs and seed, two processes: byte-identical summary.json apart from the timings, for
+each sampler (nutpie through Python calls and through numba, and PyMC's NUTS)."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from priorfit.result import VERSIONED
+
+
+def _summary(out, *flags) -> str:
+    subprocess.run([sys.executable, "-m", "priorfit.cli", "compare", "--draws", "200", "--tune", "200", "--quiet",
+                    "--no-plots", "--out", str(out), *flags], check=True, stdout=subprocess.DEVNULL)
+    return re.sub(r'"timings": \{[^{}]*\}', '"timings": {}', (out / "summary.json").read_text())
+
+
+@pytest.mark.parametrize("flags", [
+    ("--prior", "normal,regularized_horseshoe"),  # nutpie: Python calls (normal) and numba (horseshoe)
+    ("--prior", "normal,laplace", "--sampler", "pymc"),
+], ids=["nutpie", "pymc"])
+def test_two_processes_write_the_same_summary(tmp_path, flags):
+    first, second = _summary(tmp_path / "first", *flags), _summary(tmp_path / "second", *flags)
+    assert first == second
+    versions = json.loads(first)["versions"]
+    assert list(versions) == list(VERSIONED) and all(versions.values())
