@@ -319,12 +319,14 @@ def sample(
 @dataclass(frozen=True)
 class Diagnostics:
     """NUTS health over every sampled quantity: max R-hat (None with one chain), min bulk and
-    tail ESS (arviz-stats), and the number of divergent transitions."""
+    tail ESS (arviz-stats), the number of divergent transitions and of transitions that hit
+    the maximum tree depth (the sampler gave up lengthening the trajectory)."""
 
     max_rhat: float | None
     min_ess_bulk: float
     min_ess_tail: float
     divergences: int
+    treedepth_hits: int = 0  # transitions that stopped at the maximum tree depth
 
 
 def diagnostics(tree) -> Diagnostics:
@@ -341,4 +343,6 @@ def diagnostics(tree) -> Diagnostics:
         min_ess_bulk=extreme(az.ess(posterior, method="bulk"), np.nanmin),
         min_ess_tail=extreme(az.ess(posterior, method="tail"), np.nanmin),
         divergences=int(tree["sample_stats"]["diverging"].sum()),
+        treedepth_hits=int(sum(tree["sample_stats"][name].sum() for name in ("maxdepth_reached", "reached_max_treedepth")
+                               if name in tree["sample_stats"])),
     )

@@ -21,6 +21,7 @@ COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hd
 # with --bootstrap: the penalized estimate's percentile interval and its share of replicates at mu
 BOOTSTRAP_COLUMNS = ["boot_low", "boot_high", "boot_share_at_mu"]
 EXACT_TOLERANCE = 1e-6  # max |MAP - penalized| / max |penalized - mu| for an exact identity
+MIN_ESS = 400  # bulk and tail effective sample size below which intervals are not trusted (Vehtari et al. 2021)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,10 @@ class Fit:
         if d.max_rhat is not None:
             results.append((d.max_rhat <= 1.01, f"{name}: max R-hat {d.max_rhat:.3f} " + ("<=" if d.max_rhat <= 1.01 else ">") + " 1.01"))
         results.append((d.divergences == 0, f"{name}: {d.divergences} divergent transitions"))
+        ess = min(d.min_ess_bulk, d.min_ess_tail)
+        results.append((ess >= MIN_ESS, f"{name}: min ESS bulk {d.min_ess_bulk:.0f}, tail {d.min_ess_tail:.0f} "
+                                         + (">=" if ess >= MIN_ESS else "<") + f" {MIN_ESS}"))
+        results.append((d.treedepth_hits == 0, f"{name}: {d.treedepth_hits} transitions hit the maximum tree depth"))
         return results
 
     def checks(self) -> list[str]:
@@ -556,7 +561,7 @@ def load(folder) -> Comparison:
             penalized=PenalizedFit(pen["estimator"], pen["exact"], estimates),
             mode=mode,
             tree=tree,
-            diagnostics=Diagnostics(**f["diagnostics"]),
+            diagnostics=Diagnostics(**f["diagnostics"]),  # older files: no treedepth_hits (0)
             agreement=Agreement(**f["agreement"]) if f["agreement"] else None,
             exact_posterior=ExactPosteriorCheck(**f["exact_posterior"]) if f["exact_posterior"] else None,
             coefficients=table(f["coefficients"]),

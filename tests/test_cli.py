@@ -104,6 +104,12 @@ def test_strict_exits_1_when_a_check_fails(tmp_path, capsys):
     argv = ["compare", "synthetic:n=60,p=4,k=2,seed=1", "--prior", "normal", "--draws", "5", "--tune", "20", "--out", str(tmp_path / "o"), "--strict"]
     code, stdout, _ = run(argv, capsys)
     assert code == 1 and "checks failed" in stdout
+    # 2 x 5 draws are also far from 400 effective draws: said in the table, the JSON and the report
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    low = [c for c in summary["checks"]["failed"] if c.startswith("normal: min ESS bulk") and c.endswith("< 400")]
+    assert len(low) == 1 and low[0] in stdout and low[0] in (tmp_path / "o" / "report.md").read_text()
+    depth = summary["fits"][0]["diagnostics"]["treedepth_hits"]
+    assert depth == 0 and "normal: 0 transitions hit the maximum tree depth" not in summary["checks"]["failed"]
 
 
 def test_help_and_priors_do_not_import_pymc():

@@ -199,3 +199,18 @@ def test_polish_does_not_depend_on_the_units_of_y(diabetes, factor):
     assert mode.status == "ok" and mode.certificate.newton_decrement < 1e-10
     np.testing.assert_allclose(mode.point["coef"], twin.coef, atol=1e-8 * np.abs(twin.coef).max())
     assert np.array_equal(mode.point["coef"] == 0, twin.coef == 0)
+
+
+@pytest.mark.parametrize("name", ["maxdepth_reached", "reached_max_treedepth"])  # nutpie's, PyMC's
+def test_diagnostics_count_transitions_at_the_maximum_tree_depth(name):
+    import xarray as xr
+
+    rng = np.random.default_rng(0)
+    hits = np.zeros((2, 50), dtype=bool)
+    hits[0, [3, 7]] = hits[1, 10] = True
+    tree = xr.DataTree.from_dict({
+        "posterior": xr.Dataset({"coef": (("chain", "draw"), rng.standard_normal((2, 50)))}),
+        "sample_stats": xr.Dataset({"diverging": (("chain", "draw"), np.zeros((2, 50), bool)), name: (("chain", "draw"), hits)}),
+    })
+    d = inference.diagnostics(tree)
+    assert d.treedepth_hits == 3 and d.divergences == 0
