@@ -297,9 +297,9 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
                     estimator.set_params(tol=1e-4)  # a CV score does not need the identity's precision
                 return estimator
 
-            out["cv_folds"] = 10
+            out["cv_folds"] = folds = min(10, design.n)  # leave-one-out below 10 rows
             out["cv_log_score"] = shrinkage.cv_log_score(
-                design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=10, seed=config.seed)
+                design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=folds, seed=config.seed)
     return shrinkage.Shrinkage(**out)
 
 

@@ -7,6 +7,7 @@ diabetes data, CSV and Parquet files, and the seeded synthetic generator
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,6 +326,12 @@ def synthetic(
         raise InputError(f"Synthetic noise={noise} is not allowed; noise must lie between 1e-6 and 1e6.")
     if not -1 < rho < 1:
         raise InputError(f"Synthetic rho={rho} is not allowed; rho must lie in (-1, 1).")
+    needed, available = 8.0 * n * p, _memory_bytes()
+    if needed > available / 2:  # X and its validation must fit with room for the rest
+        raise InputError(
+            f"Synthetic n={n}, p={p} would need {_bytes(needed)} for X; this machine has {_bytes(available)} of memory: "
+            "make n or p smaller (X must fit in half of it)."
+        )
     rng = np.random.default_rng(seed)
     X = _correlated_normal(rng, n, p, rho)
     w = np.zeros(p)
@@ -351,6 +358,23 @@ def synthetic(
     return Dataset(checked.name, checked.X, checked.y, features, "y", truth)
 
 
+def _memory_bytes() -> float:
+    """Physical memory of this machine (os.sysconf), or infinity where it cannot be known."""
+    import os
+
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return float("inf")
+
+
+def _bytes(value: float) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}"
+        value /= 1000
+
+
 def _correlated_normal(rng, n: int, p: int, rho: float) -> np.ndarray:
     """``rng.multivariate_normal(0, AR(1) rho, size=n, method="cholesky")``, draw for draw (a
     test checks it), without its temporary copies: standard normals times the Cholesky factor,
@@ -373,6 +397,8 @@ def _load_file(path: Path, target: str | None) -> Dataset:
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path)
+            with open(path, newline="") as handle:  # pandas renames a repeated name ('a' -> 'a.1')
+                _check_unique_columns(next(csv.reader(handle), []), path.name)
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
@@ -403,6 +429,7 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
         raise InputError("y is missing; give the target with an array or DataFrame X, e.g. compare(X, y).")
     if len(frame) == 0:
         raise InputError(f"{name} has no rows; priorfit needs at least 3.")
+    _check_unique_columns([str(c) for c in frame.columns], name)
     for column in [*frame.columns, None]:
         values = frame[column] if column is not None else pd.Series(y, name=target)
         label = values.name
@@ -422,6 +449,14 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
             )
     X = frame.to_numpy(dtype=float)
     return from_arrays(X, np.asarray(y, dtype=float), features=[str(c) for c in frame.columns], name=name, target=target)
+
+
+def _check_unique_columns(columns: list[str], name: str) -> None:
+    seen = set()
+    for column in columns:
+        if column in seen:
+            raise InputError(f"{name} names the column {column!r} twice; give every column its own name.")
+        seen.add(column)
 
 
 def _row(values: pd.Series, index) -> int:

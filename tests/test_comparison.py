@@ -230,3 +230,11 @@ def test_version_is_written_once():
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.__version__"}
     assert metadata.version("priorfit") == priorfit.__version__
+
+
+def test_five_rows_run_with_leave_one_out_scores():
+    """Fewer rows than the CV score's 10 folds once crashed scikit-learn's KFold."""
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 4.0], [5.0, 7.0]])
+    result = priorfit.compare(X, np.array([1.0, 3.0, 2.0, 5.0, 4.0]), prior="normal", draws=200, tune=200, chains=2, progress=False)
+    fit = result.fit("normal")
+    assert fit.shrinkage.cv_folds == 5 and np.isfinite(fit.shrinkage.cv_log_score) and fit.agreement.holds

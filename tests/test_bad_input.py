@@ -1,0 +1,150 @@
+"""One table of bad inputs across CLI flags, data files, TOML declarations and API arguments.
+
+Each gets one sentence naming the value and what is allowed: CLI exit status 2 with that
+sentence alone on stderr (no traceback), and no output folder created. The API raises
+InputError with the same kind of sentence.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import priorfit
+from priorfit import InputError
+from priorfit.cli import main
+
+FRAME = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, 5.0], "b": [2.0, 1.0, 4.0, 3.0, 6.0], "y": [1.0, 3.0, 2.0, 5.0, 4.0]})
+
+
+def _csv(text):
+    def write(folder):
+        (folder / "data.csv").write_text(text)
+        return str(folder / "data.csv")
+
+    return write
+
+
+def _frame(**changes):
+    def write(folder):
+        frame = FRAME.copy()
+        for column, values in changes.items():
+            frame[column] = values
+        frame.to_csv(folder / "data.csv", index=False)
+        return str(folder / "data.csv")
+
+    return write
+
+
+def _declaration(text):
+    def write(folder):
+        (folder / "m.toml").write_text(text)
+        return str(folder / "m.toml")
+
+    return write
+
+
+def _empty_folder(folder):
+    (folder / "parts").mkdir()
+    return str(folder / "parts")
+
+
+def _garbage_parquet(folder):
+    (folder / "data.parquet").write_bytes(b"not parquet at all")
+    return str(folder / "data.parquet")
+
+
+# (id, data maker or a data string, extra CLI args, expected part of the sentence)
+CLI = [
+    ("missing-file", "nope.csv", [], "'nope.csv' is neither a file that exists nor a known data set"),
+    ("unreadable-file", _garbage_parquet, [], "could not be read"),
+    ("empty-file", _csv(""), [], "could not be read: No columns to parse from file"),
+    ("empty-folder", _empty_folder, [], "has no .csv or .parquet file"),
+    ("header-only", _csv("a,b,y\n"), [], "has no rows; priorfit needs at least 3"),
+    ("unknown-target", _frame(), ["--target", "z"], "Target column 'z' is not in"),
+    ("nan-in-x", _frame(a=[1.0, np.nan, 3.0, 4.0, 5.0]), [], "Column 'a' of data.csv has 1 missing or non-finite value(s), the first in row 2"),
+    ("inf-in-y", _frame(y=[1.0, 2.0, np.inf, 4.0, 5.0]), [], "Column 'y' of data.csv has 1 missing or non-finite value(s), the first in row 3"),
+    ("text-column", _frame(b=["1", "2", "x", "4", "5"]), [], "Column 'b' of data.csv is not numeric (value 'x' in row 3)"),
+    ("duplicate-columns", _csv("a,a,y\n1,2,3\n2,1,4\n3,5,2\n4,4,6\n"), [],
+     "data.csv names the column 'a' twice; give every column its own name."),
+    ("constant-column", _frame(b=[7.0] * 5), [], "Column 'b' of data.csv is constant (every value is 7)"),
+    ("two-rows", _csv("a,y\n1,2\n2,3\n"), [], "data.csv has 2 rows; priorfit needs at least 3"),
+    ("no-features", _csv("y\n1\n2\n3\n4\n"), [], "data.csv has no feature columns; priorfit needs at least one"),
+    ("logistic-y-not-binary", _frame(y=[0.0, 1.0, 2.0, 1.0, 0.0]), ["--likelihood", "bernoulli"],
+     "The target of data.csv has 3 distinct values (0, 1, 2); the bernoulli likelihood needs 0/1 or exactly two labels."),
+    ("poisson-negative", _frame(y=[0.0, 1.0, -2.0, 1.0, 0.0]), ["--likelihood", "poisson"], "poisson likelihood needs"),
+    ("poisson-non-integer", _frame(y=[0.0, 1.5, 2.0, 1.0, 0.0]), ["--likelihood", "poisson"], "poisson likelihood needs"),
+    ("scale-zero", "diabetes", ["--prior", "normal", "--scale", "0"], "scale '0' is not allowed"),
+    ("alpha-negative", "diabetes", ["--prior", "laplace", "--alpha", "-1"], "alpha '-1' is not allowed"),
+    ("alpha-text", "diabetes", ["--prior", "laplace", "--alpha", "lots"], "alpha 'lots' is not allowed"),
+    ("hdi-prob", "diabetes", ["--hdi-prob", "1.5"], "hdi_prob '1.5' is not allowed; it must lie strictly between 0 and 1."),
+    ("draws-zero", "diabetes", ["--draws", "0"], "draws '0' is not allowed; it must be a whole number from 1 to"),
+    ("chains-zero", "diabetes", ["--chains", "0"], "chains '0' is not allowed; it must be a whole number from 1 to"),
+    ("unknown-prior", "diabetes", ["--prior", "cauchy"],
+     "Unknown prior 'cauchy'; allowed are: normal, laplace, elasticnet, horseshoe, regularized_horseshoe, r2d2."),
+    ("unknown-likelihood", "diabetes", ["--likelihood", "gamma"], "gamma"),
+    ("unknown-sampler", "diabetes", ["--sampler", "emcee"], "emcee"),
+    ("alpha-and-scale", "diabetes", ["--prior", "laplace", "--alpha", "1", "--scale", "1"],
+     "Both alpha=1 and scale=1 were given for the laplace prior; give one of them"),
+    ("synthetic-too-large", "synthetic:n=1000000,p=1000000", [], "Synthetic n=1000000, p=1000000 would need 8 TB for X"),
+    ("synthetic-bad-key", "synthetic:n=100,q=3", [], "Synthetic parameter 'q=3' is not understood"),
+    ("workers-zero", "diabetes", ["--workers", "0"], "workers '0' is not allowed; it must be a whole number from 1 to 256."),
+    ("unknown-flag", "diabetes", ["--colour", "red"], "Unrecognized arguments: --colour red"),
+]
+
+RUN = [
+    ("toml-malformed", _declaration('name = "a"\n[data\n'), "not valid TOML"),
+    ("toml-unknown-key", _declaration('name = "a"\n[data]\nsource = "diabetes"\n[settings]\npriors = ["normal"]\n'),
+     "unknown key 'priors' in [settings] (did you mean 'prior'?)"),
+    ("toml-missing-file", lambda folder: str(folder / "none.toml"), "does not exist; give a .toml file or a folder of them."),
+]
+
+
+def _check_cli(argv, out, capsys, expected):
+    code = main([*argv, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("priorfit: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    assert expected in err, err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("data", "flags", "expected"), [c[1:] for c in CLI], ids=[c[0] for c in CLI])
+def test_compare_refuses(tmp_path, monkeypatch, capsys, data, flags, expected):
+    monkeypatch.chdir(tmp_path)
+    source = data(tmp_path) if callable(data) else data
+    _check_cli(["compare", source, *flags], tmp_path / "out", capsys, expected)
+
+
+@pytest.mark.parametrize(("declaration", "expected"), [c[1:] for c in RUN], ids=[c[0] for c in RUN])
+def test_run_refuses(tmp_path, capsys, declaration, expected):
+    _check_cli(["run", declaration(tmp_path)], tmp_path / "out", capsys, expected)
+
+
+def test_an_output_path_that_cannot_be_created(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    code = main(["compare", "diabetes", "--out", str(tmp_path / "file" / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "cannot be created" in err and "Traceback" not in err
+
+
+API = [
+    ("x-one-dimensional", lambda: priorfit.compare(np.ones(5), np.ones(5)), "X has shape (5,); it must be a 2-D array"),
+    ("y-wrong-length", lambda: priorfit.compare(np.ones((5, 2)), np.ones(4)), "y has shape (4,); it must be 1-D with one value per row of X (5)"),
+    ("y-with-a-name", lambda: priorfit.compare("diabetes", [1, 2]), "y was given with the data name 'diabetes'"),
+    ("unknown-keyword", lambda: priorfit.compare("diabetes", priors="normal"), "priors"),
+    ("mu-wrong-length", lambda: priorfit.compare("diabetes", prior="normal", mu=(0.0, 1.0)), "mu has 2 entries but the data have 10 features"),
+    ("duplicate-frame-columns", lambda: priorfit.compare(pd.DataFrame(np.eye(4), columns=["a", "a", "b", "c"]), np.arange(4.0)),
+     "names the column 'a' twice"),
+]
+
+
+@pytest.mark.parametrize(("call", "expected"), [c[1:] for c in API], ids=[c[0] for c in API])
+def test_api_refuses(call, expected):
+    with pytest.raises(InputError) as error:
+        call()
+    message = str(error.value)
+    assert expected in message and "\n" not in message
+
+
+def test_the_table_is_at_least_thirty_inputs():
+    assert len(CLI) + len(RUN) + 1 + len(API) >= 30
