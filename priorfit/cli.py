@@ -238,7 +238,16 @@ def _compare(args) -> int:
     return 1 if args.strict and comparison.checks() else 0
 
 
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM ends a run as Ctrl-C does: cleaned up, nothing half-written
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         args = _parser().parse_args(argv)
         return {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report}[args.command](args)
@@ -248,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("priorfit: interrupted; nothing was written.", file=sys.stderr)
         return 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
