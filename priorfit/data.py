@@ -411,13 +411,13 @@ def _load_file(path: Path, target: str | None) -> Dataset:
         if "y" not in frame.columns:
             raise InputError(
                 f"Data file {str(path)!r} has no column 'y'; name the target with --target, "
-                f"one of: {', '.join(map(str, frame.columns))}."
+                f"one of: {_names(frame.columns)}."
             )
         target = "y"
     if target not in frame.columns:
         raise InputError(
             f"Target column {target!r} is not in {str(path)!r}; columns are: "
-            f"{', '.join(map(str, frame.columns))}."
+            f"{_names(frame.columns)}."
         )
     y = frame.pop(target)
     return from_frame(frame, y, name=path.name, target=target)
@@ -449,6 +449,11 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
             )
     X = frame.to_numpy(dtype=float)
     return from_arrays(X, np.asarray(y, dtype=float), features=[str(c) for c in frame.columns], name=name, target=target)
+
+
+def _names(columns) -> str:
+    """Column names for a message: as written, or quoted where they are empty or not printable."""
+    return ", ".join(str(c) if str(c).isprintable() and str(c).strip() == str(c) and str(c) else repr(str(c)) for c in columns)
 
 
 def _check_unique_columns(columns: list[str], name: str) -> None:
