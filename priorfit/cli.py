@@ -1,4 +1,4 @@
-"""Command line: ``priorfit compare`` and ``priorfit priors``.
+"""Command line: ``priorfit compare``, ``run``, ``path``, ``calibrate``, ``report`` and ``priors``.
 
 A thin layer over :func:`priorfit.compare`. PyMC is imported only when a command needs it,
 so ``priorfit --help`` and ``priorfit priors`` answer at once.
@@ -47,6 +47,20 @@ def _parser() -> argparse.ArgumentParser:
     pa.add_argument("--alpha-grid", metavar="A,B,...", help="the alphas themselves, in the twin's units")
     _settings_flags(pa, {"prior": "laplace"})
     _output_flags(pa, "priorfit-path", "output folder")
+
+    cal = commands.add_parser("calibrate", help="simulation-based calibration of a prior x likelihood (Talts et al. 2018)",
+                              description="Draw coefficients from the prior and data from the likelihood, fit, and test that the ranks "
+                                          "of the truths among the posterior draws are uniform; credible and bootstrap interval coverage.")
+    cal.add_argument("--prior", default="normal", help="the prior (default normal)")
+    cal.add_argument("--likelihood", default="gaussian", help="gaussian, bernoulli or poisson (default gaussian)")
+    cal.add_argument("--sims", default="100", metavar="N", help="simulations (default 100)")
+    cal.add_argument("--n", default="50", metavar="N", help="rows of the seeded design (default 50)")
+    cal.add_argument("--p", default="3", metavar="P", help="coefficients (default 3)")
+    cal.add_argument("--scale", metavar="S", help="prior scale (default 1 for priors with a twin, else the prior's own default)")
+    cal.add_argument("--bootstrap", default="100", metavar="B", help="bootstrap resamples of the twin per simulation (default 100; 0: none)")
+    cal.add_argument("--seed", default="0", help="seed (default 0)")
+    _output_flags(cal, "priorfit-calibrate", "output folder")
+    _cluster_flags(cal, "the simulations run on the cluster (default: one joblib process per core)")
 
     r = commands.add_parser("report", help="rebuild report.html and report.md of a saved output folder",
                             description="Rebuild report.html and report.md from summary.json and the netCDF files, without refitting.")
@@ -104,6 +118,58 @@ def _run_declaration(task):
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     declaration, out, force, plots = task
     return declaration.run(out, force=force, progress=False, plots=plots)[1]
+
+
+def _calibrate(args) -> int:
+    import os
+
+    from .output import check_target, write_folder
+    from .settings import _likelihood, integer, positive
+
+    check_target(args.out, force=args.force)
+    from .priors import get
+
+    get(args.prior)  # an unknown prior: one sentence, before anything runs
+    options = {
+        "prior": args.prior, "likelihood": _likelihood(args.likelihood), "sims": integer(args.sims, "sims", 10, 100_000),
+        "n": integer(args.n, "n", 3, 100_000), "p": integer(args.p, "p", 1, 100),
+        "scale": None if args.scale is None else positive(args.scale, "scale"),
+        "bootstrap": integer(args.bootstrap, "bootstrap", 0, 10_000), "seed": integer(args.seed, "seed", 0, 2**32 - 1),
+    }
+    cluster = _cluster(args)
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    from .calibration import calibrate
+
+    with cluster as client:
+        jobs = len(client.scheduler_info()["workers"]) if client is not None else (os.cpu_count() or 1)
+        result = calibrate(**options, jobs=jobs)
+
+    def fill(folder):
+        import json
+
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        import matplotlib.pyplot as plt
+
+        (folder / "calibration.json").write_text(json.dumps(result.to_dict(), indent=1) + "\n")
+        if not args.no_plots:
+            figure = result.plot()
+            figure.savefig(folder / "ranks.png", dpi=110)
+            plt.close(figure)
+
+    out = write_folder(args.out, fill, force=args.force)
+    pvalues = ", ".join(f"{v:.3f}" for v in result.pvalues())
+    print(f"SBC {result.prior} x {result.likelihood}: {result.sims} simulations ({result.skipped} skipped), n = {result.n}, p = {result.p}")
+    print(f"rank uniformity (chi-square, {10} bins) p-values per coefficient: {pvalues}")
+    for kind in result.covered:
+        cov = result.coverage(kind)
+        print(f"{kind} interval coverage: 50% -> {cov[0.5]:.3f}, 90% -> {cov[0.9]:.3f}")
+    print(f"results written to {out}/ (calibration.json" + ("" if args.no_plots else ", ranks.png") + ")")
+    failed = min(result.pvalues()) < 0.01 / result.p  # Bonferroni over the coefficients
+    return 1 if args.strict and failed else 0
 
 
 def _path(args) -> int:
@@ -250,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         args = _parser().parse_args(argv)
-        return {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report}[args.command](args)
+        commands = {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report, "calibrate": _calibrate}
+        return commands[args.command](args)
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2

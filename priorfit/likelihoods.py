@@ -161,6 +161,14 @@ class Likelihood:
         """Minus the second derivative of each row's log likelihood in ``eta`` (the GLM weights)."""
         raise NotImplementedError
 
+    def data_values(self, design, form: str) -> dict:
+        """The values of the model's ``pm.Data`` that depend on y (new data without recompiling)."""
+        raise NotImplementedError
+
+    def simulate(self, eta: np.ndarray, dispersion: float | None, rng) -> np.ndarray:
+        """Draws of y given the linear predictor ``eta`` (simulation-based calibration)."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class SufficientStatistics:
@@ -265,7 +273,7 @@ class Gaussian(Likelihood):
         if form == "rows":
             Xc = pm.Data("X_centred", design.X - design.x_mean)
             mean = Xc @ coef + (intercept if intercept is not None else 0.0)
-            pm.Normal("y", mu=mean, sigma=sigma, observed=design.y)
+            pm.Normal("y", mu=mean, sigma=sigma, observed=pm.Data("y_observed", design.y))
             return
         if form != "sufficient":
             raise InputError(f"Likelihood form {form!r} is not allowed; use 'sufficient' or 'rows'.")
@@ -283,6 +291,15 @@ class Gaussian(Likelihood):
     def quadratic(self, design, sigma):
         stats = self.statistics(design)
         return stats.gram / sigma**2, stats.xty / sigma**2
+
+    def data_values(self, design, form: str = "sufficient") -> dict:
+        if form == "rows":
+            return {"y_observed": design.y}
+        stats = self.statistics(design)
+        return {"xty": stats.xty, "yty": stats.yty} | ({"y_mean": stats.y_mean} if design.intercept else {})
+
+    def simulate(self, eta, sigma, rng):
+        return eta + sigma * rng.standard_normal(np.shape(eta))
 
     def pointwise(self, eta, y, sigma):
         return -0.5 * np.log(2 * np.pi) - np.log(sigma) - 0.5 * ((y - eta) / sigma) ** 2
@@ -318,6 +335,9 @@ class _RowLikelihood(Likelihood):
         ybar = float(design.y.mean())
         Xc = design.X - design.x_mean
         return self.variance_at_mean(ybar) * (Xc.T @ Xc), Xc.T @ (design.y - ybar)
+
+    def data_values(self, design, form: str = "rows") -> dict:
+        return {"y_observed": design.y}
 
     def linear_predictor(self, design, coef, intercept):
         import pymc as pm
@@ -356,10 +376,13 @@ class Bernoulli(_RowLikelihood):
     def link(self, mean):
         return float(np.log(mean / (1.0 - mean)))
 
+    def simulate(self, eta, dispersion, rng):
+        return (rng.random(np.shape(eta)) < 1.0 / (1.0 + np.exp(-eta))).astype(float)
+
     def add(self, design, coef, intercept, dispersion, *, form="rows"):
         import pymc as pm
 
-        pm.Bernoulli("y", logit_p=self.linear_predictor(design, coef, intercept), observed=design.y)
+        pm.Bernoulli("y", logit_p=self.linear_predictor(design, coef, intercept), observed=pm.Data("y_observed", design.y))
 
     def pointwise(self, eta, y, dispersion=None):
         # y * eta - log(1 + e^eta), without overflow
@@ -398,10 +421,14 @@ class Poisson(_RowLikelihood):
     def link(self, mean):
         return float(np.log(mean))
 
+    def simulate(self, eta, dispersion, rng):
+        return rng.poisson(np.exp(eta)).astype(float)
+
     def add(self, design, coef, intercept, dispersion, *, form="rows"):
         import pymc as pm
 
-        pm.Poisson("y", mu=self.mean_function(self.linear_predictor(design, coef, intercept)), observed=design.y)
+        pm.Poisson("y", mu=self.mean_function(self.linear_predictor(design, coef, intercept)),
+                   observed=pm.Data("y_observed", design.y))
 
     def pointwise(self, eta, y, dispersion=None):
         from scipy.special import gammaln

@@ -173,17 +173,10 @@ class PosteriorModel:
 
     def prior_draws(self, draws: int, seed: int):
         """Draws of the prior's random scales (hierarchical priors), as a DataTree ``prior`` group."""
-        import pymc as pm
-
         names = [name for name in self.prior.scales if name in self.pymc.named_vars]
         if not names:
             return None
-        import warnings
-
-        with warnings.catch_warnings():
-            # the Potentials are the likelihood (and Jeffreys' sigma term): the prior is meant to ignore them
-            warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
-            return pm.sample_prior_predictive(draws=draws, model=self.pymc, var_names=names, random_seed=seed)["prior"]
+        return prior_predictive(self.pymc, names, draws, seed)["prior"]
 
     def set_prior_scale(self, scale: float) -> None:
         """A new prior scale (a point of a path), without recompiling; the whitening stays."""
@@ -199,6 +192,25 @@ class PosteriorModel:
         if self._nutpie is not None and self.nutpie_backend == "numba":
             # the numba model holds copies of the data; the PyTensor function reads the shared variables
             self._nutpie = self._nutpie.with_data(**{k: np.asarray(v) for k, v in values.items()})
+
+
+def prior_predictive(model, names: list[str], draws: int, seed: int):
+    """``pm.sample_prior_predictive`` of ``names``, without its log line and its warning about
+    Potentials (they are the likelihood, and Jeffreys' sigma term: the prior ignores them)."""
+    import logging
+    import warnings
+
+    import pymc as pm
+
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
+            return pm.sample_prior_predictive(draws=draws, model=model, var_names=names, random_seed=seed)
+    finally:
+        logger.setLevel(level)
 
 
 def _nutpie_calling_pytensor(model):
