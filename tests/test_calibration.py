@@ -48,3 +48,13 @@ def test_every_prior_and_likelihood_is_calibrated(prior, likelihood):
     assert result.pvalues().min() > 0.001 / result.p, result.pvalues()  # Bonferroni over the coefficients
     _coverage_is_plausible(result)
     assert np.all((result.ranks >= 0) & (result.ranks <= result.thinned))
+
+
+def test_with_a_dask_client_the_simulations_run_on_its_workers():
+    from dask.distributed import Client, LocalCluster
+
+    quick = {**SMALL, "sims": 10, "p": 1, "bootstrap": 0}
+    alone = calibrate("normal", "gaussian", **quick)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster):
+        spread = calibrate("normal", "gaussian", jobs=2, **quick)
+    np.testing.assert_array_equal(spread.ranks, alone.ranks)  # each simulation is seeded by its index
