@@ -160,6 +160,9 @@ def _prior_draws(name, likelihood, n, p, scale, sigma, sims, seed) -> np.ndarray
     from .model import prior_predictive
 
     model, _ = _model(name, likelihood, n, p, scale, sigma, _placeholder(likelihood, n), seed)
+    exact = model.prior.draw(p, sims, np.random.default_rng([seed, 11]))
+    if exact is not None:
+        return exact
     return prior_predictive(model.pymc, ["coef"], sims, seed)["prior"]["coef"].values.reshape(sims, p)
 
 

@@ -118,6 +118,11 @@ class Prior:
     def mu_vector(self, p: int) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.mu, dtype=float), (p,)).copy()
 
+    def draw(self, p: int, size: int, rng) -> np.ndarray | None:
+        """Exact prior draws of the coefficients (size x p) where PyMC cannot draw them (a density
+        written as a Potential); None: PyMC's prior predictive of the model draws them."""
+        return None
+
     def precision(self) -> float:
         """Precision of a Gaussian with the prior's variance (to precondition sampling)."""
         raise NotImplementedError
@@ -248,6 +253,17 @@ class ElasticNet(Prior):
         # unnormalized: the normalizing constant depends on s and r only, not on w
         pm.Potential("coef_prior", -pt.sum(r * pt.abs(d) + (1.0 - r) * d**2 / 2.0) / s)
         return coef
+
+    def draw(self, p: int, size: int, rng) -> np.ndarray:
+        """Exact draws (size x p). With ``d = w - mu`` the density is ``exp(-(r|d| + (1-r) d^2/2) / s)``:
+        on each side of ``mu`` (equally likely) a normal of mean ``-r/(1-r)`` and variance
+        ``s/(1-r)`` truncated to that side."""
+        from scipy.stats import truncnorm
+
+        r, s = self.l1_ratio, self.scale  # 0 < r < 1
+        mean, sd = -r / (1.0 - r), np.sqrt(s / (1.0 - r))
+        magnitude = truncnorm.rvs(-mean / sd, np.inf, loc=mean, scale=sd, size=(size, p), random_state=rng)
+        return self.mu_vector(p) + rng.choice([-1.0, 1.0], (size, p)) * magnitude
 
 
 class Horseshoe(Prior):
