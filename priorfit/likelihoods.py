@@ -377,7 +377,9 @@ class Bernoulli(_RowLikelihood):
         return float(np.log(mean / (1.0 - mean)))
 
     def simulate(self, eta, dispersion, rng):
-        return (rng.random(np.shape(eta)) < 1.0 / (1.0 + np.exp(-eta))).astype(float)
+        from scipy.special import expit
+
+        return (rng.random(np.shape(eta)) < expit(eta)).astype(float)
 
     def add(self, design, coef, intercept, dispersion, *, form="rows"):
         import pymc as pm

@@ -39,13 +39,21 @@ def test_a_wrong_model_fails_calibration():
     assert wrong.coverage()[0.9] < 0.7
 
 
+LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
+# Poisson counts overflow for heavy-tailed draws, and a skipped simulation biases SBC: smaller
+# scales there (the horseshoe's is its fixed global scale)
+POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe": 0.05}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("likelihood", ["gaussian", "bernoulli", "poisson"])
+@pytest.mark.parametrize("likelihood", LIKELIHOODS)
 @pytest.mark.parametrize("prior", list(Prior.registry))
 def test_every_prior_and_likelihood_is_calibrated(prior, likelihood):
-    scale = 0.5 if likelihood == "poisson" and prior in ("normal", "laplace", "elasticnet") else None  # counts stay moderate
+    scale = POISSON_SCALES.get(prior) if likelihood == "poisson" else None
     result = calibrate(prior, likelihood, sims=100, n=50, p=3, scale=scale, jobs=2)
-    assert result.pvalues().min() > 0.001 / result.p, result.pvalues()  # Bonferroni over the coefficients
+    tests = len(Prior.registry) * len(LIKELIHOODS) * result.p
+    assert result.pvalues().min() > 0.001 / tests, result.pvalues()  # family-wise 0.001 over every coefficient tested
+    assert result.skipped <= 0.02 * 100  # an overflowing count, rarely: it would bias SBC if frequent
     _coverage_is_plausible(result)
     assert np.all((result.ranks >= 0) & (result.ranks <= result.thinned))
 
