@@ -1,7 +1,7 @@
 """Simulation-based calibration (Talts, Betancourt, Simpson, Vehtari & Gelman 2018).
 
 For each simulation: draw the coefficients from the prior (PyMC's prior predictive of the very
-model that is fitted), draw y from the likelihood on a fixed seeded design X (n x p, standard
+model that is fitted; exact draws for a density PyMC cannot draw, the elastic net's), draw y from the likelihood on a fixed seeded design X (n x p, standard
 normal, no intercept; a Gaussian's sigma is fixed, so everything drawn is proper), sample the
 posterior with NUTS and record the rank of each true coefficient among ``L`` thinned draws. If
 the posterior is right, every rank is uniform on 0..L: a chi-square test on 10 bins per
@@ -51,7 +51,9 @@ class Calibration:
         from scipy.stats import chisquare
 
         edges = np.linspace(0, self.thinned + 1, BINS + 1)
-        return np.array([chisquare(np.histogram(r, bins=edges)[0]).pvalue for r in self.ranks.T])
+        width = np.histogram(np.arange(self.thinned + 1), bins=edges)[0]  # ranks per bin (equal if L + 1 = 10 k)
+        expected = self.sims * width / (self.thinned + 1)
+        return np.array([chisquare(np.histogram(r, bins=edges)[0], expected).pvalue for r in self.ranks.T])
 
     def coverage(self, kind: str = "posterior") -> dict:
         """Share of (sim, coefficient) pairs whose interval at each level holds the truth."""
@@ -126,8 +128,12 @@ def calibrate(prior: str = "normal", likelihood: str = "gaussian", *, sims: int 
                        skipped=sims - len(done))
 
 
+# independent random streams: default_rng([seed, STREAM, ...]) for each use
+DESIGN, TRUTH, DATA = 0, 1, 2
+
+
 def _design(n, p, seed):
-    return np.random.default_rng([seed, 7]).standard_normal((n, p))
+    return np.random.default_rng([seed, DESIGN]).standard_normal((n, p))
 
 
 def _prior(name, likelihood, design, scale, sigma):
@@ -142,14 +148,15 @@ def _prior(name, likelihood, design, scale, sigma):
     return priors.get(name).default(config, scale=None, sigma=noise, effect_scale=2.0 * noise, design=design)[0]
 
 
-def _model(name, likelihood, n, p, scale, sigma, y, seed):
+def _model(name, likelihood, n, p, scale, sigma, y, seed, samplings=1):
     from .model import PosteriorModel
 
     X = _design(n, p, seed)
     design = make_design(from_arrays(X, y, name="sbc"), standardize=False, intercept=False)
     prior = _prior(name, likelihood, design, scale, sigma)
     dispersion = sigma if likelihood.has_dispersion else None
-    return PosteriorModel(design, prior, likelihood, dispersion, plugin_sigma=dispersion), X
+    model = PosteriorModel(design, prior, likelihood, dispersion, plugin_sigma=dispersion, samplings=samplings)
+    return model, X
 
 
 def _placeholder(likelihood, n):
@@ -160,7 +167,7 @@ def _prior_draws(name, likelihood, n, p, scale, sigma, sims, seed) -> np.ndarray
     from .model import prior_predictive
 
     model, _ = _model(name, likelihood, n, p, scale, sigma, _placeholder(likelihood, n), seed)
-    exact = model.prior.draw(p, sims, np.random.default_rng([seed, 11]))
+    exact = model.prior.draw(p, sims, np.random.default_rng([seed, TRUTH]))
     if exact is not None:
         return exact
     return prior_predictive(model.pymc, ["coef"], sims, seed)["prior"]["coef"].values.reshape(sims, p)
@@ -190,11 +197,12 @@ class _Chunk:
 
         warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
         likelihood = likelihoods.get(self.likelihood)
-        model, X = _model(self.prior, likelihood, self.n, self.p, self.scale, self.sigma, _placeholder(likelihood, self.n), self.seed)
+        model, X = _model(self.prior, likelihood, self.n, self.p, self.scale, self.sigma, _placeholder(likelihood, self.n), self.seed,
+                          samplings=len(indices))
         out = []
         for i in indices:
             w = self.truth[i]
-            rng = np.random.default_rng([self.seed, i])
+            rng = np.random.default_rng([self.seed, DATA, i])
             try:
                 y = likelihood.simulate(X @ w, self.sigma, rng)  # a heavy-tailed draw can overflow a count
                 design = make_design(from_arrays(X, y, name="sbc"), standardize=False, intercept=False)

@@ -95,7 +95,7 @@ def _run(args) -> int:
             from .cluster import map as cluster_map
             from .result import load
 
-            tasks = [(d, parent / d.name, args.force, not args.no_plots) for d in declarations]
+            tasks = [(d, parent.resolve() / d.name, args.force, not args.no_plots) for d in declarations]  # workers: other folders
             print(f"running {len(tasks)} declarations on {len(client.scheduler_info()['workers'])} dask workers", file=sys.stderr)
             outs = cluster_map(_run_declaration, tasks, client)
         for d in declarations:
@@ -321,8 +321,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("priorfit: interrupted; nothing was written.", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        from .output import InterruptedAfterWriting
+
+        if isinstance(interrupt, InterruptedAfterWriting):
+            print(f"priorfit: interrupted; the results were complete and are in {interrupt.out}/.", file=sys.stderr)
+        else:
+            print("priorfit: interrupted; nothing was written.", file=sys.stderr)
         return 130
     finally:
         if main_thread:

@@ -185,6 +185,11 @@ def summarize_source(source, target=None, *, standardize: bool = True, intercept
     else:
         parts = stats.from_files(source, target or "y", fold_of_row=folds)
         whole = gram.merge(parts)
+    if len(parts) != gram.FOLDS or any(part is None or part.n < 2 for part in parts):
+        raise InputError(
+            f"{whole.name} has {whole.n} rows, too few for {gram.FOLDS} cross-validation folds of at least 2 rows each; "
+            "give more rows, or alpha or scale for every prior."
+        )
     return statistics_design(whole, standardize=standardize, intercept=intercept,
                              folds=gram.Folds(tuple(parts), f"{gram.FOLDS} hashed-row"))
 
@@ -208,12 +213,12 @@ def _dask_folds(X, y, whole, folds) -> list:
     offsets = np.concatenate([[0], np.cumsum(X.chunks[0])[:-1]])
 
     def block(xb, yb, offset):
-        return stats.from_arrays(np.asarray(xb, dtype=float), np.asarray(yb, dtype=float), features=whole.features,
-                                 fold_of_row=lambda rows: folds(rows + offset))
+        return stats.fold_parts(xb, yb, lambda rows: folds(rows + offset), features=whole.features)
 
-    blocks = [dask.delayed(block)(xb, yb, int(o)) for xb, yb, o in zip(X.to_delayed()[:, 0], y.to_delayed(), offsets)]
+    blocks = [dask.delayed(block)(xb, yb, int(o)) for xb, yb, o in zip(X.to_delayed()[:, 0], y.to_delayed(), offsets, strict=True)]
     per_block = dask.compute(*blocks)
-    return [gram.merge([b[k] for b in per_block if b[k] is not None and b[k].n]) for k in range(gram.FOLDS)]
+    return [gram.merge([b[k] for b in per_block if k in b]) if any(k in b for b in per_block) else None
+            for k in range(gram.FOLDS)]
 
 
 def summarize(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
@@ -326,11 +331,12 @@ def synthetic(
         raise InputError(f"Synthetic noise={noise} is not allowed; noise must lie between 1e-6 and 1e6.")
     if not -1 < rho < 1:
         raise InputError(f"Synthetic rho={rho} is not allowed; rho must lie in (-1, 1).")
-    needed, available = 8.0 * n * p, _memory_bytes()
-    if needed > available / 2:  # X and its validation must fit with room for the rest
+    copies = 1 if family == "gaussian" else 4  # a GLM keeps X, its standardized and centred copies
+    needed, available = 8.0 * n * p * copies, _memory_bytes()
+    if needed > available / 2:  # with room for the rest
         raise InputError(
-            f"Synthetic n={n}, p={p} would need {_bytes(needed)} for X; this machine has {_bytes(available)} of memory: "
-            "make n or p smaller (X must fit in half of it)."
+            f"Synthetic n={n}, p={p} would need {_bytes(needed)} for X" + ("" if copies == 1 else " and its copies")
+            + f"; this machine has {_bytes(available)} of memory: make n or p smaller (they must fit in half of it)."
         )
     rng = np.random.default_rng(seed)
     X = _correlated_normal(rng, n, p, rho)

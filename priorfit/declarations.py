@@ -110,7 +110,7 @@ def load(path) -> Declaration:
     source = str(data["source"])
     local = path.parent / source
     if not source.startswith("synthetic") and local.exists():
-        source = str(local)  # a path in a declaration is relative to the declaration
+        source = str(local.resolve())  # a path in a declaration is relative to the declaration
     settings = document.get("settings", {})
     if not isinstance(settings, dict):
         raise InputError(f"{path}: settings must be a table ([settings]), not {type(settings).__name__}.")

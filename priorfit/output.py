@@ -78,37 +78,54 @@ def write_folder(out, fill, *, force: bool = False) -> Path:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the result should not be
-    old = None
     try:
         fill(tmp)
-        with _signals_held():  # an interrupt between the two renames would lose the earlier folder
+        with _signals_deferred() as pending:  # an interrupt between the renames would lose a folder
+            old = None
             if out.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
                 os.replace(out, old / out.name)
-            os.replace(tmp, out)
+            try:
+                os.replace(tmp, out)
+            except OSError:
+                if old is not None:
+                    os.replace(old / out.name, out)  # the earlier results back in place
+                raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    if pending:
+        raise InterruptedAfterWriting(out)
     return out
 
 
-@contextlib.contextmanager
-def _signals_held():
-    """SIGINT and SIGTERM wait until the block is done (then they interrupt as usual)."""
-    import signal
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM arrived while a finished folder was moved into place: it is complete."""
 
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError):  # no pthread_sigmask, or not the main thread
-        yield
+    def __init__(self, out: Path):
+        super().__init__(str(out))
+        self.out = out
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGINT and SIGTERM only recorded during the block (Python runs signal handlers in the main
+    thread, whichever thread the signal reached); the caller sees them in the yielded list."""
+    import signal
+    import threading
+
+    pending: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
         return
+    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield pending
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:

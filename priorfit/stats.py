@@ -383,6 +383,17 @@ class GramStats:
         return _finish(segment.stats, segment.rows, features, target, name)
 
 
+def fold_parts(X, y, fold_of_row, *, features, target: str = "y", name: str = "data") -> dict:
+    """Per-fold statistics of one block of rows, without the checks that apply to a whole data set
+    (at least 3 rows, no constant column, every fold used): a block of a larger data set (a dask
+    partition) may be short, constant in a column, or miss a fold. Folds without rows are absent."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    accumulator = _Accumulator(_features(features, X.shape[1]), target, name, fold_of_row, BLOCK_BYTES)
+    if len(y):
+        accumulator.add(X, y, owned=False, check=False)
+    return accumulator.parts
+
+
 from_arrays = GramStats.from_arrays
 from_chunks = GramStats.from_chunks
 from_files = GramStats.from_files

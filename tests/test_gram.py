@@ -191,3 +191,23 @@ def test_with_a_dask_client_files_are_summarized_on_its_workers(diabetes_parts):
     np.testing.assert_allclose(on_cluster.stats.xx, files.stats.xx, rtol=1e-11)
     for a, b in zip(files.folds.parts, on_cluster.folds.parts, strict=True):
         np.testing.assert_allclose(b.xy, a.xy, rtol=1e-11)
+
+
+def test_dask_blocks_are_not_checked_as_whole_data_sets():
+    """A block may be short, miss a fold, or be constant in a column that varies over the data."""
+    import dask
+    import dask.array as da
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 3))
+    X[:200, 2], X[200:, 2] = 0.0, 1.0
+    y = X @ np.array([1.0, 2.0, 3.0]) + rng.standard_normal(400)
+    with dask.config.set(scheduler="synchronous"):
+        whole = data.summarize_source(da.from_array(X, chunks=(400, 3)), y=da.from_array(y, chunks=400))
+        for rows in (200, 3):
+            blocks = data.summarize_source(da.from_array(X, chunks=(rows, 3)), y=da.from_array(y, chunks=rows))
+            for a, b in zip(whole.folds.parts, blocks.folds.parts, strict=True):
+                assert a.n == b.n
+                np.testing.assert_allclose(b.xx, a.xx, rtol=1e-12, atol=1e-12)
+        with pytest.raises(InputError, match=r"^dask data has 6 rows, too few for 5 cross-validation folds of at least 2 rows"):
+            data.summarize_source(da.from_array(X[:6, :2], chunks=(3, 2)), y=da.from_array(y[:6], chunks=3))
