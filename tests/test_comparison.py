@@ -43,7 +43,7 @@ def test_table_and_json_agree(normal_fixed):
     assert fit["prior"] == {"family": "normal", "params": {"scale": pytest.approx(SIGMA / np.sqrt(2)), "mu": 0.0}, "hyperparameters": fit["prior"]["hyperparameters"]}
     assert fit["likelihood"] == {"family": "gaussian", "sigma": {"mode": "fixed", "value": SIGMA, "prior": None, "posterior_mean": None}}
     assert fit["penalized"]["exact"] is True and fit["map"]["status"] == "ok"
-    assert set(fit["diagnostics"]) == {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences"}
+    assert set(fit["diagnostics"]) == {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences", "treedepth_hits"}
     assert set(fit["exact_posterior"]) >= {"max_abs_z_mean", "max_rel_sd"}
     row = fit["coefficients"][2]
     assert set(row) == {"name", "penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"}
