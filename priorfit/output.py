@@ -78,10 +78,10 @@ def write_folder(out, fill, *, force: bool = False) -> Path:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the result should not be
+    old = None
     try:
         fill(tmp)
         with _signals_deferred() as pending:  # an interrupt between the renames would lose a folder
-            old = None
             if out.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
                 os.replace(out, old / out.name)
@@ -91,11 +91,11 @@ def write_folder(out, fill, *, force: bool = False) -> Path:
                 if old is not None:
                     os.replace(old / out.name, out)  # the earlier results back in place
                 raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and out.exists():  # the replaced results (or nothing, after a failed rename)
+            shutil.rmtree(old, ignore_errors=True)
     if pending:
         raise InterruptedAfterWriting(out)
     return out

@@ -53,3 +53,46 @@ def test_current_folder_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError, match=r"^Output folder '.' is the current folder or above it"):
         output.check_target(".", force=True)
+
+
+def test_a_failed_rename_puts_the_earlier_results_back(tmp_path, monkeypatch):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "summary.json").write_text("earlier")
+    real = output.os.replace
+
+    def failing(src, dst):
+        if str(src).endswith(".tmp"):
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", failing)
+    with pytest.raises(OSError):
+        output.write_folder(out, lambda folder: (folder / "summary.json").write_text("new"), force=True)
+    assert (out / "summary.json").read_text() == "earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]
+
+
+def test_a_signal_during_the_rename_is_held_until_the_results_are_in_place(tmp_path):
+    import os
+    import signal
+
+    out = tmp_path / "res"
+
+    def fill(folder):
+        (folder / "summary.json").write_text("new")
+
+    real = output.os.replace
+
+    def replace_with_a_signal(src, dst):  # SIGINT arrives between the renames
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(src, dst)
+
+    output.os.replace = replace_with_a_signal
+    try:
+        with pytest.raises(output.InterruptedAfterWriting) as interrupted:
+            output.write_folder(out, fill)
+    finally:
+        output.os.replace = real
+    assert interrupted.value.out == out and (out / "summary.json").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]
