@@ -197,8 +197,7 @@ class _Chunk:
 
         warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
         likelihood = likelihoods.get(self.likelihood)
-        model, X = _model(self.prior, likelihood, self.n, self.p, self.scale, self.sigma, _placeholder(likelihood, self.n), self.seed,
-                          samplings=len(indices))
+        model, X = _model(self.prior, likelihood, self.n, self.p, self.scale, self.sigma, _placeholder(likelihood, self.n), self.seed)
         out = []
         for i in indices:
             w = self.truth[i]
