@@ -148,25 +148,24 @@ def _prior(name, likelihood, design, scale, sigma):
     return priors.get(name).default(config, scale=None, sigma=noise, effect_scale=2.0 * noise, design=design)[0]
 
 
-def _model(name, likelihood, n, p, scale, sigma, y, seed, samplings=1):
+def _model(name, likelihood, n, p, scale, sigma, y, seed):
     from .model import PosteriorModel
 
     X = _design(n, p, seed)
     design = make_design(from_arrays(X, y, name="sbc"), standardize=False, intercept=False)
     prior = _prior(name, likelihood, design, scale, sigma)
     dispersion = sigma if likelihood.has_dispersion else None
-    model = PosteriorModel(design, prior, likelihood, dispersion, plugin_sigma=dispersion, samplings=samplings)
-    return model, X
+    return PosteriorModel(design, prior, likelihood, dispersion, plugin_sigma=dispersion), X
 
 
-def _placeholder(likelihood, n):
+def _placeholder(n):
     return np.arange(n, dtype=float) % 2  # a valid y of every family, to build the model once
 
 
 def _prior_draws(name, likelihood, n, p, scale, sigma, sims, seed) -> np.ndarray:
     from .model import prior_predictive
 
-    model, _ = _model(name, likelihood, n, p, scale, sigma, _placeholder(likelihood, n), seed)
+    model, _ = _model(name, likelihood, n, p, scale, sigma, _placeholder(n), seed)
     exact = model.prior.draw(p, sims, np.random.default_rng([seed, TRUTH]))
     if exact is not None:
         return exact
@@ -197,7 +196,7 @@ class _Chunk:
 
         warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
         likelihood = likelihoods.get(self.likelihood)
-        model, X = _model(self.prior, likelihood, self.n, self.p, self.scale, self.sigma, _placeholder(likelihood, self.n), self.seed)
+        model, X = _model(self.prior, likelihood, self.n, self.p, self.scale, self.sigma, _placeholder(self.n), self.seed)
         out = []
         for i in indices:
             w = self.truth[i]
