@@ -13,8 +13,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 __all__ = ["BayesianClassifier", "BayesianRegression", "Comparison", "InputError", "Settings", "__version__", "compare"]
 
+from . import compile_cache
 from .errors import InputError
 from .settings import Settings
+
+compile_cache.configure()
 
 
 def __getattr__(name: str):

@@ -4,16 +4,31 @@ writes: no partial folder is left, and an earlier result is not touched."""
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
-ARGS = ["compare", "synthetic:n=200,p=5,k=2,seed=1", "--prior", "normal", "--draws", "300", "--tune", "300", "--quiet"]
+ARGS = ["compare", "synthetic:n=200,p=5,k=2,seed=1", "--prior", "normal", "--draws", "300", "--tune", "300"]
 
 
-def _start(out, *extra):
-    return subprocess.Popen([sys.executable, "-m", "priorfit.cli", *ARGS, "--out", str(out), *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+class Run:
+    """A `priorfit compare` process and the progress lines it has printed so far. SIGINT is
+    given its default action in the child: a job started in the background by a script
+    inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+
+    def __init__(self, out, *extra):
+        self.process = subprocess.Popen([sys.executable, "-m", "priorfit.cli", *ARGS, "--out", str(out), *extra],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        self.lines = []
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
+        self.reader.start()
+
+    def finish(self, timeout):
+        code = self.process.wait(timeout=timeout)
+        self.reader.join(timeout)
+        return code, "".join(self.lines)
 
 
 def _wait_for(condition, process, timeout=120.0):
@@ -28,8 +43,8 @@ def _wait_for(condition, process, timeout=120.0):
 def earlier(tmp_path_factory):
     """A finished result, to be replaced (--force) by the interrupted runs."""
     out = tmp_path_factory.mktemp("runs") / "out"
-    process = _start(out, "--no-plots")
-    assert process.wait(timeout=300) == 0
+    code, err = Run(out, "--no-plots").finish(300)
+    assert code == 0, err
     return out, (out / "summary.json").read_bytes()
 
 
@@ -37,14 +52,13 @@ def earlier(tmp_path_factory):
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupt_leaves_no_partial_folder_and_the_earlier_one_intact(earlier, moment, signum):
     out, before = earlier
-    process = _start(out, "--force")
-    if moment == "fitting":
-        time.sleep(3.0)  # imports done, fitting under way (the whole run takes several seconds more)
+    run = Run(out, "--force")
+    if moment == "fitting":  # PyMC imported: the next steps build, optimize and sample the model
+        _wait_for(lambda: any("importing PyMC" in line for line in run.lines), run.process)
     else:  # the hidden folder the results are written into has appeared
-        _wait_for(lambda: any(p.name.endswith(".tmp") for p in out.parent.iterdir()), process)
-    process.send_signal(signum)
-    code = process.wait(timeout=120)
-    err = process.stderr.read()
+        _wait_for(lambda: any(p.name.endswith(".tmp") for p in out.parent.iterdir()), run.process)
+    run.process.send_signal(signum)
+    code, err = run.finish(120)
     assert code == 130 and err.strip().endswith("priorfit: interrupted; nothing was written."), err
     assert "Traceback" not in err
     assert (out / "summary.json").read_bytes() == before  # the earlier result, untouched

@@ -1,0 +1,128 @@
+"""Where PyTensor keeps the code it compiles for priorfit, and a lock that makes numba's on-disk
+cache safe when several processes compile at once.
+
+PyTensor 3 compiles every graph with numba and caches the machine code on disk. Two faults of
+that cache were met in this project's CI (a Bernoulli log density returned -inf at finite
+points, order-dependent, never with a fresh cache):
+
+* numba reads a function's cache index, adds an overload and writes the index back without a
+  lock (``numba.core.caching.IndexDataCacheFile.save``). Two processes adding overloads of one
+  function at the same moment (the joblib or dask workers of ``priorfit calibrate`` compile the
+  same graphs) can pick the same data file, and the index then points one signature at another
+  signature's machine code (numba#4807, numba#10128). :func:`lock_numba_cache` puts the index
+  and its data files under an ``fcntl`` lock: exclusive to write, shared to read.
+* PyTensor never invalidates that cache (its locator's source stamp is a constant), neither
+  across its own releases nor when an entry went bad. :func:`configure` keeps priorfit's caches
+  in a folder of their own per PyTensor and numba version, unless the user chose one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.abc
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+NUMBA_CACHING = "numba.core.caching"
+
+
+def cache_folder() -> Path:
+    """``<user cache>/priorfit/pytensor-<version>-numba-<version>``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "none"
+
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "priorfit" / f"pytensor-{installed('pytensor')}-numba-{installed('numba')}"
+
+
+def _user_chose_a_folder() -> bool:
+    if "compiledir" in os.environ.get("PYTENSOR_FLAGS", ""):  # base_compiledir or compiledir
+        return True
+    rc_files = os.environ.get("PYTENSORRC", str(Path.home() / ".pytensorrc")).split(os.pathsep)
+    for rc in rc_files:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if "compiledir" in Path(rc).expanduser().read_text():
+                return True
+    return False
+
+
+def configure() -> None:
+    """Point PyTensor at :func:`cache_folder` when it is imported (unless the user set
+    ``base_compiledir``), and lock numba's cache files once numba's caching is loaded. Importing
+    priorfit imports neither."""
+    if "pytensor" not in sys.modules and not any(isinstance(f, _OnImport) and f.name == "pytensor" for f in sys.meta_path):
+        sys.meta_path.insert(0, _OnImport("pytensor", before=_use_own_folder))
+    if NUMBA_CACHING in sys.modules:
+        lock_numba_cache(sys.modules[NUMBA_CACHING])
+    elif not any(isinstance(f, _OnImport) and f.name == NUMBA_CACHING for f in sys.meta_path):
+        sys.meta_path.insert(0, _OnImport(NUMBA_CACHING, after=lock_numba_cache))
+
+
+def _use_own_folder() -> None:
+    if not _user_chose_a_folder():
+        flags = os.environ.get("PYTENSOR_FLAGS", "")
+        os.environ["PYTENSOR_FLAGS"] = ",".join(f for f in (flags, f"base_compiledir={cache_folder()}") if f)
+
+
+def lock_numba_cache(caching) -> None:
+    """Wrap ``IndexDataCacheFile.save`` (index and data written) in an exclusive lock and
+    ``load`` in a shared one; the lock is a file in the cache folder. Idempotent."""
+    files = caching.IndexDataCacheFile
+    if getattr(files, "_priorfit_locked", False):
+        return
+    files.save = _under_lock(files.save, exclusive=True)
+    files.load = _under_lock(files.load, exclusive=False)
+    files._priorfit_locked = True
+
+
+def _under_lock(method, *, exclusive: bool):
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: numba's own behaviour
+        return method
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        try:
+            lock = open(os.path.join(self._cache_path, ".priorfit.lock"), "a")
+        except OSError:  # a read-only folder: numba will not write there either
+            return method(self, *args, **kwargs)
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+class _OnImport(importlib.abc.MetaPathFinder):
+    """Calls ``before()`` when the module ``name`` is about to be imported for the first time and
+    ``after(module)`` right after it has run."""
+
+    def __init__(self, name: str, *, before=None, after=None):
+        self.name, self.before, self.after = name, before, after
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        if self.before is not None:
+            self.before()
+        spec = importlib.util.find_spec(fullname)
+        if self.after is None or spec is None or spec.loader is None:
+            return spec
+        execute, after = spec.loader.exec_module, self.after
+
+        def exec_module(module):
+            execute(module)
+            after(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
