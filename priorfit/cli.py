@@ -304,16 +304,10 @@ def _compare(args) -> int:
     return 1 if args.strict and comparison.checks() else 0
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt  # SIGTERM ends a run as Ctrl-C does: cleaned up, nothing half-written
-
-
 def main(argv: list[str] | None = None) -> int:
-    import signal
-    import threading
+    from . import interrupts
 
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    previous = interrupts.install()
     try:
         args = _parser().parse_args(argv)
         commands = {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report, "calibrate": _calibrate}
@@ -321,17 +315,16 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt as interrupt:
+    except KeyboardInterrupt as stopped:
         from .output import InterruptedAfterWriting
 
-        if isinstance(interrupt, InterruptedAfterWriting):
-            print(f"priorfit: interrupted; the results were complete and are in {interrupt.out}/.", file=sys.stderr)
+        if isinstance(stopped, InterruptedAfterWriting):
+            print(f"priorfit: interrupted; the results were complete and are in {stopped.out}/.", file=sys.stderr)
         else:
             print("priorfit: interrupted; nothing was written.", file=sys.stderr)
         return 130
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        interrupts.restore(previous)
 
 
 if __name__ == "__main__":

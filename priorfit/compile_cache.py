@@ -46,7 +46,8 @@ def cache_folder() -> Path:
 def _user_chose_a_folder() -> bool:
     if "compiledir" in os.environ.get("PYTENSOR_FLAGS", ""):  # base_compiledir or compiledir
         return True
-    rc_files = os.environ.get("PYTENSORRC", str(Path.home() / ".pytensorrc")).split(os.pathsep)
+    default = os.pathsep.join(str(Path.home() / name) for name in (".pytensorrc", ".pytensorrc.txt"))
+    rc_files = os.environ.get("PYTENSORRC", default).split(os.pathsep)
     for rc in rc_files:
         with contextlib.suppress(OSError, UnicodeDecodeError):
             if "compiledir" in Path(rc).expanduser().read_text():

@@ -7,7 +7,6 @@ replaced only with ``force=True``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
+from .interrupts import deferred, signals_received
 
 FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png")
 
@@ -81,7 +81,9 @@ def write_folder(out, fill, *, force: bool = False) -> Path:
     old = None
     try:
         fill(tmp)
-        with _signals_deferred() as pending:  # an interrupt between the renames would lose a folder
+        if signals_received:  # its KeyboardInterrupt was lost inside a library
+            raise KeyboardInterrupt
+        with deferred() as pending:  # an interrupt between the renames would lose a folder
             if out.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.resolve().parent))
                 os.replace(out, old / out.name)
@@ -107,25 +109,6 @@ class InterruptedAfterWriting(KeyboardInterrupt):
     def __init__(self, out: Path):
         super().__init__(str(out))
         self.out = out
-
-
-@contextlib.contextmanager
-def _signals_deferred():
-    """SIGINT and SIGTERM only recorded during the block (Python runs signal handlers in the main
-    thread, whichever thread the signal reached); the caller sees them in the yielded list."""
-    import signal
-    import threading
-
-    pending: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield pending
-        return
-    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield pending
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:

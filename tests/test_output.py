@@ -96,3 +96,32 @@ def test_a_signal_during_the_rename_is_held_until_the_results_are_in_place(tmp_p
         output.os.replace = real
     assert interrupted.value.out == out and (out / "summary.json").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
+
+
+def test_a_signal_whose_interrupt_a_library_swallowed_still_stops_the_rename(tmp_path):
+    """The handler ran (the signal is recorded) but C code inside a library cleared its
+    KeyboardInterrupt: the new folder is not moved into place, the earlier one stays."""
+    import signal
+
+    from priorfit import interrupts
+
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "summary.json").write_text("earlier")
+
+    def fill(folder):
+        (folder / "summary.json").write_text("new")
+        try:
+            interrupts.interrupt(signal.SIGTERM, None)
+        except KeyboardInterrupt:
+            pass  # what such a library does
+
+    previous = interrupts.install()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            output.write_folder(out, fill, force=True)
+    finally:
+        interrupts.restore(previous)
+        interrupts.signals_received.clear()
+    assert (out / "summary.json").read_text() == "earlier"
+    assert [p.name for p in tmp_path.iterdir()] == ["res"]
