@@ -29,6 +29,10 @@ from pathlib import Path
 NUMBA_CACHING = "numba.core.caching"
 
 
+def _root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "priorfit"
+
+
 def cache_folder() -> Path:
     """``<user cache>/priorfit/pytensor-<version>-numba-<version>``."""
     from importlib.metadata import PackageNotFoundError, version
@@ -39,8 +43,7 @@ def cache_folder() -> Path:
         except PackageNotFoundError:
             return "none"
 
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "priorfit" / f"pytensor-{installed('pytensor')}-numba-{installed('numba')}"
+    return _root() / f"pytensor-{installed('pytensor')}-numba-{installed('numba')}"
 
 
 def _user_chose_a_folder() -> bool:
@@ -68,14 +71,20 @@ def configure() -> None:
 
 
 def _use_own_folder() -> None:
-    if not _user_chose_a_folder():
-        flags = os.environ.get("PYTENSOR_FLAGS", "")
-        os.environ["PYTENSOR_FLAGS"] = ",".join(f for f in (flags, f"base_compiledir={cache_folder()}") if f)
+    if _user_chose_a_folder():
+        return
+    try:
+        folder = cache_folder()
+    except RuntimeError:  # no home folder: PyTensor's default
+        return
+    flags = os.environ.get("PYTENSOR_FLAGS", "")
+    os.environ["PYTENSOR_FLAGS"] = ",".join(f for f in (flags, f"base_compiledir={folder}") if f)
 
 
 def lock_numba_cache(caching) -> None:
     """Wrap ``IndexDataCacheFile.save`` (index and data written) in an exclusive lock and
-    ``load`` in a shared one; the lock is a file in the cache folder. Idempotent."""
+    ``load`` in a shared one. One lock, ``<user cache>/priorfit/numba-cache.lock``, for every
+    numba cache folder: a save takes milliseconds. Idempotent."""
     files = caching.IndexDataCacheFile
     if getattr(files, "_priorfit_locked", False):
         return
@@ -93,8 +102,10 @@ def _under_lock(method, *, exclusive: bool):
     @functools.wraps(method)
     def locked(self, *args, **kwargs):
         try:
-            lock = open(os.path.join(self._cache_path, ".priorfit.lock"), "a")
-        except OSError:  # a read-only folder: numba will not write there either
+            path = _root() / "numba-cache.lock"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(path, "a")
+        except (OSError, RuntimeError):  # no writable cache folder: numba's own behaviour
             return method(self, *args, **kwargs)
         with lock:
             fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
