@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
             print("priorfit: interrupted; nothing was written.", file=sys.stderr)
         return 130
     finally:
-        interrupts.restore(previous)
+        interrupts.uninstall(previous)
 
 
 if __name__ == "__main__":

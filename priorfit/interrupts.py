@@ -25,7 +25,7 @@ def interrupt(signum, frame):
 
 def install() -> dict:
     """:func:`interrupt` for SIGTERM, and for SIGINT unless it is ignored; returns the previous
-    handlers for :func:`restore` (none outside the main thread, where Python cannot set them)."""
+    handlers for :func:`uninstall` (none outside the main thread, where Python cannot set them)."""
     signals_received.clear()
     if threading.current_thread() is not threading.main_thread():
         return {}
@@ -33,7 +33,13 @@ def install() -> dict:
     return {s: signal.signal(s, interrupt) for s in handled}
 
 
-def restore(previous: dict) -> None:
+def uninstall(previous: dict) -> None:
+    """The handlers from before :func:`install`; nothing recorded is left for later calls."""
+    _restore(previous)
+    signals_received.clear()
+
+
+def _restore(previous: dict) -> None:
     for s, handler in previous.items():
         signal.signal(s, handler)
 
@@ -51,4 +57,4 @@ def deferred():
     try:
         yield pending
     finally:
-        restore(previous)
+        _restore(previous)

@@ -121,7 +121,7 @@ def test_a_signal_whose_interrupt_a_library_swallowed_still_stops_the_rename(tmp
         with pytest.raises(KeyboardInterrupt):
             output.write_folder(out, fill, force=True)
     finally:
-        interrupts.restore(previous)
-        interrupts.signals_received.clear()
+        interrupts.uninstall(previous)
+    assert interrupts.signals_received == []
     assert (out / "summary.json").read_text() == "earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
