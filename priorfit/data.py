@@ -8,6 +8,7 @@ diabetes data, CSV and Parquet files, and the seeded synthetic generator
 from __future__ import annotations
 
 import csv
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -402,7 +403,15 @@ def _load_file(path: Path, target: str | None) -> Dataset:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path)
+            with warnings.catch_warnings():  # more fields than names: pandas would make an index of them or drop them
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(path, index_col=False)
+                except pd.errors.ParserWarning:
+                    raise InputError(
+                        f"Data file {str(path)!r} has rows with more values than its header names columns; "
+                        "give every value a column name."
+                    ) from None
             with open(path, newline="") as handle:  # pandas renames a repeated name ('a' -> 'a.1')
                 _check_unique_columns(next(csv.reader(handle), []), path.name)
         elif suffix in (".parquet", ".pq"):
@@ -443,8 +452,8 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
             raise InputError(f"Column {label!r} of {name} is boolean; convert it to 0/1 so priorfit can use it as a number.")
         if not pd.api.types.is_numeric_dtype(values):
             converted = pd.to_numeric(values, errors="coerce")
-            bad = values[converted.isna() & values.notna()]
-            example = f" (value {bad.iloc[0]!r} in row {_row(values, bad.index[0])})" if len(bad) else ""
+            bad = np.flatnonzero(converted.isna().to_numpy() & values.notna().to_numpy())
+            example = f" (value {values.iloc[bad[0]]!r} in row {bad[0] + 1})" if bad.size else ""
             raise InputError(f"Column {label!r} of {name} is not numeric{example}; priorfit needs numeric columns.")
         array = values.to_numpy(dtype=float, na_value=np.nan)
         bad_rows = np.flatnonzero(~np.isfinite(array))
@@ -468,10 +477,6 @@ def _check_unique_columns(columns: list[str], name: str) -> None:
         if column in seen:
             raise InputError(f"{name} names the column {column!r} twice; give every column its own name.")
         seen.add(column)
-
-
-def _row(values: pd.Series, index) -> int:
-    return int(values.index.get_loc(index)) + 1
 
 
 def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -> Dataset:

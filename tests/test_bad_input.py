@@ -60,6 +60,7 @@ CLI = [
     ("empty-file", _csv(""), [], "could not be read: No columns to parse from file"),
     ("empty-folder", _empty_folder, [], "has no .csv or .parquet file"),
     ("header-only", _csv("a,b,y\n"), [], "has no rows; priorfit needs at least 3"),
+    ("more-values-than-names", _csv("a,b,y\n1,2,3,4\n5,6,7\n8,9,1\n"), [], "has rows with more values than its header names columns"),
     ("unknown-target", _frame(), ["--target", "z"], "Target column 'z' is not in"),
     ("nan-in-x", _frame(a=[1.0, np.nan, 3.0, 4.0, 5.0]), [], "Column 'a' of data.csv has 1 missing or non-finite value(s), the first in row 2"),
     ("inf-in-y", _frame(y=[1.0, 2.0, np.inf, 4.0, 5.0]), [], "Column 'y' of data.csv has 1 missing or non-finite value(s), the first in row 3"),

@@ -4,7 +4,7 @@ a result or an InputError with one sentence, never another exception."""
 import string
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from priorfit import InputError, data, declarations
@@ -22,12 +22,14 @@ def _one_sentence(error: InputError) -> None:
     assert message and "\n" not in message and message.rstrip()[-1] in ".?)'", message
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# the same 250 cases in every run (derandomize): CI stays reproducible
+@settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     header=st.lists(st.sampled_from(["a", "b", "c", "y", "a", "", " y", "1"]), min_size=0, max_size=4),
     rows=st.lists(st.lists(CELLS, min_size=0, max_size=5), min_size=0, max_size=6),
     target=st.sampled_from([None, "y", "b", "zz"]),
 )
+@example(header=["a", "b", "c", "y"], rows=[["0.0", "0x1", "0.0", "0.0", "0.0"], ["0.0"]], target=None)  # found by a random run
 def test_the_csv_loader_gives_a_dataset_or_one_sentence(tmp_path, header, rows, target):
     path = tmp_path / "fuzz.csv"
     path.write_text("\n".join([",".join(header), *(",".join(r) for r in rows)]) + "\n")
@@ -48,7 +50,7 @@ KEYS = st.sampled_from(["prior", "alpha", "scale", "sigma", "draws", "chains", "
                         "target_accept", "loo", "l1_ratio", "priors", "bootstrap"])
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.sampled_from(['"a"', '"a/b"', '""', "3", '"ok-name"']),
     source=st.sampled_from(['"diabetes"', '"synthetic:n=50,p=3"', '"missing.csv"', "7", '"synthetic:q=1"']),
