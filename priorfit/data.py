@@ -407,7 +407,9 @@ def _load_file(path: Path, target: str | None) -> Dataset:
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 try:
                     frame = pd.read_csv(path, index_col=False)
-                except pd.errors.ParserWarning:
+                except pd.errors.ParserWarning as warning:
+                    if "Length of header" not in str(warning):
+                        raise
                     raise InputError(
                         f"Data file {str(path)!r} has rows with more values than its header names columns; "
                         "give every value a column name."
