@@ -62,12 +62,16 @@ def configure() -> None:
     """Point PyTensor at :func:`cache_folder` when it is imported (unless the user set
     ``base_compiledir``), and lock numba's cache files once numba's caching is loaded. Importing
     priorfit imports neither."""
-    if "pytensor" not in sys.modules and not any(isinstance(f, _OnImport) and f.name == "pytensor" for f in sys.meta_path):
+    if "pytensor" not in sys.modules and not _hooked("pytensor"):
         sys.meta_path.insert(0, _OnImport("pytensor", before=_use_own_folder))
     if NUMBA_CACHING in sys.modules:
         lock_numba_cache(sys.modules[NUMBA_CACHING])
-    elif not any(isinstance(f, _OnImport) and f.name == NUMBA_CACHING for f in sys.meta_path):
+    elif not _hooked(NUMBA_CACHING):
         sys.meta_path.insert(0, _OnImport(NUMBA_CACHING, after=lock_numba_cache))
+
+
+def _hooked(name: str) -> bool:
+    return any(isinstance(finder, _OnImport) and finder.name == name for finder in sys.meta_path)
 
 
 def _use_own_folder() -> None:

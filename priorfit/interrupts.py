@@ -29,14 +29,18 @@ def install() -> dict:
     signals_received.clear()
     if threading.current_thread() is not threading.main_thread():
         return {}
-    handled = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
-    return {s: signal.signal(s, interrupt) for s in handled}
+    return {s: signal.signal(s, interrupt) for s in _handled()}
 
 
 def uninstall(previous: dict) -> None:
     """The handlers from before :func:`install`; nothing recorded is left for later calls."""
     _restore(previous)
     signals_received.clear()
+
+
+def _handled() -> list:
+    """SIGINT and SIGTERM, less those ignored."""
+    return [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
 
 
 def _restore(previous: dict) -> None:
@@ -52,8 +56,7 @@ def deferred():
     if threading.current_thread() is not threading.main_thread():
         yield pending
         return
-    handled = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
-    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in handled}
+    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in _handled()}
     try:
         yield pending
     finally:
