@@ -30,7 +30,10 @@ def test_objective_is_the_installed_docstring(key):
     options = {"l1_ratio": 0.3} if key[0] == "elasticnet" else {}
     estimator = twin.make(1.0, True, **options)
     assert type(estimator).__name__ == twin.estimator
-    squash = lambda text: re.sub(r"\s+", "", text)
+
+    def squash(text):
+        return re.sub(r"\s+", "", text)
+
     assert squash(twin.documented) in squash(type(estimator).__doc__)
     assert twin.search(True, 50, **options).fit  # a cross-validated search
 
