@@ -59,6 +59,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         dataset = design.dataset  # without rows: X is not kept
         _check_location(config, design)
         _check_rows(config, design)
+        _check_proper(config, design, likelihood)
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
     # every prior's hyperparameters first, so that a bad value fails before any fitting
@@ -134,6 +135,20 @@ def _check_rows(config: Settings, design: Design) -> None:
         raise InputError(f"--loo yes needs each row's likelihood, but {why}; use --loo auto or no.")
     if config.bootstrap:
         raise InputError(f"--bootstrap needs the rows, but {why}; leave it out or subsample the rows.")
+
+
+def _check_proper(config: Settings, design: Design, likelihood) -> None:
+    """An improper posterior is refused, never sampled (NUTS would still return draws)."""
+    if not likelihood.has_dispersion or config.sigma is not None:
+        return
+    reasons = {name: likelihood.improper_reason(design, config.sigma_prior, priors.get(name).scale_follows_sigma(config))
+               for name in config.prior}
+    affected = [name for name, reason in reasons.items() if reason]
+    if affected:
+        reason = reasons[affected[0]]
+        if len(config.prior) > 1:
+            reason = f"For the {' and '.join(affected)} prior{'s' if len(affected) > 1 else ''}: {reason[0].lower()}{reason[1:]}"
+        raise InputError(reason)
 
 
 def _check_location(config: Settings, design: Design) -> None:

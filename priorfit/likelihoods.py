@@ -29,6 +29,7 @@ class SigmaPrior:
     name: ClassVar[str]
     registry: ClassVar[dict[str, type[SigmaPrior]]] = {}
     takes_scale: ClassVar[bool] = True
+    improper_at_zero: ClassVar[bool] = False  # its integral diverges at sigma = 0
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -55,6 +56,7 @@ class Jeffreys(SigmaPrior):
 
     name = "jeffreys"
     takes_scale = False
+    improper_at_zero = True
 
     def build(self, initval: float):
         import pymc as pm
@@ -232,6 +234,41 @@ class Gaussian(Likelihood):
 
     def initial_intercept(self, design) -> float:
         return self.statistics(design).y_mean
+
+    def exact_fit(self, design) -> bool:
+        """Whether some coefficients (and intercept) fit every row exactly: always when the columns
+        (centred, with an intercept) span the rows, as with p >= n - 1; else only for noise-free y."""
+        if design.has_rows:
+            Xc, yc = design.X - design.x_mean, design.y - (design.y.mean() if design.intercept else 0.0)
+            beta, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
+            rss, total = float(np.sum((yc - Xc @ beta) ** 2)), float(yc @ yc)
+        else:
+            stats = self.statistics(design)
+            beta, *_ = np.linalg.lstsq(stats.gram, stats.xty, rcond=None)
+            rss, total = max(stats.yty - beta @ stats.xty, 0.0), stats.yty
+        return rss <= 1e-20 * total if design.has_rows else rss <= 1e-10 * total
+
+    def improper_reason(self, design, sigma_prior: SigmaPrior | None, scale_follows_sigma: bool) -> str | None:
+        """Why the posterior of an estimated sigma would be improper, or None.
+
+        With a sigma prior whose integral diverges at 0 (Jeffreys' 1/sigma) and a proper prior on
+        the coefficients that does not scale with sigma, the marginal posterior of sigma behaves as
+        ``sigma^(r - n - 1)`` near 0 (``r`` the rank of the centred columns, the flat intercept
+        adding one power) wherever the data can be fitted exactly, and ``r <= n - 1`` makes that
+        non-integrable. A prior scaled by sigma (Park & Casella, R2-D2) shrinks with sigma and
+        keeps the posterior proper; a proper sigma prior (finite density at 0) does too.
+        """
+        if sigma_prior is None or not sigma_prior.improper_at_zero or scale_follows_sigma or not self.exact_fit(design):
+            return None
+        shape = (f"{design.p} features for {design.n} rows" + (" with an intercept" if design.intercept else "")
+                 + (" (p >= n - 1)" if design.intercept else " (p >= n)"))
+        if design.p < design.n - int(design.intercept):
+            shape = f"y is fitted exactly by the {design.p} features (no noise left in {design.n} rows)"
+        return (
+            f"With sigma estimated under Jeffreys' prior p(sigma) ∝ 1/sigma the posterior is improper: {shape}, so "
+            "the data can be fitted exactly and the density grows without bound as sigma -> 0; give a proper "
+            "sigma prior (--sigma-prior halfnormal:S), fix sigma (--sigma VALUE), or scale the prior by sigma (--scale-by-sigma)."
+        )
 
     def effect_scale(self, design) -> float:
         return float(design.y.std()) if design.has_rows else float(design.stats.y_sd)

@@ -102,7 +102,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     themselves, in the twin's units; ``settings`` as for :func:`priorfit.compare`, one prior."""
     import time
 
-    from .comparison import _dataset
+    from .comparison import _check_proper, _dataset
     from .data import make_design
     from .model import PosteriorModel
     from .priors import create
@@ -121,6 +121,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     dataset = _dataset(X, y, target=target, features=None)
     likelihood = likelihoods.get(config.likelihood)
     design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+    _check_proper(config, design, likelihood)
     mu = np.broadcast_to(np.asarray(config.mu, dtype=float), (design.p,)).copy()
     if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
         if not 2 <= alphas <= 200:

@@ -85,6 +85,11 @@ class Prior:
         # Park & Casella (2008): the scale is multiplied by the noise sd sigma (b = sigma / lambda)
         self.by_sigma = False
 
+    @classmethod
+    def scale_follows_sigma(cls, settings) -> bool:
+        """Whether the coefficients' prior scale is multiplied by the model's noise sd sigma."""
+        return bool(settings.scale_by_sigma and cls.scales_with_sigma)
+
     def params(self) -> dict:
         mu = np.asarray(self.mu, dtype=float)
         params = {"scale": self.scale, "mu": mu.tolist() if mu.ndim else float(mu)}
@@ -465,6 +470,10 @@ class R2D2(Prior):
     def from_params(cls, params):
         return cls(None, params["mu"], r2_mean=params["r2_mean"], r2_precision=params["r2_precision"],
                    r2d2_concentration=params["r2d2_concentration"], column_sd=params.get("column_sd"), noise=params.get("noise"))
+
+    @classmethod
+    def scale_follows_sigma(cls, settings) -> bool:
+        return True  # tau = sigma sqrt(W): the coefficients' scale is in units of the noise sd
 
     def precision(self):
         return 0.0
