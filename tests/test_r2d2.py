@@ -13,8 +13,9 @@ from priorfit.model import PosteriorModel
 @pytest.mark.filterwarnings("ignore:The effect of Potentials:UserWarning")  # the likelihood's Potential
 def test_prior_predictive_r2_is_the_beta_it_claims():
     """Draws of the model's coefficients give E[var(Xw) | W] = sigma^2 W: the mean over draws of
-    w'Sw / (sigma^2 W) is 1 (S the design's covariance), so R^2 = W / (1 + W); and R^2 itself is
-    Beta(m k, (1 - m) k) by a KS test."""
+    w'Sw / (sigma^2 W) is 1 (S the design's covariance), so Zhang, Reich & Bondell's expectation-based
+    R^2 = E[var(Xw) | W] / (E[var(Xw) | W] + sigma^2) is W / (1 + W), which is Beta(m k, (1 - m) k) by
+    a KS test; the realized var(Xw) / (var(Xw) + sigma^2) of one draw is not."""
     import pymc as pm
 
     design = data.make_design(data.load("synthetic:n=300,p=12,k=3,seed=2,rho=0.4"))
@@ -32,6 +33,9 @@ def test_prior_predictive_r2_is_the_beta_it_claims():
     # E[ratio] = 1 exactly (phi sums to 1 and the columns are scaled by their sd); MC error ~ 1/sqrt(8000) x sd
     assert abs(ratio.mean() - 1) < 4 * ratio.std() / np.sqrt(len(ratio))
     assert stats.kstest(r2, stats.beta(0.3 * 5, 0.7 * 5).cdf).pvalue > 1e-3
+    # the Beta is the expectation-based R^2 = W / (1 + W); the realized one of a draw is not Beta
+    realized = explained / (explained + 4.0)
+    assert stats.kstest(realized, stats.beta(0.3 * 5, 0.7 * 5).cdf).pvalue < 1e-6
 
 
 def test_r2d2_runs_with_no_mode_and_nearest_references():

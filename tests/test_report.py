@@ -98,3 +98,16 @@ def test_jupyter_shows_each_prior_with_its_checks(saved):
     assert "<img" not in shown and "<table>" in shown
     styles = re.search(r"<style>(.*?)</style>", shown).group(1)
     assert all(rule.strip().startswith(".priorfit") for rule in styles.split("}") if rule.strip())
+
+
+def test_no_none_in_what_a_reader_reads(saved):
+    """A prior's unset parameters are left out (the horseshoe's default global scale is random:
+    'scale=None' once stood in the summary); long vectors are counted, not printed."""
+    result, _ = saved
+    for fit in result.fits:
+        for line in priorfit.report.lines.fit_lines(fit):
+            assert "None" not in line, line
+    horseshoe = priorfit.report.lines.fit_lines(result.fit("horseshoe"))[0]
+    assert horseshoe.startswith("prior: horseshoe(mu=0, global_prior_scale=") and "global_scale=halfcauchy:" in horseshoe
+    assert priorfit.report.lines._parameter([1.0, 2.0]) == "(1, 2)"
+    assert priorfit.report.lines._parameter([0.5] * 10) == "(10 values)"

@@ -69,10 +69,20 @@ def shrinkage_lines(fit) -> list[str]:
     return lines
 
 
+def _parameter(value) -> str:
+    """A prior parameter for a sentence: a number, a short vector, or how many values a long one holds
+    (the JSON keeps them all); parameters that are not set (None) are left out by the caller."""
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, list):
+        return "(" + ", ".join(number(v) for v in value) + ")" if len(value) <= 4 else f"({len(value)} values)"
+    return str(value)
+
+
 def fit_lines(fit) -> list[str]:
     """What a reader should know about one fit, one sentence a line (every report uses these)."""
     hyper, lines = fit.hyper, []
-    params = ", ".join(f"{k}={number(v) if isinstance(v, float) else v}" for k, v in fit.prior.params().items())
+    params = ", ".join(f"{k}={_parameter(v)}" for k, v in fit.prior.params().items() if v is not None)
     lines.append(f"prior: {fit.prior.name}({params}); hyperparameters from {hyper.source}")
     if hyper.alpha is not None:
         where = "" if hyper.dispersion is None else f" at sigma = {number(hyper.dispersion)}" + (
