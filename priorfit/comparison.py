@@ -238,7 +238,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     if estimated:
         noise = Noise(noise.mode, noise.value, noise.prior, float(tree["posterior"]["sigma"].mean()))
 
-    agreement = _agreement(design, prior, mode, pen) if (mode.point and pen.exact) else None
+    agreement = _agreement(design, prior, likelihood, mode, pen) if (mode.point and pen.exact) else None
     exact = None
     if closed_form.applies(prior, likelihood.name, config.sigma):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, config.sigma), tree["posterior"].to_dataset())
@@ -361,7 +361,7 @@ def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) ->
     return TwinPenalty(float(twin.alpha_from_scale(scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
 
 
-def _agreement(design, prior, mode, pen) -> Agreement:
+def _agreement(design, prior, likelihood, mode, pen) -> Agreement:
     mu = prior.mu_vector(design.p)
     diff = np.abs(mode.point["coef"] - pen.coef)
     return Agreement(
@@ -370,6 +370,7 @@ def _agreement(design, prior, mode, pen) -> Agreement:
         raw_max_abs_diff=float(np.abs(mode.raw["coef"] - pen.coef).max()),
         intercept_abs_diff=None if pen.intercept is None else float(abs(mode.point["intercept"] - pen.intercept)),
         same_zero_pattern=bool(np.array_equal(mode.point["coef"] == mu, pen.coef == mu)),
+        tolerance=twins.twin(prior.name, likelihood.name).tolerance,
     )
 
 

@@ -35,6 +35,27 @@ def test_normal_fixed_sigma_matches_ridge_and_closed_form(normal_fixed):
     assert fit.diagnostics.divergences == 0 and fit.diagnostics.max_rhat < 1.01
 
 
+def test_exact_posterior_is_a_check_that_can_fail(normal_fixed):
+    from priorfit import closed_form, data, priors
+
+    fit = normal_fixed.fit("normal")
+    checks = {text.split(": ", 1)[1].split(":")[0]: passed for passed, text in fit.check_results()}
+    assert checks["NUTS vs the closed-form Gaussian posterior"] is True
+    exact = fit.exact_posterior
+    assert exact.statistics == 22 and exact.threshold == pytest.approx(closed_form.threshold(22))
+    assert max(exact.max_abs_mcse_z, exact.max_abs_mcse_z_sd) <= exact.threshold
+    # the same draws against the closed form of a wrong prior scale (tau / 5) fail the check
+    design = data.make_design(data.load("diabetes"))
+    wrong = closed_form.normal_posterior(design, priors.Normal(fit.prior.scale / 5), SIGMA)
+    check = closed_form.compare_draws(wrong, fit.tree["posterior"].to_dataset())
+    assert not check.holds and check.max_abs_mcse_z > check.threshold
+    assert check.sentence().startswith("NUTS vs the closed-form Gaussian posterior: max |mean - exact| ")
+    assert " > 4.08 (worst: " in check.sentence()
+    summary = json.loads(normal_fixed.to_json())
+    assert summary["fits"][0]["exact_posterior"]["threshold"] == pytest.approx(exact.threshold)
+    assert summary["checks"]["passed"] is True
+
+
 def test_table_and_json_agree(normal_fixed):
     table = normal_fixed.table("normal")
     assert list(table.index) == [*normal_fixed.data.features, "intercept"]
