@@ -238,7 +238,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     if estimated:
         noise = Noise(noise.mode, noise.value, noise.prior, float(tree["posterior"]["sigma"].mean()))
 
-    agreement = _agreement(design, prior, likelihood, mode, pen) if (mode.point and pen.exact) else None
+    agreement = _agreement(design, prior, likelihood, mode, pen, penalty) if (mode.point and pen.exact) else None
     exact = None
     if closed_form.applies(prior, likelihood.name, config.sigma):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, config.sigma), tree["posterior"].to_dataset())
@@ -361,16 +361,27 @@ def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) ->
     return TwinPenalty(float(twin.alpha_from_scale(scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
 
 
-def _agreement(design, prior, likelihood, mode, pen) -> Agreement:
+def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Agreement:
+    """MAP against the twin; where the coefficients differ beyond the twin's tolerance, whether
+    both are optima of a problem whose solution is not unique (:func:`penalized.uniqueness`)."""
     mu = prior.mu_vector(design.p)
+    twin = twins.twin(prior.name, likelihood.name)
     diff = np.abs(mode.point["coef"] - pen.coef)
+    rel = float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300))
+    extra = {}
+    if rel > twin.tolerance:
+        u = penalized.uniqueness(design, twin, prior, penalty.alpha, (mode.point["coef"], mode.point.get("intercept")),
+                                 (pen.coef, pen.intercept))
+        extra = dict(objective_rel_diff=u.objective_rel_diff, fitted_rel_diff=u.fitted_rel_diff, active=u.active,
+                     active_rank=u.rank, unidentified=u.unidentified if u.not_unique(twin.tolerance) else ())
     return Agreement(
         max_abs_diff=float(diff.max()),
-        max_rel_diff=float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300)),
+        max_rel_diff=rel,
         raw_max_abs_diff=float(np.abs(mode.raw["coef"] - pen.coef).max()),
         intercept_abs_diff=None if pen.intercept is None else float(abs(mode.point["intercept"] - pen.intercept)),
         same_zero_pattern=bool(np.array_equal(mode.point["coef"] == mu, pen.coef == mu)),
-        tolerance=twins.twin(prior.name, likelihood.name).tolerance,
+        tolerance=twin.tolerance,
+        **extra,
     )
 
 

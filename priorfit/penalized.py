@@ -126,6 +126,68 @@ def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:
     return twin.best(search), name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
 
 
+@dataclass(frozen=True)
+class Uniqueness:
+    """Whether two solutions of one penalized problem are two optima of it: the same objective and
+    the same fitted values, while the columns active in either are rank deficient. Under an L1
+    penalty (no quadratic part) the optimum is then a set, not a point: the fitted values are
+    unique (the loss is strictly convex in them), the coefficients along the null space of the
+    active columns are not."""
+
+    objective_rel_diff: float  # |J(a) - J(b)| / |J(b)|
+    fitted_rel_diff: float  # ||eta_a - eta_b|| / ||eta_b - mean(eta_b)||
+    active: int  # columns nonzero (off mu) in either solution
+    rank: int  # rank of those columns (centred with an intercept)
+    unidentified: tuple[str, ...]  # the active columns the null space moves
+
+    def not_unique(self, tolerance: float) -> bool:
+        """Both are optima: rank deficient, equal objectives (to ``OBJECTIVE_TOLERANCE``) and equal
+        fitted values (to the twin's ``tolerance``, as its coefficients would be)."""
+        return (self.rank < self.active and self.objective_rel_diff <= OBJECTIVE_TOLERANCE
+                and self.fitted_rel_diff <= tolerance)
+
+
+# two optima of one objective differ by rounding in it; a non-optimal point that is 1e-6 away in the
+# coefficients is typically ~1e-12 away in the objective (second order), one 1e-3 away by ~1e-6
+OBJECTIVE_TOLERANCE = 1e-9
+# eigenvalues of the active columns' Gram matrix below this times the largest count as zero: exact
+# collinearity leaves rounding of ~1e-16 there; a singular value ratio of 1e-6 is collinear for any solver
+RANK_TOLERANCE = 1e-12
+
+
+def uniqueness(design: Design, twin: twins.Twin, prior, alpha: float, a: tuple, b: tuple) -> Uniqueness:
+    """Compare two solutions ``a`` and ``b`` (each ``(coef, intercept)``, model scale, uncentred
+    intercept) of ``twin``'s objective at ``alpha``: objectives, fitted values, and the rank of the
+    columns active in either."""
+    mu = prior.mu_vector(design.p)
+    options = twin.options(prior)
+    objective = [twin.objective_at(design, w, c, mu, alpha, **options) for w, c in (a, b)]
+    objective_rel = abs(objective[0] - objective[1]) / max(abs(objective[1]), 1e-300)
+    wa, wb = np.asarray(a[0], dtype=float), np.asarray(b[0], dtype=float)
+    active = (wa != mu) | (wb != mu)
+    if design.has_rows:
+        eta = [design.X @ w + (0.0 if c is None else c) for w, c in (a, b)]
+        fitted_rel = float(np.linalg.norm(eta[0] - eta[1]) / max(np.linalg.norm(eta[1] - eta[1].mean()), 1e-300))
+        X = design.X - design.x_mean if design.intercept else design.X
+        gram_active = X[:, active].T @ X[:, active]
+    else:  # the Gaussian from X'X: the intercepts are ybar - xbar'w, so eta_a - eta_b = Xc (wa - wb)
+        m = gram.moments(design.stats, design)
+        m = m if design.intercept else gram.uncentred(m)
+        d = wa - wb
+        fitted_rel = float(np.sqrt(max(d @ m.gram @ d, 0.0) / max((wb - mu) @ m.gram @ (wb - mu), 1e-300)))
+        gram_active = m.gram[np.ix_(active, active)]
+    names = np.asarray(design.features, dtype=object)[active]
+    rank, moved = int(active.sum()), ()
+    if rank:
+        lam, vectors = np.linalg.eigh((gram_active + gram_active.T) / 2.0)
+        null = lam <= RANK_TOLERANCE * lam.max(initial=0.0)
+        rank = int((~null).sum())
+        if null.any():
+            loading = np.abs(vectors[:, null]).max(axis=1)
+            moved = tuple(str(v) for v in names[loading > 1e-6])
+    return Uniqueness(float(objective_rel), fitted_rel, int(active.sum()), rank, moved)
+
+
 def ols(design: Design) -> Estimate:
     """The unpenalized least-squares fit on the same design (minimum-norm when p >= n)."""
     from sklearn.linear_model import LinearRegression

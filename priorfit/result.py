@@ -108,10 +108,34 @@ class Agreement:
     intercept_abs_diff: float | None
     same_zero_pattern: bool
     tolerance: float = EXACT_TOLERANCE  # older files: the one global tolerance they were checked with
+    # where the coefficients differ beyond the tolerance: are both optima? (penalized.Uniqueness)
+    objective_rel_diff: float | None = None
+    fitted_rel_diff: float | None = None
+    active: int | None = None
+    active_rank: int | None = None
+    unidentified: tuple[str, ...] = ()  # set only when the optimum is shown not to be unique
+
+    @property
+    def identified(self) -> bool:
+        """False where the twin's optimum is not unique (both solutions are optima)."""
+        return not self.unidentified
 
     @property
     def holds(self) -> bool:
-        return self.max_rel_diff <= self.tolerance
+        return self.max_rel_diff <= self.tolerance or not self.identified
+
+    def sentence(self, name: str, estimator: str, prior: str) -> str:
+        """The check for people (``name``: the prior's, ``estimator``: the twin's)."""
+        differ = f"{name}: MAP and {estimator} differ by {self.max_rel_diff:.2e} relative"
+        tolerance = f"(tolerance {self.tolerance:g}, what {estimator}'s solver reaches)"
+        if self.identified:
+            return f"{differ} {tolerance}"
+        fix = ("an elastic-net prior with l1_ratio < 1 identifies them" if prior == "elasticnet"
+               else "a prior with a quadratic part identifies them (--prior elasticnet with l1_ratio < 1, or normal)")
+        return (f"{differ} in the coefficients {tolerance}, but both are optima: the same objective (relative difference "
+                f"{self.objective_rel_diff:.1e}) and fitted values ({self.fitted_rel_diff:.1e} relative), and the "
+                f"{self.active} active columns have rank {self.active_rank}; the coefficients of "
+                f"{', '.join(self.unidentified)} are not identified (any split among collinear columns is optimal); {fix}")
 
 
 @dataclass
@@ -154,8 +178,7 @@ class Fit:
                 else f"did not converge ({self.mode.message})")))
         if self.agreement is not None:
             a = self.agreement
-            results.append((a.holds, f"{name}: MAP and {self.penalized.estimator} differ by {a.max_rel_diff:.2e} relative "
-                                     f"(tolerance {a.tolerance:g}, what {self.penalized.estimator}'s solver reaches)"))
+            results.append((a.holds, a.sentence(name, self.penalized.estimator, self.prior.name)))
         if self.exact_posterior is not None and self.exact_posterior.checked:
             results.append((self.exact_posterior.holds, f"{name}: {self.exact_posterior.sentence()}"))
         d = self.diagnostics
@@ -569,7 +592,8 @@ def load(folder) -> Comparison:
             mode=mode,
             tree=tree,
             diagnostics=Diagnostics(**f["diagnostics"]),  # older files: no treedepth_hits (0)
-            agreement=Agreement(**f["agreement"]) if f["agreement"] else None,
+            agreement=Agreement(**{**f["agreement"], "unidentified": tuple(f["agreement"].get("unidentified", ()))})
+            if f["agreement"] else None,
             exact_posterior=ExactPosteriorCheck(**f["exact_posterior"]) if f["exact_posterior"] else None,
             coefficients=table(f["coefficients"]),
             original=table(f["original_scale"]),
