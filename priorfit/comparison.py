@@ -171,12 +171,13 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
         return prior, Hyperparameters(description, scale_given, dispersion=dispersion, plugin=plugin)
     if isinstance(scale_given, priors.Hyperprior):  # hierarchical: no fixed scale, so no fixed alpha
         return priors.create(name, scale_given, config), Hyperparameters(f"hyperprior: {scale_given}", None, dispersion=dispersion, plugin=plugin)
+    grid = None  # where a cross-validated value lies in its grid
     if scale_given is not None:
         scale, value, source = scale_given, None, "scale"
     elif value_given is not None:
         scale, value, source = None, value_given, twin.hyperparameter
     else:
-        value, search = penalized.cv_alpha(design, twin, priors.create(name, 1.0, config))
+        value, search, grid = penalized.cv_choice(design, twin, priors.create(name, 1.0, config))
         scale, source = None, f"cross-validation: {search}"
     d = 1.0 if dispersion is None else dispersion
     # a sigma-scaled prior's scale is in units of sigma: the twin converts the effective scale
@@ -191,7 +192,8 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
             f"The {name} prior scale {scale:.3g} ({twin.hyperparameter} {value:.3g}, from {source.split(':')[0]}) is too "
             "extreme to compute with; choose a value closer to the scale of the data."
         )
-    hyper = Hyperparameters(source, float(scale), float(value), twin.conversion, dispersion, plugin, twin.hyperparameter)
+    hyper = Hyperparameters(source, float(scale), float(value), twin.conversion, dispersion, plugin, twin.hyperparameter,
+                            grid)
     return priors.create(name, float(scale), config), hyper
 
 
@@ -372,8 +374,8 @@ def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Ag
     if rel > twin.tolerance:
         u = penalized.uniqueness(design, twin, prior, penalty.alpha, (mode.point["coef"], mode.point.get("intercept")),
                                  (pen.coef, pen.intercept))
-        extra = dict(objective_rel_diff=u.objective_rel_diff, fitted_rel_diff=u.fitted_rel_diff, active=u.active,
-                     active_rank=u.rank, unidentified=u.unidentified if u.not_unique(twin.tolerance) else ())
+        extra = {"objective_rel_diff": u.objective_rel_diff, "fitted_rel_diff": u.fitted_rel_diff, "active": u.active,
+                 "active_rank": u.rank, "unidentified": u.unidentified if u.not_unique(twin.tolerance) else ()}
     return Agreement(
         max_abs_diff=float(diff.max()),
         max_rel_diff=rel,

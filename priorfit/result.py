@@ -13,7 +13,7 @@ import pandas as pd
 from .closed_form import ExactPosteriorCheck
 from .inference import Diagnostics, ModeResult
 from .likelihoods import PluginDispersion
-from .penalized import PenalizedFit
+from .penalized import GridChoice, PenalizedFit
 from .priors import Prior
 from .settings import Settings
 
@@ -55,6 +55,7 @@ class Hyperparameters:
     dispersion: float | None = None
     plugin: PluginDispersion | None = None
     hyperparameter: str = "alpha"  # the twin's name of its penalty value: alpha, or C for LogisticRegression
+    grid: GridChoice | None = None  # where a cross-validated value lies in its grid (None: not cross-validated)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ class Fit:
         if self.agreement is not None:
             a = self.agreement
             results.append((a.holds, a.sentence(name, self.penalized.estimator, self.prior.name)))
+        if self.hyper.grid is not None:
+            results.append((self.hyper.grid.interior, self.hyper.grid.sentence(name)))
         if self.exact_posterior is not None and self.exact_posterior.checked:
             results.append((self.exact_posterior.holds, f"{name}: {self.exact_posterior.sentence()}"))
         d = self.diagnostics
@@ -209,6 +212,7 @@ class Fit:
                     "conversion": hyper.conversion,
                     "sigma_for_conversion": hyper.dispersion,
                     "sigma_plugin": _plain_dataclass(hyper.plugin),
+                    "grid": _plain_dataclass(hyper.grid),
                 },
             },
             "likelihood": {"family": self.likelihood, "sigma": _plain_dataclass(self.noise)},
@@ -537,7 +541,7 @@ def load(folder) -> Comparison:
         h = f["prior"]["hyperparameters"]
         plugin = PluginDispersion(**h["sigma_plugin"]) if h.get("sigma_plugin") else None
         hyper = Hyperparameters(h["source"], h["scale"], h["alpha"], h["conversion"], h["sigma_for_conversion"], plugin,
-                                h.get("hyperparameter", "alpha"))
+                                h.get("hyperparameter", "alpha"), GridChoice(**h["grid"]) if h.get("grid") else None)
         pen = f["penalized"]
         params = {pen["estimator"]: pen["params"]} if pen["exact"] else {k: v["params"] for k, v in pen["nearest"].items()}
         group = tree["penalized"]

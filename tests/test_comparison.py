@@ -78,6 +78,21 @@ def test_duplicate_columns_under_l1_are_not_identified_and_not_a_failure():
     assert summary["unidentified"] == ["a", "a_copy"] and summary["active_rank"] == 2
 
 
+def test_cross_validated_penalty_on_the_edge_of_its_grid_is_a_failed_check():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((500, 5)), rng.standard_normal(500)  # pure noise: LassoCV picks alpha_max
+    result = priorfit.compare(X, y, prior="laplace", sigma=1.0, draws=100, tune=100, chains=2, seed=1, progress=False)
+    fit = result.fit("laplace")
+    grid = fit.hyper.grid
+    assert grid.edge == "upper" and grid.plateau and fit.hyper.alpha == pytest.approx(grid.value)
+    failed = [text for passed, text in fit.check_results() if not passed]
+    assert grid.sentence("laplace") in failed and grid.sentence("laplace") in result.checks()
+    assert failed[0].startswith("laplace: LassoCV chose alpha = ") and ", the largest value of its grid [" in failed[0]
+    summary = json.loads(result.to_json())
+    assert summary["fits"][0]["prior"]["hyperparameters"]["grid"]["edge"] == "upper"
+    assert grid.sentence("laplace") in summary["checks"]["failed"]
+
+
 def test_table_and_json_agree(normal_fixed):
     table = normal_fixed.table("normal")
     assert list(table.index) == [*normal_fixed.data.features, "intercept"]
