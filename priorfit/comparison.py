@@ -186,12 +186,13 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
         return prior, Hyperparameters(description, scale_given, dispersion=dispersion, plugin=plugin)
     if isinstance(scale_given, priors.Hyperprior):  # hierarchical: no fixed scale, so no fixed alpha
         return priors.create(name, scale_given, config), Hyperparameters(f"hyperprior: {scale_given}", None, dispersion=dispersion, plugin=plugin)
+    grid = None  # where a cross-validated value lies in its grid
     if scale_given is not None:
         scale, value, source = scale_given, None, "scale"
     elif value_given is not None:
         scale, value, source = None, value_given, twin.hyperparameter
     else:
-        value, search = penalized.cv_alpha(design, twin, priors.create(name, 1.0, config))
+        value, search, grid = penalized.cv_choice(design, twin, priors.create(name, 1.0, config))
         scale, source = None, f"cross-validation: {search}"
     d = 1.0 if dispersion is None else dispersion
     # a sigma-scaled prior's scale is in units of sigma: the twin converts the effective scale
@@ -206,7 +207,8 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
             f"The {name} prior scale {scale:.3g} ({twin.hyperparameter} {value:.3g}, from {source.split(':')[0]}) is too "
             "extreme to compute with; choose a value closer to the scale of the data."
         )
-    hyper = Hyperparameters(source, float(scale), float(value), twin.conversion, dispersion, plugin, twin.hyperparameter)
+    hyper = Hyperparameters(source, float(scale), float(value), twin.conversion, dispersion, plugin, twin.hyperparameter,
+                            grid)
     return priors.create(name, float(scale), config), hyper
 
 
@@ -253,7 +255,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     if estimated:
         noise = Noise(noise.mode, noise.value, noise.prior, float(tree["posterior"]["sigma"].mean()))
 
-    agreement = _agreement(design, prior, mode, pen) if (mode.point and pen.exact) else None
+    agreement = _agreement(design, prior, likelihood, mode, pen, penalty) if (mode.point and pen.exact) else None
     exact = None
     if closed_form.applies(prior, likelihood.name, config.sigma):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, config.sigma), tree["posterior"].to_dataset())
@@ -376,15 +378,27 @@ def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) ->
     return TwinPenalty(float(twin.alpha_from_scale(scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
 
 
-def _agreement(design, prior, mode, pen) -> Agreement:
+def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Agreement:
+    """MAP against the twin; where the coefficients differ beyond the twin's tolerance, whether
+    both are optima of a problem whose solution is not unique (:func:`penalized.uniqueness`)."""
     mu = prior.mu_vector(design.p)
+    twin = twins.twin(prior.name, likelihood.name)
     diff = np.abs(mode.point["coef"] - pen.coef)
+    rel = float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300))
+    extra = {}
+    if rel > twin.tolerance:
+        u = penalized.uniqueness(design, twin, prior, penalty.alpha, (mode.point["coef"], mode.point.get("intercept")),
+                                 (pen.coef, pen.intercept))
+        extra = {"objective_rel_diff": u.objective_rel_diff, "fitted_rel_diff": u.fitted_rel_diff, "active": u.active,
+                 "active_rank": u.rank, "unidentified": u.unidentified if u.not_unique(twin.tolerance) else ()}
     return Agreement(
         max_abs_diff=float(diff.max()),
-        max_rel_diff=float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300)),
+        max_rel_diff=rel,
         raw_max_abs_diff=float(np.abs(mode.raw["coef"] - pen.coef).max()),
         intercept_abs_diff=None if pen.intercept is None else float(abs(mode.point["intercept"] - pen.intercept)),
         same_zero_pattern=bool(np.array_equal(mode.point["coef"] == mu, pen.coef == mu)),
+        tolerance=twin.tolerance,
+        **extra,
     )
 
 

@@ -145,19 +145,25 @@ def _path(kind: str, m: SufficientStatistics, alphas: np.ndarray, l1_ratio: floa
     return coefs.T
 
 
-def cross_validate(search, design, mu: np.ndarray, intercept: bool) -> float:
-    """The penalty that ``search`` (RidgeCV, LassoCV or ElasticNetCV, unfitted) would choose,
-    by K-fold cross-validation from the per-fold statistics of ``design``: the mean over folds
-    of the validation mean squared error, minimized over the search's grid."""
-    kind = {"RidgeCV": "ridge", "LassoCV": "enet", "ElasticNetCV": "enet"}[type(search).__name__]
+def grid(search, design, mu: np.ndarray, intercept: bool) -> np.ndarray:
+    """The penalties :func:`cross_validate` tries for ``search``: RidgeCV's ``alphas``, or LassoCV's
+    and ElasticNetCV's ``geomspace(alpha_max, eps alpha_max, alphas)`` from the whole's statistics."""
+    if type(search).__name__ == "RidgeCV":
+        return np.asarray(search.alphas, dtype=float)
     l1_ratio = float(getattr(search, "l1_ratio", 1.0))
     whole = moments(design.stats, design).offset(mu)
     whole = whole if intercept else uncentred(whole)
-    if kind == "ridge":
-        alphas = np.asarray(search.alphas, dtype=float)
-    else:
-        alpha_max = np.abs(whole.xty).max() / (whole.n * l1_ratio)
-        alphas = np.geomspace(alpha_max, alpha_max * search.eps, num=search.alphas)
+    alpha_max = np.abs(whole.xty).max() / (whole.n * l1_ratio)
+    return np.geomspace(alpha_max, alpha_max * search.eps, num=search.alphas)
+
+
+def cross_validate(search, design, mu: np.ndarray, intercept: bool) -> float:
+    """The penalty that ``search`` (RidgeCV, LassoCV or ElasticNetCV, unfitted) would choose,
+    by K-fold cross-validation from the per-fold statistics of ``design``: the mean over folds
+    of the validation mean squared error, minimized over the search's grid (:func:`grid`)."""
+    kind = {"RidgeCV": "ridge", "LassoCV": "enet", "ElasticNetCV": "enet"}[type(search).__name__]
+    l1_ratio = float(getattr(search, "l1_ratio", 1.0))
+    alphas = grid(search, design, mu, intercept)
     raw = design.folds.parts
     folds = [moments(s, design).offset(mu) for s in raw]
     mse = np.zeros((len(folds), len(alphas)))

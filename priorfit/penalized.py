@@ -9,6 +9,7 @@ Which estimator, and how its alpha converts, comes from :mod:`priorfit.twins`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -116,14 +117,196 @@ def choices(design: Design, twin: twins.Twin, prior, likelihood: str) -> dict:
     return out
 
 
-def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:
-    """The penalty value (alpha or C) the twin's cross-validation picks, and which search picked it."""
+MAX_EXTENSIONS = 3  # grid extensions beyond an edge before a choice there is reported as no choice
+# penalty searches whose grid starts at alpha_max, the smallest penalty at which every coefficient is mu
+_FROM_ALPHA_MAX = ("LassoCV", "ElasticNetCV", "GeneralizedLinearRegressorCV")
+
+
+@dataclass(frozen=True)
+class GridChoice:
+    """Where a cross-validated penalty lies in the grid it was chosen from.
+
+    A value on an edge of the grid is no cross-validated choice: the optimum may lie beyond. The
+    grid is then extended (at most :data:`MAX_EXTENSIONS` times); ``edge`` says which edge the
+    choice is still on after that, or ``plateau`` that it is the edge where every coefficient is
+    at mu (alpha_max, or the smallest C of an L1 logistic regression), beyond which every penalty
+    fits the same. ``low`` and ``high`` are the last grid's ends."""
+
+    search: str
+    hyperparameter: str
+    value: float
+    low: float
+    high: float
+    extensions: int = 0
+    edge: Literal["lower", "upper"] | None = None
+    plateau: bool = False
+
+    @property
+    def interior(self) -> bool:
+        return self.edge is None
+
+    def sentence(self, prior: str) -> str:
+        """The check for people (``prior``: the prior's name)."""
+        h, grid = self.hyperparameter, f"[{self.low:.3g}, {self.high:.3g}]"
+        extended = "" if not self.extensions else f", extended {self.extensions} time{'s' * (self.extensions > 1)}"
+        if self.interior:
+            return f"{prior}: {self.search} chose {h} = {self.value:.4g} inside its grid {grid}{extended}"
+        side = "largest" if self.edge == "upper" else "smallest"
+        stronger = (self.edge == "upper") != (h == "C")  # C is an inverse penalty
+        if self.plateau:
+            return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, the {side} value of its grid {grid}, where every "
+                    f"coefficient is at the prior location, as at any stronger penalty: cross-validation prefers the empty "
+                    f"model and does not choose the scale; give --{h if h == 'C' else 'alpha'} or --scale, or a random "
+                    "scale (hyper:)")
+        return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, the {side} value of its grid {grid}{extended}: the "
+                f"optimum lies beyond it (a {'stronger' if stronger else 'weaker'} penalty), so this is no cross-validated "
+                f"choice; give --{h if h == 'C' else 'alpha'} or --scale, or a random scale (hyper:)")
+
+
+def _searched(search, design: Design, mu: np.ndarray) -> tuple[float, np.ndarray]:
+    """Fit ``search`` (in memory, or from the statistics); the value it chose and its grid, ascending."""
+    name = type(search).__name__
+    if not design.has_rows:
+        value = gram.cross_validate(search, design, mu, design.intercept)
+        return value, np.sort(gram.grid(search, design, mu, design.intercept))
+    _fit(search, design, mu)
+    if name == "RidgeCV":
+        values, value = search.alphas, search.alpha_
+    elif name == "LogisticRegressionCV":
+        values, value = search.Cs_, np.ravel(search.C_)[0]
+    elif name == "GridSearchCV":
+        values, value = search.param_grid["alpha"], search.best_params_["alpha"]
+    else:  # LassoCV, ElasticNetCV, glum's GeneralizedLinearRegressorCV
+        values, value = search.alphas_, search.alpha_
+    return float(value), np.sort(np.ravel(np.asarray(values, dtype=float)))
+
+
+def _at_plateau(search, edge: str) -> bool:
+    """Whether the chosen edge is one where every coefficient is at mu, as at any stronger penalty."""
+    name = type(search).__name__
+    if name in _FROM_ALPHA_MAX:
+        return edge == "upper"
+    if name == "LogisticRegressionCV" and edge == "lower" and (search.l1_ratios or (0,))[0]:
+        return bool(np.all(np.asarray(search.coef_) == 0))
+    return False
+
+
+def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
+    """Extend ``search``'s grid beyond ``edge`` (3 more decades, at the grid's own density)."""
+    name = type(search).__name__
+    if name in _FROM_ALPHA_MAX:  # only downwards: alpha_max is the top
+        if name == "GeneralizedLinearRegressorCV":
+            ratio = search.min_alpha_ratio or (1e-6 if n >= p else 1e-2)
+            search.set_params(min_alpha_ratio=ratio * 1e-3, n_alphas=search.n_alphas + 10)
+        else:
+            search.set_params(eps=search.eps * 1e-3, alphas=int(search.alphas) + 100)
+        return
+    logs = np.log10(values)
+    step = (logs[-1] - logs[0]) / max(len(values) - 1, 1)
+    count = max(round(3.0 / step), 1)
+    beyond = logs[-1] + step * np.arange(1, count + 1) if edge == "upper" else logs[0] - step * np.arange(count, 0, -1)
+    extended = np.sort(np.concatenate([values, 10.0**beyond]))  # the grid's own points kept exactly
+    if name == "RidgeCV":
+        search.set_params(alphas=extended)
+    elif name == "LogisticRegressionCV":
+        search.set_params(Cs=extended)
+    else:  # GridSearchCV of PoissonRegressor
+        search.set_params(param_grid={"alpha": extended})
+
+
+def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, GridChoice]:
+    """The penalty value (alpha or C) the twin's cross-validation picks, which search picked it,
+    and where it lies in the grid: on an edge the grid is extended until the choice is inside
+    (at most :data:`MAX_EXTENSIONS` times); a choice still on an edge is reported as such."""
     search = twin.search(design.intercept, design.n, **twin.options(prior))
     name = type(search).__name__
     if not design.has_rows:
-        return gram.cross_validate(search, design, prior.mu_vector(design.p), design.intercept), f"{name} ({design.folds.kind} folds, from X'X)"
-    _fit(search, design, prior.mu_vector(design.p))
-    return twin.best(search), name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
+        label = f"{name} ({design.folds.kind} folds, from X'X)"
+    else:
+        label = name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
+    mu, widened = prior.mu_vector(design.p), []
+    for extensions in range(MAX_EXTENSIONS + 1):
+        value, values = _searched(search, design, mu)
+        at = int(np.argmin(np.abs(values - value)))
+        edge = "lower" if at == 0 else "upper" if at == len(values) - 1 else None
+        plateau = edge is not None and _at_plateau(search, edge)
+        if edge is None or plateau or extensions == MAX_EXTENSIONS:
+            break
+        _widen(search, edge, values, design.n, design.p)
+        widened.append("top" if edge == "upper" else "bottom")
+    choice = GridChoice(label, twin.hyperparameter, value, float(values[0]), float(values[-1]), extensions, edge, plateau)
+    if widened:
+        label += f", its grid extended {len(widened)} time{'s' * (len(widened) > 1)} beyond its {' and '.join(dict.fromkeys(widened))}"
+    return value, label, choice
+
+
+def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:
+    """The penalty value (alpha or C) the twin's cross-validation picks, and which search picked it
+    (see :func:`cv_choice`, which also says where it lies in its grid)."""
+    value, label, _ = cv_choice(design, twin, prior)
+    return value, label
+
+
+@dataclass(frozen=True)
+class Uniqueness:
+    """Whether two solutions of one penalized problem are two optima of it: the same objective and
+    the same fitted values, while the columns active in either are rank deficient. Under an L1
+    penalty (no quadratic part) the optimum is then a set, not a point: the fitted values are
+    unique (the loss is strictly convex in them), the coefficients along the null space of the
+    active columns are not."""
+
+    objective_rel_diff: float  # |J(a) - J(b)| / |J(b)|
+    fitted_rel_diff: float  # ||eta_a - eta_b|| / ||eta_b - mean(eta_b)||
+    active: int  # columns nonzero (off mu) in either solution
+    rank: int  # rank of those columns (centred with an intercept)
+    unidentified: tuple[str, ...]  # the active columns the null space moves
+
+    def not_unique(self, tolerance: float) -> bool:
+        """Both are optima: rank deficient, equal objectives (to ``OBJECTIVE_TOLERANCE``) and equal
+        fitted values (to the twin's ``tolerance``, as its coefficients would be)."""
+        return (self.rank < self.active and self.objective_rel_diff <= OBJECTIVE_TOLERANCE
+                and self.fitted_rel_diff <= tolerance)
+
+
+# two optima of one objective differ by rounding in it; a non-optimal point that is 1e-6 away in the
+# coefficients is typically ~1e-12 away in the objective (second order), one 1e-3 away by ~1e-6
+OBJECTIVE_TOLERANCE = 1e-9
+# eigenvalues of the active columns' Gram matrix below this times the largest count as zero: exact
+# collinearity leaves rounding of ~1e-16 there; a singular value ratio of 1e-6 is collinear for any solver
+RANK_TOLERANCE = 1e-12
+
+
+def uniqueness(design: Design, twin: twins.Twin, prior, alpha: float, a: tuple, b: tuple) -> Uniqueness:
+    """Compare two solutions ``a`` and ``b`` (each ``(coef, intercept)``, model scale, uncentred
+    intercept) of ``twin``'s objective at ``alpha``: objectives, fitted values, and the rank of the
+    columns active in either."""
+    mu = prior.mu_vector(design.p)
+    options = twin.options(prior)
+    objective = [twin.objective_at(design, w, c, mu, alpha, **options) for w, c in (a, b)]
+    objective_rel = abs(objective[0] - objective[1]) / max(abs(objective[1]), 1e-300)
+    wa, wb = np.asarray(a[0], dtype=float), np.asarray(b[0], dtype=float)
+    active = (wa != mu) | (wb != mu)
+    if design.has_rows:
+        eta = [design.X @ w + (0.0 if c is None else c) for w, c in (a, b)]
+        fitted_rel = float(np.linalg.norm(eta[0] - eta[1]) / max(np.linalg.norm(eta[1] - eta[1].mean()), 1e-300))
+        X = design.X - design.x_mean if design.intercept else design.X
+        gram_active = X[:, active].T @ X[:, active]
+    else:  # the Gaussian from X'X: the intercepts are ybar - xbar'w, so eta_a - eta_b = Xc (wa - wb)
+        m = gram.moments(design.stats, design)
+        m = m if design.intercept else gram.uncentred(m)
+        d = wa - wb
+        fitted_rel = float(np.sqrt(max(d @ m.gram @ d, 0.0) / max((wb - mu) @ m.gram @ (wb - mu), 1e-300)))
+        gram_active = m.gram[np.ix_(active, active)]
+    names = np.asarray(design.features, dtype=object)[active]
+    rank, moved = int(active.sum()), ()
+    if rank:
+        lam, vectors = np.linalg.eigh((gram_active + gram_active.T) / 2.0)
+        null = lam <= RANK_TOLERANCE * lam.max(initial=0.0)
+        rank = int((~null).sum())
+        if null.any():
+            loading = np.abs(vectors[:, null]).max(axis=1)
+            moved = tuple(str(v) for v in names[loading > 1e-6])
+    return Uniqueness(float(objective_rel), fitted_rel, int(active.sum()), rank, moved)
 
 
 def ols(design: Design) -> Estimate:

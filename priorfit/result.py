@@ -13,14 +13,14 @@ import pandas as pd
 from .closed_form import ExactPosteriorCheck
 from .inference import Diagnostics, ModeResult
 from .likelihoods import PluginDispersion
-from .penalized import PenalizedFit
+from .penalized import GridChoice, PenalizedFit
 from .priors import Prior
 from .settings import Settings
 
 COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
 # with --bootstrap: the penalized estimate's percentile interval and its share of replicates at mu
 BOOTSTRAP_COLUMNS = ["boot_low", "boot_high", "boot_share_at_mu"]
-EXACT_TOLERANCE = 1e-6  # max |MAP - penalized| / max |penalized - mu| for an exact identity
+EXACT_TOLERANCE = 1e-6  # default max |MAP - penalized| / max |penalized - mu| (each twin has its own: Twin.tolerance)
 MIN_ESS = 400  # bulk and tail effective sample size below which intervals are not trusted (Vehtari et al. 2021)
 
 
@@ -55,6 +55,7 @@ class Hyperparameters:
     dispersion: float | None = None
     plugin: PluginDispersion | None = None
     hyperparameter: str = "alpha"  # the twin's name of its penalty value: alpha, or C for LogisticRegression
+    grid: GridChoice | None = None  # where a cross-validated value lies in its grid (None: not cross-validated)
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,46 @@ class ScaleChoice:
 
 @dataclass(frozen=True)
 class Agreement:
-    """The polished MAP against the exact twin's estimate (and find_MAP's raw answer)."""
+    """The polished MAP against the exact twin's estimate (and find_MAP's raw answer).
+
+    ``tolerance`` is the relative agreement the twin's solver can reach (``Twin.tolerance``: 1e-6,
+    1e-5 for saga's L1 logistic regression); the identity holds when the coefficients agree to it.
+    """
 
     max_abs_diff: float
     max_rel_diff: float
     raw_max_abs_diff: float
     intercept_abs_diff: float | None
     same_zero_pattern: bool
+    tolerance: float = EXACT_TOLERANCE  # older files: the one global tolerance they were checked with
+    # where the coefficients differ beyond the tolerance: are both optima? (penalized.Uniqueness)
+    objective_rel_diff: float | None = None
+    fitted_rel_diff: float | None = None
+    active: int | None = None
+    active_rank: int | None = None
+    unidentified: tuple[str, ...] = ()  # set only when the optimum is shown not to be unique
+
+    @property
+    def identified(self) -> bool:
+        """False where the twin's optimum is not unique (both solutions are optima)."""
+        return not self.unidentified
 
     @property
     def holds(self) -> bool:
-        return self.max_rel_diff <= EXACT_TOLERANCE
+        return self.max_rel_diff <= self.tolerance or not self.identified
+
+    def sentence(self, name: str, estimator: str, prior: str) -> str:
+        """The check for people (``name``: the prior's, ``estimator``: the twin's)."""
+        differ = f"{name}: MAP and {estimator} differ by {self.max_rel_diff:.2e} relative"
+        tolerance = f"(tolerance {self.tolerance:g}, what {estimator}'s solver reaches)"
+        if self.identified:
+            return f"{differ} {tolerance}"
+        fix = ("an elastic-net prior with l1_ratio < 1 identifies them" if prior == "elasticnet"
+               else "a prior with a quadratic part identifies them (--prior elasticnet with l1_ratio < 1, or normal)")
+        return (f"{differ} in the coefficients {tolerance}, but both are optima: the same objective (relative difference "
+                f"{self.objective_rel_diff:.1e}) and fitted values ({self.fitted_rel_diff:.1e} relative), and the "
+                f"{self.active} active columns have rank {self.active_rank}; the coefficients of "
+                f"{', '.join(self.unidentified)} are not identified (any split among collinear columns is optimal); {fix}")
 
 
 @dataclass
@@ -149,8 +179,11 @@ class Fit:
                 else f"did not converge ({self.mode.message})")))
         if self.agreement is not None:
             a = self.agreement
-            results.append((a.holds, f"{name}: MAP and {self.penalized.estimator} differ by {a.max_rel_diff:.2e} relative "
-                                     f"(tolerance {EXACT_TOLERANCE:g})"))
+            results.append((a.holds, a.sentence(name, self.penalized.estimator, self.prior.name)))
+        if self.hyper.grid is not None:
+            results.append((self.hyper.grid.interior, self.hyper.grid.sentence(name)))
+        if self.exact_posterior is not None and self.exact_posterior.checked:
+            results.append((self.exact_posterior.holds, f"{name}: {self.exact_posterior.sentence()}"))
         d = self.diagnostics
         if d.max_rhat is not None:
             results.append((d.max_rhat <= 1.01, f"{name}: max R-hat {d.max_rhat:.3f} " + ("<=" if d.max_rhat <= 1.01 else ">") + " 1.01"))
@@ -179,6 +212,7 @@ class Fit:
                     "conversion": hyper.conversion,
                     "sigma_for_conversion": hyper.dispersion,
                     "sigma_plugin": _plain_dataclass(hyper.plugin),
+                    "grid": _plain_dataclass(hyper.grid),
                 },
             },
             "likelihood": {"family": self.likelihood, "sigma": _plain_dataclass(self.noise)},
@@ -507,7 +541,7 @@ def load(folder) -> Comparison:
         h = f["prior"]["hyperparameters"]
         plugin = PluginDispersion(**h["sigma_plugin"]) if h.get("sigma_plugin") else None
         hyper = Hyperparameters(h["source"], h["scale"], h["alpha"], h["conversion"], h["sigma_for_conversion"], plugin,
-                                h.get("hyperparameter", "alpha"))
+                                h.get("hyperparameter", "alpha"), GridChoice(**h["grid"]) if h.get("grid") else None)
         pen = f["penalized"]
         params = {pen["estimator"]: pen["params"]} if pen["exact"] else {k: v["params"] for k, v in pen["nearest"].items()}
         group = tree["penalized"]
@@ -562,7 +596,8 @@ def load(folder) -> Comparison:
             mode=mode,
             tree=tree,
             diagnostics=Diagnostics(**f["diagnostics"]),  # older files: no treedepth_hits (0)
-            agreement=Agreement(**f["agreement"]) if f["agreement"] else None,
+            agreement=Agreement(**{**f["agreement"], "unidentified": tuple(f["agreement"].get("unidentified", ()))})
+            if f["agreement"] else None,
             exact_posterior=ExactPosteriorCheck(**f["exact_posterior"]) if f["exact_posterior"] else None,
             coefficients=table(f["coefficients"]),
             original=table(f["original_scale"]),

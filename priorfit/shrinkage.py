@@ -53,7 +53,7 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
         m = moments(design.stats, design) if design.intercept else uncentred(moments(design.stats, design))
         H = m.gram[np.ix_(active, active)] / dispersion**2
         curvature = np.full(int(active.sum()), prior.curvature(dispersion))
-        return float(np.trace(np.linalg.solve(H + np.diag(curvature), H))), method
+        return float(np.trace(_solve(H + np.diag(curvature), H))), method
     X = design.X - design.x_mean if design.intercept else design.X
     eta = design.X @ coef + (0.0 if intercept is None else intercept)
     w = likelihood.weights(eta, dispersion)
@@ -63,8 +63,19 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     H = Z.T @ (w[:, None] * Z)
     curvature = np.zeros(Z.shape[1])
     curvature[: int(active.sum())] = prior.curvature(dispersion)
-    dof = float(np.trace(np.linalg.solve(H + np.diag(curvature), H))) - float(design.intercept)
+    dof = float(np.trace(_solve(H + np.diag(curvature), H))) - float(design.intercept)
     return dof, method
+
+
+def _solve(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """``A^-1 B``, or ``A^+ B`` where A is singular: duplicate or collinear active columns under L1
+    (no curvature), where the trace is the rank of the active columns, as the lasso's dof is."""
+    try:
+        if np.linalg.cond(A) < 1e12:
+            return np.linalg.solve(A, B)
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.pinv(A, rtol=1e-12, hermitian=True) @ B
 
 
 def m_eff(design, likelihood, prior, posterior, dispersion, hdi_prob: float) -> tuple[float, float, float] | None:

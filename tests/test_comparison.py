@@ -35,6 +35,64 @@ def test_normal_fixed_sigma_matches_ridge_and_closed_form(normal_fixed):
     assert fit.diagnostics.divergences == 0 and fit.diagnostics.max_rhat < 1.01
 
 
+def test_exact_posterior_is_a_check_that_can_fail(normal_fixed):
+    from priorfit import closed_form, data, priors
+
+    fit = normal_fixed.fit("normal")
+    checks = {text.split(": ", 1)[1].split(":")[0]: passed for passed, text in fit.check_results()}
+    assert checks["NUTS vs the closed-form Gaussian posterior"] is True
+    exact = fit.exact_posterior
+    assert exact.statistics == 22 and exact.threshold == pytest.approx(closed_form.threshold(22))
+    assert max(exact.max_abs_mcse_z, exact.max_abs_mcse_z_sd) <= exact.threshold
+    # the same draws against the closed form of a wrong prior scale (tau / 5) fail the check
+    design = data.make_design(data.load("diabetes"))
+    wrong = closed_form.normal_posterior(design, priors.Normal(fit.prior.scale / 5), SIGMA)
+    check = closed_form.compare_draws(wrong, fit.tree["posterior"].to_dataset())
+    assert not check.holds and check.max_abs_mcse_z > check.threshold
+    assert check.sentence().startswith("NUTS vs the closed-form Gaussian posterior: max |mean - exact| ")
+    assert " > 4.08 (worst: " in check.sentence()
+    summary = json.loads(normal_fixed.to_json())
+    assert summary["fits"][0]["exact_posterior"]["threshold"] == pytest.approx(exact.threshold)
+    assert summary["checks"]["passed"] is True
+
+
+def test_duplicate_columns_under_l1_are_not_identified_and_not_a_failure():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    X = np.column_stack([X, X[:, 0]])
+    y = 2 * X[:, 0] + X[:, 1] + rng.standard_normal(200)
+    result = priorfit.compare(X, y, features=["a", "b", "c", "a_copy"], prior="laplace", sigma=1.0, alpha=0.05,
+                              draws=100, tune=100, chains=2, seed=1, progress=False)
+    fit = result.fit("laplace")
+    a = fit.agreement
+    assert a.max_rel_diff > 0.1 and a.holds and not a.identified and a.unidentified == ("a", "a_copy")
+    assert a.objective_rel_diff < 1e-12 and a.fitted_rel_diff < 1e-12 and (a.active, a.active_rank) == (3, 2)
+    sentence = next(text for _, text in fit.check_results() if "MAP and Lasso differ" in text)
+    assert sentence.endswith(", but both are optima: the same objective (relative difference "
+                             f"{a.objective_rel_diff:.1e}) and fitted values ({a.fitted_rel_diff:.1e} relative), and the 3 "
+                             "active columns have rank 2; the coefficients of a, a_copy are not identified (any split among "
+                             "collinear columns is optimal); a prior with a quadratic part identifies them "
+                             "(--prior elasticnet with l1_ratio < 1, or normal)")
+    assert fit.shrinkage.penalized_dof == pytest.approx(2.0)  # the rank of the active columns, as the lasso's dof
+    summary = json.loads(result.to_json())["fits"][0]["agreement"]
+    assert summary["unidentified"] == ["a", "a_copy"] and summary["active_rank"] == 2
+
+
+def test_cross_validated_penalty_on_the_edge_of_its_grid_is_a_failed_check():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((500, 5)), rng.standard_normal(500)  # pure noise: LassoCV picks alpha_max
+    result = priorfit.compare(X, y, prior="laplace", sigma=1.0, draws=100, tune=100, chains=2, seed=1, progress=False)
+    fit = result.fit("laplace")
+    grid = fit.hyper.grid
+    assert grid.edge == "upper" and grid.plateau and fit.hyper.alpha == pytest.approx(grid.value)
+    failed = [text for passed, text in fit.check_results() if not passed]
+    assert grid.sentence("laplace") in failed and grid.sentence("laplace") in result.checks()
+    assert failed[0].startswith("laplace: LassoCV chose alpha = ") and ", the largest value of its grid [" in failed[0]
+    summary = json.loads(result.to_json())
+    assert summary["fits"][0]["prior"]["hyperparameters"]["grid"]["edge"] == "upper"
+    assert grid.sentence("laplace") in summary["checks"]["failed"]
+
+
 def test_table_and_json_agree(normal_fixed):
     table = normal_fixed.table("normal")
     assert list(table.index) == [*normal_fixed.data.features, "intercept"]

@@ -41,6 +41,20 @@ def test_logistic_regression_is_the_mode_of_each_prior(logistic):
     assert np.sum(laplace.mode.point["coef"] == 0) >= 10  # the kink: exact zeros on both sides
 
 
+def test_each_twin_is_checked_at_its_own_tolerance(logistic):
+    from priorfit.result import Agreement
+
+    for fit in logistic.fits:
+        tolerance = twins.twin(fit.prior.name, "bernoulli").tolerance
+        assert fit.agreement.tolerance == tolerance
+        sentence = next(text for _, text in fit.check_results() if "MAP and LogisticRegression differ" in text)
+        assert sentence.endswith(f"(tolerance {tolerance:g}, what LogisticRegression's solver reaches)")
+    assert [f.agreement.tolerance for f in logistic.fits] == [1e-6, 1e-5, 1e-5]
+    # the README's saga figure at C = 1 (1.8e-6) holds at saga's 1e-5, and would fail at the global 1e-6
+    saga = Agreement(1e-6, 1.8e-6, 1e-3, 1e-7, True, tolerance=twins.twin("laplace", "bernoulli").tolerance)
+    assert saga.holds and not Agreement(1e-6, 1.8e-6, 1e-3, 1e-7, True).holds
+
+
 def test_logistic_json_names_c(logistic):
     summary = json.loads(logistic.to_json())
     fit = summary["fits"][2]

@@ -108,8 +108,8 @@ def fit_lines(fit) -> list[str]:
     if fit.agreement:
         a = fit.agreement
         lines.append(
-            f"MAP vs {fit.penalized.estimator}: max |diff| {a.max_abs_diff:.1e} (relative {a.max_rel_diff:.1e}); "
-            f"find_MAP raw was {a.raw_max_abs_diff:.1e} away; same zeros: {a.same_zero_pattern}"
+            f"MAP vs {fit.penalized.estimator}: max |diff| {a.max_abs_diff:.1e} (relative {a.max_rel_diff:.1e}, "
+            f"tolerance {a.tolerance:g}); find_MAP raw was {a.raw_max_abs_diff:.1e} away; same zeros: {a.same_zero_pattern}"
         )
     elif not fit.penalized.exact:
         others = ", ".join(fit.penalized.estimates)
@@ -140,6 +140,7 @@ def fit_lines(fit) -> list[str]:
         lines.append(
             f"vs closed-form posterior: max |mean diff| / sd {e.max_abs_z_mean:.3f}, "
             f"max |sd ratio - 1| {e.max_rel_sd:.3f}, max |mean diff| / MCSE {e.max_abs_mcse_z:.2f}"
+            + ("" if not e.checked else f", max |sd diff| / MCSE {e.max_abs_mcse_z_sd:.2f} (threshold {e.threshold:.2f})")
         )
     lines.extend(f"note: {note}" for note in fit.notes)
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in fit.timings.items())
