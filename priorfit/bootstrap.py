@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import penalized, twins
-from .data import Design
+from .data import Design, intercept_name
 
 KIND = "percentile bootstrap confidence interval"
 LOOSE_TOLERANCE = 1e-6  # twins whose solver reaches only a looser agreement get their default tol per replicate
@@ -28,7 +28,8 @@ LOOSE_TOLERANCE = 1e-6  # twins whose solver reaches only a looser agreement get
 @dataclass(frozen=True, eq=False)
 class Bootstrap:
     """``draws`` refits of the exact twin on rows resampled with replacement, and their percentile
-    intervals. Arrays run over ``names``: the features, then ``"intercept"`` when there is one (its
+    intervals. Arrays run over ``names``: the features, then the intercept when there is one
+    (named by :func:`priorfit.data.intercept_name`; its
     ``mu`` and ``share_at_mu`` are NaN: the intercept has a flat prior). ``coef`` (draws x p) and
     ``intercept`` (draws) are the replicates on the model scale."""
 
@@ -54,7 +55,7 @@ class Bootstrap:
         share = (coef == mu).mean(axis=0)
         names, mu = tuple(features), np.asarray(mu, dtype=float)
         if intercept is not None:
-            names, mu, share = (*names, "intercept"), np.append(mu, np.nan), np.append(share, np.nan)
+            names, mu, share = (*names, intercept_name(names)), np.append(mu, np.nan), np.append(share, np.nan)
         return cls(len(coef), seed, prob, estimator, names, mu, low, high, share, coef, intercept)
 
     @property

@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
                             description="Fit each prior with find_MAP and NUTS, fit its scikit-learn counterpart, and compare.")
     c.add_argument("data", nargs="?", default="diabetes", help="diabetes (default), a CSV/Parquet file, or synthetic:n=500,p=20,k=5,noise=1.0,seed=0")
     c.add_argument("--target", help="target column of a CSV/Parquet file (default: y)")
-    _settings_flags(c)
+    _settings_flags(c, "compare")
     _output_flags(c, "priorfit-out", "output folder")
     _cluster_flags(c, "chunked data (a folder, glob or URL of files) are summarized on the cluster")
     c.add_argument("--json", action="store_true", help="print the summary JSON to stdout instead of tables (implies --quiet)")
@@ -45,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     pa.add_argument("--target", help="target column of a CSV/Parquet file (default: y)")
     pa.add_argument("--alphas", default="10", metavar="K", help="number of grid points (default 10)")
     pa.add_argument("--alpha-grid", metavar="A,B,...", help="the alphas themselves, in the twin's units")
-    _settings_flags(pa, {"prior": "laplace"})
+    _settings_flags(pa, "path", {"prior": "laplace"})
     _output_flags(pa, "priorfit-path", "output folder")
+    pa.add_argument("--json", action="store_true", help="print path.json to stdout instead of the summary lines (implies --quiet)")
 
     cal = commands.add_parser("calibrate", help="simulation-based calibration of a prior x likelihood (Talts et al. 2018)",
                               description="Draw coefficients from the prior and data from the likelihood, fit, and test that the ranks "
@@ -187,11 +188,14 @@ def _path(args) -> int:
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     from .path import path
 
-    result = path(args.data, target=args.target, alphas=alphas, progress=not args.quiet, **given)
+    result = path(args.data, target=args.target, alphas=alphas, progress=not (args.quiet or args.json), **given)
     out = write_path(result, args.out, force=args.force, plot=not args.no_plots)
     worst = float(result.max_rel_diff.max())
-    print(f"{result.prior} prior, {len(result.alpha)} alphas: MAP vs {result.estimator} path, largest relative difference {worst:.1e}")
-    print(f"results written to {out}/ (path.json" + ("" if args.no_plots else ", path.png") + ")")
+    if args.json:
+        print(result.to_json())
+    else:
+        print(f"{result.prior} prior, {len(result.alpha)} alphas: MAP vs {result.estimator} path, largest relative difference {worst:.1e}")
+        print(f"results written to {out}/ (path.json" + ("" if args.no_plots else ", path.png") + ")")
     return 1 if args.strict and worst > 1e-6 else 0
 
 
@@ -211,22 +215,32 @@ def _report(args) -> int:
     return 0
 
 
-def _settings_flags(parser, defaults: dict | None = None) -> None:
-    """Every comparison setting as a flag, from the one schema; unset flags keep its defaults
-    (or the command's own ``defaults``)."""
-    from .settings import options
+def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
+    """The comparison settings ``command`` takes, as flags from the one schema
+    (:func:`priorfit.settings.settings_of`); unset flags keep its defaults (or the command's own
+    ``defaults``). A boolean setting is a plain flag: ``--X`` where its default is False,
+    ``--no-X`` where it is True. The settings the command does not use are parsed but not shown,
+    so that its Python entry point refuses them with the reason instead of argparse's
+    'unrecognized arguments'."""
+    from .settings import options, settings_of
 
     defaults = defaults or {}
+    taken = set(settings_of(command))
     for name, default, help_text, metavar, flag in options():
+        dashed = flag or f"--{name.replace('_', '-')}"
+        shown = name in taken
         if name in defaults:
-            parser.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, default=defaults[name],
-                                help=f"{help_text} (default: {defaults[name]})")
-        elif default is True:
-            parser.add_argument(f"--no-{name.replace('_', '-')}", dest=name, action="store_false", default=None, help=f"do not {help_text}")
+            parser.add_argument(dashed, dest=name, metavar=metavar, default=defaults[name],
+                                help=f"{help_text} (default: {defaults[name]})" if shown else argparse.SUPPRESS)
+        elif isinstance(default, bool):
+            dashed = dashed if default is False else f"--no-{name.replace('_', '-')}"
+            help_text = help_text if default is False else f"do not {help_text}"
+            parser.add_argument(dashed, dest=name, action="store_true" if default is False else "store_false", default=None,
+                                help=help_text if shown else argparse.SUPPRESS)
         else:
-            shown = ",".join(default) if isinstance(default, tuple) else default
-            suffix = "" if default is None else f" (default: {shown})"
-            parser.add_argument(flag or f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=help_text + suffix)
+            text = ",".join(default) if isinstance(default, tuple) else default
+            suffix = "" if default is None else f" (default: {text})"
+            parser.add_argument(dashed, dest=name, metavar=metavar, help=help_text + suffix if shown else argparse.SUPPRESS)
 
 
 def _given(args) -> dict:

@@ -8,6 +8,7 @@ diabetes data, CSV and Parquet files, and the seeded synthetic generator
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,16 @@ BUNDLED = ("diabetes", "breast_cancer", "diamonds", "randhie")
 _BUNDLED_FILES = {"diamonds": ("diamonds.csv.gz", "y"), "randhie": ("randhie.csv.gz", "mdvis")}
 SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0, "family": "gaussian"}
 SYNTHETIC_FAMILIES = ("gaussian", "bernoulli", "poisson")
+
+
+def intercept_name(features) -> str:
+    """The name of the intercept's row in the coefficient tables (summary.json, coefficients.csv,
+    the reports): ``intercept``, or where a feature has that name ``(intercept)``, parenthesized
+    again until no feature has it, so that any column name works and every row name is unique."""
+    name, taken = "intercept", {str(f) for f in features}
+    while name in taken:
+        name = f"({name})"
+    return name
 
 
 class _Shape:
@@ -41,7 +52,9 @@ class _Shape:
 class Dataset(_Shape):
     """Raw regression data as the user gave it.
 
-    ``truth`` holds the generating coefficients of synthetic data (``None`` otherwise).
+    ``truth`` holds the generating coefficients of synthetic data (``None`` otherwise). ``y`` is
+    float, or, for a target that is not numbers, its labels (bool or text) as the user gave them:
+    the likelihood encodes them (:meth:`priorfit.likelihoods.Likelihood.encode_y`).
     """
 
     name: str
@@ -95,6 +108,10 @@ class Design(_Shape):
     @property
     def features(self) -> tuple[str, ...]:
         return self.dataset.features
+
+    @property
+    def intercept_name(self) -> str:
+        return intercept_name(self.features)
 
     def memo(self, key: str, compute):
         """``compute()``, evaluated once per design and key."""
@@ -394,6 +411,42 @@ def _correlated_normal(rng, n: int, p: int, rho: float) -> np.ndarray:
     return X
 
 
+SEPARATORS = (",", ";", "\t")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+([eE][+-]?\d+)?")
+_DECIMAL_POINT = re.compile(r"[+-]?\d*\.\d+([eE][+-]?\d+)?")
+
+
+def csv_format(path) -> dict:
+    """``pandas.read_csv``'s ``sep`` and ``decimal`` for a CSV file (or .csv.gz), from its first
+    non-blank lines: the separator (comma, semicolon or tab) that splits each of the first two
+    into the most fields, comma on a tie (a file of one column); with semicolons, a decimal comma
+    where the sample holds numbers like ``1,5`` and none like ``1.5`` (as spreadsheets write
+    CSV in many locales)."""
+    import gzip
+
+    lines = []
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.strip():
+                    lines.append(line)
+                if len(lines) == 5:
+                    break
+    except (OSError, EOFError):  # pandas says what is wrong with the file
+        return {"sep": ",", "decimal": "."}
+    if not lines:
+        return {"sep": ",", "decimal": "."}
+
+    def rows(sep):
+        return [next(csv.reader([line], delimiter=sep), []) for line in lines]
+
+    sep = max(SEPARATORS, key=lambda sep: min(len(r) for r in rows(sep)[:2]))
+    cells = [cell.strip() for row in rows(sep)[1:] for cell in row]
+    comma = sep == ";" and any(_DECIMAL_COMMA.fullmatch(c) for c in cells) and not any(_DECIMAL_POINT.fullmatch(c) for c in cells)
+    return {"sep": sep, "decimal": "," if comma else "."}
+
+
 def _load_file(path: Path, target: str | None) -> Dataset:
     if not path.exists():
         raise InputError(
@@ -405,8 +458,9 @@ def _load_file(path: Path, target: str | None) -> Dataset:
         if suffix == ".csv":
             with warnings.catch_warnings():  # more fields than names: pandas would make an index of them or drop them
                 warnings.simplefilter("error", pd.errors.ParserWarning)
+                form = csv_format(path)
                 try:
-                    frame = pd.read_csv(path, index_col=False)
+                    frame = pd.read_csv(path, index_col=False, **form)
                 except pd.errors.ParserWarning as warning:
                     if "Length of header" not in str(warning):
                         raise
@@ -415,7 +469,7 @@ def _load_file(path: Path, target: str | None) -> Dataset:
                         "give every value a column name."
                     ) from None
             with open(path, newline="") as handle:  # pandas renames a repeated name ('a' -> 'a.1')
-                _check_unique_columns(next(csv.reader(handle), []), path.name)
+                _check_unique_columns(next(csv.reader(handle, delimiter=form["sep"]), []), path.name)
         elif suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
@@ -450,6 +504,9 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
     for column in [*frame.columns, None]:
         values = frame[column] if column is not None else pd.Series(y, name=target)
         label = values.name
+        if column is None and (pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values)):
+            y = _labels(values, label, name)  # two labels are a bernoulli target; the likelihood decides
+            continue
         if pd.api.types.is_bool_dtype(values):
             raise InputError(f"Column {label!r} of {name} is boolean; convert it to 0/1 so priorfit can use it as a number.")
         if not pd.api.types.is_numeric_dtype(values):
@@ -465,7 +522,24 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
                 f"the first in row {bad_rows[0] + 1}; priorfit needs complete, finite data."
             )
     X = frame.to_numpy(dtype=float)
-    return from_arrays(X, np.asarray(y, dtype=float), features=[str(c) for c in frame.columns], name=name, target=target)
+    y = y if isinstance(y, np.ndarray) and y.dtype.kind in "bU" else np.asarray(y, dtype=float)
+    return from_arrays(X, y, features=[str(c) for c in frame.columns], name=name, target=target)
+
+
+def _labels(values, label, name: str) -> np.ndarray:
+    """A target that is not numbers (text, booleans, mixed objects) as labels: a bool array, or
+    the values as text; none may be missing. Whether labels are allowed is the likelihood's
+    decision (:meth:`priorfit.likelihoods.Likelihood.encode_y`): the bernoulli takes two."""
+    values = pd.Series(values, name=label)
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise InputError(
+            f"Column {label!r} of {name} has {missing.size} missing or non-finite value(s), "
+            f"the first in row {missing[0] + 1}; priorfit needs complete, finite data."
+        )
+    if pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=bool)
+    return np.asarray(values.astype(str), dtype=str)
 
 
 def _names(columns) -> str:
@@ -491,9 +565,17 @@ def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -
         raise InputError(f"X has shape {X.shape}; it must be a 2-D array (rows x features).")
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise InputError(f"y has shape {y.shape}; it must be 1-D with one value per row of X ({X.shape[0]}).")
-    if not (np.issubdtype(X.dtype, np.number) and np.issubdtype(y.dtype, np.number)):
-        raise InputError("X and y must be numeric arrays; priorfit needs numeric columns.")
-    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)  # no copy of float arrays
+    if y.dtype.kind == "O":  # a list or object array: numbers if every value is one, else labels
+        try:
+            y = y.astype(float)
+        except (TypeError, ValueError):
+            y = _labels(y, target, name)
+    elif y.dtype.kind in "SU":
+        y = _labels(y, target, name)
+    if not (np.issubdtype(X.dtype, np.number) and (np.issubdtype(y.dtype, np.number) or y.dtype.kind in "bU")):
+        raise InputError("X and y must be numeric arrays (y may also be two labels); priorfit needs numeric columns.")
+    labels = y.dtype.kind in "bU"  # text or booleans: two labels of a bernoulli target, encoded by the likelihood
+    X, y = np.asarray(X, dtype=float), (y if labels else np.asarray(y, dtype=float))  # no copy of float arrays
     features = tuple(features) if features is not None else tuple(f"x{j + 1}" for j in range(X.shape[1]))
     if len(features) != X.shape[1]:
         raise InputError(f"{len(features)} feature names were given for {X.shape[1]} columns of X.")
@@ -513,6 +595,10 @@ def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -
                 f"Column {feature!r} of {name} is constant (every value is {X[0, j]:g}); "
                 "drop it: it cannot be standardized and duplicates the intercept."
             )
+    if labels:
+        if np.all(y == y[0]):
+            raise InputError(f"Target {target!r} of {name} is constant (every value is {y[0].item()!r}); there is nothing to regress.")
+        return Dataset(name, X, y, features, target)
     if not np.all(np.isfinite(y)):
         row = int(np.flatnonzero(~np.isfinite(y))[0]) + 1
         raise InputError(f"Target {target!r} of {name} has a missing or non-finite value in row {row}; priorfit needs complete, finite data.")

@@ -96,6 +96,25 @@ def sigma_prior(text: str) -> SigmaPrior:
 
 
 # -- families -------------------------------------------------------------------------------------
+def _numbers(y: np.ndarray, where: str, family: str) -> np.ndarray:
+    """``y`` when it is numbers; for labels (text or booleans), one sentence."""
+    if y.dtype.kind == "b":
+        raise InputError(
+            f"The target of {where} is boolean; the {family} likelihood needs numbers "
+            "(convert it to 0/1, or use the bernoulli likelihood for two labels)."
+        )
+    if y.dtype.kind == "U":
+        import pandas as pd
+
+        converted = pd.to_numeric(pd.Series(y), errors="coerce").isna().to_numpy()
+        row = int(np.flatnonzero(converted)[0]) if converted.any() else 0
+        raise InputError(
+            f"The target of {where} is not numeric (value {str(y[row])!r} in row {row + 1}); the {family} likelihood "
+            "needs numbers (two text labels are a target of the bernoulli likelihood)."
+        )
+    return y
+
+
 @dataclass(frozen=True)
 class PluginDispersion:
     """A rough dispersion from the data alone, to convert an alpha into a prior scale."""
@@ -120,8 +139,9 @@ class Likelihood:
 
     def encode_y(self, y: np.ndarray, where: str) -> tuple[np.ndarray, dict | None]:
         """``y`` as the family models it, and the label mapping when one was applied (reported);
-        an InputError if ``y`` cannot come from this family."""
-        return y, None
+        an InputError if ``y`` cannot come from this family. ``y`` is float, or labels (bool or
+        text, :class:`priorfit.data.Dataset`) that only the bernoulli family takes."""
+        return _numbers(y, where, self.name), None
 
     def pseudo_sigma(self, design, dispersion: float | None) -> float:
         """The noise scale the global scale of a sparse prior is measured in (Piironen & Vehtari
@@ -390,17 +410,20 @@ class Bernoulli(_RowLikelihood):
     summary = "y ~ Bernoulli(logit^-1(Xw + c)); y is 0/1 or two labels; row by row"
 
     def encode_y(self, y, where):
-        labels = np.unique(y)
+        text = y.dtype.kind in "bU"  # labels that are not numbers: compared as text
+        labels = np.unique(y.astype(str) if text else y)  # text in sorted (code point) order: no < yes, False < True
         if labels.size != 2:
-            shown = ", ".join(f"{v:g}" for v in labels[:5]) + (", ..." if labels.size > 5 else "")
+            shown = ", ".join(repr(str(v)) if text else f"{v:g}" for v in labels[:5]) + (", ..." if labels.size > 5 else "")
             raise InputError(
                 f"The target of {where} has {labels.size} distinct values ({shown}); the bernoulli likelihood "
                 "needs 0/1 or exactly two labels."
             )
-        if np.array_equal(labels, [0.0, 1.0]):
+        if not text and np.array_equal(labels, [0.0, 1.0]):
             return y, None
-        # two other labels: the smaller is 0, the larger 1, and the report says so
-        return (y == labels[1]).astype(float), {f"{labels[0]:g}": 0, f"{labels[1]:g}": 1}
+        # two other labels: the smaller (numbers) or the first in sorted order (text) is 0, the
+        # other 1, and the report says so
+        names = [str(v) for v in labels] if text else [f"{v:g}" for v in labels]
+        return ((y.astype(str) if text else y) == labels[1]).astype(float), {names[0]: 0, names[1]: 1}
 
     def mean_function(self, eta):
         import pytensor.tensor as pt
@@ -439,6 +462,7 @@ class Poisson(_RowLikelihood):
     summary = "y ~ Poisson(exp(Xw + c)); y is a non-negative integer count; row by row"
 
     def encode_y(self, y, where):
+        y = _numbers(y, where, self.name)
         bad = np.flatnonzero((y < 0) | (y != np.round(y)))
         if bad.size:
             raise InputError(

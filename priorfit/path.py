@@ -10,7 +10,7 @@ and scikit-learn's path is computed at exactly those alphas.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -106,13 +106,12 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     from .data import make_design
     from .model import PosteriorModel
     from .priors import create
-    from .settings import from_user
+    from .settings import from_user, refuse_unused
 
     config = from_user({"prior": "laplace", **settings})
+    refuse_unused("path", settings)
     if len(config.prior) != 1:
         raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
-    if config.bootstrap:
-        raise InputError(f"bootstrap {config.bootstrap} applies to priorfit compare only; priorfit path has no bootstrap intervals.")
     name = config.prior[0]
     twin = twins.twin(name, config.likelihood)
     if twin is None:
@@ -120,6 +119,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     report = Progress(progress)
     dataset = _dataset(X, y, target=target, features=None)
     likelihood = likelihoods.get(config.likelihood)
+    encoded, _ = likelihood.encode_y(dataset.y, dataset.name)
+    dataset = replace(dataset, y=encoded)
     design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
     _check_proper(config, design, likelihood)
     mu = np.broadcast_to(np.asarray(config.mu, dtype=float), (design.p,)).copy()
@@ -135,7 +136,10 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     estimated = likelihood.has_dispersion and config.sigma is None
     plugin = likelihood.plugin_dispersion(design) if estimated else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)
-    scales = np.array([twin.scale_from_alpha(a, dispersion, design.n) for a in nominal])
+    # a sigma-scaled prior's scale is in units of sigma (as in comparison.resolve_hyperparameters)
+    by_sigma = create(name, 1.0, config).by_sigma
+    unit = dispersion if by_sigma else 1.0
+    scales = np.array([twin.scale_from_alpha(a, dispersion, design.n) / unit for a in nominal])
     timings: dict = {}
     start = time.perf_counter()
     with report.step("building the model"):
@@ -158,7 +162,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
             if mode.status != "ok":
                 raise InputError(f"The mode at alpha {nominal[i]:.4g} did not converge ({mode.message}); narrow the grid.")
             sigma = float(mode.point["sigma"]) if estimated else dispersion
-            identity_alpha[i] = twin.alpha_from_scale(float(scale), sigma, design.n)
+            identity_alpha[i] = twin.alpha_from_scale(float(scale) * (sigma if by_sigma else 1.0), sigma, design.n)
             tree = inference.sample(model, sampler=config.sampler, draws=config.draws, tune=config.tune, chains=config.chains,
                                     seed=config.seed, target_accept=config.target_accept or model.prior.target_accept)
             post = tree["posterior"].to_dataset()[["coef"]]

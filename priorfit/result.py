@@ -414,7 +414,7 @@ def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_pro
         boot_low, boot_high = bootstrap.original(design) if original else (bootstrap.low, bootstrap.high)
     rows = []
     for k, var in enumerate(variables):
-        labels = list(design.features) if k == 0 else ["intercept"]
+        labels = list(design.features) if k == 0 else [design.intercept_name]
         summary = {name: np.atleast_1d(stats[var].sel(summary=name).values) for name in ("mean", "sd", low, high)}
         for j, label in enumerate(labels):
             row = {"name": label}

@@ -358,6 +358,43 @@ def options():
         yield f.name, default, f.metadata["help"], f.metadata["metavar"], f.metadata["flag"]
 
 
+_TWINS_ONLY = "fits only the priors with a penalized twin (normal, laplace, elasticnet)"
+_GRID = "(alphas=, --alphas K or --alpha-grid A,B,...)"
+#: The settings a command other than ``compare`` does not use, each with the reason: they are not
+#: shown as that command's flags, and its Python entry point refuses them with one sentence
+#: (:func:`refuse_unused`) instead of ignoring them. ``compare`` takes every setting.
+UNUSED_BY = {
+    "path": {
+        "alpha": f"takes its alphas from the grid {_GRID}",
+        "C": f"takes its penalties from the grid {_GRID}",
+        "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
+        "p0": _TWINS_ONLY,
+        "slab_scale": _TWINS_ONLY,
+        "slab_df": _TWINS_ONLY,
+        "r2_mean": _TWINS_ONLY,
+        "r2_precision": _TWINS_ONLY,
+        "r2d2_concentration": _TWINS_ONLY,
+        "loo": "computes no PSIS-LOO",
+        "bootstrap": "has no bootstrap intervals",
+    },
+}
+
+
+def settings_of(command: str) -> list[str]:
+    """The names of the settings ``command`` takes, in the schema's order."""
+    unused = UNUSED_BY.get(command, {})
+    return [f.name for f in fields(Settings) if f.name not in unused]
+
+
+def refuse_unused(command: str, values: dict) -> None:
+    """An InputError for a setting in ``values`` that ``command`` does not use (the first in the
+    schema's order); a value equal to the setting's default changes nothing and passes."""
+    schema = {f.name: f for f in fields(Settings)}
+    for name, why in UNUSED_BY.get(command, {}).items():
+        if name in values and schema[name].metadata["parse"](values[name]) != schema[name].default:
+            raise InputError(f"{name} {_text(values[name])} applies to priorfit compare only; priorfit {command} {why}.")
+
+
 def from_user(values: dict) -> Settings:
     """``Settings`` from keyword values, with an InputError for an unknown name."""
     known = {f.name for f in fields(Settings)}

@@ -759,7 +759,9 @@ def _file_columns(path: Path) -> list[str]:
     not a column)."""
     try:
         if _kind(path) == "csv":
-            return [str(c) for c in pd.read_csv(path, nrows=0).columns]
+            from .data import csv_format
+
+            return [str(c) for c in pd.read_csv(path, nrows=0, **csv_format(path)).columns]
         import pyarrow.parquet as pq
 
         schema = pq.ParquetFile(path).schema_arrow
@@ -775,7 +777,9 @@ def _read_chunks(path: Path, columns: list[str], chunk_rows: int) -> Iterator:
     """DataFrames (CSV) or RecordBatches (Parquet) of at most ``chunk_rows`` rows."""
     try:
         if _kind(path) == "csv":
-            with pd.read_csv(path, chunksize=chunk_rows) as reader:
+            from .data import csv_format
+
+            with pd.read_csv(path, chunksize=chunk_rows, **csv_format(path)) as reader:
                 yield from reader
         else:
             import pyarrow.parquet as pq

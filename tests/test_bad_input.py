@@ -72,6 +72,18 @@ CLI = [
     ("no-features", _csv("y\n1\n2\n3\n4\n"), [], "data.csv has no feature columns; priorfit needs at least one"),
     ("logistic-y-not-binary", _frame(y=[0.0, 1.0, 2.0, 1.0, 0.0]), ["--likelihood", "bernoulli"],
      "The target of data.csv has 3 distinct values (0, 1, 2); the bernoulli likelihood needs 0/1 or exactly two labels."),
+    ("text-target-gaussian", _frame(y=["no", "yes", "no", "yes", "yes"]), [],
+     ("The target of data.csv is not numeric (value 'no' in row 1); the gaussian likelihood needs numbers "
+      "(two text labels are a target of the bernoulli likelihood).")),
+    ("text-target-poisson", _frame(y=["1", "2", "x", "4", "5"]), ["--likelihood", "poisson"],
+     "The target of data.csv is not numeric (value 'x' in row 3); the poisson likelihood needs numbers"),
+    ("three-text-labels", _frame(y=["a", "b", "c", "a", "b"]), ["--likelihood", "bernoulli"],
+     "The target of data.csv has 3 distinct values ('a', 'b', 'c'); the bernoulli likelihood needs 0/1 or exactly two labels."),
+    ("text-target-missing", _frame(y=["no", None, "yes", "no", "yes"]), ["--likelihood", "bernoulli"],
+     "Column 'y' of data.csv has 1 missing or non-finite value(s), the first in row 2"),
+    ("one-text-label", _frame(y=["yes"] * 5), ["--likelihood", "bernoulli"],
+     "Target 'y' of data.csv is constant (every value is 'yes'); there is nothing to regress."),
+    ("semicolons-text-column", _csv("a;b;y\n1;2;3\n2;x;4\n3;5;2\n4;4;6\n"), [], "Column 'b' of data.csv is not numeric (value 'x' in row 2)"),
     ("poisson-negative", _frame(y=[0.0, 1.0, -2.0, 1.0, 0.0]), ["--likelihood", "poisson"], "poisson likelihood needs"),
     ("poisson-non-integer", _frame(y=[0.0, 1.5, 2.0, 1.0, 0.0]), ["--likelihood", "poisson"], "poisson likelihood needs"),
     ("scale-zero", "diabetes", ["--prior", "normal", "--scale", "0"], "scale '0' is not allowed"),
@@ -100,6 +112,14 @@ RUN = [
 ]
 
 
+# priorfit path: the settings it does not use are refused with the reason (and not listed in its --help)
+PATH = [
+    ("path-bootstrap", ["--bootstrap", "5"], "bootstrap 5 applies to priorfit compare only; priorfit path has no bootstrap intervals."),
+    ("path-scale", ["--scale", "2"], "scale 2 applies to priorfit compare only; priorfit path sets the prior scale from each alpha"),
+    ("path-p0", ["--p0", "2"], "p0 2 applies to priorfit compare only; priorfit path fits only the priors with a penalized twin (normal, laplace, elasticnet)."),
+]
+
+
 def _check_cli(argv, out, capsys, expected):
     code = main([*argv, "--out", str(out)])
     err = capsys.readouterr().err
@@ -121,6 +141,11 @@ def test_run_refuses(tmp_path, capsys, declaration, expected):
     _check_cli(["run", declaration(tmp_path)], tmp_path / "out", capsys, expected)
 
 
+@pytest.mark.parametrize(("flags", "expected"), [c[1:] for c in PATH], ids=[c[0] for c in PATH])
+def test_path_refuses(tmp_path, capsys, flags, expected):
+    _check_cli(["path", "diabetes", *flags], tmp_path / "out", capsys, expected)
+
+
 def test_an_output_path_that_cannot_be_created(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     code = main(["compare", "diabetes", "--out", str(tmp_path / "file" / "out")])
@@ -134,6 +159,10 @@ API = [
     ("y-with-a-name", lambda: priorfit.compare("diabetes", [1, 2]), "y was given with the data name 'diabetes'"),
     ("unknown-keyword", lambda: priorfit.compare("diabetes", priors="normal"), "priors"),
     ("mu-wrong-length", lambda: priorfit.compare("diabetes", prior="normal", mu=(0.0, 1.0)), "mu has 2 entries but the data have 10 features"),
+    ("text-y-gaussian", lambda: priorfit.compare(FRAME[["a", "b"]], ["u", "v", "u", "v", "u"]),
+     "The target of data is not numeric (value 'u' in row 1); the gaussian likelihood needs numbers"),
+    ("path-alpha", lambda: __import__("priorfit.path").path.path("diabetes", alpha=0.1),
+     "alpha 0.1 applies to priorfit compare only; priorfit path takes its alphas from the grid"),
     ("duplicate-frame-columns", lambda: priorfit.compare(pd.DataFrame(np.eye(4), columns=["a", "a", "b", "c"]), np.arange(4.0)),
      "names the column 'a' twice"),
 ]
@@ -148,4 +177,4 @@ def test_api_refuses(call, expected):
 
 
 def test_the_table_is_at_least_thirty_inputs():
-    assert len(CLI) + len(RUN) + 1 + len(API) >= 30
+    assert len(CLI) + len(RUN) + len(PATH) + 1 + len(API) >= 30

@@ -1,6 +1,7 @@
 """The command line: exit codes, one-sentence errors, files, and no PyMC import for help."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -131,3 +132,99 @@ def test_priors_lists_conversions(capsys):
     assert code == 0
     for text in ("Ridge", "Lasso", "sigma^2 / tau^2", "sigma^2 / (n b)", "ARDRegression"):
         assert text in out
+
+
+def _help(command):
+    from priorfit.cli import _parser
+
+    parser = _parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    return sub.format_help()
+
+
+def test_boolean_settings_are_plain_flags():
+    from dataclasses import fields
+
+    from priorfit.cli import _parser
+    from priorfit.settings import Settings
+
+    booleans = {f.name: f.default for f in fields(Settings) if isinstance(f.default, bool)}
+    assert booleans == {"scale_by_sigma": False, "standardize": True, "intercept": True, "whiten": True}
+    text = _help("compare")
+    for name, default in booleans.items():
+        flag = f"--{name.replace('_', '-')}" if default is False else f"--no-{name.replace('_', '-')}"
+        assert f"[{flag}]" in " ".join(text.split())  # in the usage line, without a value
+        args = _parser().parse_args(["compare", flag])
+        assert getattr(args, name) is (not default)
+        assert getattr(_parser().parse_args(["compare"]), name) is None  # unset: the schema's default
+
+
+def test_the_readmes_park_casella_command_runs(tmp_path, capsys):
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    line = next(line for line in readme.splitlines() if line.startswith("priorfit compare diabetes --prior laplace --scale-by-sigma"))
+    assert line == "priorfit compare diabetes --prior laplace --scale-by-sigma --scale 4.2194 --no-standardize"
+    code, stdout, err = run([*shlex.split(line)[1:], "--out", str(tmp_path / "o"), "--no-plots", "--json"], capsys)
+    assert code == 0, err
+    fit = json.loads(stdout)["fits"][0]
+    assert fit["prior"]["params"]["by_sigma"] is True and fit["prior"]["params"]["scale"] == 4.2194
+    # the README's figures: the Lasso at alpha = sigma / (n s) = 0.0287 of the MAP sigma, equal to the polished MAP
+    sigma = fit["likelihood"]["sigma"]["value"]
+    assert fit["penalized"]["penalty"]["alpha"] == pytest.approx(sigma / (442 * 4.2194), rel=1e-12)
+    assert round(fit["penalized"]["penalty"]["alpha"], 4) == 0.0287
+    assert fit["agreement"]["max_rel_diff"] < 1e-10 and fit["agreement"]["same_zero_pattern"]
+    zeros = [row["name"] for row in fit["coefficients"] if row["penalized"] == 0]
+    assert zeros == ["age", "s2"]
+
+
+# settings that priorfit path does not use: not shown, and refused with the reason
+PATH_UNUSED = ["--alpha", "--C", "--scale", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
+               "--r2d2-concentration", "--loo", "--bootstrap"]
+
+
+def test_each_subcommand_shows_only_the_settings_it_takes():
+    from priorfit.settings import UNUSED_BY, Settings, settings_of
+
+    compare_help, path_help = _help("compare"), _help("path")
+    flags = {name: f"--{name.replace('_', '-')}" for name in settings_of("compare")}
+    flags |= {"C": "--C", "standardize": "--no-standardize", "intercept": "--no-intercept", "whiten": "--no-whiten"}
+    assert set(settings_of("compare")) == set(Settings.__dataclass_fields__)
+    def listed(text, flag):  # as an option (--alpha, not --alpha-grid), and in the usage line
+        option = re.search(rf"^ +{re.escape(flag)}[ \n]", text, re.MULTILINE) is not None
+        assert option == (re.search(rf"\[{re.escape(flag)}[] ]", text) is not None), flag
+        return option
+
+    for flag in flags.values():
+        assert listed(compare_help, flag), flag
+        assert listed(path_help, flag) == (flag not in PATH_UNUSED), flag
+    assert sorted(flags[name] for name in UNUSED_BY["path"]) == sorted(PATH_UNUSED)
+    for command in ("compare", "path"):
+        assert listed(_help(command), "--json")
+
+
+@pytest.mark.parametrize(
+    "flags, sentence",
+    [
+        (["--bootstrap", "5"], "bootstrap 5 applies to priorfit compare only; priorfit path has no bootstrap intervals."),
+        (["--alpha", "0.1"], ("alpha 0.1 applies to priorfit compare only; priorfit path takes its alphas from the grid "
+                              "(alphas=, --alphas K or --alpha-grid A,B,...).")),
+        (["--loo", "yes"], "loo yes applies to priorfit compare only; priorfit path computes no PSIS-LOO."),
+        (["--slab-df", "3"], "slab_df 3 applies to priorfit compare only; priorfit path fits only the priors with a penalized twin (normal, laplace, elasticnet)."),
+    ],
+)
+def test_path_refuses_the_settings_it_does_not_show(flags, sentence, tmp_path, capsys):
+    code, out, err = run(["path", *flags, "--out", str(tmp_path / "p")], capsys)
+    assert code == 2 and out == "" and err == f"priorfit: error: {sentence}\n"
+    assert not (tmp_path / "p").exists()
+
+
+def test_unused_settings_at_their_defaults_pass():
+    from priorfit import InputError
+    from priorfit.settings import refuse_unused
+
+    refuse_unused("path", {"bootstrap": 0, "loo": "auto", "slab_df": "4", "alpha": None, "sigma": 2.0})
+    refuse_unused("compare", {"bootstrap": 5, "alpha": 0.1})
+    with pytest.raises(InputError, match=r"^C 2 applies to priorfit compare only; priorfit path takes its penalties"):
+        refuse_unused("path", {"C": 2})

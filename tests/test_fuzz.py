@@ -28,17 +28,24 @@ def _one_sentence(error: InputError) -> None:
     header=st.lists(st.sampled_from(["a", "b", "c", "y", "a", "", " y", "1"]), min_size=0, max_size=4),
     rows=st.lists(st.lists(CELLS, min_size=0, max_size=5), min_size=0, max_size=6),
     target=st.sampled_from([None, "y", "b", "zz"]),
+    sep=st.sampled_from([",", ",", ";", "\t"]),
 )
-@example(header=["a", "b", "c", "y"], rows=[["0.0", "0x1", "0.0", "0.0", "0.0"], ["0.0"]], target=None)  # found by a random run
-def test_the_csv_loader_gives_a_dataset_or_one_sentence(tmp_path, header, rows, target):
+@example(header=["a", "b", "c", "y"], rows=[["0.0", "0x1", "0.0", "0.0", "0.0"], ["0.0"]], target=None, sep=",")  # found by a random run
+@example(header=["a", "b", "y"], rows=[["1", "2", "yes"], ["2", "1", "no"], ["3", "5", "yes"]], target=None, sep=";")  # two labels
+@example(header=["a", "y"], rows=[["1,5", "1"], ["2,5", "2"], ["0,5", "4"]], target=None, sep=";")  # decimal commas
+def test_the_csv_loader_gives_a_dataset_or_one_sentence(tmp_path, header, rows, target, sep):
     path = tmp_path / "fuzz.csv"
-    path.write_text("\n".join([",".join(header), *(",".join(r) for r in rows)]) + "\n")
+    path.write_text("\n".join([sep.join(header), *(sep.join(r) for r in rows)]) + "\n")
     try:
         dataset = data.load(str(path), target=target)
     except InputError as error:
         _one_sentence(error)
         return
-    assert dataset.n >= 3 and dataset.p >= 1 and np.all(np.isfinite(dataset.X)) and np.all(np.isfinite(dataset.y))
+    assert dataset.n >= 3 and dataset.p >= 1 and np.all(np.isfinite(dataset.X))
+    if dataset.y.dtype.kind in "bU":  # labels, for the bernoulli likelihood to take or refuse
+        assert len(np.unique(dataset.y)) >= 2
+    else:
+        assert dataset.y.dtype == float and np.all(np.isfinite(dataset.y))
 
 
 TOML_VALUES = st.one_of(

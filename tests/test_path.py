@@ -71,3 +71,18 @@ def test_path_command_writes_json_and_png(tmp_path, capsys):
     assert "largest relative difference" in capsys.readouterr().out
     assert main(["path", "--alphas", "1", "--out", str(tmp_path / "q")]) == 2
     assert "alphas '1' is not allowed; it must be a whole number from 2 to 200." in capsys.readouterr().err
+
+
+def test_path_json_and_a_sigma_scaled_prior(tmp_path, capsys):
+    # --scale-by-sigma: the scale is in units of sigma, so the identity alpha is sigma / (n s) at the
+    # MAP sigma; before it was converted as if the scale were absolute (max_rel_diff 1.2 on diabetes)
+    out = tmp_path / "p"
+    code = main(["path", "--alpha-grid", "1,0.1", "--scale-by-sigma", "--no-standardize", "--draws", "60", "--tune", "60",
+                 "--chains", "1", "--out", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.err == ""
+    printed = json.loads(captured.out)
+    assert printed == json.loads((out / "path.json").read_text())
+    assert [p["nominal_alpha"] for p in printed["points"]] == [1.0, 0.1]
+    assert all(p["max_rel_diff"] < 1e-8 and p["same_zero_pattern"] for p in printed["points"])
+    assert not np.allclose([p["alpha"] for p in printed["points"]], [1.0, 0.1], rtol=1e-3)  # at the MAP sigma
