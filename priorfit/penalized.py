@@ -192,7 +192,8 @@ def _at_plateau(search, edge: str) -> bool:
 
 
 def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
-    """Extend ``search``'s grid beyond ``edge`` (3 more decades, at the grid's own density)."""
+    """Extend ``search``'s grid beyond ``edge`` (3 more decades, at the grid's own density; ``values``:
+    the grid searched so far, ascending)."""
     name = type(search).__name__
     if name in _FROM_ALPHA_MAX:  # only downwards: alpha_max is the top
         if name == "GeneralizedLinearRegressorCV":
@@ -207,7 +208,10 @@ def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
     beyond = logs[-1] + step * np.arange(1, count + 1) if edge == "upper" else logs[0] - step * np.arange(count, 0, -1)
     extended = np.sort(np.concatenate([values, 10.0**beyond]))  # the grid's own points kept exactly
     if name == "RidgeCV":
-        search.set_params(alphas=extended)
+        # each alpha's score (leave-one-out, or the folds' from X'X) does not depend on the others:
+        # only the edge and the new decades are searched (RidgeCV's grid costs O(n p) per alpha)
+        edge_value = values[-1] if edge == "upper" else values[0]
+        search.set_params(alphas=np.sort(np.append(10.0**beyond, edge_value)))
     elif name == "LogisticRegressionCV":
         search.set_params(Cs=extended)
     else:  # GridSearchCV of PoissonRegressor
@@ -224,9 +228,10 @@ def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, Grid
         label = f"{name} ({design.folds.kind} folds, from X'X)"
     else:
         label = name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
-    mu, widened = prior.mu_vector(design.p), []
+    mu, widened, values = prior.mu_vector(design.p), [], np.empty(0)
     for extensions in range(MAX_EXTENSIONS + 1):
-        value, values = _searched(search, design, mu)
+        value, searched = _searched(search, design, mu)
+        values = np.union1d(values, searched)  # RidgeCV searches only the new part (see _widen)
         at = int(np.argmin(np.abs(values - value)))
         edge = "lower" if at == 0 else "upper" if at == len(values) - 1 else None
         plateau = edge is not None and _at_plateau(search, edge)
