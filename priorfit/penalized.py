@@ -145,19 +145,25 @@ class GridChoice:
     def interior(self) -> bool:
         return self.edge is None
 
+    @property
+    def chosen(self) -> bool:
+        """Whether cross-validation chose a value: inside the grid, and not on the empty model's plateau."""
+        return self.interior and not self.plateau
+
     def sentence(self, prior: str) -> str:
         """The check for people (``prior``: the prior's name)."""
         h, grid = self.hyperparameter, f"[{self.low:.3g}, {self.high:.3g}]"
         extended = "" if not self.extensions else f", extended {self.extensions} time{'s' * (self.extensions > 1)}"
-        if self.interior:
-            return f"{prior}: {self.search} chose {h} = {self.value:.4g} inside its grid {grid}{extended}"
         side = "largest" if self.edge == "upper" else "smallest"
-        stronger = (self.edge == "upper") != (h == "C")  # C is an inverse penalty
         if self.plateau:
-            return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, the {side} value of its grid {grid}, where every "
+            where = f"the {side} value of its grid {grid}" if self.edge else f"inside its grid {grid}"
+            return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, {where}, where every "
                     f"coefficient is at the prior location, as at any stronger penalty: cross-validation prefers the empty "
                     f"model and does not choose the scale; give --{h if h == 'C' else 'alpha'} or --scale, or a random "
                     "scale (hyper:)")
+        if self.interior:
+            return f"{prior}: {self.search} chose {h} = {self.value:.4g} inside its grid {grid}{extended}"
+        stronger = (self.edge == "upper") != (h == "C")  # C is an inverse penalty
         return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, the {side} value of its grid {grid}{extended}: the "
                 f"optimum lies beyond it (a {'stronger' if stronger else 'weaker'} penalty), so this is no cross-validated "
                 f"choice; give --{h if h == 'C' else 'alpha'} or --scale, or a random scale (hyper:)")
@@ -181,12 +187,14 @@ def _searched(search, design: Design, mu: np.ndarray) -> tuple[float, np.ndarray
     return float(value), np.sort(np.ravel(np.asarray(values, dtype=float)))
 
 
-def _at_plateau(search, edge: str) -> bool:
-    """Whether the chosen edge is one where every coefficient is at mu, as at any stronger penalty."""
+def _at_plateau(search, edge: str | None) -> bool:
+    """Whether the choice is one where every coefficient is at mu, as at any stronger penalty: the
+    top of a grid from alpha_max, or any C of an L1 logistic regression whose refit is all zeros
+    (saga's inexact intercept breaks the ties between those Cs, so the choice need not be the edge)."""
     name = type(search).__name__
     if name in _FROM_ALPHA_MAX:
         return edge == "upper"
-    if name == "LogisticRegressionCV" and edge == "lower" and (search.l1_ratios or (0,))[0]:
+    if name == "LogisticRegressionCV" and hasattr(search, "coef_") and (search.l1_ratios or (0,))[0]:
         return bool(np.all(np.asarray(search.coef_) == 0))
     return False
 
@@ -234,7 +242,7 @@ def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, Grid
         values = np.union1d(values, searched)  # RidgeCV searches only the new part (see _widen)
         at = int(np.argmin(np.abs(values - value)))
         edge = "lower" if at == 0 else "upper" if at == len(values) - 1 else None
-        plateau = edge is not None and _at_plateau(search, edge)
+        plateau = _at_plateau(search, edge)
         if edge is None or plateau or extensions == MAX_EXTENSIONS:
             break
         _widen(search, edge, values, design.n, design.p)

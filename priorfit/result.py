@@ -181,7 +181,7 @@ class Fit:
             a = self.agreement
             results.append((a.holds, a.sentence(name, self.penalized.estimator, self.prior.name)))
         if self.hyper.grid is not None:
-            results.append((self.hyper.grid.interior, self.hyper.grid.sentence(name)))
+            results.append((self.hyper.grid.chosen, self.hyper.grid.sentence(name)))
         if self.exact_posterior is not None and self.exact_posterior.checked:
             results.append((self.exact_posterior.holds, f"{name}: {self.exact_posterior.sentence()}"))
         d = self.diagnostics
