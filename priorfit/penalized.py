@@ -128,9 +128,10 @@ class GridChoice:
 
     A value on an edge of the grid is no cross-validated choice: the optimum may lie beyond. The
     grid is then extended (at most :data:`MAX_EXTENSIONS` times); ``edge`` says which edge the
-    choice is still on after that, or ``plateau`` that it is the edge where every coefficient is
-    at mu (alpha_max, or the smallest C of an L1 logistic regression), beyond which every penalty
-    fits the same. ``low`` and ``high`` are the last grid's ends."""
+    choice is still on after that, or ``plateau`` that every coefficient is at mu there, as at
+    any stronger penalty (alpha_max, the top of a lasso's grid; or a C at which an L1 logistic
+    regression fits no coefficient), so that no scale was chosen. ``low`` and ``high`` are the
+    ends of the grid searched in all."""
 
     search: str
     hyperparameter: str
