@@ -33,6 +33,7 @@ class PenalizedFit:
     estimator: str  # the twin, or the first of the nearest
     exact: bool
     estimates: dict[str, Estimate] = field(default_factory=dict)  # by estimator name
+    grids: dict = field(default_factory=dict)  # GridChoice of each cross-validated estimate, by name
 
     @property
     def coef(self) -> np.ndarray:
@@ -80,11 +81,13 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     mu = prior.mu_vector(design.p)
     twin = twins.twin(prior.name, likelihood)
     if twin is not None and alpha is None:  # a random scale: the penalty chosen by the data instead
-        estimates = {}
-        for name, (estimator, params) in choices(design, twin, prior, likelihood).items():
+        estimates, grids = {}, {}
+        for k, (name, (estimator, params)) in enumerate(choices(design, twin, prior, likelihood).items()):
+            if k == 0:  # the twin's cross-validation: its grid extended beyond an edge, as for a fixed scale
+                grids[name], _ = _choose(estimator, design, mu, twin.hyperparameter, name)
             coef, intercept = fit_estimator(estimator, design, mu)
             estimates[name] = Estimate(coef, intercept, params(estimator) | {"fit_intercept": design.intercept})
-        return PenalizedFit(next(iter(estimates)), False, estimates)
+        return PenalizedFit(next(iter(estimates)), False, estimates, grids)
     if twin is not None:
         options = twin.options(prior)
         coef, intercept = fit_estimator(twin.make(alpha, design.intercept, **options), design, mu)
@@ -227,17 +230,12 @@ def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
         search.set_params(param_grid={"alpha": extended})
 
 
-def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, GridChoice]:
-    """The penalty value (alpha or C) the twin's cross-validation picks, which search picked it,
-    and where it lies in the grid: on an edge the grid is extended until the choice is inside
-    (at most :data:`MAX_EXTENSIONS` times); a choice still on an edge is reported as such."""
-    search = twin.search(design.intercept, design.n, **twin.options(prior))
-    name = type(search).__name__
-    if not design.has_rows:
-        label = f"{name} ({design.folds.kind} folds, from X'X)"
-    else:
-        label = name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
-    mu, widened, values = prior.mu_vector(design.p), [], np.empty(0)
+def _choose(search, design: Design, mu: np.ndarray, hyperparameter: str, label: str) -> tuple[GridChoice, str]:
+    """Fit ``search``, extending its grid beyond an edge its choice is on (at most
+    :data:`MAX_EXTENSIONS` times); where the choice lies in the grid searched in all, and what to
+    add to the search's ``label`` to say so. ``search`` is left with its last grid, which holds the
+    choice (a refit chooses the same value)."""
+    widened, values = [], np.empty(0)
     for extensions in range(MAX_EXTENSIONS + 1):
         value, searched = _searched(search, design, mu)
         values = np.union1d(values, searched)  # RidgeCV searches only the new part (see _widen)
@@ -248,10 +246,23 @@ def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, Grid
             break
         _widen(search, edge, values, design.n, design.p)
         widened.append("top" if edge == "upper" else "bottom")
-    choice = GridChoice(label, twin.hyperparameter, value, float(values[0]), float(values[-1]), extensions, edge, plateau)
-    if widened:
-        label += f", its grid extended {len(widened)} time{'s' * (len(widened) > 1)} beyond its {' and '.join(dict.fromkeys(widened))}"
-    return value, label, choice
+    suffix = "" if not widened else (
+        f", its grid extended {len(widened)} time{'s' * (len(widened) > 1)} beyond its {' and '.join(dict.fromkeys(widened))}")
+    return GridChoice(label, hyperparameter, value, float(values[0]), float(values[-1]), extensions, edge, plateau), suffix
+
+
+def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, GridChoice]:
+    """The penalty value (alpha or C) the twin's cross-validation picks, which search picked it,
+    and where it lies in the grid: on an edge the grid is extended until the choice is inside
+    (at most :data:`MAX_EXTENSIONS` times); a choice still on an edge is reported as such."""
+    search = twin.search(design.intercept, design.n, **twin.options(prior))
+    name = type(search).__name__
+    if not design.has_rows:
+        label = f"{name} ({design.folds.kind} folds, from X'X)"
+    else:
+        label = name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
+    choice, suffix = _choose(search, design, prior.mu_vector(design.p), twin.hyperparameter, label)
+    return choice.value, label + suffix, choice
 
 
 def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:

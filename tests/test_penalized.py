@@ -179,3 +179,22 @@ def test_l1_logistic_on_pure_noise_stops_at_the_empty_model():
         f"laplace: LogisticRegressionCV chose C = {value:.4g}, inside its grid [0.001, 1e+03], where every coefficient is "
         "at the prior location, as at any stronger penalty: cross-validation prefers the empty model and does not choose "
         "the scale; give --C or --scale, or a random scale (hyper:)")
+
+
+def test_random_scale_cross_validation_says_when_it_chose_nothing():
+    import xarray as xr
+
+    from priorfit import comparison, likelihoods
+    from priorfit.result import Hyperparameters
+
+    rng = np.random.default_rng(0)
+    design = data.make_design(data.from_arrays(rng.standard_normal((500, 5)), rng.standard_normal(500)))
+    prior = priors.Laplace(1.0)
+    pen = penalized.fit(design, prior, "gaussian", None)  # no fixed alpha: the penalty chosen by the data
+    grid = pen.grids["LassoCV"]
+    assert grid.plateau and pen.estimates["LassoCV"].params["alpha"] == grid.value
+    posterior = xr.Dataset({"global_scale": (("chain", "draw"), rng.uniform(0.5, 1.5, (2, 100)))})
+    tree = xr.DataTree.from_dict({"posterior": posterior})
+    choices = comparison._scale_choices(design, prior, likelihoods.get("gaussian"), Hyperparameters("hyperprior", None, dispersion=1.0),
+                                        pen, tree, 0.9)
+    assert choices[0].method == "cross-validation (LassoCV; the empty model, no choice)"
