@@ -344,7 +344,10 @@ def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree,
         else:
             value = estimate.params[twin.hyperparameter]
             scale = float(twin.scale_from_alpha(value, d, design.n) / unit)
-            out.append(ScaleChoice(f"cross-validation ({name})", scale, float(value)))
+            grid = pen.grids.get(name)
+            edge = "" if grid is None or grid.chosen else (
+                "; the empty model, no choice" if grid.plateau else f"; on the {grid.edge} edge of its grid, no choice")
+            out.append(ScaleChoice(f"cross-validation ({name}{edge})", scale, float(value)))
     draws = tree["posterior"]["global_scale"].values.ravel()
     low, high = (float(v) for v in az.hdi(draws, prob=hdi_prob))
     median = float(np.median(draws))

@@ -33,6 +33,7 @@ class PenalizedFit:
     estimator: str  # the twin, or the first of the nearest
     exact: bool
     estimates: dict[str, Estimate] = field(default_factory=dict)  # by estimator name
+    grids: dict = field(default_factory=dict)  # GridChoice of each cross-validated estimate, by name
 
     @property
     def coef(self) -> np.ndarray:
@@ -80,11 +81,13 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     mu = prior.mu_vector(design.p)
     twin = twins.twin(prior.name, likelihood)
     if twin is not None and alpha is None:  # a random scale: the penalty chosen by the data instead
-        estimates = {}
-        for name, (estimator, params) in choices(design, twin, prior, likelihood).items():
+        estimates, grids = {}, {}
+        for k, (name, (estimator, params)) in enumerate(choices(design, twin, prior, likelihood).items()):
+            if k == 0:  # the twin's cross-validation: its grid extended beyond an edge, as for a fixed scale
+                grids[name], _ = _choose(estimator, design, mu, twin.hyperparameter, name)
             coef, intercept = fit_estimator(estimator, design, mu)
             estimates[name] = Estimate(coef, intercept, params(estimator) | {"fit_intercept": design.intercept})
-        return PenalizedFit(next(iter(estimates)), False, estimates)
+        return PenalizedFit(next(iter(estimates)), False, estimates, grids)
     if twin is not None:
         options = twin.options(prior)
         coef, intercept = fit_estimator(twin.make(alpha, design.intercept, **options), design, mu)
@@ -128,9 +131,10 @@ class GridChoice:
 
     A value on an edge of the grid is no cross-validated choice: the optimum may lie beyond. The
     grid is then extended (at most :data:`MAX_EXTENSIONS` times); ``edge`` says which edge the
-    choice is still on after that, or ``plateau`` that it is the edge where every coefficient is
-    at mu (alpha_max, or the smallest C of an L1 logistic regression), beyond which every penalty
-    fits the same. ``low`` and ``high`` are the last grid's ends."""
+    choice is still on after that, or ``plateau`` that every coefficient is at mu there, as at
+    any stronger penalty (alpha_max, the top of a lasso's grid; or a C at which an L1 logistic
+    regression fits no coefficient), so that no scale was chosen. ``low`` and ``high`` are the
+    ends of the grid searched in all."""
 
     search: str
     hyperparameter: str
@@ -145,19 +149,25 @@ class GridChoice:
     def interior(self) -> bool:
         return self.edge is None
 
+    @property
+    def chosen(self) -> bool:
+        """Whether cross-validation chose a value: inside the grid, and not on the empty model's plateau."""
+        return self.interior and not self.plateau
+
     def sentence(self, prior: str) -> str:
         """The check for people (``prior``: the prior's name)."""
         h, grid = self.hyperparameter, f"[{self.low:.3g}, {self.high:.3g}]"
         extended = "" if not self.extensions else f", extended {self.extensions} time{'s' * (self.extensions > 1)}"
-        if self.interior:
-            return f"{prior}: {self.search} chose {h} = {self.value:.4g} inside its grid {grid}{extended}"
         side = "largest" if self.edge == "upper" else "smallest"
-        stronger = (self.edge == "upper") != (h == "C")  # C is an inverse penalty
         if self.plateau:
-            return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, the {side} value of its grid {grid}, where every "
+            where = f"the {side} value of its grid {grid}" if self.edge else f"inside its grid {grid}"
+            return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, {where}, where every "
                     f"coefficient is at the prior location, as at any stronger penalty: cross-validation prefers the empty "
                     f"model and does not choose the scale; give --{h if h == 'C' else 'alpha'} or --scale, or a random "
                     "scale (hyper:)")
+        if self.interior:
+            return f"{prior}: {self.search} chose {h} = {self.value:.4g} inside its grid {grid}{extended}"
+        stronger = (self.edge == "upper") != (h == "C")  # C is an inverse penalty
         return (f"{prior}: {self.search} chose {h} = {self.value:.4g}, the {side} value of its grid {grid}{extended}: the "
                 f"optimum lies beyond it (a {'stronger' if stronger else 'weaker'} penalty), so this is no cross-validated "
                 f"choice; give --{h if h == 'C' else 'alpha'} or --scale, or a random scale (hyper:)")
@@ -181,18 +191,21 @@ def _searched(search, design: Design, mu: np.ndarray) -> tuple[float, np.ndarray
     return float(value), np.sort(np.ravel(np.asarray(values, dtype=float)))
 
 
-def _at_plateau(search, edge: str) -> bool:
-    """Whether the chosen edge is one where every coefficient is at mu, as at any stronger penalty."""
+def _at_plateau(search, edge: str | None) -> bool:
+    """Whether the choice is one where every coefficient is at mu, as at any stronger penalty: the
+    top of a grid from alpha_max, or any C of an L1 logistic regression whose refit is all zeros
+    (saga's inexact intercept breaks the ties between those Cs, so the choice need not be the edge)."""
     name = type(search).__name__
     if name in _FROM_ALPHA_MAX:
         return edge == "upper"
-    if name == "LogisticRegressionCV" and edge == "lower" and (search.l1_ratios or (0,))[0]:
+    if name == "LogisticRegressionCV" and hasattr(search, "coef_") and (search.l1_ratios or (0,))[0]:
         return bool(np.all(np.asarray(search.coef_) == 0))
     return False
 
 
 def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
-    """Extend ``search``'s grid beyond ``edge`` (3 more decades, at the grid's own density)."""
+    """Extend ``search``'s grid beyond ``edge`` (3 more decades, at the grid's own density; ``values``:
+    the grid searched so far, ascending)."""
     name = type(search).__name__
     if name in _FROM_ALPHA_MAX:  # only downwards: alpha_max is the top
         if name == "GeneralizedLinearRegressorCV":
@@ -207,11 +220,35 @@ def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
     beyond = logs[-1] + step * np.arange(1, count + 1) if edge == "upper" else logs[0] - step * np.arange(count, 0, -1)
     extended = np.sort(np.concatenate([values, 10.0**beyond]))  # the grid's own points kept exactly
     if name == "RidgeCV":
-        search.set_params(alphas=extended)
+        # each alpha's score (leave-one-out, or the folds' from X'X) does not depend on the others:
+        # only the edge and the new decades are searched (RidgeCV's grid costs O(n p) per alpha)
+        edge_value = values[-1] if edge == "upper" else values[0]
+        search.set_params(alphas=np.sort(np.append(10.0**beyond, edge_value)))
     elif name == "LogisticRegressionCV":
         search.set_params(Cs=extended)
     else:  # GridSearchCV of PoissonRegressor
         search.set_params(param_grid={"alpha": extended})
+
+
+def _choose(search, design: Design, mu: np.ndarray, hyperparameter: str, label: str) -> tuple[GridChoice, str]:
+    """Fit ``search``, extending its grid beyond an edge its choice is on (at most
+    :data:`MAX_EXTENSIONS` times); where the choice lies in the grid searched in all, and what to
+    add to the search's ``label`` to say so. ``search`` is left with its last grid, which holds the
+    choice (a refit chooses the same value)."""
+    widened, values = [], np.empty(0)
+    for extensions in range(MAX_EXTENSIONS + 1):
+        value, searched = _searched(search, design, mu)
+        values = np.union1d(values, searched)  # RidgeCV searches only the new part (see _widen)
+        at = int(np.argmin(np.abs(values - value)))
+        edge = "lower" if at == 0 else "upper" if at == len(values) - 1 else None
+        plateau = _at_plateau(search, edge)
+        if edge is None or plateau or extensions == MAX_EXTENSIONS:
+            break
+        _widen(search, edge, values, design.n, design.p)
+        widened.append("top" if edge == "upper" else "bottom")
+    suffix = "" if not widened else (
+        f", its grid extended {len(widened)} time{'s' * (len(widened) > 1)} beyond its {' and '.join(dict.fromkeys(widened))}")
+    return GridChoice(label, hyperparameter, value, float(values[0]), float(values[-1]), extensions, edge, plateau), suffix
 
 
 def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, GridChoice]:
@@ -224,20 +261,8 @@ def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, Grid
         label = f"{name} ({design.folds.kind} folds, from X'X)"
     else:
         label = name if name != "GridSearchCV" else f"GridSearchCV({type(search.estimator).__name__})"
-    mu, widened = prior.mu_vector(design.p), []
-    for extensions in range(MAX_EXTENSIONS + 1):
-        value, values = _searched(search, design, mu)
-        at = int(np.argmin(np.abs(values - value)))
-        edge = "lower" if at == 0 else "upper" if at == len(values) - 1 else None
-        plateau = edge is not None and _at_plateau(search, edge)
-        if edge is None or plateau or extensions == MAX_EXTENSIONS:
-            break
-        _widen(search, edge, values, design.n, design.p)
-        widened.append("top" if edge == "upper" else "bottom")
-    choice = GridChoice(label, twin.hyperparameter, value, float(values[0]), float(values[-1]), extensions, edge, plateau)
-    if widened:
-        label += f", its grid extended {len(widened)} time{'s' * (len(widened) > 1)} beyond its {' and '.join(dict.fromkeys(widened))}"
-    return value, label, choice
+    choice, suffix = _choose(search, design, prior.mu_vector(design.p), twin.hyperparameter, label)
+    return choice.value, label + suffix, choice
 
 
 def cv_alpha(design: Design, twin: twins.Twin, prior) -> tuple[float, str]:

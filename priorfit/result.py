@@ -128,7 +128,7 @@ class Agreement:
     def sentence(self, name: str, estimator: str, prior: str) -> str:
         """The check for people (``name``: the prior's, ``estimator``: the twin's)."""
         differ = f"{name}: MAP and {estimator} differ by {self.max_rel_diff:.2e} relative"
-        tolerance = f"(tolerance {self.tolerance:g}, what {estimator}'s solver reaches)"
+        tolerance = f"(tolerance {self.tolerance:g}, what the {estimator} solver reaches)"
         if self.identified:
             return f"{differ} {tolerance}"
         fix = ("an elastic-net prior with l1_ratio < 1 identifies them" if prior == "elasticnet"
@@ -181,7 +181,7 @@ class Fit:
             a = self.agreement
             results.append((a.holds, a.sentence(name, self.penalized.estimator, self.prior.name)))
         if self.hyper.grid is not None:
-            results.append((self.hyper.grid.interior, self.hyper.grid.sentence(name)))
+            results.append((self.hyper.grid.chosen, self.hyper.grid.sentence(name)))
         if self.exact_posterior is not None and self.exact_posterior.checked:
             results.append((self.exact_posterior.holds, f"{name}: {self.exact_posterior.sentence()}"))
         d = self.diagnostics

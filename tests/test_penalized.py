@@ -147,3 +147,54 @@ def test_poisson_grid_search_is_extended_beyond_its_top():
                                                priors.Normal(1.0))
     assert choice.interior and value > default[-1] and choice.low == default[0]
     assert label == "GridSearchCV(PoissonRegressor), its grid extended 1 time beyond its top"
+
+
+def test_glum_grid_is_extended_below_its_bottom():
+    """glum's path starts at alpha_max too; a path of one decade puts the optimum below it."""
+    import dataclasses
+
+    from glum import GeneralizedLinearRegressorCV
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((300, 3))
+    y = rng.poisson(np.exp(0.5 + X @ [0.5, -0.4, 0.3])).astype(float)
+    narrow = dataclasses.replace(
+        twins.twin("laplace", "poisson"),
+        search=lambda fit_intercept, n: GeneralizedLinearRegressorCV(family="poisson", l1_ratio=1.0, fit_intercept=fit_intercept,
+                                                                     cv=5, n_alphas=5, min_alpha_ratio=0.1))
+    value, label, choice = penalized.cv_choice(data.make_design(data.from_arrays(X, y)), narrow, priors.Laplace(1.0))
+    assert choice.interior and choice.extensions >= 1 and value < 0.1 * choice.high
+    assert label.startswith("GeneralizedLinearRegressorCV, its grid extended") and label.endswith("beyond its bottom")
+
+
+def test_l1_logistic_on_pure_noise_stops_at_the_empty_model():
+    rng = np.random.default_rng(1)
+    noise = data.from_arrays(rng.standard_normal((500, 4)), (rng.random(500) < 0.5).astype(float))
+    design = data.make_design(noise)
+    value, label, choice = penalized.cv_choice(design, twins.twin("laplace", "bernoulli"), priors.Laplace(1.0))
+    # every C up to about 1 / max |X'(y - ybar)| fits no coefficient; saga's inexact intercept picks one of them
+    assert np.all(penalized.fit(design, priors.Laplace(value), "bernoulli", value).coef == 0)
+    assert choice.plateau and not choice.chosen and choice.extensions == 0 and label == "LogisticRegressionCV"
+    assert choice.sentence("laplace") == (
+        f"laplace: LogisticRegressionCV chose C = {value:.4g}, inside its grid [0.001, 1e+03], where every coefficient is "
+        "at the prior location, as at any stronger penalty: cross-validation prefers the empty model and does not choose "
+        "the scale; give --C or --scale, or a random scale (hyper:)")
+
+
+def test_random_scale_cross_validation_says_when_it_chose_nothing():
+    import xarray as xr
+
+    from priorfit import comparison, likelihoods
+    from priorfit.result import Hyperparameters
+
+    rng = np.random.default_rng(0)
+    design = data.make_design(data.from_arrays(rng.standard_normal((500, 5)), rng.standard_normal(500)))
+    prior = priors.Laplace(1.0)
+    pen = penalized.fit(design, prior, "gaussian", None)  # no fixed alpha: the penalty chosen by the data
+    grid = pen.grids["LassoCV"]
+    assert grid.plateau and pen.estimates["LassoCV"].params["alpha"] == grid.value
+    posterior = xr.Dataset({"global_scale": (("chain", "draw"), rng.uniform(0.5, 1.5, (2, 100)))})
+    tree = xr.DataTree.from_dict({"posterior": posterior})
+    choices = comparison._scale_choices(design, prior, likelihoods.get("gaussian"), Hyperparameters("hyperprior", None, dispersion=1.0),
+                                        pen, tree, 0.9)
+    assert choices[0].method == "cross-validation (LassoCV; the empty model, no choice)"
