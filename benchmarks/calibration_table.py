@@ -3,18 +3,20 @@ estimated, an intercept, a standardized design, random scales, sigma-scaled scal
 net's l1_ratio, the regularized horseshoe's p0 and slab, R2-D2's settings): rank-uniformity p-values
 and the coverage of 50% / 90% credible intervals, beside the penalized twin's bootstrap intervals.
 
-Run: python benchmarks/calibration_table.py [--sims 100] [--jobs 2] [--out calibration.json]
-         [--rows all|priors|settings|NAME,NAME,...]
-(n = 50, p = 3, 2 chains x 400 draws thinned to 99; Poisson runs use the smaller scales below,
+Run: python benchmarks/calibration_table.py [--sims 100] [--jobs 2] [--seed 0]
+         [--rows all|priors|settings|NAME,NAME,...] [--out benchmarks/calibration_results.json]
+(n = 50, p = 3 unless a row says otherwise, 2 chains x 400 draws thinned to 99; Poisson runs use the smaller scales below,
 as the slow test does). ``--rows priors`` runs the prior x likelihood matrix, ``--rows settings``
 the settings rows (priorfit.calibration.SETTINGS_ROWS), a list of names picks rows of either kind
-(a matrix row is named PRIOR-LIKELIHOOD, e.g. laplace-bernoulli).
+(a matrix row is named PRIOR-LIKELIHOOD, e.g. laplace-bernoulli). The rows run replace the rows of
+the same name in the results file; the others stay (each row records its own sims and seed).
 """
 
 import argparse
 import json
 import time
 import warnings
+from pathlib import Path
 
 # as tests/test_calibration.py: Poisson counts overflow for heavy-tailed draws, and a skipped
 # simulation biases SBC, so smaller scales there (the horseshoe's is its fixed global scale)
@@ -23,7 +25,7 @@ POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe":
 
 def rows():
     """Every row: name -> (prior, likelihood, settings)."""
-    from priorfit.calibration import BASELINE, SETTINGS_ROWS
+    from priorfit.calibration import BASELINE, DESIGNS, SETTINGS_ROWS
     from priorfit.priors import Prior
 
     out = {}
@@ -33,9 +35,9 @@ def rows():
             settings = {**BASELINE, **({"scale": scale} if scale is not None else {})}
             if likelihood != "gaussian":
                 del settings["sigma"]
-            out[f"{prior}-{likelihood}"] = (prior, likelihood, settings, "priors")
+            out[f"{prior}-{likelihood}"] = (prior, likelihood, settings, "priors", {"n": 50, "p": 3})
     for name, (prior, settings) in SETTINGS_ROWS.items():
-        out[name] = (prior, "gaussian", settings, "settings")
+        out[name] = (prior, "gaussian", settings, "settings", DESIGNS.get(name, {"n": 50, "p": 3}))
     return out
 
 
@@ -44,7 +46,8 @@ def main() -> None:
     parser.add_argument("--sims", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rows", default="all", help="all, priors, settings, or row names separated by commas")
-    parser.add_argument("--out", default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=str(Path(__file__).with_name("calibration_results.json")))
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     from priorfit.calibration import calibrate
@@ -60,9 +63,9 @@ def main() -> None:
     results = []
     print(f"{'row':30s} {'sims':>5s} {'skip':>4s} {'min p':>7s}  post 50/90    boot 50/90   time  parameters")
     for name in chosen:
-        prior, likelihood, settings, _ = table[name]
+        prior, likelihood, settings, _, design = table[name]
         start = time.perf_counter()
-        result = calibrate(prior, likelihood, sims=args.sims, n=50, p=3, jobs=args.jobs, **settings)
+        result = calibrate(prior, likelihood, sims=args.sims, jobs=args.jobs, seed=args.seed, **design, **settings)
         seconds = time.perf_counter() - start
         post, boot = result.coverage(), result.coverage("bootstrap")
         shown = f"{boot[0.5]:.2f} / {boot[0.9]:.2f}" if boot else "   —       "
@@ -70,13 +73,16 @@ def main() -> None:
         print(f"{name:30s} {result.sims:5d} {result.skipped:4d} {pvalues.min():7.3f}  {post[0.5]:.2f} / {post[0.9]:.2f}  "
               f"{shown}  {seconds:5.0f} s  " + ", ".join(f"{p}: {v:.3f}" for p, v in zip(result.parameters, pvalues, strict=True)),
               flush=True)
-        results.append({"row": name, "prior": prior, "likelihood": likelihood, "settings": settings, "sims": result.sims,
+        results.append({"row": name, "prior": prior, "likelihood": likelihood, "settings": settings, "seed": args.seed, **design,
+                        "sims": result.sims,
                         "skipped": result.skipped, "parameters": list(result.parameters), "chi_square_bins": result.bins,
                         "pvalues": pvalues.tolist(), "coverage": post, "bootstrap_coverage": boot or None,
                         "stand_ins": result.stand_ins, "seconds": seconds})
-    if args.out:
-        with open(args.out, "w") as handle:
-            json.dump(results, handle, indent=1)
+    out = Path(args.out)
+    kept = json.loads(out.read_text()) if out.exists() else []
+    ran = {row["row"] for row in results}
+    kept = [row for row in kept if row.get("row", f"{row['prior']}-{row['likelihood']}") not in ran]
+    out.write_text(json.dumps(kept + results, indent=1) + "\n")
 
 
 if __name__ == "__main__":

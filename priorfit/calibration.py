@@ -426,7 +426,13 @@ SETTINGS_ROWS = {
     "regularized-horseshoe-p0-slab": ("regularized_horseshoe", {**BASELINE, "p0": 2, "slab_scale": 1.0, "slab_df": 6}),
     "r2d2-settings": ("r2d2", {**BASELINE, "r2_mean": 0.3, "r2_precision": 5.0, "r2d2_concentration": 1.0}),
     "compare-defaults": ("laplace", {}),  # sigma and the intercept by their stand-ins, standardized
+    # p large against n: there sigma is not pinned by the rows, and a missing normalizer of the
+    # sigma-scaled elastic net shows (at n = 50, p = 3 it does not)
+    "elasticnet-by-sigma-wide": ("elasticnet", {**BASELINE, "sigma": "estimate", "sigma_prior": "halfnormal:1",
+                                                "scale_by_sigma": True}),
 }
+DESIGNS = {"elasticnet-by-sigma-wide": {"n": 20, "p": 10}}  # the others: n = 50, p = 3
 # the rows whose prior density is a Potential with a random scale: they need the elastic net's
 # normalizer -p log Z(s, r) (issue 14, item 1)
-NEEDS_NORMALIZER = ("elasticnet-hyper-halfcauchy", "elasticnet-hyper-halfnormal", "elasticnet-by-sigma")
+NEEDS_NORMALIZER = ("elasticnet-hyper-halfcauchy", "elasticnet-hyper-halfnormal", "elasticnet-by-sigma",
+                    "elasticnet-by-sigma-wide")
