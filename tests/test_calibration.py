@@ -236,3 +236,16 @@ def test_every_settings_row_is_calibrated(row):
     tests = len(SETTINGS_ROWS) * len(result.parameters)
     assert result.pvalues().min() > 0.001 / tests, (row in NEEDS_NORMALIZER, dict(zip(result.parameters, result.pvalues(), strict=True)))
     _coverage_is_plausible(result)
+
+
+def test_the_cli_takes_compare_s_settings_for_calibrate(tmp_path, capsys):
+    """The schema's flags reach calibrate's checks before anything runs (the regularized horseshoe
+    with a scale used to stop with "The slab scale None is not allowed")."""
+    out = tmp_path / "sbc"
+    args = ["calibrate", "--prior", "regularized_horseshoe", "--scale", "0.5", "--slab-scale", "2", "--p0", "1", "--out", str(out)]
+    assert main([*args, "--sims", "9"]) == 2
+    assert capsys.readouterr().err == ("priorfit: error: 9 simulations are too few for the chi-square test of rank uniformity: "
+                                       "each bin must expect at least 5 ranks, so it needs at least 10 simulations.\n")
+    assert main(["calibrate", "--prior", "laplace", "--sigma", "2", "--sigma-prior", "halfnormal:1", "--out", str(out)]) == 2
+    assert "A sigma prior ('halfnormal:1') applies only when sigma is estimated" in capsys.readouterr().err
+    assert not out.exists()
