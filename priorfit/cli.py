@@ -52,14 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     cal = commands.add_parser("calibrate", help="simulation-based calibration of a prior x likelihood (Talts et al. 2018)",
                               description="Draw coefficients from the prior and data from the likelihood, fit, and test that the ranks "
                                           "of the truths among the posterior draws are uniform; credible and bootstrap interval coverage.")
-    cal.add_argument("--prior", default="normal", help="the prior (default normal)")
-    cal.add_argument("--likelihood", default="gaussian", help="gaussian, bernoulli or poisson (default gaussian)")
     cal.add_argument("--sims", default="100", metavar="N", help="simulations (default 100)")
     cal.add_argument("--n", default="50", metavar="N", help="rows of the seeded design (default 50)")
     cal.add_argument("--p", default="3", metavar="P", help="coefficients (default 3)")
-    cal.add_argument("--scale", metavar="S", help="prior scale (default 1 for priors with a twin, else the prior's own default)")
-    cal.add_argument("--bootstrap", default="100", metavar="B", help="bootstrap resamples of the twin per simulation (default 100; 0: none)")
-    cal.add_argument("--seed", default="0", help="seed (default 0)")
+    # compare's settings, with SBC's defaults; an unset scale is 1 for priors with a twin (not CV)
+    _settings_flags(cal, {"prior": "normal", "draws": "400", "tune": "400", "chains": "2", "bootstrap": "100"})
     _output_flags(cal, "priorfit-calibrate", "output folder")
     _cluster_flags(cal, "the simulations run on the cluster (default: one joblib process per core)")
 
@@ -125,18 +122,14 @@ def _calibrate(args) -> int:
     import os
 
     from .output import check_target, write_folder
-    from .settings import _likelihood, integer, positive
+    from .settings import integer
 
     check_target(args.out, force=args.force)
-    from .priors import get
+    from .calibration import plan
 
-    get(args.prior)  # an unknown prior: one sentence, before anything runs
-    options = {
-        "prior": args.prior, "likelihood": _likelihood(args.likelihood), "sims": integer(args.sims, "sims", 10, 100_000),
-        "n": integer(args.n, "n", 3, 100_000), "p": integer(args.p, "p", 1, 100),
-        "scale": None if args.scale is None else positive(args.scale, "scale"),
-        "bootstrap": integer(args.bootstrap, "bootstrap", 0, 10_000), "seed": integer(args.seed, "seed", 0, 2**32 - 1),
-    }
+    options = {**_given(args), "sims": integer(args.sims, "sims", 2, 100_000), "n": integer(args.n, "n", 3, 100_000),
+               "p": integer(args.p, "p", 1, 100)}
+    plan(**options)  # every setting checked, and the prior resolved, before anything runs
     cluster = _cluster(args)
     import warnings
 
@@ -164,12 +157,15 @@ def _calibrate(args) -> int:
     out = write_folder(args.out, fill, force=args.force)
     pvalues = ", ".join(f"{v:.3f}" for v in result.pvalues())
     print(f"SBC {result.prior} x {result.likelihood}: {result.sims} simulations ({result.skipped} skipped), n = {result.n}, p = {result.p}")
-    print(f"rank uniformity (chi-square, {10} bins) p-values per coefficient: {pvalues}")
+    for stand_in in result.stand_ins.values():
+        print(f"stand-in: {stand_in}")
+    print(f"prior: {result.settings['hyperparameters']}")
+    print(f"rank uniformity (chi-square, {result.bins} bins) p-values per parameter ({', '.join(result.parameters)}): {pvalues}")
     for kind in result.covered:
         cov = result.coverage(kind)
         print(f"{kind} interval coverage: 50% -> {cov[0.5]:.3f}, 90% -> {cov[0.9]:.3f}")
     print(f"results written to {out}/ (calibration.json" + ("" if args.no_plots else ", ranks.png") + ")")
-    failed = min(result.pvalues()) < 0.01 / result.p  # Bonferroni over the coefficients
+    failed = min(result.pvalues()) < 0.01 / len(result.parameters)  # Bonferroni over the parameters
     return 1 if args.strict and failed else 0
 
 

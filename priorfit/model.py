@@ -89,6 +89,9 @@ class PosteriorModel:
     samplings : int
         How many times NUTS will run on this model (a path: one per point); it decides
         :attr:`nutpie_backend`.
+    intercept_sd : float, optional
+        The sd of a ``Normal(0, intercept_sd)`` prior on the intercept instead of the flat one
+        (calibration needs a proper prior to draw from).
     """
 
     def __init__(
@@ -102,6 +105,7 @@ class PosteriorModel:
         whiten: bool = True,
         form: Literal["sufficient", "rows"] = "sufficient",
         samplings: int = 1,
+        intercept_sd: float | None = None,
     ):
         self.design, self.prior, self.likelihood = design, prior, likelihood
         self.sigma = sigma  # fixed value, prior of an estimated one, or None
@@ -112,7 +116,7 @@ class PosteriorModel:
             self.whitening = whitening(design, prior, likelihood, plugin_sigma if estimated else (sigma or 1.0))
 
         def build(transform):
-            return _build(design, prior, likelihood, sigma, plugin_sigma, transform, form)
+            return _build(design, prior, likelihood, sigma, plugin_sigma, transform, form, intercept_sd)
 
         self.pymc = build(None if self.whitening is None else _whiten_transform(*self.whitening))
         # the same model without the whitening, for find_MAP and the polish (built, not cloned:
@@ -260,7 +264,7 @@ def _nutpie_calling_pytensor(model):
     )
 
 
-def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form):
+def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form, intercept_sd=None):
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -272,6 +276,8 @@ def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form):
         likelihood.add(design, coef, centred, noise, form=form)
         if design.intercept:
             intercept = pm.Deterministic("intercept", centred - pt.dot(coef, design.x_mean))
+            if intercept_sd is not None:  # on c = centred - w'x_mean: a shift of centred, Jacobian 1
+                pm.Potential("intercept_prior", pm.logp(pm.Normal.dist(0.0, intercept_sd), intercept))
         if design.standardized:
             coef_original = pm.Deterministic("coef_original", coef / design.x_scale, dims="feature")
             if design.intercept:

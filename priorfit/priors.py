@@ -64,6 +64,7 @@ class Prior:
     scales: ClassVar[tuple[str, ...]] = ()  # random scale parameters of a hierarchical prior
     options: ClassVar[tuple[str, ...]] = ()  # settings the prior takes besides scale and mu
     scales_with_sigma: ClassVar[bool] = False  # can be sigma-scaled (--scale-by-sigma)
+    takes_scale: ClassVar[bool] = True  # a scale setting means something to it (refused otherwise)
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
 
@@ -123,9 +124,10 @@ class Prior:
     def mu_vector(self, p: int) -> np.ndarray:
         return np.broadcast_to(np.asarray(self.mu, dtype=float), (p,)).copy()
 
-    def draw(self, p: int, size: int, rng) -> np.ndarray | None:
+    def draw(self, p: int, size: int, rng, scale=None) -> np.ndarray | None:
         """Exact prior draws of the coefficients (size x p) where PyMC cannot draw them (a density
-        written as a Potential); None: PyMC's prior predictive of the model draws them."""
+        written as a Potential), given the effective scale of each draw (``scale``: a vector, or
+        None for the fixed one); None: PyMC's prior predictive of the model draws them."""
         return None
 
     def precision(self) -> float:
@@ -262,14 +264,19 @@ class ElasticNet(Prior):
         pm.Potential("coef_prior", -kernel - p * elasticnet_log_normalizer(s, r, pt))
         return coef
 
-    def draw(self, p: int, size: int, rng) -> np.ndarray:
+    def draw(self, p: int, size: int, rng, scale=None) -> np.ndarray:
         """Exact draws (size x p). With ``d = w - mu`` the density is ``exp(-(r|d| + (1-r) d^2/2) / s)``:
         on each side of ``mu`` (equally likely) a normal of mean ``-r/(1-r)`` and variance
-        ``s/(1-r)`` truncated to that side."""
+        ``s/(1-r)`` truncated to that side. ``scale`` is ``s`` for each draw (a vector of ``size``:
+        a random scale, or a sigma-scaled one, drawn first; the coefficients are then drawn given
+        it), or None for the fixed scale."""
         from scipy.stats import truncnorm
 
-        r, s = self.l1_ratio, self.scale  # 0 < r < 1
-        mean, sd = -r / (1.0 - r), np.sqrt(s / (1.0 - r))
+        r = self.l1_ratio  # 0 < r < 1
+        s = np.full(size, self.scale, dtype=float) if scale is None else np.asarray(scale, dtype=float).reshape(size)
+        if not np.all(np.isfinite(s) & (s > 0)):
+            raise InputError("The elastic net's scale must be positive and finite for every draw.")
+        mean, sd = -r / (1.0 - r), np.sqrt(s / (1.0 - r))[:, None]
         magnitude = truncnorm.rvs(-mean / sd, np.inf, loc=mean, scale=sd, size=(size, p), random_state=rng)
         return self.mu_vector(p) + rng.choice([-1.0, 1.0], (size, p)) * magnitude
 
@@ -439,6 +446,7 @@ class R2D2(Prior):
     has_mode = False
     whitened = False
     target_accept = 0.95
+    takes_scale = False
     # prior draws of the scales that do not involve sigma (Jeffreys' sigma cannot be drawn)
     scales = ("r2", "local_scale")
     options = ("r2_mean", "r2_precision", "r2d2_concentration")

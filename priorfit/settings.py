@@ -171,6 +171,12 @@ def _text(value) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
+def _and(names) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _loo(value) -> str:
     text = "yes" if value is True else "no" if value is False else str(value).strip().lower()
     if text not in ("auto", "yes", "no"):
@@ -293,6 +299,7 @@ class Settings:
                     f"A hyperprior ({value}) applies to the normal, laplace and elasticnet scales; the {name} prior "
                     "has its own hierarchy (give its global scale as a number to fix it)."
                 )
+        self._check_unused(scale)
         if any(m != 0 for m in (self.mu if isinstance(self.mu, tuple) else (self.mu,))) and not family.has_dispersion:
             raise InputError(
                 f"The prior location mu {self.mu_text()} is not allowed with the {self.likelihood} likelihood: its scikit-learn "
@@ -306,6 +313,36 @@ class Settings:
             raise InputError(f"A sigma prior ({str(self.sigma_prior)!r}) applies only when sigma is estimated; sigma is fixed at {self.sigma:g}.")
         if family.has_dispersion and self.sigma is None and self.sigma_prior is None:
             object.__setattr__(self, "sigma_prior", Jeffreys())
+
+    def _check_unused(self, scale: dict | None) -> None:
+        """A setting that no fitted prior uses is refused, never ignored. A setting at its default
+        is not a request, so only values other than the default are checked."""
+        from .priors import Prior
+        from .priors import get as get_prior
+
+        for name, value in (scale or {}).items():
+            cls = get_prior(name)
+            if not cls.takes_scale:
+                raise InputError(f"The {name} prior takes no scale; set {_and(cls.options)} instead.")
+        fitted = [get_prior(name) for name in self.prior]
+        defaults = {f.name: f.default for f in fields(self)}
+        owners: dict[str, list[str]] = {}
+        for cls in Prior.registry.values():
+            for option in cls.options:
+                owners.setdefault(option, []).append(cls.name)
+        for option, names in owners.items():
+            value = getattr(self, option)
+            if value != defaults[option] and not any(option in cls.options for cls in fitted):
+                raise InputError(
+                    f"{option} {_text(value)} applies to the {_and(names)} prior, which is not being fitted; "
+                    f"fitted are: {', '.join(self.prior)}."
+                )
+        if self.scale_by_sigma and not any(cls.scales_with_sigma for cls in fitted):
+            takers = [cls.name for cls in Prior.registry.values() if cls.scales_with_sigma]
+            raise InputError(
+                f"scale_by_sigma applies to the {_and(takers)} priors, none of which is being fitted; "
+                f"fitted are: {', '.join(self.prior)}."
+            )
 
     def _per_prior(self, name: str, *, twin_only: bool) -> dict | None:
         """``alpha`` or ``scale`` as one value per prior; a bare number must be unambiguous."""
