@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--n", default="50", metavar="N", help="rows of the seeded design (default 50)")
     cal.add_argument("--p", default="3", metavar="P", help="coefficients (default 3)")
     # compare's settings, with SBC's defaults; an unset scale is 1 for priors with a twin (not CV)
-    _settings_flags(cal, {"prior": "normal", "draws": "400", "tune": "400", "chains": "2", "bootstrap": "100"})
+    _settings_flags(cal, "calibrate", {"prior": "normal", "draws": "400", "tune": "400", "chains": "2", "bootstrap": "100"})
     _output_flags(cal, "priorfit-calibrate", "output folder")
     _cluster_flags(cal, "the simulations run on the cluster (default: one joblib process per core)")
 

@@ -414,6 +414,10 @@ UNUSED_BY = {
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
     },
+    "calibrate": {
+        "hdi_prob": "reports the central 50% and 90% intervals",
+        "loo": "computes no PSIS-LOO",
+    },
 }
 
 
