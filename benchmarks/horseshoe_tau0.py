@@ -17,7 +17,7 @@ from priorfit.model import PosteriorModel
 from priorfit.settings import Settings
 
 
-class SampledSigma(priors.RegularizedHorseshoe):
+class SampledSigma(priors.RegularizedHorseshoe, register=False):
     """tau ~ C+(0, tau0 / sigma_hat * sigma): the global scale in units of the sampled sigma."""
 
     name = "regularized_horseshoe_sampled_sigma"

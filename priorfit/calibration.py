@@ -163,7 +163,7 @@ def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100
          thinned: int = 99, bootstrap: int = 100, fit_scale: float | None = None, **settings) -> Plan:
     """Validate a calibration request (one sentence for bad input; no PyMC) and resolve its prior."""
     from .likelihoods import HalfNormal, Jeffreys
-    from .settings import UNUSED_BY, Settings, from_user, integer, positive
+    from .settings import UNUSED_BY, from_user, integer, positive, refuse_unused
 
     defaults = {f: v for f, v in DEFAULTS.items()}
     config = from_user({**defaults, **settings, "prior": prior, "likelihood": likelihood, "bootstrap": bootstrap})
@@ -175,10 +175,7 @@ def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100
         raise InputError(f"thinned {thinned} is not allowed; it must lie between 2 and chains x draws ({config.chains * config.draws}).")
     if sims < min_sims(thinned):
         chi_square_bins(sims, thinned)  # raises: the sentence names the minimum
-    reference = Settings()
-    for unused, why in UNUSED_BY["calibrate"].items():
-        if getattr(config, unused) != getattr(reference, unused):
-            raise InputError(f"{unused} {getattr(config, unused)} does not apply to calibrate: calibrate {why}.")
+    refuse_unused("calibrate", {name: getattr(config, name) for name in UNUSED_BY["calibrate"]})
     name, family = config.prior[0], likelihoods.get(config.likelihood)
     if isinstance(config.mu, tuple) and len(config.mu) != p:
         raise InputError(f"The prior location mu has {len(config.mu)} entries but p = {p}; give one number, or one per coefficient.")

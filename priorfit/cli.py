@@ -127,7 +127,7 @@ def _calibrate(args) -> int:
     check_target(args.out, force=args.force)
     from .calibration import plan
 
-    options = {**_given(args), "sims": integer(args.sims, "sims", 2, 100_000), "n": integer(args.n, "n", 3, 100_000),
+    options = {**_given(args, "calibrate"), "sims": integer(args.sims, "sims", 2, 100_000), "n": integer(args.n, "n", 3, 100_000),
                "p": integer(args.p, "p", 1, 100)}
     plan(**options)  # every setting checked, and the prior resolved, before anything runs
     cluster = _cluster(args)
@@ -174,7 +174,7 @@ def _path(args) -> int:
     from .settings import integer
 
     check_target(args.out, force=args.force)
-    given = _given(args)
+    given = _given(args, "path")
     if args.alpha_grid is not None:
         alphas = [a.strip() for a in args.alpha_grid.split(",")]
     else:
@@ -239,11 +239,13 @@ def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
             parser.add_argument(dashed, dest=name, metavar=metavar, help=help_text + suffix if shown else argparse.SUPPRESS)
 
 
-def _given(args) -> dict:
-    """The settings given on the command line (validated by Settings)."""
-    from .settings import Settings, options
+def _given(args, command: str = "compare") -> dict:
+    """The settings given on the command line (validated by Settings, after the ones ``command``
+    does not take are refused with the reason)."""
+    from .settings import Settings, options, refuse_unused
 
     given = {name: getattr(args, name) for name, *_ in options() if getattr(args, name, None) is not None}
+    refuse_unused(command, given)
     Settings(**given)  # validate every flag before PyMC is imported
     return given
 

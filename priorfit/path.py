@@ -108,8 +108,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     from .priors import create
     from .settings import from_user, refuse_unused
 
+    refuse_unused("path", settings)  # first: its sentence says why path, not which prior, takes no such setting
     config = from_user({"prior": "laplace", **settings})
-    refuse_unused("path", settings)
     if len(config.prior) != 1:
         raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
     name = config.prior[0]

@@ -68,9 +68,10 @@ class Prior:
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, register: bool = True, **kwargs):
         super().__init_subclass__(**kwargs)
-        Prior.registry[cls.name] = cls
+        if register:  # a variant built for a measurement (benchmarks/) stays out of the registry
+            Prior.registry[cls.name] = cls
 
     def __init__(self, scale: float | Hyperprior, mu=0.0):
         self.hyperprior = scale if isinstance(scale, Hyperprior) else None

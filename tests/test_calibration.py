@@ -154,7 +154,7 @@ def test_the_regularized_horseshoe_gets_compare_s_defaults():
     ({"prior": "laplace", "alpha": 0.1},
      ("alpha converts to a prior scale through a fixed sigma, but sigma is estimated; give the prior's scale instead "
       "(--scale), or fix sigma.")),
-    ({"prior": "normal", "hdi_prob": 0.8}, "hdi_prob 0.8 does not apply to calibrate: calibrate reports the central 50% and 90% intervals."),
+    ({"prior": "normal", "hdi_prob": 0.8}, "hdi_prob 0.8 applies to priorfit compare only; priorfit calibrate reports the central 50% and 90% intervals."),
 ])
 def test_a_setting_nothing_uses_is_refused(settings, sentence):
     with pytest.raises(InputError, match=f"^{__import__('re').escape(sentence)}$"):
