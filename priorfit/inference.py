@@ -77,11 +77,19 @@ def find_map(model, *, seed: int = 0, progress: Callable[[str], None] | None = N
 
 
 def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
+    import time
     import warnings
 
     import pymc as pm
 
     say("find_MAP (L-BFGS-B)")
+    shown = [time.perf_counter()]
+
+    def iteration(result) -> None:  # L-BFGS-B's own iterations, at most twice a second
+        if time.perf_counter() - shown[0] >= 0.5:
+            shown[0] = time.perf_counter()
+            say(f"find_MAP (L-BFGS-B): iteration {int(result.nit)}, -log p {float(result.fun):.6g}")
+
     with warnings.catch_warnings():
         # find_MAP warns when L-BFGS-B stops short; its status is recorded below instead
         warnings.filterwarnings("ignore", "The optimizer did not converge", UserWarning)
@@ -92,6 +100,7 @@ def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
             jitter=False,  # start from the model's initial point: the raw answer is reproducible
             random_seed=seed,
             progressbar=False,
+            callback=iteration,
         )
     found = tree["posterior"].to_dataset()
     raw = {name: found[name].values[0, 0] for name in found.data_vars}
