@@ -10,9 +10,11 @@ raw distance to it. The machine's load (``os.getloadavg``) is printed beside eac
 Cases: n = 40, p = 300 (3 nonzero) with sigma estimated under halfnormal:5 (the issue's command: with
 p >= n - 1 and a prior scale not multiplied by sigma the joint density is unbounded as sigma -> 0, so
 the mode is reported as degenerate, fast), with sigma fixed at 1, and with --scale-by-sigma (a joint
-mode exists); n = 200, p = 2,000 with sigma fixed and with --scale-by-sigma.
+mode exists); n = 200, p = 2,000 with sigma fixed and with --scale-by-sigma. Before each whole run the
+mode stage alone (find_MAP, the twin's start, the polish; item 9's own part) is timed in a fresh process;
+``--mode-only`` times only that.
 
-Run: python benchmarks/wide.py [--quick]   (targets: p = 300 <= 30 s, p = 2,000 <= 120 s; identity <= 1e-9)
+Run: python benchmarks/wide.py [--quick] [--mode-only]   (targets: p = 300 <= 30 s, p = 2,000 <= 120 s; identity <= 1e-9)
 """
 
 import json
@@ -52,6 +54,40 @@ print("CHILD " + json.dumps({
 """
 
 
+MODE_CHILD = r"""
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+from priorfit import comparison, data, inference, likelihoods, settings as schema
+from priorfit.model import PosteriorModel
+source, settings = sys.argv[1], json.loads(sys.argv[2])
+config = schema.from_user({"prior": "laplace", **settings})
+gaussian = likelihoods.get("gaussian")
+design = comparison._design(data.load(source), gaussian, config)
+plugin = gaussian.plugin_dispersion(design) if config.sigma is None else None
+dispersion = config.sigma if config.sigma is not None else plugin.value
+prior, _ = comparison.resolve_hyperparameters(design, "laplace", gaussian, config, dispersion, plugin)
+noise = config.sigma if config.sigma is not None else config.sigma_prior
+model = PosteriorModel(design, prior, gaussian, noise, plugin_sigma=dispersion)
+steps = []
+start = time.perf_counter()
+mode = inference.find_map(model, progress=steps.append)
+wall = time.perf_counter() - start
+print("CHILD " + json.dumps({"mode_s": wall, "status": mode.status, "newton_steps": sum(s.startswith("polish") for s in steps),
+                             "certificate": None if mode.certificate is None else vars(mode.certificate)}))
+"""
+
+
+def mode_stage(source: str, settings: dict) -> dict:
+    """The mode stage alone (find_MAP, the twin's start, the polish) in a fresh process: item 9's own part."""
+    done = subprocess.run([sys.executable, "-c", MODE_CHILD, source, json.dumps(settings)], capture_output=True, text=True,
+                          check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("CHILD ")]
+    if done.returncode != 0 or not lines:
+        print(done.stderr[-3000:])
+        return {"failed": True}
+    return json.loads(lines[-1].removeprefix("CHILD "))
+
+
 def run_case(source: str, settings: dict) -> dict:
     done = subprocess.run([sys.executable, "-c", CHILD, source, json.dumps(settings)], capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("CHILD ")]
@@ -61,10 +97,19 @@ def run_case(source: str, settings: dict) -> dict:
     return json.loads(lines[-1].removeprefix("CHILD "))
 
 
-def main(quick: bool = False) -> list:
+def main(quick: bool = False, mode_only: bool = False) -> list:
     rows = []
     for label, shape, settings in CASES[:2] if quick else CASES:
         source = f"synthetic:n={shape['n']},p={shape['p']},k=3,seed=1"
+        load = os.getloadavg()[0]
+        stage = mode_stage(source, settings)
+        if not stage.get("failed"):
+            print(f"{label}: mode stage {stage['mode_s']:.1f} s (load {load:.1f}), {stage['status']}, "
+                  f"{stage['newton_steps']} Newton steps, certificate {stage['certificate']}", flush=True)
+        if mode_only:
+            rows.append({"target": f"{label}: mode stage", "measured": f"{stage.get('mode_s', float('nan')):.1f} s",
+                         "goal": "", "met": stage.get("status") in ("ok", "degenerate"), "load": load, **stage})
+            continue
         run_case(source, settings)  # warms the compile caches
         load = os.getloadavg()[0]
         start = time.perf_counter()
@@ -92,4 +137,4 @@ def main(quick: bool = False) -> list:
 
 
 if __name__ == "__main__":
-    print("RESULT " + json.dumps(main("--quick" in sys.argv)))
+    print("RESULT " + json.dumps(main("--quick" in sys.argv, "--mode-only" in sys.argv)))
