@@ -220,9 +220,9 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     noise_spec = config.sigma_prior if estimated else config.sigma
 
     start = time.perf_counter()
-    with report.step(f"{prior.name}: building the model, find_MAP and the polish"):
+    with report.step(f"{prior.name}: building the model, find_MAP and the polish") as update:
         model = PosteriorModel(design, prior, likelihood, noise_spec, plugin_sigma=hyper.dispersion, whiten=config.whiten)
-        mode = inference.find_map(model, seed=config.seed)
+        mode = inference.find_map(model, seed=config.seed, progress=update)
     timings["map"] = time.perf_counter() - start
 
     noise = _noise(likelihood, config, mode)
@@ -274,7 +274,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         profile = identity.profile(model, mode.point, twin, penalty, sd[: design.p])
         random_points = identity.random_points(model, mode.point, twin, penalty, sd, seed=config.seed)
         tree["identity"] = xr.DataTree(profile.to_dataset())
-    notes = _notes(design, prior, hyper, penalty, config, diagnostics)
+    notes = _notes(design, prior, hyper, penalty, config, diagnostics, mode)
     choices = _scale_choices(design, prior, likelihood, hyper, pen, tree, config.hdi_prob) if prior.hyperprior else []
     start = time.perf_counter()
     amount = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
@@ -405,7 +405,7 @@ def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Ag
     )
 
 
-def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, config: Settings, diagnostics) -> list[str]:
+def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, config: Settings, diagnostics, mode=None) -> list[str]:
     """Things a reader should know that are not failures."""
     notes = []
     if penalty is not None and penalty.basis == "MAP sigma" and hyper.alpha:
@@ -417,7 +417,9 @@ def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, c
             )
     if penalty is not None and penalty.basis == "plug-in sigma":
         notes.append("no posterior mode was found, so the penalized twin was fitted at the plug-in sigma, not the MAP sigma")
-    if config.sigma is None and design.p >= design.n - int(design.intercept) and prior.has_mode:
+    # a sigma-scaled prior keeps the density bounded; without a mode the mode's own message says why
+    if config.sigma is None and design.p >= design.n - int(design.intercept) and prior.has_mode and not prior.by_sigma \
+            and (mode is None or mode.point):
         notes.append(
             "p >= n: with sigma estimated the joint density is unbounded as sigma -> 0 (the fit can interpolate), "
             "so the reported mode is a local one"

@@ -69,7 +69,7 @@ class _Sides:
     def __init__(self, model, point: dict, twin, penalty):
         self.model, self.twin, self.penalty = model, twin, penalty
         self.design = design = model.design
-        self.evaluate = model.derivatives()
+        self.functions = model.mode_functions()  # the value alone: no gradient or Hessian per point
         names = [v.name for v in model.mode_model.value_vars]
         self.values = {name: np.array(point[name], dtype=float) for name in names}
         self.mu = model.prior.mu_vector(design.p)
@@ -83,7 +83,7 @@ class _Sides:
         if design.intercept:
             values["intercept_centred"] = np.array(intercept_centred)
             intercept = float(intercept_centred) - coef @ design.x_mean
-        neg_logp = -float(self.evaluate(**values)[0])
+        neg_logp = -self.functions.value(self.functions.flat(values))
         J = self.twin.objective_at(design, coef, intercept, self.mu, self.penalty.alpha, **self.options)
         return neg_logp, self.k * J
 

@@ -12,6 +12,7 @@ Newton decrement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -48,20 +49,47 @@ class ModeResult:
     optimizer: object = None  # find_MAP's optimizer_result group (xarray.Dataset)
 
 
-def find_map(model, *, seed: int = 0) -> ModeResult:
+def find_map(model, *, seed: int = 0, progress: Callable[[str], None] | None = None) -> ModeResult:
     """``pm.find_MAP`` on ``model`` (a :class:`~priorfit.model.PosteriorModel`) with its
     optimizer status recorded, then polished to the exact mode.
 
-    ``status`` describes the polished mode; find_MAP's own verdict is kept in ``message``,
-    ``raw_converged`` and ``optimizer``.
+    Where the pair (prior, likelihood) has a penalized twin, the polish starts from the twin's
+    estimate at find_MAP's dispersion (the identity says it is the mode given that dispersion,
+    with the exact zeros of an L1 penalty) when that is the better point, else from find_MAP's
+    answer; either way the certificate is computed on the PyMC log density. ``status``
+    describes the polished mode; find_MAP's own verdict is kept in ``message``,
+    ``raw_converged`` and ``optimizer``. ``progress`` is called with a line of text at each
+    step of the stage.
     """
-    import warnings
-
-    import pymc as pm
+    import scipy.optimize  # noqa: F401 - loads scipy's own OpenBLAS, so that the limit below reaches it too
+    from threadpoolctl import threadpool_limits
 
     prior = model.prior
     if not prior.has_mode:
         return ModeResult("degenerate", f"no meaningful posterior mode: {prior.no_mode_reason()}")
+    # L-BFGS-B and the polish make many small BLAS calls; OpenBLAS's threads, spinning for cores
+    # that other work holds, made them 30 times slower on a loaded 2-core machine (L-BFGS-B on a
+    # p = 300 quadratic: 0.68 s for 63 evaluations, 0.02 s on one thread; find_MAP on n = 30,
+    # p = 120: 28 s, 8 s on one thread, most of it compiling). threadpoolctl limits only the
+    # libraries already loaded, hence the import of scipy.optimize
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _find_map(model, seed, progress or (lambda text: None))
+
+
+def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
+    import time
+    import warnings
+
+    import pymc as pm
+
+    say("find_MAP (L-BFGS-B)")
+    shown = [time.perf_counter()]
+
+    def iteration(result) -> None:  # L-BFGS-B's own iterations, at most twice a second
+        if time.perf_counter() - shown[0] >= 0.5:
+            shown[0] = time.perf_counter()
+            say(f"find_MAP (L-BFGS-B): iteration {int(result.nit)}, -log p {float(result.fun):.6g}")
+
     with warnings.catch_warnings():
         # find_MAP warns when L-BFGS-B stops short; its status is recorded below instead
         warnings.filterwarnings("ignore", "The optimizer did not converge", UserWarning)
@@ -72,6 +100,7 @@ def find_map(model, *, seed: int = 0) -> ModeResult:
             jitter=False,  # start from the model's initial point: the raw answer is reproducible
             random_seed=seed,
             progressbar=False,
+            callback=iteration,
         )
     found = tree["posterior"].to_dataset()
     raw = {name: found[name].values[0, 0] for name in found.data_vars}
@@ -81,152 +110,268 @@ def find_map(model, *, seed: int = 0) -> ModeResult:
     raw_converged = bool(optimizer["success"]) and finite
     if not finite:
         return ModeResult("not_converged", message + "; its answer is not finite", raw, raw_converged=False, optimizer=optimizer)
-    point, certificate = polish(model, raw)
-    ok, message = _verdict(certificate, message)
+    unbounded = _sigma_runs_to_zero(model, raw)
+    if unbounded:
+        return ModeResult("degenerate", f"no meaningful posterior mode: {unbounded}", raw, raw_converged=raw_converged,
+                          optimizer=optimizer)
+    start, origin = raw, "find_MAP's answer"
+    twin_start = _twin_start(model, raw, say)
+    if twin_start is not None:
+        functions = model.mode_functions()
+        if functions.value(functions.flat(twin_start)) >= functions.value(functions.flat(raw)):
+            start, origin = twin_start, twin_start.pop("_twin")
+    point, certificate, stop = polish(model, start, progress=say, explain=True)
+    ok, message = _verdict(certificate, f"{message}; polished from {origin}", stop)
     return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
 
 
-def polish_from(model, start: dict) -> ModeResult:
+def _sigma_runs_to_zero(model, raw: dict) -> str | None:
+    """Why the joint density has no mode, when sigma is estimated and the coefficients can fit the
+    data exactly (p >= n - 1 with an intercept, p >= n without): then the density grows without
+    bound as sigma -> 0 (``n log sigma`` with a residual sum of squares that vanishes faster), unless
+    the prior's scale is multiplied by sigma (its ``1/sigma`` term then wins). find_MAP runs down
+    that slope: where it stopped, ``-d log p / d log sigma`` is still above n/2 (it is 0 at a mode;
+    without the fit's residuals it is n). None when there is a mode to look for."""
+    design = model.design
+    if "sigma_log__" not in raw or model.prior.by_sigma or design.p < design.n - int(design.intercept):
+        return None
+    functions = model.mode_functions()
+    _, grad = functions.gradient(functions.flat(raw))
+    slope = -float(grad[functions.slice("sigma_log__")][0])
+    if slope <= design.n / 2:
+        return None
+    return (
+        f"with sigma estimated and {design.p} coefficients for {design.n} rows the coefficients can fit the data "
+        "exactly, so the joint density grows without bound as sigma -> 0 (find_MAP ran to sigma = "
+        f"{float(np.exp(raw['sigma_log__'])):.2g}, where it still rises as sigma falls); fix sigma (--sigma VALUE) "
+        "or scale the prior by sigma (--scale-by-sigma) for a posterior mode"
+    )
+
+
+def _twin_start(model, raw: dict, say) -> dict | None:
+    """The twin's estimate at find_MAP's dispersion (fixed sigma, or find_MAP's sigma), as values
+    of the mode model's variables; None where the pair has no exact twin or its fit fails."""
+    import warnings
+
+    from . import penalized, twins
+
+    prior, likelihood, design = model.prior, model.likelihood, model.design
+    twin = twins.twin(prior.name, likelihood.name)
+    if twin is None or prior.scale is None:
+        return None
+    if not likelihood.has_dispersion:
+        sigma = 1.0
+    elif "sigma_log__" in raw:
+        sigma = float(np.exp(raw["sigma_log__"]))
+    else:
+        sigma = float(model.sigma)
+    alpha = float(twin.alpha_from_scale(prior.effective_scale(sigma), sigma, design.n))
+    say(f"{twin.estimator} at {twin.hyperparameter} {alpha:.4g} (the twin's estimate starts the polish)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a convergence warning: the polish decides, on its own certificate
+            fit = penalized.fit(design, prior, likelihood.name, alpha)
+    except Exception:  # noqa: BLE001 - a start only: the polish then starts from find_MAP's answer
+        return None
+    if not np.all(np.isfinite(fit.coef)):
+        return None
+    start = {name: np.asarray(value, dtype=float) for name, value in raw.items()}
+    start["coef"] = np.asarray(fit.coef, dtype=float)
+    if design.intercept:
+        start["intercept_centred"] = np.asarray(float(fit.intercept) + float(fit.coef @ design.x_mean))
+    start["_twin"] = f"the {twin.estimator} estimate at {twin.hyperparameter} {alpha:.6g}"
+    return start
+
+
+def polish_from(model, start: dict, *, progress: Callable[[str], None] | None = None) -> ModeResult:
     """The mode of ``model`` polished from a nearby known mode ``start`` (the previous point of a
     path: its ``ModeResult.point``), without ``pm.find_MAP``; the same certificate decides."""
-    point, certificate = polish(model, start)
-    ok, message = _verdict(certificate, "polished from the previous point's mode")
+    point, certificate, stop = polish(model, start, progress=progress, explain=True)
+    ok, message = _verdict(certificate, "polished from the previous point's mode", stop)
     return ModeResult("ok" if ok else "not_converged", message, {}, point, certificate)
 
 
-def _verdict(certificate: Certificate, message: str) -> tuple[bool, str]:
+def _verdict(certificate: Certificate, message: str, stop: str | None = None) -> tuple[bool, str]:
     ok = certificate.newton_decrement <= 1e-6 and (certificate.kkt_relative or 0.0) <= 1e-6
     if not ok:
-        message += f"; polishing stopped short (Newton decrement {certificate.newton_decrement:.1e})"
+        message += f"; polishing stopped short (Newton decrement {certificate.newton_decrement:.1e}"
+        message += f", {stop})" if stop else ")"
     return ok, message
 
 
 def _positive_definite(H: np.ndarray) -> np.ndarray:
     """``H`` with its eigenvalues made positive, after Jacobi scaling (sigma and coefficients
-    can differ by many orders of magnitude), so that a Newton step always descends."""
+    can differ by many orders of magnitude), so that a Newton step always descends. A matrix
+    that is already safely positive definite (its Cholesky factor exists, no pivot below 1e-6 of
+    the unit diagonal) is returned as it is, without an eigendecomposition."""
     d = 1.0 / np.sqrt(np.maximum(np.abs(np.diag(H)), 1e-300))
-    lam, Q = np.linalg.eigh(d[:, None] * H * d[None, :])
+    scaled = d[:, None] * H * d[None, :]
+    try:
+        if np.diag(np.linalg.cholesky(scaled)).min(initial=1.0) >= 1e-6:
+            return H
+    except np.linalg.LinAlgError:
+        pass
+    lam, Q = np.linalg.eigh(scaled)
     lam = np.maximum(np.abs(lam), 1e-12 * np.abs(lam).max(initial=1.0))
     return (Q * lam) @ Q.T / d[:, None] / d[None, :]
 
 
-def l1_quadratic(g, H, offset, kinked, weight, *, max_iter: int = 100_000):
+def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
     """argmin_d g'd + d'Hd/2 + weight * sum_{kinked} |offset + d|, and where it sits on a kink.
 
-    ``H`` must be positive definite. Accelerated proximal gradient (FISTA with adaptive
-    restart) on the Jacobi-scaled problem finds the pattern: its soft-thresholding puts
-    coordinates exactly on their kink (``offset`` is x - mu). The free coordinates are then
-    solved exactly with that pattern, so near the mode the step is an exact Newton step.
-    Every iteration is one matrix-vector product.
+    ``H`` must be positive definite (or semidefinite with a positive diagonal). Coordinate
+    descent with active-set cycling (glmnet's inner loop): a sweep over every coordinate, then
+    sweeps over the coordinates off their kink until they settle, then a sweep over all again,
+    until the pattern of kinks repeats. Each coordinate is solved exactly, soft-thresholding
+    puts it exactly on its kink (``offset`` is x - mu), and a coordinate costs one column of
+    ``H``, so the flat directions of a Hessian of rank n < p (wide data) cost nothing, where a
+    gradient method's step is set by the largest curvature. The free coordinates are then
+    solved exactly with that pattern, so near the mode the step is an exact Newton step. At most
+    ``max_sweeps`` sweeps.
     """
-    scale = 1.0 / np.sqrt(np.diag(H))  # d = scale * u: the scaled Hessian has unit diagonal
-    Hs = H * scale[:, None] * scale[None, :]
-    gs, offs = g * scale, offset / scale
-    threshold = np.where(kinked, weight * scale, 0.0)
-    step = 1.0 / np.linalg.eigvalsh(Hs)[-1]
+    g, H, offset = np.asarray(g, dtype=float), np.asarray(H, dtype=float), np.asarray(offset, dtype=float)
+    kinked = np.asarray(kinked, dtype=bool)
+    size = len(g)
+    h = np.diag(H).copy()
+    root = np.sqrt(h)
+    thresholds = np.where(kinked, weight / h, 0.0).tolist()
+    hl, offl, kinkl, rootl = h.tolist(), offset.tolist(), kinked.tolist(), root.tolist()
+    d = [0.0] * size
+    residual = g.copy()  # g + H d
 
-    def prox(v):
-        shifted = v + offs
-        return np.where(kinked, np.sign(shifted) * np.maximum(np.abs(shifted) - step * threshold, 0.0) - offs, v)
+    def sweep(order) -> float:
+        largest = 0.0
+        for j in order:
+            old = d[j]
+            z = old - residual[j] / hl[j]
+            if kinkl[j]:
+                v = offl[j] + z
+                if v > thresholds[j]:
+                    new = v - thresholds[j] - offl[j]
+                elif v < -thresholds[j]:
+                    new = v + thresholds[j] - offl[j]
+                else:
+                    new = -offl[j]  # exactly on the kink: offset + d == 0
+            else:
+                new = z
+            delta = new - old
+            if delta != 0.0:
+                np.add(residual, H[j] * delta, out=residual)  # H is symmetric: its row j is its column j
+                d[j] = new
+                largest = max(largest, abs(delta) * rootl[j])
+        return largest
 
-    u = np.zeros_like(g)
-    y, momentum = u, 1.0
-    for _ in range(max_iter):
-        new = prox(y - step * (gs + Hs @ y))
-        if np.abs(new - u).max(initial=0.0) <= 1e-13:
-            u = new
+    def off_kink() -> list[int]:
+        return [j for j in range(size) if not kinkl[j] or offl[j] + d[j] != 0.0]
+
+    everything = list(range(size))
+    sweeps, pattern = 0, None
+    while sweeps < max_sweeps:
+        change = sweep(everything)
+        sweeps += 1
+        active = off_kink()
+        if pattern == active and change <= 1e-10 * max(max(abs(v) * r for v, r in zip(d, rootl)), 1e-300):
             break
-        next_momentum = (1 + np.sqrt(1 + 4 * momentum**2)) / 2
-        if (y - new) @ (new - u) > 0:  # restart: the momentum points uphill
-            next_momentum, y = 1.0, new
-        else:
-            y = new + (momentum - 1) / next_momentum * (new - u)
-        u, momentum = new, next_momentum
-    on_kink = kinked & (u + offs == 0)  # exactly: the prox returned -offs there
-    d = np.where(on_kink, -offset, u * scale)
+        pattern = active
+        while sweeps < max_sweeps:
+            change = sweep(active)
+            sweeps += 1
+            if change <= 1e-12 * max(max((abs(d[j]) * rootl[j] for j in active), default=0.0), 1e-300):
+                break
+    d = np.array(d)
+    on_kink = kinked & (offset + d == 0)
     free = ~on_kink
     signs = np.sign(offset + d) * kinked
     exact = d.copy()
     exact[on_kink] = -offset[on_kink]
     rhs = g[free] + weight * signs[free] + H[np.ix_(free, on_kink)] @ exact[on_kink]
-    exact[free] = -np.linalg.solve(H[np.ix_(free, free)], rhs)
-    if np.array_equal(np.sign(offset + exact)[free & kinked], signs[free & kinked]):
+    try:
+        exact[free] = -np.linalg.solve(H[np.ix_(free, free)], rhs)
+    except np.linalg.LinAlgError:
+        return d, on_kink
+    if not np.all(np.isfinite(exact)):
+        return d, on_kink
+    consistent = np.array_equal(np.sign(offset + exact)[free & kinked], signs[free & kinked])
+    kkt = np.abs((g + H @ exact)[on_kink]).max(initial=0.0) <= weight * (1 + 1e-9)
+    if consistent and kkt:
         return exact, on_kink
     return d, on_kink
 
 
-class _Coordinates:
-    """The polish's flat vector ``x`` of the mode model's value variables, and back."""
-
-    def __init__(self, model, start: dict):
-        pymc = model.mode_model
-        self.names = [v.name for v in pymc.value_vars]
-        self.shapes = [np.shape(start[n]) for n in self.names]
-        self.offsets = np.cumsum([0, *(int(np.prod(s)) for s in self.shapes)])
-        i = self.names.index("coef")
-        self.coef = slice(self.offsets[i], self.offsets[i + 1])
-
-    def start(self, raw: dict) -> np.ndarray:
-        return np.concatenate([np.ravel(raw[n]) for n in self.names]).astype(float)
-
-    def values(self, x: np.ndarray) -> dict:
-        return {n: x[a:b].reshape(s) for n, a, b, s in zip(self.names, self.offsets[:-1], self.offsets[1:], self.shapes)}
-
-
-def polish(model, start: dict, *, max_iter: int = 500):
+def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str], None] | None = None, explain: bool = False):
     """Exact mode of ``model`` (a :class:`~priorfit.model.PosteriorModel`) near ``start``, and
-    its :class:`Certificate`.
+    its :class:`Certificate` (and, with ``explain``, why it stopped short, or None).
 
     A (proximal) Newton method on ``-logp``: each step minimizes the quadratic model of the
     smooth part plus, for an L1 prior, the exact ``|w - mu| / b`` term (:func:`l1_quadratic`,
-    which puts coefficients exactly on ``mu``), then backtracks on the true objective. Near
-    the mode this is Newton's method on the free coordinates with the zeros fixed, and it
-    converges quadratically to machine precision. Value, gradient and Hessian come from the
-    model's one compiled function, in ``w`` (the mode model: kinks on the axes).
+    which puts coefficients exactly on ``mu``), then backtracks on the true objective. The
+    quadratic model lives on the working set: the coordinates off their kink and those on it
+    whose optimality condition fails; a coefficient on its kink that satisfies it stays there
+    for this step, so the Hessian is formed on the working set only (for a lasso-type solution
+    of wide data, at most about n coordinates, not p). Near the mode this is Newton's method on
+    the free coordinates with the zeros fixed, and it converges quadratically to machine
+    precision. Value, gradient and Hessian columns come from the model's compiled functions
+    (:meth:`~priorfit.model.PosteriorModel.mode_functions`), in ``w`` (the mode model: kinks on
+    the axes). At most ``max_iter`` Newton steps; ``progress`` hears of each.
     """
-    evaluate = model.derivatives()
-    coords = _Coordinates(model, start)
+    functions = model.mode_functions()
+    say = progress or (lambda text: None)
     prior = model.prior
 
     def objective(x):  # -logp, including the L1 term
-        value = -float(evaluate(**coords.values(x))[0])
+        value = -functions.value(x)
         return value if np.isfinite(value) else np.inf
 
-    x = coords.start(start)
+    x = functions.flat(start)
     base_weight = prior.l1_weight() or 0.0
     kinked = np.zeros(len(x), dtype=bool)
     mu = np.zeros(len(x))
     if base_weight:
-        kinked[coords.coef] = True
-        mu[coords.coef] = prior.mu_vector(int(kinked.sum()))
+        coef = functions.slice("coef")
+        kinked[coef] = True
+        mu[coef] = prior.mu_vector(int(kinked.sum()))
+    log_sigma = functions.slice("sigma_log__") if "sigma_log__" in functions.names else None
 
     def weight_at(x) -> float:
         """The weight of |w - mu|: for a sigma-scaled prior it is divided by the current sigma."""
         if not (base_weight and prior.by_sigma):
             return base_weight
-        values = coords.values(x)
-        sigma = float(np.exp(values["sigma_log__"])) if "sigma_log__" in values else float(model.sigma)
+        sigma = float(np.exp(x[log_sigma][0])) if log_sigma is not None else float(model.sigma)
         return base_weight / sigma
 
-    def smooth_derivatives(x, weight):
-        _, grad, hess, *_ = evaluate(**coords.values(x))
+    def smooth_gradient(x, weight):
+        _, grad = functions.gradient(x)
         # PyMC's gradient of |w - mu| is its sign (0 at the kink): remove it to get the smooth part
-        return -grad - weight * np.sign(x - mu) * kinked, -hess
+        return -grad - weight * np.sign(x - mu) * kinked
 
-    for _ in range(max_iter):
+    stop, previous = f"the limit of {max_iter} Newton steps", np.inf
+    for iteration in range(max_iter):
         weight = weight_at(x)
-        g, H = smooth_derivatives(x, weight)
+        g = smooth_gradient(x, weight)
+        pinned = kinked & (x == mu)
+        work = ~pinned | (np.abs(g) > weight)  # off the kink, or on it with its condition violated
+        H = -functions.hessian(x, work)
         Hp = _positive_definite(H)
+        step = np.zeros(len(x))
+        on_kink = pinned.copy()
         if weight:
-            step, on_kink = l1_quadratic(g, Hp, x - mu, kinked, weight)
+            step[work], on_kink[work] = l1_quadratic(g[work], Hp, (x - mu)[work], kinked[work], weight)
         else:
-            step, on_kink = -np.linalg.solve(Hp, g), kinked
+            step[work] = -np.linalg.solve(Hp, g[work])
         l1 = weight * (np.abs(x + step - mu)[kinked].sum() - np.abs(x - mu)[kinked].sum())
         predicted = g @ step + l1  # first-order change of the objective: negative
-        length2 = step @ Hp @ step  # squared step length in posterior-sd units (no cancellation)
-        if length2 <= 1e-24 or np.array_equal(x + step, x):
+        length2 = step[work] @ Hp @ step[work]  # squared step length in posterior-sd units (no cancellation)
+        say(f"polish: Newton step {iteration + 1} on {int(work.sum())} of {len(x)} coordinates, "
+            f"step {np.sqrt(max(length2, 0.0)):.1e} posterior sd")
+        # converged: a step too small to matter, or steps at rounding level that no longer shrink
+        # (Newton's steps shrink quadratically until the gradient is rounding noise; an
+        # ill-conditioned Hessian, a nearly flat ridge penalty on wide data, keeps that noise
+        # at 1e-11 posterior sds)
+        if length2 <= 1e-24 or np.array_equal(x + step, x) or (length2 <= 1e-16 and length2 > previous / 4):
             x[on_kink] = mu[on_kink]  # a step too small to matter may still pin a coefficient
+            stop = None
             break
+        previous = length2
         f0, t = objective(x), 1.0
         close = length2 < 1e-8  # f cannot resolve the decrease any more: take the full step
         while t > 1e-14:
@@ -235,25 +380,29 @@ def polish(model, start: dict, *, max_iter: int = 500):
                 break
             t /= 2
         if t <= 1e-14:
-            break  # no further progress is possible in floating point
+            stop = "no further decrease of the log density in floating point"
+            break
         x = x + t * step
         if t == 1.0:
             x[on_kink] = mu[on_kink]  # exactly, not up to rounding
 
-    outputs = evaluate(**coords.values(x))
-    names = [v.name for v in model.mode_model.unobserved_value_vars]
-    point = {name: np.asarray(value) for name, value in zip(names, outputs[3:])}
+    point = functions.point(x)
     weight = weight_at(x)
-    return point, _certificate(*smooth_derivatives(x, weight), x, mu, kinked, weight)
+    g = smooth_gradient(x, weight)
+    free = ~(kinked & (x == mu))
+    certificate = _certificate(g, -functions.hessian(x, free), x, mu, kinked, weight)
+    return (point, certificate, stop) if explain else (point, certificate)
 
 
-def _certificate(g, H, x, mu, kinked, weight) -> Certificate:
+def _certificate(g, H_free, x, mu, kinked, weight) -> Certificate:
+    """The certificate from the smooth gradient ``g`` (all coordinates) and the smooth Hessian on
+    the free coordinates (those not on a kink)."""
     pinned = kinked & (x == mu)
     free = ~pinned
     g = g + weight * np.sign(x - mu) * kinked  # full gradient off the kinks
     violation = np.abs(g[pinned]) - weight
     try:
-        decrement2 = float(g[free] @ np.linalg.solve(_positive_definite(H[np.ix_(free, free)]), g[free]))
+        decrement2 = float(g[free] @ np.linalg.solve(_positive_definite(H_free), g[free]))
     except np.linalg.LinAlgError:
         decrement2 = float("inf")
     return Certificate(

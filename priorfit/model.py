@@ -123,6 +123,7 @@ class PosteriorModel:
         # PyMC cannot clone a model with initial values)
         self.mode_model = self.pymc if self.whitening is None else build(None)
         self._derivatives = None
+        self._mode_functions = None
         self._nutpie = None
 
     def derivatives(self):
@@ -142,6 +143,13 @@ class PosteriorModel:
                 point_fn=False,
             )
         return self._derivatives
+
+    def mode_functions(self) -> ModeFunctions:
+        """The polish's compiled functions of the flat vector of :attr:`mode_model`'s value
+        variables (:class:`ModeFunctions`), compiled on first use and kept."""
+        if self._mode_functions is None:
+            self._mode_functions = ModeFunctions(self.mode_model)
+        return self._mode_functions
 
     @property
     def nutpie_backend(self) -> Literal["numba", "python"]:
@@ -196,6 +204,80 @@ class PosteriorModel:
         if self._nutpie is not None and self.nutpie_backend == "numba":
             # the numba model holds copies of the data; the PyTensor function reads the shared variables
             self._nutpie = self._nutpie.with_data(**{k: np.asarray(v) for k, v in values.items()})
+
+
+class ModeFunctions:
+    """``-log p`` of the mode model (``jacobian=False``: the density of the variables themselves,
+    whose maximum is the MAP) and its derivatives, as functions of one flat vector ``x`` of the
+    value variables (in ``value_vars`` order, raveled).
+
+    The value alone, the value with the gradient, and Hessian columns are separate functions,
+    so that a line search pays for neither a gradient nor a Hessian, and a Hessian is formed
+    only on the coordinates that need it: :meth:`hessian` is one vectorized Hessian-vector
+    product (``H V`` for a block ``V`` of unit vectors), O(p^2 k) for k columns of the
+    Gaussian's sufficient-statistics density where PyTensor's row-by-row ``hessian`` is a loop
+    of p gradients (0.9 s for p = 300, 50 ms vectorized).
+    """
+
+    def __init__(self, model):
+        import pytensor
+        import pytensor.tensor as pt
+        from pymc.pytensorf import join_nonshared_inputs
+        from pytensor.graph import vectorize_graph
+
+        point = model.initial_point()
+        self.names = [v.name for v in model.value_vars]
+        self.shapes = [np.shape(point[name]) for name in self.names]
+        self.offsets = np.cumsum([0, *(int(np.prod(s)) for s in self.shapes)])
+        self.size = int(self.offsets[-1])
+        self.unobserved = [v.name for v in model.unobserved_value_vars]
+        outputs = [model.logp(jacobian=False), *model.unobserved_value_vars]
+        (logp, *unobserved), x = join_nonshared_inputs(point, outputs, model.value_vars)
+        x.name = "x"
+        grad = pytensor.gradient.grad(logp, x)
+        tangent = pt.vector("tangent")
+        columns = pt.matrix("columns")  # k x size: rows of unit vectors
+        hvp = pytensor.gradient.grad((grad * tangent).sum(), x)
+        products = vectorize_graph(hvp, replace={tangent: columns})
+        self._value = pytensor.function([x], logp)
+        self._gradient = pytensor.function([x], [logp, grad])
+        self._products = pytensor.function([x, columns], products)
+        self._point = pytensor.function([x], unobserved)
+
+    def flat(self, values: dict) -> np.ndarray:
+        """The flat vector of a dict of value-variable values."""
+        return np.concatenate([np.ravel(values[name]) for name in self.names]).astype(float)
+
+    def values(self, x: np.ndarray) -> dict:
+        """The dict of value-variable values of a flat vector."""
+        return {n: x[a:b].reshape(s) for n, a, b, s in zip(self.names, self.offsets[:-1], self.offsets[1:], self.shapes)}
+
+    def slice(self, name: str) -> slice:
+        i = self.names.index(name)
+        return slice(int(self.offsets[i]), int(self.offsets[i + 1]))
+
+    def value(self, x: np.ndarray) -> float:
+        """``log p`` at ``x``."""
+        return float(self._value(x))
+
+    def gradient(self, x: np.ndarray) -> tuple[float, np.ndarray]:
+        """``log p`` and its gradient at ``x``."""
+        value, grad = self._gradient(x)
+        return float(value), np.asarray(grad)
+
+    def hessian(self, x: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
+        """The Hessian of ``log p`` at ``x`` on the coordinates ``columns`` (a boolean mask or
+        indices; all of them when None): the square block ``H[columns][:, columns]``."""
+        index = np.arange(self.size) if columns is None else np.flatnonzero(columns) if np.asarray(columns).dtype == bool else np.asarray(columns)
+        unit = np.zeros((len(index), self.size))
+        unit[np.arange(len(index)), index] = 1.0
+        block = np.asarray(self._products(x, unit))[:, index]
+        return (block + block.T) / 2
+
+    def point(self, x: np.ndarray) -> dict:
+        """The model's unobserved values (value variables, their constrained values and the
+        deterministics) at ``x``."""
+        return {name: np.asarray(value) for name, value in zip(self.unobserved, self._point(x))}
 
 
 def prior_predictive(model, names: list[str], draws: int, seed: int):

@@ -26,15 +26,21 @@ class Progress:
     @contextmanager
     def step(self, text: str, *, spinner: bool = True):
         """Show ``text`` while the block runs (a spinner, or a line when the block draws its
-        own progress), then ``text`` with its time."""
+        own progress), then ``text`` with its time. The block gets a function that shows where
+        inside the step it is (``update("polish: Newton step 3")``, beside the spinner's text);
+        without a spinner, and when disabled, it does nothing."""
         if not self.enabled:
-            yield
+            yield _quiet
             return
         start = time.perf_counter()
         if spinner:
-            with self.console.status(text):
-                yield
+            with self.console.status(text) as status:
+                yield lambda detail: status.update(f"{text} [dim]({detail})[/]")
         else:
             self.console.print(f"[dim]… {text}[/]")
-            yield
+            yield _quiet
         self.console.print(f"[green]✓[/] {text} [dim]({time.perf_counter() - start:.1f} s)[/]")
+
+
+def _quiet(detail: str) -> None:
+    """Where no spinner shows the detail of a step."""

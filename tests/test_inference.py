@@ -109,13 +109,13 @@ def test_whitened_model_has_the_same_mode(diabetes_design):
 def test_one_compiled_model_serves_a_new_scale_without_recompiling(diabetes_design):
     model = build_model(diabetes_design, from_alpha(priors.Laplace, 0.5, sigma=SIGMA, n=442), SIGMA, whiten=True)
     first = inference.find_map(model)
-    compiled = model.derivatives()
+    compiled = model.mode_functions()
     for alpha in (0.2, 2.0):
         prior = from_alpha(priors.Laplace, alpha, sigma=SIGMA, n=442)
         model.prior = prior
         model.set_data(prior_scale=prior.scale)
         mode = inference.find_map(model)
-        assert model.derivatives() is compiled  # the same compiled function, new hyperparameter
+        assert model.mode_functions() is compiled  # the same compiled functions, new hyperparameter
         lasso = twin_fit(diabetes_design, prior, alpha)
         np.testing.assert_allclose(mode.point["coef"], lasso.coef, rtol=0, atol=1e-9 * np.abs(lasso.coef).max())
         np.testing.assert_array_equal(mode.point["coef"] == 0, lasso.coef == 0)
