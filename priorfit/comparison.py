@@ -388,12 +388,12 @@ def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Ag
     twin = twins.twin(prior.name, likelihood.name)
     diff = np.abs(mode.point["coef"] - pen.coef)
     rel = float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300))
-    extra = {}
-    if rel > twin.tolerance:
-        u = penalized.uniqueness(design, twin, prior, penalty.alpha, (mode.point["coef"], mode.point.get("intercept")),
-                                 (pen.coef, pen.intercept))
-        extra = {"objective_rel_diff": u.objective_rel_diff, "fitted_rel_diff": u.fitted_rel_diff, "active": u.active,
-                 "active_rank": u.rank, "unidentified": u.unidentified if u.not_unique(twin.tolerance) else ()}
+    # also where they agree (the polish starts from the twin's estimate): collinear active columns
+    # leave the split between them open, and another solver may return another one
+    u = penalized.uniqueness(design, twin, prior, penalty.alpha, (mode.point["coef"], mode.point.get("intercept")),
+                             (pen.coef, pen.intercept))
+    extra = {"objective_rel_diff": u.objective_rel_diff, "fitted_rel_diff": u.fitted_rel_diff, "active": u.active,
+             "active_rank": u.rank, "unidentified": u.unidentified if u.not_unique(twin.tolerance) else ()}
     return Agreement(
         max_abs_diff=float(diff.max()),
         max_rel_diff=rel,

@@ -133,6 +133,10 @@ class Agreement:
             return f"{differ} {tolerance}"
         fix = ("an elastic-net prior with l1_ratio < 1 identifies them" if prior == "elasticnet"
                else "a prior with a quadratic part identifies them (--prior elasticnet with l1_ratio < 1, or normal)")
+        if self.max_rel_diff <= self.tolerance:
+            return (f"{differ} {tolerance}; the {self.active} active columns have rank {self.active_rank}, so the "
+                    f"coefficients of {', '.join(self.unidentified)} are not identified (any split among collinear "
+                    f"columns is optimal, and another solver may return another); {fix}")
         return (f"{differ} in the coefficients {tolerance}, but both are optima: the same objective (relative difference "
                 f"{self.objective_rel_diff:.1e}) and fitted values ({self.fitted_rel_diff:.1e} relative), and the "
                 f"{self.active} active columns have rank {self.active_rank}; the coefficients of "

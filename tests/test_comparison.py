@@ -65,14 +65,13 @@ def test_duplicate_columns_under_l1_are_not_identified_and_not_a_failure():
                               draws=100, tune=100, chains=2, seed=1, progress=False)
     fit = result.fit("laplace")
     a = fit.agreement
-    assert a.max_rel_diff > 0.1 and a.holds and not a.identified and a.unidentified == ("a", "a_copy")
-    assert a.objective_rel_diff < 1e-12 and a.fitted_rel_diff < 1e-12 and (a.active, a.active_rank) == (3, 2)
+    # the polish starts from the twin's estimate, so MAP and Lasso agree; find_MAP split the weight otherwise
+    assert a.max_rel_diff <= a.tolerance and a.raw_max_abs_diff > 0.1
+    assert a.holds and not a.identified and a.unidentified == ("a", "a_copy") and (a.active, a.active_rank) == (3, 2)
     sentence = next(text for _, text in fit.check_results() if "MAP and Lasso differ" in text)
-    assert sentence.endswith(", but both are optima: the same objective (relative difference "
-                             f"{a.objective_rel_diff:.1e}) and fitted values ({a.fitted_rel_diff:.1e} relative), and the 3 "
-                             "active columns have rank 2; the coefficients of a, a_copy are not identified (any split among "
-                             "collinear columns is optimal); a prior with a quadratic part identifies them "
-                             "(--prior elasticnet with l1_ratio < 1, or normal)")
+    assert sentence.endswith("; the 3 active columns have rank 2, so the coefficients of a, a_copy are not identified "
+                             "(any split among collinear columns is optimal, and another solver may return another); a prior "
+                             "with a quadratic part identifies them (--prior elasticnet with l1_ratio < 1, or normal)")
     assert fit.shrinkage.penalized_dof == pytest.approx(2.0)  # the rank of the active columns, as the lasso's dof
     summary = json.loads(result.to_json())["fits"][0]["agreement"]
     assert summary["unidentified"] == ["a", "a_copy"] and summary["active_rank"] == 2
