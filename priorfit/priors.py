@@ -464,8 +464,7 @@ class R2D2(Prior):
 
     @classmethod
     def default(cls, settings, *, scale, sigma, effect_scale, design):
-        if scale is not None:
-            raise InputError("The r2d2 prior takes no scale; set r2_mean, r2_precision and r2d2_concentration instead.")
+        # a scale was refused by Settings (takes_scale = False), with the sentence naming the options
         a = settings.r2_mean * settings.r2_precision
         prior = cls(None, settings.mu, r2_mean=settings.r2_mean, r2_precision=settings.r2_precision,
                     r2d2_concentration=settings.r2d2_concentration,
