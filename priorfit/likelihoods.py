@@ -257,16 +257,19 @@ class Gaussian(Likelihood):
 
     def exact_fit(self, design) -> bool:
         """Whether some coefficients (and intercept) fit every row exactly: always when the columns
-        (centred, with an intercept) span the rows, as with p >= n - 1; else only for noise-free y."""
-        if design.has_rows:
-            Xc, yc = design.X - design.x_mean, design.y - (design.y.mean() if design.intercept else 0.0)
-            beta, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
-            rss, total = float(np.sum((yc - Xc @ beta) ** 2)), float(yc @ yc)
-        else:
-            stats = self.statistics(design)
+        (centred, with an intercept) span the rows, as with p >= n - 1; else only for noise-free y.
+        Computed once per design (every prior of a comparison asks)."""
+
+        def compute():
+            if design.has_rows:  # the residual itself: relative rounding ~1e-30 at an exact fit
+                Xc, yc = design.X - design.x_mean, design.y - (design.y.mean() if design.intercept else 0.0)
+                beta, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
+                return float(np.sum((yc - Xc @ beta) ** 2)) <= 1e-20 * float(yc @ yc)
+            stats = self.statistics(design)  # y'y - b'X'y cancels: rounding ~1e-16 relative, or worse
             beta, *_ = np.linalg.lstsq(stats.gram, stats.xty, rcond=None)
-            rss, total = max(stats.yty - beta @ stats.xty, 0.0), stats.yty
-        return rss <= 1e-20 * total if design.has_rows else rss <= 1e-10 * total
+            return max(stats.yty - beta @ stats.xty, 0.0) <= 1e-10 * stats.yty
+
+        return design.memo("exact_fit", compute)
 
     def improper_reason(self, design, sigma_prior: SigmaPrior | None, scale_follows_sigma: bool) -> str | None:
         """Why the posterior of an estimated sigma would be improper, or None.
