@@ -122,27 +122,8 @@ class PosteriorModel:
         # the same model without the whitening, for find_MAP and the polish (built, not cloned:
         # PyMC cannot clone a model with initial values)
         self.mode_model = self.pymc if self.whitening is None else build(None)
-        self._derivatives = None
         self._mode_functions = None
         self._nutpie = None
-
-    def derivatives(self):
-        """``f(**values) -> (logp, dlogp, d2logp, *unobserved values)`` in the value variables of
-        :attr:`mode_model`, compiled on first use and kept (``jacobian=False``: the density of
-        the variables themselves, whose mode is the MAP)."""
-        if self._derivatives is None:
-            model = self.mode_model
-            self._derivatives = model.compile_fn(
-                [
-                    model.logp(jacobian=False),
-                    model.dlogp(vars=model.free_RVs, jacobian=False),  # raveled in value_vars order
-                    model.d2logp(vars=model.free_RVs, jacobian=False, negate_output=False),
-                    *model.unobserved_value_vars,
-                ],
-                inputs=model.value_vars,
-                point_fn=False,
-            )
-        return self._derivatives
 
     def mode_functions(self) -> ModeFunctions:
         """The polish's compiled functions of the flat vector of :attr:`mode_model`'s value
