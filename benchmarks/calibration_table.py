@@ -7,7 +7,7 @@ Run: python benchmarks/calibration_table.py [--sims 100] [--jobs 2] [--seed 0]
          [--rows all|priors|settings|NAME,NAME,...] [--out benchmarks/calibration_results.json]
 (n = 50, p = 3 unless a row says otherwise, 2 chains x 400 draws thinned to 99; Poisson runs use the smaller scales below,
 as the slow test does). ``--rows priors`` runs the prior x likelihood matrix, ``--rows settings``
-the settings rows (priorfit.calibration.SETTINGS_ROWS), a list of names picks rows of either kind
+the settings rows (priorfit.runs.calibrate.SETTINGS_ROWS), a list of names picks rows of either kind
 (a matrix row is named PRIOR-LIKELIHOOD, e.g. laplace-bernoulli). The rows run replace the rows of
 the same name in the results file; the others stay (each row records its own sims and seed).
 """
@@ -25,8 +25,8 @@ POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe":
 
 def rows():
     """Every row: name -> (prior, likelihood, settings)."""
-    from priorfit.calibration import BASELINE, DESIGNS, SETTINGS_ROWS
-    from priorfit.priors import Prior
+    from priorfit.models.priors import Prior
+    from priorfit.runs.calibrate import BASELINE, DESIGNS, SETTINGS_ROWS
 
     out = {}
     for likelihood in ("gaussian", "bernoulli", "poisson"):
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).with_name("calibration_results.json")))
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
-    from priorfit.calibration import calibrate
+    from priorfit.runs.calibrate import calibrate
 
     table = rows()
     if args.rows in ("all", "priors", "settings"):

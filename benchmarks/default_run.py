@@ -21,9 +21,11 @@ def main() -> None:
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
 
-    from priorfit import data, inference, likelihoods, settings
-    from priorfit.comparison import resolve_hyperparameters
-    from priorfit.model import PosteriorModel
+    from priorfit import inference, settings
+    from priorfit.data import design as data
+    from priorfit.models import likelihoods
+    from priorfit.models.posterior import PosteriorModel
+    from priorfit.runs.compare import resolve_hyperparameters
 
     design = data.make_design(data.load(args.data))
     gaussian = likelihoods.get("gaussian")

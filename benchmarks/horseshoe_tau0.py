@@ -12,8 +12,10 @@ import warnings
 
 import numpy as np
 
-from priorfit import data, inference, likelihoods, priors
-from priorfit.model import PosteriorModel
+from priorfit import inference
+from priorfit.data import design as data
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
 from priorfit.settings import Settings
 
 

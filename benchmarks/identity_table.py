@@ -15,7 +15,7 @@ PENALTY = {"gaussian": {"alpha": 0.5}, "bernoulli": {"C": 0.1}, "poisson": {"alp
 def main() -> None:
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
     import priorfit
-    from priorfit import twins
+    from priorfit.penalized import twins
 
     print("| prior | likelihood | data | penalty | MAP vs twin (relative) | -log p - k J, max deviation over 200 points (relative) |")
     print("|---|---|---|---|---|---|")

@@ -41,8 +41,10 @@ def whole_compare() -> dict:
 
 def sampling_ratio() -> dict:
     warnings.filterwarnings("ignore")
-    from priorfit import data, inference, likelihoods, priors
-    from priorfit.model import PosteriorModel
+    from priorfit import inference
+    from priorfit.data import design as data
+    from priorfit.models import likelihoods, priors
+    from priorfit.models.posterior import PosteriorModel
 
     gaussian = likelihoods.get("gaussian")
     seconds = {}

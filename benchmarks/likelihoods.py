@@ -23,8 +23,10 @@ def main() -> None:
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
 
-    from priorfit import data, inference, likelihoods, priors
-    from priorfit.model import PosteriorModel
+    from priorfit import inference
+    from priorfit.data import design as data
+    from priorfit.models import likelihoods, priors
+    from priorfit.models.posterior import PosteriorModel
 
     runs = [("gaussian", "sufficient"), ("gaussian", "rows"), ("poisson", "rows"), ("bernoulli", "rows")]
     baseline = None

@@ -13,7 +13,7 @@ import warnings
 warnings.filterwarnings("ignore")
 
 import priorfit  # noqa: E402
-from priorfit.path import path  # noqa: E402
+from priorfit.runs.path import path  # noqa: E402
 
 
 def main(source: str = "diabetes", points: int = 10) -> dict:

@@ -26,8 +26,10 @@ def main(draws: int = 1000) -> dict:
     import arviz as az
     import pymc as pm
 
-    from priorfit import data, inference, likelihoods, priors
-    from priorfit.model import PosteriorModel
+    from priorfit import inference
+    from priorfit.data import design as data
+    from priorfit.models import likelihoods, priors
+    from priorfit.models.posterior import PosteriorModel
 
     design = data.make_design(data.load(SOURCE))
     gaussian = likelihoods.get("gaussian")

@@ -20,8 +20,10 @@ def main(source: str = "diamonds") -> dict:
     warnings.filterwarnings("ignore")
     import nutpie
 
-    from priorfit import data, inference, likelihoods, priors
-    from priorfit.model import PosteriorModel
+    from priorfit import inference
+    from priorfit.data import design as data
+    from priorfit.models import likelihoods, priors
+    from priorfit.models.posterior import PosteriorModel
 
     design = data.make_design(data.load(source), standardize=source != "diamonds")
     gaussian = likelihoods.get("gaussian")

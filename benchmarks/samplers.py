@@ -10,8 +10,11 @@ import warnings
 
 warnings.filterwarnings("ignore")
 
-from priorfit import data, inference, likelihoods, priors, twins  # noqa: E402
-from priorfit.model import PosteriorModel  # noqa: E402
+from priorfit import inference  # noqa: E402
+from priorfit.data import design as data  # noqa: E402
+from priorfit.models import likelihoods, priors  # noqa: E402
+from priorfit.models.posterior import PosteriorModel  # noqa: E402
+from priorfit.penalized.fits import twins  # noqa: E402
 
 
 def main(source: str = "diabetes", draws: int = 1000, tune: int = 1000, chains: int = 4) -> None:

@@ -8,7 +8,7 @@ Each method runs in a fresh subprocess, so that ``ru_maxrss`` is its own peak re
 (the parent stays small: on Linux a child's ``ru_maxrss`` starts at its parent's resident set
 when forked, so the data are written by a subprocess too, and NumPy is imported only at the end):
 
-- ``imports``: NumPy, pandas, pyarrow and priorfit.stats imported, nothing read (the floor);
+- ``imports``: NumPy, pandas, pyarrow and priorfit.data.statistics imported, nothing read (the floor);
 - ``from_files``: ``GramStats.from_files(folder, "y")``, one pass over the files;
 - ``from_arrays``: the files loaded into one (n x p) array (column by column, a part at a
   time: the leanest load), then ``GramStats.from_arrays`` on it;
@@ -74,7 +74,7 @@ def load(folder: Path):
 
 
 def measure(mode: str, folder: Path, chunk_rows: int) -> dict:
-    from priorfit.stats import GramStats
+    from priorfit.data.statistics import GramStats
 
     out = {"mode": mode, "load_s": 0.0, "stats_s": 0.0}
     if mode == "imports":

@@ -58,7 +58,7 @@ MODE_CHILD = r"""
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
 from priorfit import comparison, data, inference, likelihoods, settings as schema
-from priorfit.model import PosteriorModel
+from priorfit.models.posterior import PosteriorModel
 source, settings = sys.argv[1], json.loads(sys.argv[2])
 config = schema.from_user({"prior": "laplace", **settings})
 gaussian = likelihoods.get("gaussian")

@@ -11,26 +11,45 @@ Importing this package is instant; PyMC is imported on first use of :func:`compa
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["BayesianClassifier", "BayesianRegression", "Comparison", "InputError", "Settings", "__version__", "compare"]
+__all__ = [
+    "BayesianClassifier", "BayesianRegression", "Comparison", "InputError", "Settings", "__version__", "calibrate", "compare",
+    "load", "path",
+]
 
-from . import compile_cache
-from .errors import InputError
-from .settings import Settings
+from priorfit.errors import InputError
+from priorfit.runtime import compile_cache
+from priorfit.settings import Settings
 
 compile_cache.configure()
 
 
 def __getattr__(name: str):
     if name == "compare":
-        from .comparison import compare
+        from priorfit.runs.compare import compare
 
         return compare
     if name in ("BayesianRegression", "BayesianClassifier"):
-        from . import estimator
+        from priorfit.runs import estimator
 
         return getattr(estimator, name)
     if name == "Comparison":
-        from .result import Comparison
+        from priorfit.results.comparison import Comparison
 
         return Comparison
+    if name == "load":
+        from priorfit.results.comparison import load
+
+        return load
+    if name == "path":
+        from priorfit.runs.path import path
+
+        return path
+    if name == "calibrate":
+        from priorfit.runs.calibrate import calibrate
+
+        return calibrate
+    if name == "result":  # `priorfit.result.load(folder)`, the documented way to read a folder back
+        import priorfit.results
+
+        return priorfit.results
     raise AttributeError(f"module 'priorfit' has no attribute {name!r}")

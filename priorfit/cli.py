@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import InputError
+from priorfit.errors import InputError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,8 +70,8 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args) -> int:
     from pathlib import Path
 
-    from .declarations import collect
-    from .output import check_target
+    from priorfit.runs.declarations import collect
+    from priorfit.runtime.folders import check_target
 
     declarations = collect(args.paths)  # every file validated before anything runs
     cluster = _cluster(args)
@@ -84,14 +84,14 @@ def _run(args) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    from .report import render
+    from priorfit.report import render
 
     failed = False
     parent.mkdir(parents=True, exist_ok=True)
     with cluster as client:
         if client is not None:  # one declaration per worker; each writes its own folder
-            from .cluster import map as cluster_map
-            from .result import load
+            from priorfit.results.comparison import load
+            from priorfit.runtime.cluster import map as cluster_map
 
             tasks = [(d, parent.resolve() / d.name, args.force, not args.no_plots) for d in declarations]  # workers: other folders
             print(f"running {len(tasks)} declarations on {len(client.scheduler_info()['workers'])} dask workers", file=sys.stderr)
@@ -121,11 +121,11 @@ def _run_declaration(task):
 def _calibrate(args) -> int:
     import os
 
-    from .output import check_target, write_folder
-    from .settings import integer
+    from priorfit.runtime.folders import check_target, write_folder
+    from priorfit.validation import integer
 
     check_target(args.out, force=args.force)
-    from .calibration import plan
+    from priorfit.runs.calibrate import plan
 
     options = {**_given(args, "calibrate"), "sims": integer(args.sims, "sims", 2, 100_000), "n": integer(args.n, "n", 3, 100_000),
                "p": integer(args.p, "p", 1, 100)}
@@ -134,7 +134,7 @@ def _calibrate(args) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    from .calibration import calibrate
+    from priorfit.runs.calibrate import calibrate
 
     with cluster as client:
         jobs = len(client.scheduler_info()["workers"]) if client is not None else (os.cpu_count() or 1)
@@ -170,8 +170,9 @@ def _calibrate(args) -> int:
 
 
 def _path(args) -> int:
-    from .output import check_target, write_path
-    from .settings import integer
+    from priorfit.runs.path import write_path
+    from priorfit.runtime.folders import check_target
+    from priorfit.validation import integer
 
     check_target(args.out, force=args.force)
     given = _given(args, "path")
@@ -182,7 +183,7 @@ def _path(args) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    from .path import path
+    from priorfit.runs.path import path
 
     result = path(args.data, target=args.target, alphas=alphas, progress=not (args.quiet or args.json), **given)
     out = write_path(result, args.out, force=args.force, plot=not args.no_plots)
@@ -204,7 +205,7 @@ def _report(args) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    from .output import rebuild_reports
+    from priorfit.results.files import rebuild_reports
 
     for path in rebuild_reports(folder, plots=not args.no_plots):
         print(f"wrote {path}")
@@ -218,7 +219,7 @@ def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
     ``--no-X`` where it is True. The settings the command does not use are parsed but not shown,
     so that its Python entry point refuses them with the reason instead of argparse's
     'unrecognized arguments'."""
-    from .settings import options, settings_of
+    from priorfit.settings import options, settings_of
 
     defaults = defaults or {}
     taken = set(settings_of(command))
@@ -242,7 +243,7 @@ def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
 def _given(args, command: str = "compare") -> dict:
     """The settings given on the command line (validated by Settings, after the ones ``command``
     does not take are refused with the reason)."""
-    from .settings import Settings, options, refuse_unused
+    from priorfit.settings import Settings, options, refuse_unused
 
     given = {name: getattr(args, name) for name, *_ in options() if getattr(args, name, None) is not None}
     refuse_unused(command, given)
@@ -267,8 +268,8 @@ def _cluster_flags(parser, what: str) -> None:
 def _cluster(args):
     """The cluster the flags ask for, as a context; the flags are checked when this is called
     (before anything is written), the cluster is started when the context is entered."""
-    from .cluster import connect
-    from .settings import integer
+    from priorfit.runtime.cluster import connect
+    from priorfit.validation import integer
 
     return connect(args.scheduler, None if args.workers is None else integer(args.workers, "workers", 1, 256))
 
@@ -277,7 +278,7 @@ def _priors(args=None) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from .twins import rows
+    from priorfit.penalized.twins import rows
 
     table = Table(header_style="bold")
     for column in ("prior", "likelihood", "penalized twin", "objective", "conversion"):
@@ -289,7 +290,7 @@ def _priors(args=None) -> int:
 
 
 def _compare(args) -> int:
-    from .output import check_target
+    from priorfit.runtime.folders import check_target
 
     check_target(args.out, force=args.force)
     given = _given(args)
@@ -298,8 +299,8 @@ def _compare(args) -> int:
 
     # pip-installed PyTensor's import-time notice; not the user's business
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    from .comparison import compare
-    from .progress import Progress
+    from priorfit.runs.compare import compare
+    from priorfit.runtime.progress import Progress
 
     quiet = args.quiet or args.json
     with cluster:
@@ -309,7 +310,7 @@ def _compare(args) -> int:
     if args.json:
         print(comparison.to_json())
     else:
-        from .report import render
+        from priorfit.report import render
 
         render(comparison)
         print(f"\nresults written to {out}/ (report: {out}/report.html, {out}/report.md)")
@@ -317,7 +318,7 @@ def _compare(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import interrupts
+    from priorfit.runtime import interrupts
 
     previous = interrupts.install()
     try:
@@ -328,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"priorfit: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as stopped:
-        from .output import InterruptedAfterWriting
+        from priorfit.runtime.folders import InterruptedAfterWriting
 
         if isinstance(stopped, InterruptedAfterWriting):
             print(f"priorfit: interrupted; the results were complete and are in {stopped.out}/.", file=sys.stderr)

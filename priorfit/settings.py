@@ -9,63 +9,18 @@ Parsers are idempotent, so a parsed ``Settings`` can be rebuilt from its own val
 
 from __future__ import annotations
 
-import math
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
-from .errors import InputError
+from priorfit.errors import InputError
+from priorfit.validation import boolean, finite, integer, positive, probability
 
 SAMPLERS = ("nutpie", "pymc")
 DEFAULT_PRIORS = ("normal", "laplace", "regularized_horseshoe")
 
 
-# -- parsers: value -> parsed value, or InputError naming `what` -------------------------------
-def _real(value, what: str, accept, allowed: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = float("nan")
-    if isinstance(value, bool) or not accept(number):
-        raise InputError(f"{what} {value!r} is not allowed; it must {allowed}.")
-    return number
-
-
-def positive(value, what: str) -> float:
-    """``value`` as a float, or an InputError naming ``what`` unless it is a positive number."""
-    return _real(value, what, lambda x: math.isfinite(x) and x > 0, "be a positive number")
-
-
-def probability(value, what: str) -> float:
-    return _real(value, what, lambda x: 0 < x < 1, "lie strictly between 0 and 1")
-
-
-def finite(value, what: str) -> float:
-    return _real(value, what, math.isfinite, "be a finite number")
-
-
-def integer(value, what: str, minimum: int, maximum: int = 10**9) -> int:
-    try:
-        number = None if isinstance(value, bool) else int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not minimum <= number <= maximum:
-        raise InputError(f"{what} {value!r} is not allowed; it must be a whole number from {minimum} to {maximum}.")
-    return number
-
-
-def boolean(value, what: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "1"):
-        return True
-    if text in ("false", "no", "0"):
-        return False
-    raise InputError(f"{what} {value!r} is not allowed; it must be true or false.")
-
-
 def _priors(value) -> tuple[str, ...]:
-    from .priors import Prior, get
+    from priorfit.models.priors import Prior, get
 
     allowed = ", ".join(Prior.registry)
     if isinstance(value, str):
@@ -85,7 +40,7 @@ def _priors(value) -> tuple[str, ...]:
 
 
 def _likelihood(value) -> str:
-    from .likelihoods import get
+    from priorfit.models.likelihoods import get
 
     return get(str(value).strip().lower()).name
 
@@ -95,7 +50,7 @@ def _per_prior(what: str, *, hyper: bool = False):
     With ``hyper``, a value may also be a hyperprior, ``hyper:halfcauchy:S``."""
 
     def number_or_hyperprior(number, what):
-        from .priors import Hyperprior, hyperprior
+        from priorfit.models.priors import Hyperprior, hyperprior
 
         if hyper and (isinstance(number, Hyperprior) or str(number).strip().startswith("hyper:")):
             return hyperprior(number) if not isinstance(number, Hyperprior) else number
@@ -153,7 +108,7 @@ def _sigma(value) -> float | None:
 
 
 def _sigma_prior(value):
-    from .likelihoods import SigmaPrior, sigma_prior
+    from priorfit.models.likelihoods import SigmaPrior, sigma_prior
 
     if value is None or isinstance(value, SigmaPrior):
         return value
@@ -263,8 +218,9 @@ class Settings:
 
     def _check(self) -> None:
         """Constraints between settings."""
-        from . import likelihoods, twins
-        from .likelihoods import Jeffreys
+        from priorfit.models import likelihoods
+        from priorfit.models.likelihoods import Jeffreys
+        from priorfit.penalized import twins
 
         family = likelihoods.get(self.likelihood)
         for name in self.prior:
@@ -290,8 +246,8 @@ class Settings:
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "C", C)
         object.__setattr__(self, "scale", scale)
-        from .priors import Hyperprior
-        from .priors import get as get_prior
+        from priorfit.models.priors import Hyperprior
+        from priorfit.models.priors import get as get_prior
 
         for name, value in (scale or {}).items():
             if isinstance(value, Hyperprior) and not get_prior(name).scales_with_sigma:
@@ -317,8 +273,8 @@ class Settings:
     def _check_unused(self, scale: dict | None) -> None:
         """A setting that no fitted prior uses is refused, never ignored. A setting at its default
         is not a request, so only values other than the default are checked."""
-        from .priors import Prior
-        from .priors import get as get_prior
+        from priorfit.models.priors import Prior
+        from priorfit.models.priors import get as get_prior
 
         for name, value in (scale or {}).items():
             cls = get_prior(name)
@@ -346,7 +302,7 @@ class Settings:
 
     def _per_prior(self, name: str, *, twin_only: bool) -> dict | None:
         """``alpha`` or ``scale`` as one value per prior; a bare number must be unambiguous."""
-        from . import twins
+        from priorfit.penalized import twins
 
         value = getattr(self, name)
         if value is None:

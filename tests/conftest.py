@@ -1,6 +1,6 @@
 import pytest
 
-from priorfit import data
+from priorfit.data import design as data
 
 
 @pytest.fixture(scope="session")

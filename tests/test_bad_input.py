@@ -161,7 +161,7 @@ API = [
     ("mu-wrong-length", lambda: priorfit.compare("diabetes", prior="normal", mu=(0.0, 1.0)), "mu has 2 entries but the data have 10 features"),
     ("text-y-gaussian", lambda: priorfit.compare(FRAME[["a", "b"]], ["u", "v", "u", "v", "u"]),
      "The target of data is not numeric (value 'u' in row 1); the gaussian likelihood needs numbers"),
-    ("path-alpha", lambda: __import__("priorfit.path").path.path("diabetes", alpha=0.1),
+    ("path-alpha", lambda: __import__("priorfit.runs.path").runs.path.path("diabetes", alpha=0.1),
      "alpha 0.1 applies to priorfit compare only; priorfit path takes its alphas from the grid"),
     ("duplicate-frame-columns", lambda: priorfit.compare(pd.DataFrame(np.eye(4), columns=["a", "a", "b", "c"]), np.arange(4.0)),
      "names the column 'a' twice"),

@@ -14,12 +14,15 @@ import pandas as pd
 import pytest
 
 import priorfit
-from priorfit import data, penalized, priors, twins
-from priorfit.bootstrap import KIND, Bootstrap, bootstrap, replicate_estimator
 from priorfit.cli import main
+from priorfit.data import design as data
 from priorfit.errors import InputError
+from priorfit.models import priors
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
+from priorfit.penalized.bootstrap import KIND, Bootstrap, bootstrap, replicate_estimator
 from priorfit.report.lines import bootstrap_lines, column_labels, fit_lines
-from priorfit.result import TwinPenalty, load
+from priorfit.results.comparison import TwinPenalty, load
 from priorfit.settings import Settings
 
 SIGMA = 54.0

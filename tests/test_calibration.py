@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from priorfit import calibration
-from priorfit.calibration import (
+from priorfit.cli import main
+from priorfit.errors import InputError
+from priorfit.models.priors import ElasticNet, Prior
+from priorfit.runs import calibrate as calibration
+from priorfit.runs.calibrate import (
     BASELINE,
     DESIGNS,
     LEVELS,
@@ -17,9 +20,6 @@ from priorfit.calibration import (
     calibrate,
     plan,
 )
-from priorfit.cli import main
-from priorfit.errors import InputError
-from priorfit.priors import ElasticNet, Prior
 
 SMALL = {"sims": 30, "n": 40, "p": 2, "draws": 200, "tune": 200, "bootstrap": 30}
 

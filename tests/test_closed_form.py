@@ -5,7 +5,7 @@ import pytest
 import xarray as xr
 from scipy.stats import norm
 
-from priorfit import closed_form
+from priorfit.diagnostics import closed_form
 
 
 def _draws(mean, sd, chains, draws, seed):

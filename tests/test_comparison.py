@@ -7,7 +7,7 @@ import pytest
 
 import priorfit
 from priorfit import InputError
-from priorfit.likelihoods import Gaussian
+from priorfit.models.likelihoods import Gaussian
 
 SIGMA = 54.0
 
@@ -36,7 +36,9 @@ def test_normal_fixed_sigma_matches_ridge_and_closed_form(normal_fixed):
 
 
 def test_exact_posterior_is_a_check_that_can_fail(normal_fixed):
-    from priorfit import closed_form, data, priors
+    from priorfit.data import design as data
+    from priorfit.diagnostics import closed_form
+    from priorfit.models import priors
 
     fit = normal_fixed.fit("normal")
     checks = {text.split(": ", 1)[1].split(":")[0]: passed for passed, text in fit.check_results()}
@@ -108,10 +110,10 @@ def test_table_and_json_agree(normal_fixed):
     assert row["hdi_low"] < row["median"] < row["hdi_high"]
     # original-scale coefficients predict exactly as the model-scale ones do
     original = {r["name"]: r["map"] for r in fit["original_scale"]}
-    X = priorfit.data.load("diabetes").X
+    X = priorfit.data.design.load("diabetes").X
     coef = np.array([original[f] for f in summary["data"]["features"]])
     model_scale = table["map"].to_numpy()
-    design = priorfit.data.make_design(priorfit.data.load("diabetes"))
+    design = priorfit.data.design.make_design(priorfit.data.design.load("diabetes"))
     np.testing.assert_allclose(X @ coef + original["intercept"], design.X @ model_scale[:-1] + model_scale[-1], rtol=1e-9)
 
 
@@ -249,7 +251,7 @@ def test_report_survives_a_mode_without_certificate(laplace_horseshoe):
     # find_MAP's answer was not finite: no polished point, no certificate (was a TypeError)
     from dataclasses import replace
 
-    from priorfit.inference import ModeResult
+    from priorfit.inference.mode import ModeResult
 
     fit = laplace_horseshoe.fit("laplace")
     broken = replace(fit, mode=ModeResult("not_converged", "find_MAP: ABNORMAL; its answer is not finite", raw_converged=False), agreement=None)
@@ -268,8 +270,9 @@ def test_report_claims_the_identity_only_when_it_holds(laplace_horseshoe):
 
 
 def test_twin_without_a_map_sigma_is_fitted_at_the_plugin_sigma_and_says_so(diabetes_design):
-    from priorfit import comparison, likelihoods, priors
-    from priorfit.result import Hyperparameters, Noise
+    from priorfit.models import likelihoods, priors
+    from priorfit.results.comparison import Hyperparameters, Noise
+    from priorfit.runs import compare as comparison
 
     prior = priors.Laplace(80.0)
     hyper = Hyperparameters("scale", 80.0, dispersion=54.15)

@@ -2,8 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from priorfit import InputError, data
-from priorfit.likelihoods import Gaussian
+from priorfit import InputError
+from priorfit.data import design as data
+from priorfit.models.likelihoods import Gaussian
 
 GAUSSIAN = Gaussian()
 
@@ -124,7 +125,7 @@ def test_diamonds_is_posteriordbs_design_as_bundled():
 
 @pytest.mark.parametrize(("n", "p", "rho", "seed"), [(200, 8, 0.5, 3), (30, 60, 0.0, 4), (3000, 5, 0.95, 0)])
 def test_synthetic_design_is_numpys_multivariate_normal_draw_for_draw(n, p, rho, seed):
-    from priorfit.data import _correlated_normal
+    from priorfit.data.design import _correlated_normal
 
     cov = rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
     expected = np.random.default_rng(seed).multivariate_normal(np.zeros(p), cov, size=n, method="cholesky")

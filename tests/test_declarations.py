@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from priorfit import InputError, declarations
+from priorfit import InputError
 from priorfit.cli import main
+from priorfit.runs import declarations
 
 MODELS = Path(__file__).parents[1] / "models"
 SHIPPED = sorted(MODELS.glob("*.toml"))

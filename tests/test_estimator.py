@@ -74,7 +74,7 @@ def test_bad_parameters_fail_at_fit_with_one_sentence():
 def test_check_estimator():
     from sklearn.utils.estimator_checks import check_estimator
 
-    from priorfit.estimator import EXPECTED_FAILED_CHECKS
+    from priorfit.runs.estimator import EXPECTED_FAILED_CHECKS
 
     quick = dict(draws=30, tune=50, chains=1, seed=0, sigma=1.0)
     for estimator in (priorfit.BayesianRegression(**quick), priorfit.BayesianClassifier(**{k: v for k, v in quick.items() if k != "sigma"})):

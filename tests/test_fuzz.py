@@ -7,7 +7,9 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from priorfit import InputError, data, declarations
+from priorfit import InputError
+from priorfit.data import design as data
+from priorfit.runs import declarations
 
 CELLS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),

@@ -1,11 +1,17 @@
-"""The Gaussian side without rows (priorfit.gram): the same twins, the same cross-validated
+"""The Gaussian side without rows (priorfit.penalized.gram): the same twins, the same cross-validated
 choice and the same objective as on the rows, from X'X, X'y, y'y and per-fold statistics."""
 
 import numpy as np
 import pytest
 
 import priorfit
-from priorfit import InputError, data, gram, likelihoods, penalized, priors, shrinkage, twins
+from priorfit import InputError
+from priorfit.data import design as data
+from priorfit.data.sufficient import SufficientStatistics
+from priorfit.diagnostics import shrinkage
+from priorfit.models import likelihoods, priors
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import gram, twins
 
 VARIANTS = [
     {"standardize": True, "intercept": True},
@@ -37,7 +43,7 @@ def test_square_root_design_keeps_the_squared_loss_up_to_a_constant():
     for n, p in ((50, 8), (6, 10)):  # also p > n: a singular Gram matrix
         X, y = rng.standard_normal((n, p)), rng.standard_normal(n)
         Xc, yc = X - X.mean(0), y - y.mean()
-        m = likelihoods.SufficientStatistics(n, y.mean(), Xc.T @ Xc, Xc.T @ yc, yc @ yc, X.mean(0))
+        m = SufficientStatistics(n, y.mean(), Xc.T @ Xc, Xc.T @ yc, yc @ yc, X.mean(0))
         R, r = gram.square_root_design(m, per_row=False)
         losses = [(np.sum((yc - Xc @ w) ** 2), np.sum((r - R @ w) ** 2)) for w in rng.standard_normal((20, p))]
         gaps = [a - b for a, b in losses]
@@ -143,7 +149,7 @@ def test_a_folder_of_files_is_summarized_in_one_pass_as_the_rows(diabetes_parts)
     from sklearn.linear_model import LassoCV
     from sklearn.model_selection import PredefinedSplit
 
-    from priorfit.stats import RowFolds
+    from priorfit.data.folds import RowFolds
 
     rows, files = data.make_design(data.load("diabetes")), data.summarize_source(str(diabetes_parts))
     assert data.read_in_chunks(str(diabetes_parts)) and data.read_in_chunks(f"{diabetes_parts}/*.csv")

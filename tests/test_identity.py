@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 
 import priorfit
-from priorfit import data, identity, likelihoods, priors, twins
-from priorfit.model import PosteriorModel
-from priorfit.result import TwinPenalty
+from priorfit.data import design as data
+from priorfit.diagnostics import identity
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
+from priorfit.penalized import twins
+from priorfit.results.comparison import TwinPenalty
 
 DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson"}
 

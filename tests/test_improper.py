@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 import priorfit
-from priorfit import InputError, likelihoods
+from priorfit import InputError
 from priorfit.cli import main
-from priorfit.data import from_arrays, make_design
+from priorfit.data.design import from_arrays, make_design
+from priorfit.models import likelihoods
 
 SENTENCE = (
     "With sigma estimated under Jeffreys' prior p(sigma) ∝ 1/sigma the posterior is improper: {shape}, so the data "
@@ -36,7 +37,7 @@ def test_wide_data_under_jeffreys_is_refused_from_the_cli(tmp_path, capsys):
     [(15, 14, True, True), (15, 13, True, False), (15, 15, False, True), (15, 14, False, False)],
 )
 def test_the_boundary_is_p_against_n_minus_the_intercept(n, p, intercept, improper):
-    design = make_design(priorfit.data.load(f"synthetic:n={n},p={p}"), intercept=intercept)
+    design = make_design(priorfit.data.design.load(f"synthetic:n={n},p={p}"), intercept=intercept)
     reason = likelihoods.get("gaussian").improper_reason(design, likelihoods.Jeffreys(), False)
     assert (reason is not None) == improper
 
@@ -64,7 +65,8 @@ def test_only_the_affected_priors_are_named():
 def test_proper_alternatives_are_accepted(settings):
     """What the sentence offers is proper: a sigma prior with finite density at 0, a fixed sigma, or a
     coefficient prior whose scale shrinks with sigma (the integral near sigma = 0 then converges)."""
-    from priorfit import comparison, priors
+    from priorfit.models import priors
+    from priorfit.runs import compare as comparison
     from priorfit.settings import Settings
 
     config = Settings(**({"prior": "normal"} | settings))

@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 
-from priorfit import inference, likelihoods, penalized, priors, twins
-from priorfit.model import PosteriorModel
+from priorfit import inference
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
 
 SIGMA = 50.0
 GAUSSIAN = likelihoods.Gaussian()
@@ -188,7 +191,7 @@ def test_polish_recovers_from_a_poor_start(diabetes_design):
 
 @pytest.mark.parametrize("factor", [1e-6, 1e6])
 def test_polish_does_not_depend_on_the_units_of_y(diabetes, factor):
-    from priorfit import data
+    from priorfit.data import design as data
 
     design = data.make_design(data.from_arrays(diabetes.X, diabetes.y * factor, features=diabetes.features))
     sigma = GAUSSIAN.plugin_dispersion(design).value

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 import priorfit
-from priorfit import InputError, data, likelihoods
+from priorfit import InputError
 from priorfit.cli import main
+from priorfit.data import design as data
+from priorfit.models import likelihoods
 
 SMALL = {"draws": 60, "tune": 60, "chains": 1, "progress": False}
 RNG = np.random.default_rng(5)
@@ -58,7 +60,7 @@ def test_a_feature_named_intercept_through_the_cli(tmp_path, capsys):
     assert names == ["intercept", "b", "c", "(intercept)"]
     table = pd.read_csv(out / "coefficients.csv")
     assert table.groupby(["prior", "scale"])["name"].apply(list).map(lambda n: n == names).all()
-    reread = priorfit.result.load(out).table("laplace")  # read back from the folder
+    reread = priorfit.results.comparison.load(out).table("laplace")  # read back from the folder
     assert list(reread.index) == names
     np.testing.assert_array_equal(reread["map"].to_numpy(), [row["map"] for row in summary["fits"][0]["coefficients"]])
     assert "(intercept)" in (out / "report.md").read_text()
@@ -132,7 +134,7 @@ def test_semicolon_and_tab_separated_files_read_as_comma_separated(tmp_path, sep
     # read in chunks (a folder): the same separator, the same sufficient statistics
     (tmp_path / "parts").mkdir()
     frame.to_csv(tmp_path / "parts" / "a.csv", index=False, sep=sep)
-    from priorfit import stats
+    from priorfit.data import statistics as stats
 
     chunked = stats.from_files(tmp_path / "parts")
     centred = comma.X - comma.X.mean(axis=0)

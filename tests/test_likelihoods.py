@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 import priorfit
-from priorfit import InputError, likelihoods, twins
+from priorfit import InputError
+from priorfit.models import likelihoods
+from priorfit.penalized import twins
 
 SMALL = dict(draws=300, tune=400, chains=2, seed=3, progress=False)
 
@@ -42,7 +44,7 @@ def test_logistic_regression_is_the_mode_of_each_prior(logistic):
 
 
 def test_each_twin_is_checked_at_its_own_tolerance(logistic):
-    from priorfit.result import Agreement
+    from priorfit.results.comparison import Agreement
 
     for fit in logistic.fits:
         tolerance = twins.twin(fit.prior.name, "bernoulli").tolerance
@@ -115,7 +117,7 @@ def test_glm_settings_are_checked():
 
 
 def test_pseudo_sigma_is_piironen_vehtari():
-    from priorfit import data
+    from priorfit.data import design as data
 
     design = data.make_design(data.load("breast_cancer"))
     p = design.y.mean()
@@ -124,7 +126,7 @@ def test_pseudo_sigma_is_piironen_vehtari():
 
 def test_reports_say_how_labels_were_mapped():
     from priorfit.report.lines import data_lines
-    from priorfit.result import DataInfo
+    from priorfit.results.comparison import DataInfo
 
     info = DataInfo("data", 60, 2, ("x1", "x2"), "y", True, True, labels={"2": 0, "4": 1})
     assert data_lines(info) == ["target y: its two labels were mapped to 0/1 as 2 -> 0, 4 -> 1"]

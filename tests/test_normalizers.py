@@ -12,9 +12,10 @@ from scipy import stats
 from scipy.integrate import quad
 from scipy.optimize import minimize_scalar
 
-from priorfit import inference, likelihoods, priors
-from priorfit.data import load, make_design
-from priorfit.model import PosteriorModel
+from priorfit import inference
+from priorfit.data.design import load, make_design
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
 
 
 @pytest.mark.parametrize(("s", "r"), [(1.0, 0.5), (1e-4, 0.999), (1e3, 1e-3), (54.0, 0.3), (0.05, 0.9)])

@@ -5,7 +5,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from priorfit import InputError, output
+from priorfit import InputError
+from priorfit.results import files as output
+from priorfit.runtime import folders
 
 
 class _Interrupting:
@@ -38,7 +40,7 @@ def test_interrupted_first_write_leaves_nothing(tmp_path):
 def test_output_path_that_is_a_file(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError, match=r"^Output path '.*f' is a file; --out must name a folder.$"):
-        output.check_target(tmp_path / "f", force=True)
+        folders.check_target(tmp_path / "f", force=True)
 
 
 def test_force_never_replaces_foreign_files(tmp_path):
@@ -46,20 +48,20 @@ def test_force_never_replaces_foreign_files(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     with pytest.raises(InputError, match=r"holds files priorfit did not write \(e.g. 'notes.txt'\); choose another --out.$"):
-        output.check_target(out, force=True)
+        folders.check_target(out, force=True)
 
 
 def test_current_folder_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError, match=r"^Output folder '.' is the current folder or above it"):
-        output.check_target(".", force=True)
+        folders.check_target(".", force=True)
 
 
 def test_a_failed_rename_puts_the_earlier_results_back(tmp_path, monkeypatch):
     out = tmp_path / "res"
     out.mkdir()
     (out / "summary.json").write_text("earlier")
-    real = output.os.replace
+    real = folders.os.replace
 
     def failing(src, dst):
         if str(src).endswith(".tmp"):
@@ -68,7 +70,7 @@ def test_a_failed_rename_puts_the_earlier_results_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(output.os, "replace", failing)
     with pytest.raises(OSError):
-        output.write_folder(out, lambda folder: (folder / "summary.json").write_text("new"), force=True)
+        folders.write_folder(out, lambda folder: (folder / "summary.json").write_text("new"), force=True)
     assert (out / "summary.json").read_text() == "earlier"
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
 
@@ -82,18 +84,18 @@ def test_a_signal_during_the_rename_is_held_until_the_results_are_in_place(tmp_p
     def fill(folder):
         (folder / "summary.json").write_text("new")
 
-    real = output.os.replace
+    real = folders.os.replace
 
     def replace_with_a_signal(src, dst):  # SIGINT arrives between the renames
         os.kill(os.getpid(), signal.SIGINT)
         return real(src, dst)
 
-    output.os.replace = replace_with_a_signal
+    folders.os.replace = replace_with_a_signal
     try:
-        with pytest.raises(output.InterruptedAfterWriting) as interrupted:
-            output.write_folder(out, fill)
+        with pytest.raises(folders.InterruptedAfterWriting) as interrupted:
+            folders.write_folder(out, fill)
     finally:
-        output.os.replace = real
+        folders.os.replace = real
     assert interrupted.value.out == out and (out / "summary.json").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
 
@@ -103,7 +105,7 @@ def test_a_signal_whose_interrupt_a_library_swallowed_still_stops_the_rename(tmp
     KeyboardInterrupt: the new folder is not moved into place, the earlier one stays."""
     import signal
 
-    from priorfit import interrupts
+    from priorfit.runtime import interrupts
 
     out = tmp_path / "res"
     out.mkdir()
@@ -119,7 +121,7 @@ def test_a_signal_whose_interrupt_a_library_swallowed_still_stops_the_rename(tmp
     previous = interrupts.install()
     try:
         with pytest.raises(KeyboardInterrupt):
-            output.write_folder(out, fill, force=True)
+            folders.write_folder(out, fill, force=True)
     finally:
         interrupts.uninstall(previous)
     assert interrupts.signals_received == []

@@ -9,9 +9,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from priorfit import InputError  # noqa: E402
-from priorfit.cli import main  # noqa: E402
-from priorfit.path import path  # noqa: E402
+from priorfit import InputError
+from priorfit.cli import main
+from priorfit.runs.path import path
 
 SMALL = {"draws": 150, "tune": 150, "chains": 2, "progress": False}
 
@@ -24,7 +24,7 @@ def lasso():
 def test_map_is_the_lasso_path_at_every_alpha(lasso):
     from sklearn.linear_model import Lasso
 
-    from priorfit import data
+    from priorfit.data import design as data
 
     assert lasso.max_rel_diff.max() < 1e-8
     assert np.all(np.diff(lasso.alpha) < 0)  # largest first, as scikit-learn orders paths

@@ -4,7 +4,10 @@ solution is not unique, and whether a cross-validated penalty lies inside its gr
 import numpy as np
 import pytest
 
-from priorfit import data, penalized, priors, twins
+from priorfit.data import design as data
+from priorfit.models import priors
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
 
 
 def _duplicated(n=200, seed=0):
@@ -184,8 +187,9 @@ def test_l1_logistic_on_pure_noise_stops_at_the_empty_model():
 def test_random_scale_cross_validation_says_when_it_chose_nothing():
     import xarray as xr
 
-    from priorfit import comparison, likelihoods
-    from priorfit.result import Hyperparameters
+    from priorfit.models import likelihoods
+    from priorfit.results.comparison import Hyperparameters
+    from priorfit.runs import compare as comparison
 
     rng = np.random.default_rng(0)
     design = data.make_design(data.from_arrays(rng.standard_normal((500, 5)), rng.standard_normal(500)))

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import priorfit  # noqa: E402
-from priorfit import InputError, plots  # noqa: E402
+from priorfit import InputError, plots
 from priorfit.plots import density, forest, scales, shrinkage  # noqa: E402
 
 
@@ -89,7 +89,7 @@ def test_shrinkage_plots_estimates_against_ols(sparse):
 def test_ols_is_least_squares(sparse):
     from sklearn.linear_model import LinearRegression
 
-    from priorfit import data
+    from priorfit.data import design as data
 
     design = data.make_design(data.load(sparse.data.name))
     np.testing.assert_allclose(sparse.ols.coef, LinearRegression().fit(design.X, design.y).coef_, rtol=1e-10)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import priorfit
-import priorfit.data
+import priorfit.data.design
 from priorfit import InputError
 
 SMALL = dict(draws=300, tune=400, chains=2, seed=3, progress=False)
@@ -75,7 +75,7 @@ def test_a_random_scale_is_chosen_three_ways(hierarchical):
     methods = [c.method.split(" (")[0] for c in fit.scale_choices]
     assert methods == ["cross-validation", "empirical Bayes", "full Bayes"]
     cv, eb, full = fit.scale_choices
-    design = priorfit.data.make_design(priorfit.data.load("diabetes"))
+    design = priorfit.data.design.make_design(priorfit.data.design.load("diabetes"))
     ridge = RidgeCV(alphas=np.logspace(-4, 5, 91)).fit(design.X, design.y)
     sigma = fit.hyper.dispersion
     assert cv.alpha == ridge.alpha_ and cv.scale == pytest.approx(sigma / np.sqrt(ridge.alpha_))
@@ -90,7 +90,7 @@ def test_a_random_scale_is_chosen_three_ways(hierarchical):
 
 
 def test_scale_choices_survive_the_saved_folder(hierarchical, tmp_path):
-    from priorfit.result import load
+    from priorfit.results.comparison import load
 
     hierarchical.save(tmp_path / "out", plots=False)
     again = load(tmp_path / "out")

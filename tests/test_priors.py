@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from priorfit import InputError, priors
+from priorfit import InputError
+from priorfit.models import priors
 
 
 def test_unknown_prior():
@@ -31,7 +32,7 @@ def test_elastic_net_prior_draws_follow_its_density(l1_ratio, scale):
     """The draws calibration uses where PyMC cannot draw (a Potential): KS against the density."""
     from scipy.stats import kstest
 
-    from priorfit.priors import ElasticNet
+    from priorfit.models.priors import ElasticNet
 
     prior = ElasticNet(scale, 0.5, l1_ratio=l1_ratio)
     draws = prior.draw(1, 20_000, np.random.default_rng(0))[:, 0] - 0.5

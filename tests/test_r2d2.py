@@ -6,8 +6,10 @@ import pytest
 from scipy import stats
 
 import priorfit
-from priorfit import InputError, data, likelihoods, priors
-from priorfit.model import PosteriorModel
+from priorfit import InputError
+from priorfit.data import design as data
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
 
 
 @pytest.mark.filterwarnings("ignore:The effect of Potentials:UserWarning")  # the likelihood's Potential

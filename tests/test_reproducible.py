@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from priorfit.result import VERSIONED
+from priorfit.results.comparison import VERSIONED
 
 
 def _summary(out, *flags) -> str:

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 import priorfit
-from priorfit import data, likelihoods, priors, shrinkage
+from priorfit.data import design as data
+from priorfit.diagnostics import shrinkage
+from priorfit.models import likelihoods, priors
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_regularized_horseshoe_m_eff_prior_centres_on_p0():
     for p0 in (2.0, 5.0, 10.0):
         settings = priorfit.Settings(prior="regularized_horseshoe", p0=p0)
         prior, _ = priors.RegularizedHorseshoe.default(settings, scale=None, sigma=1.0, effect_scale=2.0, design=design)
-        from priorfit.model import PosteriorModel
+        from priorfit.models.posterior import PosteriorModel
 
         model = PosteriorModel(design, prior, gaussian, 1.0)
         draws = model.prior_draws(4000, seed=1)

@@ -1,4 +1,4 @@
-"""One-pass Gaussian sufficient statistics (priorfit.stats) against the in-memory two-pass
+"""One-pass Gaussian sufficient statistics (priorfit.data.statistics) against the in-memory two-pass
 computation, from arrays, chunks, files and dask, and the sentences of bad input."""
 
 import tracemalloc
@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from priorfit import InputError, data
-from priorfit.likelihoods import Gaussian
-from priorfit.stats import GramStats, RowFolds, from_dask, from_files
+from priorfit import InputError
+from priorfit.data import design as data
+from priorfit.data.folds import RowFolds
+from priorfit.data.statistics import GramStats, from_dask, from_files
+from priorfit.models.likelihoods import Gaussian
 
 RTOL = 1e-10
 

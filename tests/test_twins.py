@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from priorfit import twins
+from priorfit.penalized import twins
 
 
 @pytest.mark.parametrize("key", list(twins.TWINS))
@@ -61,7 +61,7 @@ def test_the_installed_estimator_minimizes_the_written_objective(key):
     """The constants of each objective checked against scikit-learn numerically: its fitted
     coefficients are the minimum of the objective as written here (a wrong factor would give a
     first-order decrease in some direction)."""
-    from priorfit import data
+    from priorfit.data import design as data
 
     twin = twins.TWINS[key]
     design = data.make_design(data.load(DATA[key[1]]))

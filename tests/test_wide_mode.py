@@ -5,8 +5,12 @@ fit the data exactly, the missing mode is named."""
 import numpy as np
 import pytest
 
-from priorfit import data, inference, likelihoods, penalized, priors, twins
-from priorfit.model import PosteriorModel
+from priorfit import inference
+from priorfit.data import design as data
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
 
 N, P = 30, 120
 GAUSSIAN = likelihoods.Gaussian()

@@ -34,7 +34,7 @@ KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales")
 
 def draw(comparison, kind: str, prior: str | None = None):
     """The figure of one plot ``kind``; per-prior kinds take ``prior`` (default: the first)."""
-    from ..errors import InputError
+    from priorfit.errors import InputError
 
     if kind not in KINDS:
         raise InputError(f"Plot kind {kind!r} is not known; allowed are: {', '.join(KINDS)}.")

@@ -88,7 +88,7 @@ def _scoped(css: str, scope: str) -> str:
 
 def render(comparison, images: dict[str, bytes]) -> str:
     """The page; ``images`` maps plot file names (``forest_laplace.png``, ...) to PNG bytes."""
-    from .. import __version__
+    from priorfit import __version__
 
     data, settings = comparison.data, comparison.settings
     all_checks = [check for fit in comparison.fits for check in fit.check_results()]

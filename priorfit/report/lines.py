@@ -14,7 +14,7 @@ def number(value) -> str:
 
 def columns(fit) -> list[str]:
     """The coefficient-table columns a report shows for ``fit``, in the table's order."""
-    from ..result import table_columns
+    from priorfit.results.comparison import table_columns
 
     return table_columns("boot_low" in fit.coefficients.columns)
 

@@ -11,7 +11,7 @@ def _checks(results) -> list[str]:
 
 def render(comparison, images: list[str]) -> str:
     """The Markdown; ``images`` are the plot file names present in ``plots/``."""
-    from .. import __version__
+    from priorfit import __version__
 
     data, settings = comparison.data, comparison.settings
     lines = [

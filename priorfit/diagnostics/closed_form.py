@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import Design
-from .likelihoods import Gaussian
-from .priors import Normal
+from priorfit.data.design import Design
+from priorfit.models.likelihoods import Gaussian
+from priorfit.models.priors import Normal
 
 # the chance that a correct run fails the check, over all its statistics together
 FALSE_ALARM = 1e-3

@@ -3,7 +3,7 @@
 - ``--scheduler ADDRESS`` connects to an existing ``dask.distributed`` cluster; ``--workers N``
   starts a ``LocalCluster`` of N single-threaded worker processes for the run's duration.
 - With a cluster, chunked data (a folder, glob or URL of Parquet/CSV files) are read by Dask and
-  summarized on the workers (:func:`priorfit.data.summarize_source`); without one, in this
+  summarized on the workers (:func:`priorfit.data.design.summarize_source`); without one, in this
   process, one chunk at a time.
 - Sweeps (:func:`map`: declarations of ``priorfit run``) run one task per worker. Inside a worker
   NUTS does not fork processes (:func:`in_worker`: PyMC's sampler runs its chains in turn,
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 
-from .errors import InputError
+from priorfit.errors import InputError
 
 
 def connect(scheduler: str | None = None, workers: int | None = None):
@@ -74,23 +74,6 @@ def in_worker() -> bool:
     except ValueError:
         return False
     return True
-
-
-def read(source, target: str | None):
-    """A dask DataFrame of chunked files (a folder, glob or URL of Parquet or CSV files)."""
-    import dask.dataframe as dd
-
-    text = str(source)
-    if "://" not in text:
-        from .stats import _source_files
-
-        files = [str(f) for f in _source_files(source)[0]]
-    else:
-        files = text
-    first = files[0] if isinstance(files, list) else files
-    if first.endswith((".parquet", ".pq")) or (isinstance(files, str) and "parquet" in files):
-        return dd.read_parquet(files)
-    return dd.read_csv(files, blocksize="64MB")
 
 
 def map(function, items: list, client) -> list:

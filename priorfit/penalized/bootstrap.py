@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import penalized, twins
-from .data import Design, intercept_name
+from priorfit.data.design import Design, intercept_name
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
 
 KIND = "percentile bootstrap confidence interval"
 LOOSE_TOLERANCE = 1e-6  # twins whose solver reaches only a looser agreement get their default tol per replicate
@@ -29,7 +30,7 @@ LOOSE_TOLERANCE = 1e-6  # twins whose solver reaches only a looser agreement get
 class Bootstrap:
     """``draws`` refits of the exact twin on rows resampled with replacement, and their percentile
     intervals. Arrays run over ``names``: the features, then the intercept when there is one
-    (named by :func:`priorfit.data.intercept_name`; its
+    (named by :func:`priorfit.data.design.intercept_name`; its
     ``mu`` and ``share_at_mu`` are NaN: the intercept has a flat prior). ``coef`` (draws x p) and
     ``intercept`` (draws) are the replicates on the model scale."""
 
@@ -83,7 +84,7 @@ def _percentiles(coef: np.ndarray, intercept: np.ndarray | None, prob: float) ->
 
 
 def replicate_estimator(twin: twins.Twin, value: float, fit_intercept: bool, options: dict):
-    """The twin as :func:`priorfit.penalized.fit` makes it, except that a twin whose solver only
+    """The twin as :func:`priorfit.penalized.fits.fit` makes it, except that a twin whose solver only
     reaches a loose agreement (``tolerance`` > 1e-6: saga for L1 logistic regression, which
     penalized.fit runs at tol 1e-10) gets its estimator's default ``tol`` (1e-4 for
     LogisticRegression): a bootstrap spread is far wider than that, and saga at 1e-10 would take
@@ -111,11 +112,11 @@ def bootstrap(design: Design, prior, likelihood: str, value: float, draws: int, 
               n_jobs: int | None = None) -> Bootstrap | None:
     """Percentile bootstrap of the exact twin of (``prior``, ``likelihood``) at penalty ``value``
     (alpha, or C): ``draws`` resamples of the rows with replacement, each refitted with the same
-    penalty value and the same prior-location offset as :func:`priorfit.penalized.fit` (through
-    :func:`priorfit.penalized.fit_estimator`), and the central ``prob`` interval of the replicates.
+    penalty value and the same prior-location offset as :func:`priorfit.penalized.fits.fit` (through
+    :func:`priorfit.penalized.fits.fit_estimator`), and the central ``prob`` interval of the replicates.
 
     - The standardization is that of the full data and is kept fixed: ``design.X`` is not
-      re-standardized per replicate (:meth:`priorfit.data.Design.take`), so every replicate
+      re-standardized per replicate (:meth:`priorfit.data.design.Design.take`), so every replicate
       estimates the same coefficients, in the same units, with the same penalty on them.
     - Replicate ``i`` draws its rows from ``default_rng(SeedSequence(seed).spawn(draws)[i])``, so
       the result depends on ``seed`` only, not on ``n_jobs`` or the order the workers finish in.

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from priorfit.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Twin:
         if design.has_rows:
             loss = self.loss(design.y, design.X @ w + (0.0 if intercept is None else intercept))
         elif self.loss is _squared:
-            from .gram import moments
+            from priorfit.data.sufficient import moments
 
             loss = moments(design.stats, design).rss(np.asarray(w), intercept)
         else:

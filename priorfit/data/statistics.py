@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from priorfit.errors import InputError
 
 BLOCK_BYTES = 64 * 2**20  # the largest block of float64 rows processed at once
 _CSV = (".csv", ".csv.gz")
@@ -158,8 +158,8 @@ class GramStats:
 
     def standardized(self, intercept: bool = True, *, standardize: bool = True):
         """The Gaussian sufficient statistics of the model-scale design that
-        :func:`priorfit.data.make_design` builds, as
-        :class:`priorfit.likelihoods.SufficientStatistics` (what ``Gaussian().statistics(design)``
+        :func:`priorfit.data.design.make_design` builds, as
+        :class:`priorfit.data.sufficient.SufficientStatistics` (what ``Gaussian().statistics(design)``
         returns for the in-memory design).
 
         Columns are divided by :attr:`x_sd` (unless ``standardize=False``). With an intercept, X
@@ -168,7 +168,7 @@ class GramStats:
         The design's ``x_center`` is :attr:`x_mean` with an intercept (zero without) and its
         ``x_scale`` is :attr:`x_sd`.
         """
-        from .likelihoods import SufficientStatistics
+        from priorfit.data.sufficient import SufficientStatistics
 
         scale = self.x_sd if standardize else np.ones(self.p)
         if intercept:
@@ -196,7 +196,7 @@ class GramStats:
         """Statistics of in-memory arrays, in row blocks of at most ``block_bytes`` of float64.
 
         X is never copied whole: each block is converted to float64 and centred on its own.
-        Validation follows :func:`priorfit.data.from_arrays`. With ``fold_of_row`` (one integer
+        Validation follows :func:`priorfit.data.design.from_arrays`. With ``fold_of_row`` (one integer
         label in 0..k-1 per row, or a function from 0-based row numbers to labels, such as
         :class:`RowFolds`), the result is a list of k statistics, one per fold.
         """
@@ -246,7 +246,7 @@ class GramStats:
         Files are read in name order, ``chunk_rows`` rows at a time (``pandas.read_csv`` with
         ``chunksize``, ``pyarrow.parquet.ParquetFile.iter_batches``), and must all have the same
         columns in the same order; the features are every column but ``target``. Validation
-        follows :func:`priorfit.data.from_frame`, with row numbers counted across files (and
+        follows :func:`priorfit.data.design.from_frame`, with row numbers counted across files (and
         the file and its own row named); the first chunk with a bad value is reported, its
         columns checked in order. ``fold_of_row`` gives per-fold statistics as in
         :meth:`from_arrays` (:class:`RowFolds` when the number of rows is not known).
@@ -400,37 +400,6 @@ from_files = GramStats.from_files
 from_dask = GramStats.from_dask
 
 
-@dataclass(frozen=True)
-class RowFolds:
-    """Fold labels 0..k-1 that depend only on the 0-based row number and ``seed``.
-
-    A ``fold_of_row`` for data whose length is not known in advance (files, chunks): each row's
-    fold is a SplitMix64 hash of its number modulo k, so folds are about equal in size, random
-    with respect to row order, and the same however the rows are chunked.
-    """
-
-    k: int
-    seed: int = 0
-
-    def __post_init__(self):
-        if isinstance(self.k, bool) or not isinstance(self.k, int | np.integer) or self.k < 2:
-            raise InputError(
-                f"k={self.k!r} folds is not allowed; k must be an integer of at least 2."
-            )
-        if not 0 <= self.seed < 2**32:
-            raise InputError(
-                f"seed={self.seed} is not allowed; seed must be between 0 and 2**32 - 1."
-            )
-
-    def __call__(self, rows: np.ndarray) -> np.ndarray:
-        z = np.asarray(rows, dtype=np.uint64) + np.uint64(self.seed) * np.uint64(2**32 + 1)
-        z = z + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-        return (z % np.uint64(self.k)).astype(np.int64)
-
-
 # -- accumulation ---------------------------------------------------------------------------------
 def _two_sum(a, b):
     """``(s, e)`` with ``s = fl(a + b)`` and ``s + e = a + b`` exactly (Knuth's TwoSum)."""
@@ -580,7 +549,7 @@ class _Accumulator:
 
 
 def _finish(total: GramStats | None, rows: int, features, target: str, name: str) -> GramStats:
-    """The checks of :func:`priorfit.data.from_arrays` that need all rows."""
+    """The checks of :func:`priorfit.data.design.from_arrays` that need all rows."""
     if rows == 0:
         raise InputError(f"{name} has no rows; priorfit needs at least 3.")
     if rows < 3:
@@ -686,7 +655,7 @@ def _chunk_arrays(chunk, features, target: str) -> tuple[np.ndarray, np.ndarray]
 
 
 def _check_arrays(X, y, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Shapes and dtypes as :func:`priorfit.data.from_arrays` checks them (without copying)."""
+    """Shapes and dtypes as :func:`priorfit.data.design.from_arrays` checks them (without copying)."""
     of = f" of chunk {chunk}" if chunk is not None else ""
     if y is None:
         raise InputError(
@@ -759,7 +728,7 @@ def _file_columns(path: Path) -> list[str]:
     not a column)."""
     try:
         if _kind(path) == "csv":
-            from .data import csv_format
+            from priorfit.data.design import csv_format
 
             return [str(c) for c in pd.read_csv(path, nrows=0, **csv_format(path)).columns]
         import pyarrow.parquet as pq
@@ -777,7 +746,7 @@ def _read_chunks(path: Path, columns: list[str], chunk_rows: int) -> Iterator:
     """DataFrames (CSV) or RecordBatches (Parquet) of at most ``chunk_rows`` rows."""
     try:
         if _kind(path) == "csv":
-            from .data import csv_format
+            from priorfit.data.design import csv_format
 
             with pd.read_csv(path, chunksize=chunk_rows, **csv_format(path)) as reader:
                 yield from reader

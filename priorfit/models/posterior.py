@@ -20,9 +20,9 @@ from typing import Literal
 
 import numpy as np
 
-from .data import Design
-from .likelihoods import Likelihood, SigmaPrior
-from .priors import Prior
+from priorfit.data.design import Design
+from priorfit.models.likelihoods import Likelihood, SigmaPrior
+from priorfit.models.priors import Prior
 
 # nutpie calls PyTensor through Python (no compile) only while the gradients are few and cheap:
 # the row-wise likelihood of a design with more cells than this makes each one costly, and more

@@ -1,7 +1,7 @@
 """The Gaussian twins without the rows: fits and K-fold cross-validation from X'X.
 
 A design too large to keep (or to copy) is reduced to its sufficient statistics
-(:class:`priorfit.stats.GramStats`, one pass). Everything the Gaussian side needs follows from
+(:class:`priorfit.data.statistics.GramStats`, one pass). Everything the Gaussian side needs follows from
 them exactly:
 
 - **Fits.** With the centred Gram matrix ``G = Xc'Xc = Q diag(lam) Q'``, the *square-root
@@ -10,7 +10,7 @@ them exactly:
   ``||yc - Xc w||^2 = ||r - R w||^2 + (yc'yc - ||r||^2)``. scikit-learn's own Ridge, Lasso and
   ElasticNet fitted to ``(R, r)`` without an intercept therefore minimize the same objective
   as on ``(X, y)``; for the estimators whose loss is a mean over rows (``1 / (2 n_samples)``,
-  :attr:`priorfit.twins.Twin.loss_per_row`) the p rows are scaled by ``sqrt(p / n)``. The
+  :attr:`priorfit.penalized.twins.Twin.loss_per_row`) the p rows are scaled by ``sqrt(p / n)``. The
   intercept is ``mean(y) - mean(X)'w``, as scikit-learn computes it.
 - **Cross-validation.** Per-fold statistics come from the same pass over the rows. A fold's
   training statistics are the merge of the others; its validation error at ``(w, b)`` is the
@@ -18,7 +18,7 @@ them exactly:
   are scikit-learn's: LassoCV's and ElasticNetCV's ``geomspace(alpha_max, eps alpha_max)``
   with ``alpha_max = max |Xc'yc| / (n l1_ratio)``, RidgeCV's ``alphas``; the folds are
   ``KFold``'s contiguous ones for in-memory rows (so the choice is LassoCV's), hashed row
-  numbers (:class:`priorfit.stats.RowFolds`) for files.
+  numbers (:class:`priorfit.data.folds.RowFolds`) for files.
 
 Without rows there is no PSIS-LOO (it needs each row's likelihood), no bootstrap and no
 empirical-Bayes BayesianRidge or ARDRegression (their evidence needs the rows).
@@ -26,60 +26,9 @@ empirical-Bayes BayesianRidge or ARDRegression (their evidence needs the rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import reduce
-
 import numpy as np
 
-from .likelihoods import SufficientStatistics
-
-FOLDS = 5  # the twins' cross-validation (LassoCV's and ElasticNetCV's cv=5)
-
-
-def moments(stats, design) -> SufficientStatistics:
-    """The centred :class:`~priorfit.likelihoods.SufficientStatistics` of raw statistics ``stats``
-    (:class:`priorfit.stats.GramStats`) on ``design``'s model scale (its ``x_center`` and
-    ``x_scale``): centred products divide by the scales, means shift and scale."""
-    scale = design.x_scale
-    x_mean = (stats.x_mean - design.x_center) / scale
-    return SufficientStatistics(stats.n, stats.y_mean, stats.xx / np.outer(scale, scale), stats.xy / scale, stats.yy, x_mean)
-
-
-def uncentred(m: SufficientStatistics) -> SufficientStatistics:
-    """Without an intercept the model goes through the origin: the raw (uncentred) products."""
-    gram = m.gram + m.n * np.outer(m.x_mean, m.x_mean)
-    return SufficientStatistics(m.n, 0.0, gram, m.xty + m.n * m.x_mean * m.y_mean, m.yty + m.n * m.y_mean**2)
-
-
-def merge(parts):
-    """The statistics of the union of disjoint row sets (``GramStats.merge``, folded)."""
-    return reduce(lambda a, b: a.merge(b), parts)
-
-
-@dataclass(frozen=True)
-class Folds:
-    """Raw statistics of each cross-validation fold, from the same pass as the whole's."""
-
-    parts: tuple  # GramStats, one per fold
-    kind: str  # how rows were assigned, for the reports
-
-
-def labels_in_memory(n: int) -> np.ndarray:
-    """Fold labels of ``n`` in-memory rows: ``KFold(5)``'s contiguous folds, as LassoCV's."""
-    from sklearn.model_selection import KFold
-
-    labels = np.zeros(n, dtype=np.int64)
-    for k, (_, test) in enumerate(KFold(FOLDS).split(np.empty((n, 1)))):
-        labels[test] = k
-    return labels
-
-
-def labels_of_rows(seed: int = 0):
-    """Fold labels for rows read in chunks (files, Dask), where n is not known in advance:
-    hashed row numbers (:class:`priorfit.stats.RowFolds`)."""
-    from .stats import RowFolds
-
-    return RowFolds(FOLDS, seed)
+from priorfit.data.sufficient import SufficientStatistics, merge, moments, uncentred
 
 
 # -- fits ------------------------------------------------------------------------------------------

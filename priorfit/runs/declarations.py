@@ -36,8 +36,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .errors import InputError
-from .settings import Settings
+from priorfit.errors import InputError
+from priorfit.settings import Settings
 
 TOP_KEYS = ("name", "description", "data", "settings", "sweep")
 DATA_KEYS = ("source", "target")
@@ -69,7 +69,7 @@ class Declaration:
 
     def run(self, out, *, force: bool = False, progress: bool = True, plots: bool = True, **overrides):
         """Run the comparison and save it to ``out``; ``overrides`` replace declared settings."""
-        from .comparison import compare
+        from priorfit.runs.compare import compare
 
         result = compare(self.source, target=self.target, progress=progress, **(self.settings | overrides))
         return result, result.save(out, force=force, plots=plots)

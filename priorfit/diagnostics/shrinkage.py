@@ -48,7 +48,7 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     active = np.ones(design.p, dtype=bool) if not prior.l1_weight() else coef != mu
     method = "nonzero coefficients" if not prior.curvature(dispersion) else "trace of the hat matrix on the active set"
     if not design.has_rows:  # the Gaussian: constant weights 1 / sigma^2, centred columns orthogonal to the intercept
-        from .gram import moments, uncentred
+        from priorfit.data.sufficient import moments, uncentred
 
         m = moments(design.stats, design) if design.intercept else uncentred(moments(design.stats, design))
         H = m.gram[np.ix_(active, active)] / dispersion**2

@@ -3,7 +3,7 @@
 Both sides get the same model-scale X (standardized or not) and the same intercept
 handling (``fit_intercept`` = the model's flat-prior intercept). A prior centred at ``mu``
 is the penalty on ``w - mu``: the estimator fits ``y - X mu`` and ``mu`` is added back.
-Which estimator, and how its alpha converts, comes from :mod:`priorfit.twins`.
+Which estimator, and how its alpha converts, comes from :mod:`priorfit.penalized.twins`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import Literal
 
 import numpy as np
 
-from . import gram, twins
-from .data import Design
+from priorfit.data import sufficient
+from priorfit.data.design import Design
+from priorfit.penalized import gram, twins
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,14 @@ def _fit(estimator, design: Design, mu: np.ndarray):
 
 def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
     """Fit a scikit-learn estimator (see :func:`_fit`); its coefficients and intercept. A design
-    without rows fits the square-root design of its statistics (:mod:`priorfit.gram`); a
+    without rows fits the square-root design of its statistics (:mod:`priorfit.penalized.gram`); a
     cross-validated search there is replaced by the search from the per-fold statistics and a
     fit at the penalty it chose."""
     if not design.has_rows:
         if type(estimator).__name__ in gram.SEARCHES:
             estimator.alpha_ = gram.cross_validate(estimator, design, mu, design.intercept)  # as a fitted search has it
             estimator = gram.refit(estimator, estimator.alpha_)
-        return gram.fit(estimator, gram.moments(design.stats, design), mu, design.intercept)
+        return gram.fit(estimator, sufficient.moments(design.stats, design), mu, design.intercept)
     _fit(estimator, design, mu)
     best = getattr(estimator, "best_estimator_", estimator)  # a grid search: its refitted estimator
     intercept = float(np.ravel(best.intercept_)[0]) if design.intercept else None
@@ -317,8 +318,8 @@ def uniqueness(design: Design, twin: twins.Twin, prior, alpha: float, a: tuple, 
         X = design.X - design.x_mean if design.intercept else design.X
         gram_active = X[:, active].T @ X[:, active]
     else:  # the Gaussian from X'X: the intercepts are ybar - xbar'w, so eta_a - eta_b = Xc (wa - wb)
-        m = gram.moments(design.stats, design)
-        m = m if design.intercept else gram.uncentred(m)
+        m = sufficient.moments(design.stats, design)
+        m = m if design.intercept else sufficient.uncentred(m)
         d = wa - wb
         fitted_rel = float(np.sqrt(max(d @ m.gram @ d, 0.0) / max((wb - mu) @ m.gram @ (wb - mu), 1e-300)))
         gram_active = m.gram[np.ix_(active, active)]
@@ -339,8 +340,8 @@ def ols(design: Design) -> Estimate:
     from sklearn.linear_model import LinearRegression
 
     if not design.has_rows:
-        m = gram.moments(design.stats, design)
-        m = m if design.intercept else gram.uncentred(m)
+        m = sufficient.moments(design.stats, design)
+        m = m if design.intercept else sufficient.uncentred(m)
         coef = np.linalg.lstsq(m.gram, m.xty, rcond=None)[0]
         intercept = float(m.y_mean - m.x_mean @ coef) if design.intercept else None
         return Estimate(coef, intercept, {"fit_intercept": design.intercept})

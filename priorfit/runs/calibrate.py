@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import likelihoods, priors, twins
-from .data import from_arrays, make_design
-from .errors import InputError
+from priorfit.data.design import from_arrays, make_design
+from priorfit.errors import InputError
+from priorfit.models import likelihoods, priors
+from priorfit.penalized import twins
 
 MAX_BINS = 10
 MIN_EXPECTED = 5  # ranks each chi-square bin must expect
@@ -162,8 +163,9 @@ class Plan:
 def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100, n: int = 50, p: int = 3,
          thinned: int = 99, bootstrap: int = 100, fit_scale: float | None = None, **settings) -> Plan:
     """Validate a calibration request (one sentence for bad input; no PyMC) and resolve its prior."""
-    from .likelihoods import HalfNormal, Jeffreys
-    from .settings import UNUSED_BY, from_user, integer, positive, refuse_unused
+    from priorfit.models.likelihoods import HalfNormal, Jeffreys
+    from priorfit.settings import UNUSED_BY, from_user, refuse_unused
+    from priorfit.validation import integer, positive
 
     defaults = {f: v for f, v in DEFAULTS.items()}
     config = from_user({**defaults, **settings, "prior": prior, "likelihood": likelihood, "bootstrap": bootstrap})
@@ -215,8 +217,8 @@ def _resolve(name, family, config, design, noise):
     """The prior with numbers for its hyperparameters, as compare resolves them, without CV."""
     import dataclasses
 
-    from .comparison import resolve_hyperparameters
-    from .likelihoods import SigmaPrior
+    from priorfit.models.likelihoods import SigmaPrior
+    from priorfit.runs.compare import resolve_hyperparameters
 
     cls = priors.get(name)
     scale = (config.scale or {}).get(name)
@@ -248,7 +250,7 @@ def calibrate(prior: str = "normal", likelihood: str = "gaussian", *, sims: int 
     ``bootstrap`` resamples of the twin per simulation (0: none). ``jobs`` workers run the sims
     (joblib; a dask cluster when a client is active).
     """
-    from . import cluster
+    from priorfit.runtime import cluster
 
     spec = plan(prior, likelihood, sims=sims, n=n, p=p, thinned=thinned, bootstrap=bootstrap, fit_scale=fit_scale,
                 **settings)
@@ -290,7 +292,7 @@ def _design(n, p, seed):
 
 
 def _model(spec: Plan, prior, y):
-    from .model import PosteriorModel
+    from priorfit.models.posterior import PosteriorModel
 
     X = _design(spec.n, spec.p, spec.config.seed)
     design = make_design(from_arrays(X, y, name="sbc"), standardize=spec.config.standardize, intercept=spec.config.intercept)
@@ -306,7 +308,7 @@ def _placeholder(n):
 
 def _truths(spec: Plan, sims: int) -> dict:
     """The true value of every ranked parameter in each simulation: ``name -> (sims,)`` array."""
-    from .model import prior_predictive
+    from priorfit.models.posterior import prior_predictive
 
     model, _ = _model(spec, spec.prior, _placeholder(spec.n))
     seed, p = spec.config.seed, spec.p
@@ -341,7 +343,7 @@ class _Chunk:
     def __call__(self, indices):
         import warnings
 
-        from . import inference
+        from priorfit import inference
 
         warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
         spec, config = self.spec, self.spec.config
@@ -374,7 +376,7 @@ class _Chunk:
         return out
 
     def _bootstrap(self, design, prior, likelihood, w, i):
-        from .bootstrap import bootstrap
+        from priorfit.penalized.bootstrap import bootstrap
 
         spec = self.spec
         twin = twins.twin(prior.name, likelihood.name)

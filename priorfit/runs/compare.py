@@ -1,6 +1,6 @@
 """Run a comparison, stage by stage: data -> design -> hyperparameters -> (per prior) model ->
 find_MAP and polish -> penalized twin -> NUTS -> checks. Orchestration only: the stages live
-in their own modules, and the results are the typed records of :mod:`priorfit.result`."""
+in their own modules, and the results are the typed records of :mod:`priorfit.results.comparison`."""
 
 from __future__ import annotations
 
@@ -12,24 +12,18 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import (
-    closed_form,
-    data,
-    identity,
-    inference,
-    likelihoods,
-    penalized,
-    priors,
-    shrinkage,
-    twins,
-)
-from . import settings as settings_module
-from .bootstrap import bootstrap
-from .data import Dataset, Design, from_arrays, from_frame, load, make_design
-from .errors import InputError
-from .model import PosteriorModel
-from .progress import Progress
-from .result import (
+from priorfit import inference
+from priorfit import settings as settings_module
+from priorfit.data import design as data
+from priorfit.data.design import Dataset, Design, from_arrays, from_frame, load, make_design
+from priorfit.diagnostics import closed_form, identity, shrinkage
+from priorfit.errors import InputError
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
+from priorfit.penalized.bootstrap import bootstrap
+from priorfit.results.comparison import (
     Agreement,
     Comparison,
     DataInfo,
@@ -42,7 +36,8 @@ from .result import (
     add_point_estimate_groups,
     coefficient_table,
 )
-from .settings import Settings
+from priorfit.runtime.progress import Progress
+from priorfit.settings import Settings
 
 
 def compare(X="diabetes", y=None, *, target: str | None = None, features=None, progress: bool = True, **settings) -> Comparison:
@@ -95,7 +90,7 @@ def _signature_and_doc():
         "Parameters\n----------\n"
         "X : str, Dataset, array or DataFrame\n"
         "    ``\"diabetes\"``, a ``synthetic:...`` spec or a CSV/Parquet path (then ``y`` is None and\n"
-        "    ``target`` names the column), a :class:`~priorfit.data.Dataset`, or a design.\n"
+        "    ``target`` names the column), a :class:`~priorfit.data.design.Dataset`, or a design.\n"
         "y : array, optional\n    Target, when ``X`` is a design.\n"
         "target : str, optional\n    Target column of a file (default ``y``).\n"
         "features : sequence of str, optional\n    Column names of an array ``X``.\n"
@@ -110,7 +105,7 @@ _signature_and_doc()
 
 def _design(dataset: Dataset, likelihood, config: Settings) -> Design:
     """The rows standardized, or, for a Gaussian model of more than ``STATISTICS_ROWS`` rows, only
-    the sufficient statistics: one pass, no copy of X, twins and CV from X'X (:mod:`priorfit.gram`)."""
+    the sufficient statistics: one pass, no copy of X, twins and CV from X'X (:mod:`priorfit.penalized.gram`)."""
     if likelihood.sufficient and dataset.n > data.STATISTICS_ROWS:
         return data.summarize(dataset, standardize=config.standardize, intercept=config.intercept)
     return make_design(dataset, standardize=config.standardize, intercept=config.intercept)

@@ -4,7 +4,7 @@ A family owns everything that depends on the distribution of ``y``: how ``y`` is
 summary of the data its log likelihood needs, its PyMC term, its dispersion (the Gaussian noise
 sd with its priors and plug-in value; none for families without one) and a quadratic
 approximation used to whiten the coefficients. The penalized twins of each (prior, family)
-pair are rows of :mod:`priorfit.twins`; nothing else names a family.
+pair are rows of :mod:`priorfit.penalized.twins`; nothing else names a family.
 
 The Gaussian log likelihood is written with the sufficient statistics (X'X, X'y, y'y, n):
 each gradient costs O(p^2) instead of O(np). The row-wise form is kept as a cross-check
@@ -13,13 +13,14 @@ each gradient costs O(p^2) instead of O(np). The row-wise form is kept as a cros
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 import numpy as np
 
-from .errors import InputError
-from .settings import positive
+from priorfit.data.sufficient import SufficientStatistics
+from priorfit.errors import InputError
+from priorfit.validation import positive
 
 
 # -- the prior of the Gaussian noise sd ---------------------------------------------------------
@@ -140,7 +141,7 @@ class Likelihood:
     def encode_y(self, y: np.ndarray, where: str) -> tuple[np.ndarray, dict | None]:
         """``y`` as the family models it, and the label mapping when one was applied (reported);
         an InputError if ``y`` cannot come from this family. ``y`` is float, or labels (bool or
-        text, :class:`priorfit.data.Dataset`) that only the bernoulli family takes."""
+        text, :class:`priorfit.data.design.Dataset`) that only the bernoulli family takes."""
         return _numbers(y, where, self.name), None
 
     def pseudo_sigma(self, design, dispersion: float | None) -> float:
@@ -192,39 +193,6 @@ class Likelihood:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class SufficientStatistics:
-    """The Gaussian's sufficient statistics of a design on the model scale: n, the means of y and
-    of the columns (``x_mean``), and the cross products ``gram = X'X``, ``xty = X'y``,
-    ``yty = y'y`` of X and y centred on those means (with an intercept), or uncentred (without
-    one: the means are then 0)."""
-
-    n: int
-    y_mean: float
-    gram: np.ndarray = field(repr=False)
-    xty: np.ndarray = field(repr=False)
-    yty: float
-    x_mean: np.ndarray = field(repr=False, default=None)
-
-    def __post_init__(self):
-        if self.x_mean is None:
-            object.__setattr__(self, "x_mean", np.zeros(len(self.xty)))
-
-    def offset(self, mu: np.ndarray) -> SufficientStatistics:
-        """The statistics of ``(X, y - X mu)``: the target a prior centred at ``mu`` is fitted to."""
-        if not np.any(mu):
-            return self
-        xty = self.xty - self.gram @ mu
-        yty = self.yty - 2.0 * mu @ self.xty + mu @ self.gram @ mu
-        return SufficientStatistics(self.n, self.y_mean - self.x_mean @ mu, self.gram, xty, yty, self.x_mean)
-
-    def rss(self, w: np.ndarray, intercept: float | None) -> float:
-        """``sum_i (y_i - x_i'w - b)^2`` over the rows (``b = 0`` without an intercept)."""
-        b = 0.0 if intercept is None else intercept
-        gap = self.y_mean - b - self.x_mean @ w
-        return float(self.yty - 2.0 * w @ self.xty + w @ self.gram @ w + self.n * gap**2)
-
-
 class Gaussian(Likelihood):
     """``y ~ Normal(X w + c, sigma)``; scikit-learn's squared-error estimators."""
 
@@ -242,7 +210,7 @@ class Gaussian(Likelihood):
 
         def compute():
             if not design.has_rows:
-                from .gram import moments, uncentred
+                from priorfit.data.sufficient import moments, uncentred
 
                 m = moments(design.stats, design)
                 return m if design.intercept else uncentred(m)
@@ -299,7 +267,7 @@ class Gaussian(Likelihood):
     def plugin_dispersion(self, design) -> PluginDispersion:
         """The OLS residual sd, ``sqrt(RSS / (n - p - 1))`` (``n - p`` without intercept), when that
         has degrees of freedom left; otherwise the leave-one-out residual sd of RidgeCV."""
-        from .twins import twin
+        from priorfit.penalized.twins import twin
 
         stats = self.statistics(design)
         dof = design.n - design.p - int(design.intercept)

@@ -18,8 +18,6 @@ from typing import Literal
 
 import numpy as np
 
-Sampler = Literal["nutpie", "pymc"]
-
 
 @dataclass(frozen=True)
 class Certificate:
@@ -50,7 +48,7 @@ class ModeResult:
 
 
 def find_map(model, *, seed: int = 0, progress: Callable[[str], None] | None = None) -> ModeResult:
-    """``pm.find_MAP`` on ``model`` (a :class:`~priorfit.model.PosteriorModel`) with its
+    """``pm.find_MAP`` on ``model`` (a :class:`~priorfit.models.posterior.PosteriorModel`) with its
     optimizer status recorded, then polished to the exact mode.
 
     Where the pair (prior, likelihood) has a penalized twin, the polish starts from the twin's
@@ -153,7 +151,8 @@ def _twin_start(model, raw: dict, say) -> dict | None:
     of the mode model's variables; None where the pair has no exact twin or its fit fails."""
     import warnings
 
-    from . import penalized, twins
+    from priorfit.penalized import fits as penalized
+    from priorfit.penalized import twins
 
     prior, likelihood, design = model.prior, model.likelihood, model.design
     twin = twins.twin(prior.name, likelihood.name)
@@ -299,7 +298,7 @@ def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
 
 
 def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str], None] | None = None, explain: bool = False):
-    """Exact mode of ``model`` (a :class:`~priorfit.model.PosteriorModel`) near ``start``, and
+    """Exact mode of ``model`` (a :class:`~priorfit.models.posterior.PosteriorModel`) near ``start``, and
     its :class:`Certificate` (and, with ``explain``, why it stopped short, or None).
 
     A (proximal) Newton method on ``-logp``: each step minimizes the quadratic model of the
@@ -311,7 +310,7 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
     of wide data, at most about n coordinates, not p). Near the mode this is Newton's method on
     the free coordinates with the zeros fixed, and it converges quadratically to machine
     precision. Value, gradient and Hessian columns come from the model's compiled functions
-    (:meth:`~priorfit.model.PosteriorModel.mode_functions`), in ``w`` (the mode model: kinks on
+    (:meth:`~priorfit.models.posterior.PosteriorModel.mode_functions`), in ``w`` (the mode model: kinks on
     the axes). At most ``max_iter`` Newton steps; ``progress`` hears of each.
     """
     functions = model.mode_functions()
@@ -413,85 +412,3 @@ def _certificate(g, H_free, x, mu, kinked, weight) -> Certificate:
     )
 
 
-def sample(
-    model,
-    *,
-    sampler: Sampler = "nutpie",
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    seed: int = 0,
-    target_accept: float = 0.8,
-    cores: int | None = None,
-    progress: bool = False,
-):
-    """Draw the posterior of ``model`` (a :class:`~priorfit.model.PosteriorModel`) with NUTS;
-    returns an ``xarray.DataTree`` (posterior, sample_stats)."""
-    import os
-
-    from .cluster import in_worker
-
-    cores = 1 if in_worker() else (cores or min(chains, os.cpu_count() or 1))  # a dask worker must not fork
-    if sampler == "nutpie":
-        import nutpie
-
-        if model.nutpie_backend == "python":
-            cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
-
-        return nutpie.sample(
-            model.nutpie(),
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            cores=cores,
-            seed=seed,
-            target_accept=target_accept,
-            save_warmup=False,
-            progress_bar=progress,
-        )
-    import pymc as pm
-
-    return pm.sample(
-        model=model.pymc,
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        cores=cores,
-        random_seed=seed,
-        target_accept=target_accept,
-        nuts_sampler="pymc",  # pm.sample would silently switch to nutpie when it is installed
-        progressbar=progress,
-        compute_convergence_checks=False,
-    )
-
-
-@dataclass(frozen=True)
-class Diagnostics:
-    """NUTS health over every sampled quantity: max R-hat (None with one chain), min bulk and
-    tail ESS (arviz-stats), the number of divergent transitions and of transitions that hit
-    the maximum tree depth (the sampler gave up lengthening the trajectory)."""
-
-    max_rhat: float | None
-    min_ess_bulk: float
-    min_ess_tail: float
-    divergences: int
-    treedepth_hits: int = 0  # transitions that stopped at the maximum tree depth
-
-
-def diagnostics(tree) -> Diagnostics:
-    """The :class:`Diagnostics` of a sampled ``xarray.DataTree``."""
-    import arviz as az
-
-    posterior = tree["posterior"].to_dataset()
-
-    def extreme(ds, fn):
-        return float(fn([float(fn(ds[v].values)) for v in ds.data_vars]))
-
-    return Diagnostics(
-        max_rhat=extreme(az.rhat(posterior), np.nanmax) if posterior.sizes["chain"] > 1 else None,
-        min_ess_bulk=extreme(az.ess(posterior, method="bulk"), np.nanmin),
-        min_ess_tail=extreme(az.ess(posterior, method="tail"), np.nanmin),
-        divergences=int(tree["sample_stats"]["diverging"].sum()),
-        treedepth_hits=int(sum(tree["sample_stats"][name].sum() for name in ("maxdepth_reached", "reached_max_treedepth")
-                               if name in tree["sample_stats"])),
-    )

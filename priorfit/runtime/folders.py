@@ -1,9 +1,4 @@
-"""Write a comparison to a folder, atomically: all files appear at once, or none do.
-
-Files are written into a hidden temporary folder beside the target and renamed into place;
-an interrupted run leaves the user's earlier results as they were. A non-empty target is
-replaced only with ``force=True``.
-"""
+"""Atomic output folders: all files appear at once, or none do."""
 
 from __future__ import annotations
 
@@ -12,10 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from .errors import InputError
-from .interrupts import deferred, signals_received
+from priorfit.errors import InputError
+from priorfit.runtime.interrupts import deferred, signals_received
 
 FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png")
 
@@ -59,17 +52,6 @@ def check_target(out, *, force: bool) -> Path:
     return out
 
 
-def coefficient_frame(comparison) -> pd.DataFrame:
-    """All coefficient rows, on the model scale and (if standardized) the original scale."""
-    frames = []
-    for fit in comparison.fits:
-        for scale, table in (("model", fit.coefficients), ("original", fit.original)):
-            if table is not None:
-                frames.append(table.reset_index().assign(prior=fit.prior.name, scale=scale))
-    frame = pd.concat(frames, ignore_index=True)
-    return frame[["prior", "scale", *[c for c in frame.columns if c not in ("prior", "scale")]]]
-
-
 def write_folder(out, fill, *, force: bool = False) -> Path:
     """Create ``out`` atomically: ``fill(folder)`` writes into a hidden temporary folder beside it,
     which is then renamed into place (an earlier folder is replaced only with ``force``)."""
@@ -109,61 +91,3 @@ class InterruptedAfterWriting(KeyboardInterrupt):
     def __init__(self, out: Path):
         super().__init__(str(out))
         self.out = out
-
-
-def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
-    """Write summary.json, coefficients.csv, posterior_<prior>.nc, plots/*.png, report.html and
-    report.md into ``out``."""
-
-    def fill(tmp: Path) -> None:
-        (tmp / "summary.json").write_text(comparison.to_json() + "\n")
-        coefficient_frame(comparison).to_csv(tmp / "coefficients.csv", index=False, float_format="%.17g")
-        for fit in comparison.fits:
-            fit.tree.to_netcdf(str(tmp / f"posterior_{fit.prior.name}.nc"))
-        if plots:
-            from .plots import write_all
-
-            write_all(comparison, tmp / "plots")
-        from .report import write_reports
-
-        write_reports(comparison, tmp)
-
-    return write_folder(out, fill, force=force)
-
-
-def write_path(result, out, *, force: bool = False, plot: bool = True) -> Path:
-    """Write path.json and path.png of a regularization path into ``out``."""
-
-    def fill(tmp: Path) -> None:
-        (tmp / "path.json").write_text(result.to_json() + "\n")
-        if plot:
-            import matplotlib
-
-            matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
-
-            figure = result.plot()
-            figure.savefig(tmp / "path.png", dpi=110)
-            plt.close(figure)
-
-    return write_folder(out, fill, force=force)
-
-
-def rebuild_reports(folder, *, plots: bool = True) -> list[Path]:
-    """Rebuild report.html and report.md of a saved folder without refitting; draw the plots
-    first if the folder has none (and ``plots``). Nothing else in the folder changes."""
-    from .report import write_reports
-    from .result import load
-
-    folder = Path(folder)
-    comparison = load(folder)
-    if plots and not (folder / "plots").is_dir():
-        from .plots import write_all
-
-        tmp = Path(tempfile.mkdtemp(prefix=".plots.", dir=folder))
-        try:
-            write_all(comparison, tmp)
-            os.replace(tmp, folder / "plots")
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return write_reports(comparison, folder)

@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import settings as settings_module
+from priorfit import settings as settings_module
 
 #: check name -> why these estimators do not pass it (measured: every other check passes)
 EXPECTED_FAILED_CHECKS = {
@@ -55,11 +55,11 @@ def _init(likelihood: str):
 
 class _Bayesian(BaseEstimator):
     def _compare(self, X, y):
-        from .comparison import compare
+        from priorfit.runs.compare import compare
 
         params = self.get_params()
         if not isinstance(params["prior"], str) or "," in params["prior"]:
-            from .errors import InputError
+            from priorfit.errors import InputError
 
             raise InputError(f"prior {params['prior']!r} is not allowed here; an estimator fits one prior, e.g. 'normal'.")
         features = list(getattr(self, "feature_names_in_", [])) or None
@@ -116,7 +116,7 @@ class BayesianClassifier(ClassifierMixin, _Bayesian):
     def fit(self, X, y):
         from sklearn.utils.multiclass import check_classification_targets
 
-        from .errors import InputError
+        from priorfit.errors import InputError
 
         X, y = validate_data(self, X, y)
         check_classification_targets(y)

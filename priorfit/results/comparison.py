@@ -10,12 +10,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .closed_form import ExactPosteriorCheck
-from .inference import Diagnostics, ModeResult
-from .likelihoods import PluginDispersion
-from .penalized import GridChoice, PenalizedFit
-from .priors import Prior
-from .settings import Settings
+from priorfit.diagnostics.closed_form import ExactPosteriorCheck
+from priorfit.inference.mode import ModeResult
+from priorfit.inference.sampling import Diagnostics
+from priorfit.models.likelihoods import PluginDispersion
+from priorfit.models.priors import Prior
+from priorfit.penalized.fits import GridChoice, PenalizedFit
+from priorfit.settings import Settings
 
 COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
 # with --bootstrap: the penalized estimate's percentile interval and its share of replicates at mu
@@ -325,18 +326,18 @@ class Comparison:
 
     def plot(self, kind: str = "forest", prior: str | None = None):
         """Draw one plot (``priorfit.plots.KINDS``) and return its matplotlib figure."""
-        from .plots import draw
+        from priorfit.plots import draw
 
         return draw(self, kind, prior)
 
     def _repr_html_(self) -> str:
         """Jupyter shows each prior's checks and side-by-side table."""
-        from .report.html import notebook
+        from priorfit.report.html import notebook
 
         return notebook(self)
 
     def to_dict(self) -> dict:
-        from . import __version__
+        from priorfit import __version__
 
         return {
             "priorfit_version": __version__,
@@ -355,7 +356,7 @@ class Comparison:
     def save(self, out, *, force: bool = False, plots: bool = True):
         """Write summary.json, coefficients.csv, one netCDF DataTree per prior and (unless
         ``plots`` is False) the plots as PNG in ``plots/`` to ``out``, atomically."""
-        from .output import write
+        from priorfit.results.files import write
 
         return write(self, out, force=force, plots=plots)
 
@@ -521,14 +522,14 @@ def load(folder) -> Comparison:
 
     import xarray as xr
 
-    from . import priors
-    from .bootstrap import Bootstrap
-    from .closed_form import ExactPosteriorCheck
-    from .errors import InputError
-    from .identity import Profile, RandomPoints
-    from .inference import Certificate
-    from .penalized import Estimate
-    from .shrinkage import Shrinkage
+    from priorfit.diagnostics.closed_form import ExactPosteriorCheck
+    from priorfit.diagnostics.identity import Profile, RandomPoints
+    from priorfit.diagnostics.shrinkage import Shrinkage
+    from priorfit.errors import InputError
+    from priorfit.inference.mode import Certificate
+    from priorfit.models import priors
+    from priorfit.penalized.bootstrap import Bootstrap
+    from priorfit.penalized.fits import Estimate
 
     folder = Path(folder)
     path = folder / "summary.json"

@@ -4,7 +4,7 @@ Each prior is one class, registered by ``name``: how it builds ``coef`` inside a
 whether it has a meaningful mode, its Gaussian-equivalent precision (to whiten sampling) and,
 for kinked priors, the weight of ``|w - mu|`` in its negative log density (for the polish's
 L1 certificate). Which penalized estimator a prior's mode equals, and how its scale converts
-to that estimator's alpha, depends on the likelihood too: see :mod:`priorfit.twins`.
+to that estimator's alpha, depends on the likelihood too: see :mod:`priorfit.penalized.twins`.
 PyMC is imported inside methods only, so that listing the priors stays instant.
 """
 
@@ -16,8 +16,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from .errors import InputError
-from .settings import positive, probability
+from priorfit.errors import InputError
+from priorfit.validation import positive, probability
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Prior:
     """A prior on the coefficient vector, located at ``mu`` with scale ``scale``.
 
     Subclasses register themselves by ``name``; adding a prior is one class (plus its rows in
-    :mod:`priorfit.twins`).
+    :mod:`priorfit.penalized.twins`).
     """
 
     name: ClassVar[str]

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from priorfit.errors import InputError
 
 # scikit-learn's diabetes and breast_cancer; posteriordb's diamonds; statsmodels' randhie counts
-# (priorfit/datasets/README.md)
+# (priorfit/data/datasets/README.md)
 BUNDLED = ("diabetes", "breast_cancer", "diamonds", "randhie")
 _BUNDLED_FILES = {"diamonds": ("diamonds.csv.gz", "y"), "randhie": ("randhie.csv.gz", "mdvis")}
 SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0, "family": "gaussian"}
@@ -54,7 +54,7 @@ class Dataset(_Shape):
 
     ``truth`` holds the generating coefficients of synthetic data (``None`` otherwise). ``y`` is
     float, or, for a target that is not numbers, its labels (bool or text) as the user gave them:
-    the likelihood encodes them (:meth:`priorfit.likelihoods.Likelihood.encode_y`).
+    the likelihood encodes them (:meth:`priorfit.models.likelihoods.Likelihood.encode_y`).
     """
 
     name: str
@@ -84,7 +84,7 @@ class Design(_Shape):
     x_scale: np.ndarray  # original column sds used for standardization (1 if not)
     x_mean: np.ndarray  # column means of the model-scale X (centring for the intercept)
     # without rows (a Gaussian model of data too large to copy, or read in chunks): the raw
-    # sufficient statistics (priorfit.stats.GramStats) and their per-fold parts (priorfit.gram)
+    # sufficient statistics (priorfit.data.statistics.GramStats) and their per-fold parts (priorfit.penalized.gram)
     stats: object = field(default=None, repr=False)
     folds: object = field(default=None, repr=False)
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -146,12 +146,12 @@ class Design(_Shape):
 
 
 # a Gaussian design with more rows than this keeps only its sufficient statistics (X'X ...):
-# no standardized copy of X, twins and cross-validation from the Gram matrices (priorfit.gram)
+# no standardized copy of X, twins and cross-validation from the Gram matrices (priorfit.penalized.gram)
 STATISTICS_ROWS = 100_000
 
 
 def statistics_design(stats, *, standardize: bool = True, intercept: bool = True, folds=None, truth=None) -> Design:
-    """A design without rows from raw sufficient statistics (:class:`priorfit.stats.GramStats`),
+    """A design without rows from raw sufficient statistics (:class:`priorfit.data.statistics.GramStats`),
     on the scale :func:`make_design` would give the rows."""
     p = stats.p
     if standardize:
@@ -192,24 +192,27 @@ def summarize_source(source, target=None, *, standardize: bool = True, intercept
     pass, folds by hashed row number) or a dask collection (``y`` with a dask array, or a dask
     DataFrame with a ``target`` column). With an active ``dask.distributed.Client`` (or a URL),
     files are read by Dask and summarized on its workers."""
-    from . import cluster, gram, stats
+    from priorfit.data import folds as folds_of
+    from priorfit.data import statistics as stats
+    from priorfit.data import sufficient
+    from priorfit.runtime import cluster
 
-    folds = gram.labels_of_rows(seed)
+    folds = folds_of.labels_of_rows(seed)
     if not is_dask(source) and (cluster.active() is not None or "://" in str(source)):
-        source = cluster.read(source, target)  # summarized on the cluster's workers
+        source = read(source, target)  # summarized on the cluster's workers
     if is_dask(source):
         whole = stats.from_dask(source, y, target=target)
         parts = _dask_folds(source, y, whole, folds)
     else:
         parts = stats.from_files(source, target or "y", fold_of_row=folds)
-        whole = gram.merge(parts)
-    if len(parts) != gram.FOLDS or any(part is None or part.n < 2 for part in parts):
+        whole = sufficient.merge(parts)
+    if len(parts) != folds_of.FOLDS or any(part is None or part.n < 2 for part in parts):
         raise InputError(
-            f"{whole.name} has {whole.n} rows, too few for {gram.FOLDS} cross-validation folds of at least 2 rows each; "
+            f"{whole.name} has {whole.n} rows, too few for {folds_of.FOLDS} cross-validation folds of at least 2 rows each; "
             "give more rows, or alpha or scale for every prior."
         )
     return statistics_design(whole, standardize=standardize, intercept=intercept,
-                             folds=gram.Folds(tuple(parts), f"{gram.FOLDS} hashed-row"))
+                             folds=folds_of.Folds(tuple(parts), f"{folds_of.FOLDS} hashed-row"))
 
 
 def _dask_folds(X, y, whole, folds) -> list:
@@ -219,7 +222,9 @@ def _dask_folds(X, y, whole, folds) -> list:
     import dask.array as da
     import dask.dataframe as dd
 
-    from . import gram, stats
+    from priorfit.data import folds as folds_of
+    from priorfit.data import statistics as stats
+    from priorfit.data import sufficient
 
     if isinstance(X, dd.DataFrame):
         target = whole.target
@@ -235,19 +240,21 @@ def _dask_folds(X, y, whole, folds) -> list:
 
     blocks = [dask.delayed(block)(xb, yb, int(o)) for xb, yb, o in zip(X.to_delayed()[:, 0], y.to_delayed(), offsets, strict=True)]
     per_block = dask.compute(*blocks)
-    return [gram.merge([b[k] for b in per_block if k in b]) if any(k in b for b in per_block) else None
-            for k in range(gram.FOLDS)]
+    return [sufficient.merge([b[k] for b in per_block if k in b]) if any(k in b for b in per_block) else None
+            for k in range(folds_of.FOLDS)]
 
 
 def summarize(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
     """The design without rows of an in-memory data set: one blocked pass for the statistics of
-    every cross-validation fold (:func:`priorfit.gram.labels_in_memory`), merged for the whole."""
-    from . import gram, stats
+    every cross-validation fold (:func:`priorfit.data.folds.labels_in_memory`), merged for the whole."""
+    from priorfit.data import folds as folds_of
+    from priorfit.data import statistics as stats
+    from priorfit.data import sufficient
 
     parts = stats.from_arrays(dataset.X, dataset.y, features=dataset.features, name=dataset.name, target=dataset.target,
-                              fold_of_row=gram.labels_in_memory(dataset.n))
-    folds = gram.Folds(tuple(parts), f"{gram.FOLDS} contiguous")
-    return statistics_design(gram.merge(parts), standardize=standardize, intercept=intercept, folds=folds, truth=dataset.truth)
+                              fold_of_row=folds_of.labels_in_memory(dataset.n))
+    folds = folds_of.Folds(tuple(parts), f"{folds_of.FOLDS} contiguous")
+    return statistics_design(sufficient.merge(parts), standardize=standardize, intercept=intercept, folds=folds, truth=dataset.truth)
 
 
 def make_design(dataset: Dataset, *, standardize: bool = True, intercept: bool = True) -> Design:
@@ -529,7 +536,7 @@ def from_frame(frame: pd.DataFrame, y, *, name: str = "data", target: str = "y")
 def _labels(values, label, name: str) -> np.ndarray:
     """A target that is not numbers (text, booleans, mixed objects) as labels: a bool array, or
     the values as text; none may be missing. Whether labels are allowed is the likelihood's
-    decision (:meth:`priorfit.likelihoods.Likelihood.encode_y`): the bernoulli takes two."""
+    decision (:meth:`priorfit.models.likelihoods.Likelihood.encode_y`): the bernoulli takes two."""
     values = pd.Series(values, name=label)
     missing = np.flatnonzero(values.isna().to_numpy())
     if missing.size:
@@ -605,3 +612,20 @@ def from_arrays(X, y, *, features=None, name: str = "data", target: str = "y") -
     if np.ptp(y) == 0:
         raise InputError(f"Target {target!r} of {name} is constant (every value is {y[0]:g}); there is nothing to regress.")
     return Dataset(name, X, y, features, target)
+
+
+def read(source, target: str | None):
+    """A dask DataFrame of chunked files (a folder, glob or URL of Parquet or CSV files)."""
+    import dask.dataframe as dd
+
+    text = str(source)
+    if "://" not in text:
+        from priorfit.data.statistics import _source_files
+
+        files = [str(f) for f in _source_files(source)[0]]
+    else:
+        files = text
+    first = files[0] if isinstance(files, list) else files
+    if first.endswith((".parquet", ".pq")) or (isinstance(files, str) and "parquet" in files):
+        return dd.read_parquet(files)
+    return dd.read_csv(files, blocksize="64MB")

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
-from . import inference, likelihoods, penalized, twins
-from .errors import InputError
-from .progress import Progress
+from priorfit import inference
+from priorfit.errors import InputError
+from priorfit.models import likelihoods
+from priorfit.penalized import fits as penalized
+from priorfit.penalized import twins
+from priorfit.runtime.folders import write_folder
+from priorfit.runtime.progress import Progress
 
 
 @dataclass
@@ -54,7 +59,7 @@ class PathResult:
         return {"prior": self.prior, "estimator": self.estimator, "hdi_prob": self.hdi_prob, "points": points, "timings": self.timings}
 
     def to_json(self) -> str:
-        from .result import _plain
+        from priorfit.results.comparison import _plain
 
         return json.dumps(_plain(self.to_dict()), indent=2)
 
@@ -62,7 +67,7 @@ class PathResult:
         """Penalized path as lines, posterior mean with its HDI band, MAP markers on the lines."""
         import matplotlib.pyplot as plt
 
-        from .plots import STYLES, marker_kwargs
+        from priorfit.plots import STYLES, marker_kwargs
 
         figure, ax = plt.subplots(figsize=(8, 5), layout="constrained")
         for j, name in enumerate(self.features):
@@ -102,11 +107,11 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     themselves, in the twin's units; ``settings`` as for :func:`priorfit.compare`, one prior."""
     import time
 
-    from .comparison import _check_proper, _dataset
-    from .data import make_design
-    from .model import PosteriorModel
-    from .priors import create
-    from .settings import from_user, refuse_unused
+    from priorfit.data.design import make_design
+    from priorfit.models.posterior import PosteriorModel
+    from priorfit.models.priors import create
+    from priorfit.runs.compare import _check_proper, _dataset
+    from priorfit.settings import from_user, refuse_unused
 
     refuse_unused("path", settings)  # first: its sentence says why path, not which prior, takes no such setting
     config = from_user({"prior": "laplace", **settings})
@@ -130,7 +135,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         with report.step(f"{twin.estimator} grid of {alphas} alphas"):
             nominal = grid(design, twin, create(name, 1.0, config), int(alphas))
     else:
-        from .settings import positive
+        from priorfit.validation import positive
 
         nominal = np.array([positive(a, "alpha") for a in alphas], dtype=float)
     estimated = likelihood.has_dispersion and config.sigma is None
@@ -196,3 +201,21 @@ def _penalized_path(design, twin, prior, alphas) -> np.ndarray:
         return coefs.T + mu
     options = twin.options(prior)
     return np.array([penalized.fit_estimator(twin.make(a, design.intercept, **options), design, mu)[0] for a in alphas])
+
+
+def write_path(result, out, *, force: bool = False, plot: bool = True) -> Path:
+    """Write path.json and path.png of a regularization path into ``out``."""
+
+    def fill(tmp: Path) -> None:
+        (tmp / "path.json").write_text(result.to_json() + "\n")
+        if plot:
+            import matplotlib
+
+            matplotlib.use("Agg", force=False)
+            import matplotlib.pyplot as plt
+
+            figure = result.plot()
+            figure.savefig(tmp / "path.png", dpi=110)
+            plt.close(figure)
+
+    return write_folder(out, fill, force=force)

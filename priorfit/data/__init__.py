@@ -1,0 +1,1 @@
+"""Data: sources (bundled, files, synthetic, Dask) -> Design, sufficient statistics, folds."""

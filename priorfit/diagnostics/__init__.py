@@ -1,0 +1,1 @@
+"""Checks of a fit: closed forms, the identity, shrinkage."""

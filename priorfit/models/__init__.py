@@ -1,0 +1,1 @@
+"""The PyMC model: priors, likelihoods, and the posterior built from them."""

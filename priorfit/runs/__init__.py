@@ -1,0 +1,1 @@
+"""Workflows: compare, path, calibrate, declared comparisons, scikit-learn estimators."""

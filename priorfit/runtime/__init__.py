@@ -1,0 +1,1 @@
+"""Runtime helpers: compile cache, cluster, interrupts, progress, atomic folders."""
