@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from priorfit import inference
+from priorfit.inference import mode
 from priorfit.data import design as data
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
@@ -90,7 +91,7 @@ def test_polish_that_stops_short_says_why(wide):
     start = {"sigma_log__": np.array(0.0), "coef": np.full(P, 0.5), "intercept_centred": np.array(0.0)}
     _point, certificate, stop = inference.polish(model, start, max_iter=1, explain=True)
     assert stop == "the limit of 1 Newton steps"
-    ok, message = inference._verdict(certificate, "from a poor start", stop)
+    ok, message = mode._verdict(certificate, "from a poor start", stop)
     assert not ok
     assert message == (f"from a poor start; polishing stopped short (Newton decrement {certificate.newton_decrement:.1e}, "
                        "the limit of 1 Newton steps)")
