@@ -23,11 +23,12 @@ def main() -> None:
 
     from priorfit import inference, settings
     from priorfit.data import design as data
+    from priorfit.data import sources
     from priorfit.models import likelihoods
     from priorfit.models.posterior import PosteriorModel
     from priorfit.runs.compare import resolve_hyperparameters
 
-    design = data.make_design(data.load(args.data))
+    design = data.make_design(sources.load(args.data))
     gaussian = likelihoods.get("gaussian")
     plugin = gaussian.plugin_dispersion(design)
     for name in args.priors.split(","):

@@ -14,6 +14,7 @@ import numpy as np
 
 from priorfit import inference
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
 from priorfit.settings import Settings
@@ -40,7 +41,7 @@ class SampledSigma(priors.RegularizedHorseshoe, register=False):
 
 def main(seed: int = 0) -> None:
     warnings.simplefilter("ignore")
-    design = data.make_design(data.load("diabetes"))
+    design = data.make_design(sources.load("diabetes"))
     gaussian = likelihoods.get("gaussian")
     plugin = gaussian.plugin_dispersion(design).value
     settings = Settings(prior="regularized_horseshoe")

@@ -43,13 +43,14 @@ def sampling_ratio() -> dict:
     warnings.filterwarnings("ignore")
     from priorfit import inference
     from priorfit.data import design as data
+    from priorfit.data import sources
     from priorfit.models import likelihoods, priors
     from priorfit.models.posterior import PosteriorModel
 
     gaussian = likelihoods.get("gaussian")
     seconds = {}
     for n in (10_000, 1_000_000):
-        design = data.make_design(data.load(SOURCE.format(n=n)))
+        design = data.make_design(sources.load(SOURCE.format(n=n)))
         sigma = gaussian.plugin_dispersion(design).value
         model = PosteriorModel(design, priors.Laplace(0.1), gaussian, likelihoods.Jeffreys(), plugin_sigma=sigma)
         model.nutpie()  # compiled outside the timing

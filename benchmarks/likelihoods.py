@@ -25,6 +25,7 @@ def main() -> None:
 
     from priorfit import inference
     from priorfit.data import design as data
+    from priorfit.data import sources
     from priorfit.models import likelihoods, priors
     from priorfit.models.posterior import PosteriorModel
 
@@ -33,7 +34,7 @@ def main() -> None:
     print(f"n = {args.n}, p = {args.p}, Normal prior (tau = 0.5), 4 x 1000 draws, nutpie")
     for family, form in runs:
         spec = f"synthetic:n={args.n},p={args.p},k=5,seed=1" + ("" if family == "gaussian" else f",family={family}")
-        design = data.make_design(data.load(spec))
+        design = data.make_design(sources.load(spec))
         likelihood = likelihoods.get(family)
         sigma = 1.0 if family == "gaussian" else None
         start = time.perf_counter()

@@ -28,10 +28,11 @@ def main(draws: int = 1000) -> dict:
 
     from priorfit import inference
     from priorfit.data import design as data
+    from priorfit.data import sources
     from priorfit.models import likelihoods, priors
     from priorfit.models.posterior import PosteriorModel
 
-    design = data.make_design(data.load(SOURCE))
+    design = data.make_design(sources.load(SOURCE))
     gaussian = likelihoods.get("gaussian")
     sigma = gaussian.plugin_dispersion(design).value
     scale, sigma_scale = 0.05, 10.0

@@ -22,10 +22,11 @@ def main(source: str = "diamonds") -> dict:
 
     from priorfit import inference
     from priorfit.data import design as data
+    from priorfit.data import sources
     from priorfit.models import likelihoods, priors
     from priorfit.models.posterior import PosteriorModel
 
-    design = data.make_design(data.load(source), standardize=source != "diamonds")
+    design = data.make_design(sources.load(source), standardize=source != "diamonds")
     gaussian = likelihoods.get("gaussian")
     sigma = gaussian.plugin_dispersion(design).value
     print(f"{source}: n={design.n}, p={design.p}; Normal(0, 1) prior, sigma estimated")

@@ -12,13 +12,14 @@ warnings.filterwarnings("ignore")
 
 from priorfit import inference  # noqa: E402
 from priorfit.data import design as data  # noqa: E402
+from priorfit.data import sources  # noqa: E402
 from priorfit.models import likelihoods, priors  # noqa: E402
 from priorfit.models.posterior import PosteriorModel  # noqa: E402
 from priorfit.penalized.fits import twins  # noqa: E402
 
 
 def main(source: str = "diabetes", draws: int = 1000, tune: int = 1000, chains: int = 4) -> None:
-    design = data.make_design(data.load(source))
+    design = data.make_design(sources.load(source))
     gaussian = likelihoods.Gaussian()
     sigma = gaussian.plugin_dispersion(design).value
     prior = priors.Laplace(twins.twin("laplace", "gaussian").scale_from_alpha(0.1, sigma, design.n))

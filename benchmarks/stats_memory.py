@@ -1,4 +1,4 @@
-"""Peak memory and wall time of one-pass GramStats.from_files vs in-memory statistics.
+"""Peak memory and wall time of one-pass from_files (priorfit.data.files) vs in-memory statistics.
 
 Run: python benchmarks/stats_memory.py [N] [P] [PARTS] [CHUNK_ROWS]
 Defaults: n = 500,000 rows, p = 100 features, 10 Parquet parts, 100,000-row chunks: about
@@ -8,8 +8,8 @@ Each method runs in a fresh subprocess, so that ``ru_maxrss`` is its own peak re
 (the parent stays small: on Linux a child's ``ru_maxrss`` starts at its parent's resident set
 when forked, so the data are written by a subprocess too, and NumPy is imported only at the end):
 
-- ``imports``: NumPy, pandas, pyarrow and priorfit.data.statistics imported, nothing read (the floor);
-- ``from_files``: ``GramStats.from_files(folder, "y")``, one pass over the files;
+- ``imports``: NumPy, pandas, pyarrow and priorfit.data.statistics and .files imported, nothing read (the floor);
+- ``from_files``: ``priorfit.data.files.from_files(folder, "y")``, one pass over the files;
 - ``from_arrays``: the files loaded into one (n x p) array (column by column, a part at a
   time: the leanest load), then ``GramStats.from_arrays`` on it;
 - ``two_pass``: the same array, then ``np.mean`` and ``(X - mean)'(X - mean)``.
@@ -74,6 +74,7 @@ def load(folder: Path):
 
 
 def measure(mode: str, folder: Path, chunk_rows: int) -> dict:
+    from priorfit.data.files import from_files
     from priorfit.data.statistics import GramStats
 
     out = {"mode": mode, "load_s": 0.0, "stats_s": 0.0}
@@ -81,7 +82,7 @@ def measure(mode: str, folder: Path, chunk_rows: int) -> dict:
         import pyarrow.parquet  # noqa: F401 - what from_files imports
     if mode == "from_files":
         start = time.perf_counter()
-        stats = GramStats.from_files(folder, "y", chunk_rows=chunk_rows)
+        stats = from_files(folder, "y", chunk_rows=chunk_rows)
         out["stats_s"] = time.perf_counter() - start
         out["xx"], out["n"] = stats.xx.tolist(), stats.n
     elif mode in ("from_arrays", "two_pass"):

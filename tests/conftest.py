@@ -1,11 +1,12 @@
 import pytest
 
 from priorfit.data import design as data
+from priorfit.data import sources
 
 
 @pytest.fixture(scope="session")
 def diabetes():
-    return data.load("diabetes")
+    return sources.load("diabetes")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import pytest
 import priorfit
 from priorfit.cli import main
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.errors import InputError
 from priorfit.models import priors
 from priorfit.penalized import fits as penalized
@@ -146,7 +147,7 @@ def test_priors_without_a_twin_have_no_bootstrap_and_saga_gets_its_default_tol(d
 
 
 def test_saga_replicates_are_seeded_so_n_jobs_changes_nothing():
-    d = data.make_design(data.load("synthetic:n=120,p=3,k=2,seed=1,family=bernoulli"))
+    d = data.make_design(sources.load("synthetic:n=120,p=3,k=2,seed=1,family=bernoulli"))
     prior = priors.create("laplace", 0.3, Settings(prior="laplace", likelihood="bernoulli"))
     one = bootstrap(d, prior, "bernoulli", 0.3, 12, seed=5, prob=0.9, n_jobs=1)
     two = bootstrap(d, prior, "bernoulli", 0.3, 12, seed=5, prob=0.9, n_jobs=2)
@@ -211,7 +212,7 @@ def test_lasso_zeros_are_zero_in_part_of_the_resamples(lasso):
 
 def test_original_scale_intervals(lasso):
     """Coefficients' ends scale by 1/x_scale; the intercept's come from per-replicate intercepts."""
-    fit, design = lasso.fit("laplace"), data.make_design(data.load("diabetes"))
+    fit, design = lasso.fit("laplace"), data.make_design(sources.load("diabetes"))
     model, original = fit.coefficients, fit.original
     scale = np.asarray(lasso.data.x_scale)
     for column in ("boot_low", "boot_high"):

@@ -37,6 +37,7 @@ def test_normal_fixed_sigma_matches_ridge_and_closed_form(normal_fixed):
 
 def test_exact_posterior_is_a_check_that_can_fail(normal_fixed):
     from priorfit.data import design as data
+    from priorfit.data import sources
     from priorfit.diagnostics import closed_form
     from priorfit.models import priors
 
@@ -47,7 +48,7 @@ def test_exact_posterior_is_a_check_that_can_fail(normal_fixed):
     assert exact.statistics == 22 and exact.threshold == pytest.approx(closed_form.threshold(22))
     assert max(exact.max_abs_mcse_z, exact.max_abs_mcse_z_sd) <= exact.threshold
     # the same draws against the closed form of a wrong prior scale (tau / 5) fail the check
-    design = data.make_design(data.load("diabetes"))
+    design = data.make_design(sources.load("diabetes"))
     wrong = closed_form.normal_posterior(design, priors.Normal(fit.prior.scale / 5), SIGMA)
     check = closed_form.compare_draws(wrong, fit.tree["posterior"].to_dataset())
     assert not check.holds and check.max_abs_mcse_z > check.threshold
@@ -110,10 +111,10 @@ def test_table_and_json_agree(normal_fixed):
     assert row["hdi_low"] < row["median"] < row["hdi_high"]
     # original-scale coefficients predict exactly as the model-scale ones do
     original = {r["name"]: r["map"] for r in fit["original_scale"]}
-    X = priorfit.data.design.load("diabetes").X
+    X = priorfit.data.sources.load("diabetes").X
     coef = np.array([original[f] for f in summary["data"]["features"]])
     model_scale = table["map"].to_numpy()
-    design = priorfit.data.design.make_design(priorfit.data.design.load("diabetes"))
+    design = priorfit.data.design.make_design(priorfit.data.sources.load("diabetes"))
     np.testing.assert_allclose(X @ coef + original["intercept"], design.X @ model_scale[:-1] + model_scale[-1], rtol=1e-9)
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from priorfit import InputError
-from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.runs import declarations
 
 CELLS = st.one_of(
@@ -39,7 +39,7 @@ def test_the_csv_loader_gives_a_dataset_or_one_sentence(tmp_path, header, rows, 
     path = tmp_path / "fuzz.csv"
     path.write_text("\n".join([sep.join(header), *(sep.join(r) for r in rows)]) + "\n")
     try:
-        dataset = data.load(str(path), target=target)
+        dataset = sources.load(str(path), target=target)
     except InputError as error:
         _one_sentence(error)
         return

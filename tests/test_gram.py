@@ -7,6 +7,7 @@ import pytest
 import priorfit
 from priorfit import InputError
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.data.sufficient import SufficientStatistics
 from priorfit.diagnostics import shrinkage
 from priorfit.models import likelihoods, priors
@@ -21,8 +22,8 @@ VARIANTS = [
 
 
 def _designs(source="diabetes", **variant):
-    dataset = data.load(source)
-    return data.make_design(dataset, **variant), data.summarize(dataset, **variant)
+    dataset = sources.load(source)
+    return data.make_design(dataset, **variant), sources.summarize(dataset, **variant)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: ",".join(k for k, on in v.items() if on) or "raw")
@@ -151,9 +152,9 @@ def test_a_folder_of_files_is_summarized_in_one_pass_as_the_rows(diabetes_parts)
 
     from priorfit.data.folds import RowFolds
 
-    rows, files = data.make_design(data.load("diabetes")), data.summarize_source(str(diabetes_parts))
-    assert data.read_in_chunks(str(diabetes_parts)) and data.read_in_chunks(f"{diabetes_parts}/*.csv")
-    assert not data.read_in_chunks("diabetes") and files.dataset.name == diabetes_parts.name
+    rows, files = data.make_design(sources.load("diabetes")), sources.summarize_source(str(diabetes_parts))
+    assert sources.read_in_chunks(str(diabetes_parts)) and sources.read_in_chunks(f"{diabetes_parts}/*.csv")
+    assert not sources.read_in_chunks("diabetes") and files.dataset.name == diabetes_parts.name
     a, b = likelihoods.Gaussian().statistics(rows), likelihoods.Gaussian().statistics(files)
     np.testing.assert_allclose(b.gram, a.gram, rtol=1e-11, atol=1e-11 * np.abs(a.gram).max())
     prior = priors.Laplace(1.0)
@@ -170,10 +171,10 @@ def test_a_dask_dataframe_gives_the_statistics_and_folds_of_its_files(diabetes_p
     import dask
     import dask.dataframe as dd
 
-    files = data.summarize_source(str(diabetes_parts))
+    files = sources.summarize_source(str(diabetes_parts))
     with dask.config.set(scheduler="synchronous"):
         frame = dd.read_parquet(diabetes_parts.parent / "diabetes.parquet").repartition(npartitions=4)
-        lazy = data.summarize_source(frame)
+        lazy = sources.summarize_source(frame)
     for a, b in zip((files.stats, *files.folds.parts), (lazy.stats, *lazy.folds.parts), strict=True):
         assert a.n == b.n
         np.testing.assert_allclose(b.xx, a.xx, rtol=1e-11, atol=1e-11 * np.abs(a.xx).max())
@@ -190,9 +191,9 @@ def test_chunked_data_need_a_likelihood_with_sufficient_statistics(diabetes_part
 def test_with_a_dask_client_files_are_summarized_on_its_workers(diabetes_parts):
     from dask.distributed import Client, LocalCluster
 
-    files = data.summarize_source(str(diabetes_parts))
+    files = sources.summarize_source(str(diabetes_parts))
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
-        on_cluster = data.summarize_source(str(diabetes_parts))
+        on_cluster = sources.summarize_source(str(diabetes_parts))
         # tasks ran there (the worker's count; the scheduler forgets finished task groups)
         assert sum(client.run(lambda dask_worker: dask_worker.state.executed_count).values()) > 0
     assert on_cluster.n == files.n and on_cluster.folds.kind == files.folds.kind
@@ -211,11 +212,11 @@ def test_dask_blocks_are_not_checked_as_whole_data_sets():
     X[:200, 2], X[200:, 2] = 0.0, 1.0
     y = X @ np.array([1.0, 2.0, 3.0]) + rng.standard_normal(400)
     with dask.config.set(scheduler="synchronous"):
-        whole = data.summarize_source(da.from_array(X, chunks=(400, 3)), y=da.from_array(y, chunks=400))
+        whole = sources.summarize_source(da.from_array(X, chunks=(400, 3)), y=da.from_array(y, chunks=400))
         for rows in (200, 3):
-            blocks = data.summarize_source(da.from_array(X, chunks=(rows, 3)), y=da.from_array(y, chunks=rows))
+            blocks = sources.summarize_source(da.from_array(X, chunks=(rows, 3)), y=da.from_array(y, chunks=rows))
             for a, b in zip(whole.folds.parts, blocks.folds.parts, strict=True):
                 assert a.n == b.n
                 np.testing.assert_allclose(b.xx, a.xx, rtol=1e-12, atol=1e-12)
         with pytest.raises(InputError, match=r"^dask data has 6 rows, too few for 5 cross-validation folds of at least 2 rows"):
-            data.summarize_source(da.from_array(X[:6, :2], chunks=(3, 2)), y=da.from_array(y[:6], chunks=3))
+            sources.summarize_source(da.from_array(X[:6, :2], chunks=(3, 2)), y=da.from_array(y[:6], chunks=3))

@@ -6,6 +6,7 @@ import pytest
 
 import priorfit
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.diagnostics import identity
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
@@ -28,7 +29,7 @@ def test_objective_identity_at_random_points(key, sigma):
     likelihood = likelihoods.get(likelihood_name)
     if not likelihood.has_dispersion and sigma != 30.0:
         pytest.skip("only the gaussian likelihood has a sigma")
-    design = data.make_design(data.load(DATA[likelihood_name]))
+    design = data.make_design(sources.load(DATA[likelihood_name]))
     gaussian = likelihood.has_dispersion
     prior = _prior(prior_name, 5.0 if gaussian else 0.7, 0.5 if gaussian else 0.0)
     noise = (likelihoods.HalfNormal(100.0) if sigma == "estimated" else sigma) if gaussian else None

@@ -37,7 +37,7 @@ def test_wide_data_under_jeffreys_is_refused_from_the_cli(tmp_path, capsys):
     [(15, 14, True, True), (15, 13, True, False), (15, 15, False, True), (15, 14, False, False)],
 )
 def test_the_boundary_is_p_against_n_minus_the_intercept(n, p, intercept, improper):
-    design = make_design(priorfit.data.design.load(f"synthetic:n={n},p={p}"), intercept=intercept)
+    design = make_design(priorfit.data.sources.load(f"synthetic:n={n},p={p}"), intercept=intercept)
     reason = likelihoods.get("gaussian").improper_reason(design, likelihoods.Jeffreys(), False)
     assert (reason is not None) == improper
 

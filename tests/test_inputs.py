@@ -11,6 +11,8 @@ import priorfit
 from priorfit import InputError
 from priorfit.cli import main
 from priorfit.data import design as data
+from priorfit.data import files
+from priorfit.data import sources
 from priorfit.models import likelihoods
 
 SMALL = {"draws": 60, "tune": 60, "chains": 1, "progress": False}
@@ -126,17 +128,17 @@ def test_semicolon_and_tab_separated_files_read_as_comma_separated(tmp_path, sep
     frame = pd.DataFrame(X3, columns=["x0", "x1", "x2"]).assign(y=Y3)
     frame.to_csv(tmp_path / "comma.csv", index=False)
     frame.to_csv(tmp_path / "other.csv", index=False, sep=sep)
-    comma, other = data.load(str(tmp_path / "comma.csv")), data.load(str(tmp_path / "other.csv"))
-    assert data.csv_format(tmp_path / "other.csv") == {"sep": sep, "decimal": "."}
+    comma, other = sources.load(str(tmp_path / "comma.csv")), sources.load(str(tmp_path / "other.csv"))
+    assert files.csv_format(tmp_path / "other.csv") == {"sep": sep, "decimal": "."}
     assert other.features == comma.features == ("x0", "x1", "x2")
     np.testing.assert_array_equal(other.X, comma.X)
     np.testing.assert_array_equal(other.y, comma.y)
     # read in chunks (a folder): the same separator, the same sufficient statistics
     (tmp_path / "parts").mkdir()
     frame.to_csv(tmp_path / "parts" / "a.csv", index=False, sep=sep)
-    from priorfit.data import statistics as stats
+    from priorfit.data.files import from_files
 
-    chunked = stats.from_files(tmp_path / "parts")
+    chunked = from_files(tmp_path / "parts")
     centred = comma.X - comma.X.mean(axis=0)
     np.testing.assert_allclose(chunked.xx, centred.T @ centred, rtol=1e-12)
     assert chunked.features == ("x0", "x1", "x2") and chunked.n == 50
@@ -144,15 +146,15 @@ def test_semicolon_and_tab_separated_files_read_as_comma_separated(tmp_path, sep
 
 def test_semicolons_with_decimal_commas(tmp_path):
     (tmp_path / "d.csv").write_text("x0;x1;y\n1,5;2,25;3\n-2,5;1;4\n0,5;3,0;1\n4,0;,5;2\n")
-    dataset = data.load(str(tmp_path / "d.csv"))
+    dataset = sources.load(str(tmp_path / "d.csv"))
     np.testing.assert_array_equal(dataset.X, [[1.5, 2.25], [-2.5, 1.0], [0.5, 3.0], [4.0, 0.5]])
     np.testing.assert_array_equal(dataset.y, [3, 4, 1, 2])
     # a comma-separated file keeps its commas as separators, and a semicolon file with points its points
-    assert data.csv_format(tmp_path / "d.csv") == {"sep": ";", "decimal": ","}
+    assert files.csv_format(tmp_path / "d.csv") == {"sep": ";", "decimal": ","}
     (tmp_path / "p.csv").write_text("x0;x1;y\n1.5;2;3\n2,5;1;4\n")
-    assert data.csv_format(tmp_path / "p.csv") == {"sep": ";", "decimal": "."}
+    assert files.csv_format(tmp_path / "p.csv") == {"sep": ";", "decimal": "."}
     (tmp_path / "c.csv").write_text("x;0,y\n1,2\n")  # a semicolon in a comma file's header name
-    assert data.csv_format(tmp_path / "c.csv") == {"sep": ",", "decimal": "."}
+    assert files.csv_format(tmp_path / "c.csv") == {"sep": ",", "decimal": "."}
 
 
 def test_a_semicolon_file_through_the_cli(tmp_path, capsys):

@@ -118,8 +118,9 @@ def test_glm_settings_are_checked():
 
 def test_pseudo_sigma_is_piironen_vehtari():
     from priorfit.data import design as data
+    from priorfit.data import sources
 
-    design = data.make_design(data.load("breast_cancer"))
+    design = data.make_design(sources.load("breast_cancer"))
     p = design.y.mean()
     assert likelihoods.get("bernoulli").pseudo_sigma(design) == pytest.approx(1 / np.sqrt(p * (1 - p)))
 

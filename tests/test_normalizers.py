@@ -13,7 +13,8 @@ from scipy.integrate import quad
 from scipy.optimize import minimize_scalar
 
 from priorfit import inference
-from priorfit.data.design import load, make_design
+from priorfit.data.design import make_design
+from priorfit.data.sources import load
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
 

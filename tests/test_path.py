@@ -25,11 +25,12 @@ def test_map_is_the_lasso_path_at_every_alpha(lasso):
     from sklearn.linear_model import Lasso
 
     from priorfit.data import design as data
+    from priorfit.data import sources
 
     assert lasso.max_rel_diff.max() < 1e-8
     assert np.all(np.diff(lasso.alpha) < 0)  # largest first, as scikit-learn orders paths
     np.testing.assert_allclose(lasso.alpha, lasso.nominal_alpha, rtol=1e-12)  # sigma fixed: the same alphas
-    design = data.make_design(data.load("diabetes"))
+    design = data.make_design(sources.load("diabetes"))
     middle = Lasso(alpha=lasso.alpha[2], tol=1e-14, max_iter=1_000_000).fit(design.X, design.y).coef_
     np.testing.assert_allclose(lasso.penalized[2], middle, atol=1e-8 * np.abs(middle).max())
     np.testing.assert_array_equal(lasso.map[2] == 0, middle == 0)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.models import priors
 from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
@@ -21,7 +22,7 @@ def _duplicated(n=200, seed=0):
 @pytest.mark.parametrize("rows", [True, False])
 def test_two_splits_of_duplicate_columns_are_both_lasso_optima(rows):
     dataset = _duplicated()
-    design = data.make_design(dataset) if rows else data.summarize(dataset, standardize=True, intercept=True)
+    design = data.make_design(dataset) if rows else sources.summarize(dataset, standardize=True, intercept=True)
     twin, prior, alpha = twins.twin("laplace", "gaussian"), priors.Laplace(1.0), 0.05
     lasso = penalized.fit(design, prior, "gaussian", alpha)
     w, b = lasso.coef, lasso.intercept
@@ -74,7 +75,7 @@ def test_ridge_grid_is_extended_until_the_choice_is_inside(scale, beyond, rows):
 
     dataset = _raw(2000, scale, [0.5] * 5, seed=0)
     design = (data.make_design(dataset, standardize=False) if rows
-              else data.summarize(dataset, standardize=False, intercept=True))
+              else sources.summarize(dataset, standardize=False, intercept=True))
     twin = twins.twin("normal", "gaussian")
     default = twin.search(True, design.n).alphas
     value, label, choice = penalized.cv_choice(design, twin, priors.Normal(1.0))
@@ -116,7 +117,7 @@ def test_lasso_grid_is_extended_below_its_bottom(rows):
     rng = np.random.default_rng(2)
     X = rng.standard_normal((1000, 4))
     dataset = data.from_arrays(X, X @ [1.0, 1.0, 0.5, 0.0] + rng.standard_normal(1000))
-    design = data.make_design(dataset) if rows else data.summarize(dataset, standardize=True, intercept=True)
+    design = data.make_design(dataset) if rows else sources.summarize(dataset, standardize=True, intercept=True)
     narrow = dataclasses.replace(twins.twin("laplace", "gaussian"),
                                  search=lambda fit_intercept, n: LassoCV(eps=0.3, alphas=10, cv=5, fit_intercept=fit_intercept))
     value, label, choice = penalized.cv_choice(design, narrow, priors.Laplace(1.0))

@@ -90,8 +90,9 @@ def test_ols_is_least_squares(sparse):
     from sklearn.linear_model import LinearRegression
 
     from priorfit.data import design as data
+    from priorfit.data import sources
 
-    design = data.make_design(data.load(sparse.data.name))
+    design = data.make_design(sources.load(sparse.data.name))
     np.testing.assert_allclose(sparse.ols.coef, LinearRegression().fit(design.X, design.y).coef_, rtol=1e-10)
 
 

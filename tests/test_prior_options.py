@@ -8,6 +8,7 @@ import pytest
 
 import priorfit
 import priorfit.data.design
+import priorfit.data.sources
 from priorfit import InputError
 
 SMALL = dict(draws=300, tune=400, chains=2, seed=3, progress=False)
@@ -75,7 +76,7 @@ def test_a_random_scale_is_chosen_three_ways(hierarchical):
     methods = [c.method.split(" (")[0] for c in fit.scale_choices]
     assert methods == ["cross-validation", "empirical Bayes", "full Bayes"]
     cv, eb, full = fit.scale_choices
-    design = priorfit.data.design.make_design(priorfit.data.design.load("diabetes"))
+    design = priorfit.data.design.make_design(priorfit.data.sources.load("diabetes"))
     ridge = RidgeCV(alphas=np.logspace(-4, 5, 91)).fit(design.X, design.y)
     sigma = fit.hyper.dispersion
     assert cv.alpha == ridge.alpha_ and cv.scale == pytest.approx(sigma / np.sqrt(ridge.alpha_))

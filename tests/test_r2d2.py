@@ -8,6 +8,7 @@ from scipy import stats
 import priorfit
 from priorfit import InputError
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
 
@@ -20,7 +21,7 @@ def test_prior_predictive_r2_is_the_beta_it_claims():
     a KS test; the realized var(Xw) / (var(Xw) + sigma^2) of one draw is not."""
     import pymc as pm
 
-    design = data.make_design(data.load("synthetic:n=300,p=12,k=3,seed=2,rho=0.4"))
+    design = data.make_design(sources.load("synthetic:n=300,p=12,k=3,seed=2,rho=0.4"))
     settings = priorfit.Settings(prior="r2d2", r2_mean=0.3, r2_precision=5.0, r2d2_concentration=0.7)
     prior, _ = priors.R2D2.default(settings, scale=None, sigma=2.0, effect_scale=1.0, design=design)
     model = PosteriorModel(design, prior, likelihoods.get("gaussian"), 2.0)

@@ -6,6 +6,7 @@ import pytest
 
 import priorfit
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.diagnostics import shrinkage
 from priorfit.models import likelihoods, priors
 
@@ -17,7 +18,7 @@ def diabetes_run():
 
 
 def test_ridge_dof_is_the_trace_of_the_hat_matrix(diabetes_run):
-    design = data.make_design(data.load("diabetes"))
+    design = data.make_design(sources.load("diabetes"))
     Xc = design.X - design.x_mean
     d2 = np.linalg.svd(Xc, compute_uv=False) ** 2
     assert diabetes_run.fit("normal").shrinkage.penalized_dof == pytest.approx(np.sum(d2 / (d2 + 2.0)), rel=1e-12)
@@ -53,7 +54,7 @@ def test_shrinkage_factors_are_relative_to_least_squares(diabetes_run):
 def test_regularized_horseshoe_m_eff_prior_centres_on_p0():
     """With tau0 = p0 / (p - p0) sigma / sqrt(n) the prior median of m_eff is near p0 (Piironen &
     Vehtari's rule), measured by prior draws of (tau, lambda, c)."""
-    design = data.make_design(data.load("synthetic:n=200,p=40,k=4,seed=2"))
+    design = data.make_design(sources.load("synthetic:n=200,p=40,k=4,seed=2"))
     gaussian = likelihoods.get("gaussian")
     for p0 in (2.0, 5.0, 10.0):
         settings = priorfit.Settings(prior="regularized_horseshoe", p0=p0)

@@ -1,4 +1,4 @@
-"""One-pass Gaussian sufficient statistics (priorfit.data.statistics) against the in-memory two-pass
+"""One-pass Gaussian sufficient statistics (priorfit.data.statistics, .files, .dask) against the in-memory two-pass
 computation, from arrays, chunks, files and dask, and the sentences of bad input."""
 
 import tracemalloc
@@ -10,7 +10,9 @@ import pytest
 from priorfit import InputError
 from priorfit.data import design as data
 from priorfit.data.folds import RowFolds
-from priorfit.data.statistics import GramStats, from_dask, from_files
+from priorfit.data.dask import from_dask
+from priorfit.data.files import from_files
+from priorfit.data.statistics import GramStats
 from priorfit.models.likelihoods import Gaussian
 
 RTOL = 1e-10

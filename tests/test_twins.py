@@ -62,9 +62,10 @@ def test_the_installed_estimator_minimizes_the_written_objective(key):
     coefficients are the minimum of the objective as written here (a wrong factor would give a
     first-order decrease in some direction)."""
     from priorfit.data import design as data
+    from priorfit.data import sources
 
     twin = twins.TWINS[key]
-    design = data.make_design(data.load(DATA[key[1]]))
+    design = data.make_design(sources.load(DATA[key[1]]))
     options = {"l1_ratio": 0.3} if key[0] == "elasticnet" else {}
     value = {"alpha": 0.05, "C": 0.05}[twin.hyperparameter] if key[1] != "poisson" else 0.01
     fitted = twin.make(value, True, **options).fit(design.X, design.y)

@@ -8,6 +8,7 @@ import pytest
 from priorfit import inference
 from priorfit.inference import mode
 from priorfit.data import design as data
+from priorfit.data import sources
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
 from priorfit.penalized import fits as penalized
@@ -19,7 +20,7 @@ GAUSSIAN = likelihoods.Gaussian()
 
 @pytest.fixture(scope="module")
 def wide():
-    return data.make_design(data.load(f"synthetic:n={N},p={P},k=3,seed=5"))
+    return data.make_design(sources.load(f"synthetic:n={N},p={P},k=3,seed=5"))
 
 
 def _prior(name, alpha, sigma, **options):

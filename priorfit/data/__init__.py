@@ -1,1 +1,1 @@
-"""Data: sources (bundled, files, synthetic, Dask) -> Design, sufficient statistics, folds."""
+"""Data: turns what a user gives (a bundled name, a synthetic spec, arrays, frames, files or Dask collections) into a checked, standardized Design with its sufficient statistics and cross-validation folds."""

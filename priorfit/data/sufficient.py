@@ -1,4 +1,4 @@
-"""The Gaussian's sufficient statistics on the model scale, and their centring."""
+"""The Gaussian's sufficient statistics on the model scale, and their centring (once: :func:`on_design`)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,24 @@ class SufficientStatistics:
         b = 0.0 if intercept is None else intercept
         gap = self.y_mean - b - self.x_mean @ w
         return float(self.yty - 2.0 * w @ self.xty + w @ self.gram @ w + self.n * gap**2)
+
+
+def on_design(design, raw=None, mu: np.ndarray | None = None) -> SufficientStatistics:
+    """The statistics a model of ``design`` sees: centred with an intercept, uncentred (through the
+    origin) without one. From the design's rows, or from raw statistics on its scale: ``raw`` (those
+    of some of its rows: a cross-validation fold) or, by default, the design's own ``design.stats``.
+    With ``mu``, those of ``(X, y - X mu)`` (:meth:`SufficientStatistics.offset`; from raw
+    statistics the offset comes before the uncentring). Memoized per design as
+    :meth:`priorfit.data.design.Design.sufficient`."""
+    if raw is None and design.has_rows:
+        y_mean = float(design.y.mean()) if design.intercept else 0.0
+        Xc, yc = design.X - design.x_mean, design.y - y_mean
+        m = SufficientStatistics(design.n, y_mean, Xc.T @ Xc, Xc.T @ yc, float(yc @ yc), design.x_mean)
+        return m if mu is None else m.offset(mu)
+    m = moments(design.stats if raw is None else raw, design)
+    m = m if mu is None else m.offset(mu)
+    return m if design.intercept else uncentred(m)
+
 
 def moments(stats, design) -> SufficientStatistics:
     """The centred :class:`~priorfit.data.sufficient.SufficientStatistics` of raw statistics ``stats``

@@ -48,9 +48,7 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     active = np.ones(design.p, dtype=bool) if not prior.l1_weight() else coef != mu
     method = "nonzero coefficients" if not prior.curvature(dispersion) else "trace of the hat matrix on the active set"
     if not design.has_rows:  # the Gaussian: constant weights 1 / sigma^2, centred columns orthogonal to the intercept
-        from priorfit.data.sufficient import moments, uncentred
-
-        m = moments(design.stats, design) if design.intercept else uncentred(moments(design.stats, design))
+        m = design.sufficient()
         H = m.gram[np.ix_(active, active)] / dispersion**2
         curvature = np.full(int(active.sum()), prior.curvature(dispersion))
         return float(np.trace(_solve(H + np.diag(curvature), H))), method
@@ -156,7 +154,7 @@ def cv_log_score(design, likelihood, make_estimator, mu, dispersion, *, folds: i
     total = 0.0
     for train, test in KFold(folds, shuffle=True, random_state=seed).split(design.X):
         estimator = make_estimator()
-        estimator.fit(design.X[train], design.y[train] - design.X[train] @ mu if np.any(mu) else design.y[train])
+        estimator.fit(design.X[train], design.offset_target(mu, train))
         coef = np.ravel(estimator.coef_) + mu
         intercept = float(np.ravel(estimator.intercept_)[0]) if design.intercept else 0.0
         eta = design.X[test] @ coef + intercept

@@ -202,23 +202,13 @@ class Gaussian(Likelihood):
     sufficient = True
 
     def statistics(self, design) -> SufficientStatistics:
-        """Sufficient statistics of ``design``, computed once per design.
+        """Sufficient statistics of ``design``, computed once per design
+        (:meth:`priorfit.data.design.Design.sufficient`).
 
         With an intercept, X and y are centred first, so that the flat-prior intercept
         decouples from the coefficients.
         """
-
-        def compute():
-            if not design.has_rows:
-                from priorfit.data.sufficient import moments, uncentred
-
-                m = moments(design.stats, design)
-                return m if design.intercept else uncentred(m)
-            y_mean = float(design.y.mean()) if design.intercept else 0.0
-            Xc, yc = design.X - design.x_mean, design.y - y_mean
-            return SufficientStatistics(design.n, y_mean, Xc.T @ Xc, Xc.T @ yc, float(yc @ yc), design.x_mean)
-
-        return design.memo(self.name, compute)
+        return design.sufficient()
 
     def initial_intercept(self, design) -> float:
         return self.statistics(design).y_mean

@@ -13,7 +13,6 @@ from typing import Literal
 
 import numpy as np
 
-from priorfit.data import sufficient
 from priorfit.data.design import Design
 from priorfit.penalized import gram, twins
 
@@ -58,7 +57,7 @@ def _fit(estimator, design: Design, mu: np.ndarray):
         # glum at gradient_tol 1e-12 may reach rounding level before its line search can make
         # progress; the estimate is then as good as it gets (the agreement with the MAP says how good)
         warnings.filterwarnings("ignore", "Line search failed", category=Warning)
-        return estimator.fit(design.X, design.y - design.X @ mu if np.any(mu) else design.y)
+        return estimator.fit(design.X, design.offset_target(mu))
 
 
 def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
@@ -68,9 +67,9 @@ def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray
     fit at the penalty it chose."""
     if not design.has_rows:
         if type(estimator).__name__ in gram.SEARCHES:
-            estimator.alpha_ = gram.cross_validate(estimator, design, mu, design.intercept)  # as a fitted search has it
+            estimator.alpha_ = gram.cross_validate(estimator, design, mu)  # as a fitted search has it
             estimator = gram.refit(estimator, estimator.alpha_)
-        return gram.fit(estimator, sufficient.moments(design.stats, design), mu, design.intercept)
+        return gram.fit(estimator, design, mu)
     _fit(estimator, design, mu)
     best = getattr(estimator, "best_estimator_", estimator)  # a grid search: its refitted estimator
     intercept = float(np.ravel(best.intercept_)[0]) if design.intercept else None
@@ -178,8 +177,8 @@ def _searched(search, design: Design, mu: np.ndarray) -> tuple[float, np.ndarray
     """Fit ``search`` (in memory, or from the statistics); the value it chose and its grid, ascending."""
     name = type(search).__name__
     if not design.has_rows:
-        value = gram.cross_validate(search, design, mu, design.intercept)
-        return value, np.sort(gram.grid(search, design, mu, design.intercept))
+        value = gram.cross_validate(search, design, mu)
+        return value, np.sort(gram.grid(search, design, mu))
     _fit(search, design, mu)
     if name == "RidgeCV":
         values, value = search.alphas, search.alpha_
@@ -318,8 +317,7 @@ def uniqueness(design: Design, twin: twins.Twin, prior, alpha: float, a: tuple, 
         X = design.X - design.x_mean if design.intercept else design.X
         gram_active = X[:, active].T @ X[:, active]
     else:  # the Gaussian from X'X: the intercepts are ybar - xbar'w, so eta_a - eta_b = Xc (wa - wb)
-        m = sufficient.moments(design.stats, design)
-        m = m if design.intercept else sufficient.uncentred(m)
+        m = design.sufficient()
         d = wa - wb
         fitted_rel = float(np.sqrt(max(d @ m.gram @ d, 0.0) / max((wb - mu) @ m.gram @ (wb - mu), 1e-300)))
         gram_active = m.gram[np.ix_(active, active)]
@@ -340,8 +338,7 @@ def ols(design: Design) -> Estimate:
     from sklearn.linear_model import LinearRegression
 
     if not design.has_rows:
-        m = sufficient.moments(design.stats, design)
-        m = m if design.intercept else sufficient.uncentred(m)
+        m = design.sufficient()
         coef = np.linalg.lstsq(m.gram, m.xty, rcond=None)[0]
         intercept = float(m.y_mean - m.x_mean @ coef) if design.intercept else None
         return Estimate(coef, intercept, {"fit_intercept": design.intercept})

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from priorfit.data.sufficient import SufficientStatistics, merge, moments, uncentred
+from priorfit.data.sufficient import SufficientStatistics, merge, on_design
 
 
 # -- fits ------------------------------------------------------------------------------------------
@@ -64,10 +64,11 @@ def refit(search, alpha: float):
     return getattr(linear_model, name)(alpha=alpha, **options, **precision)
 
 
-def fit(estimator, m: SufficientStatistics, mu: np.ndarray, intercept: bool) -> tuple[np.ndarray, float | None]:
-    """Fit a scikit-learn Ridge, Lasso or ElasticNet to the square-root design of ``m`` (the
-    prior location ``mu`` as an offset); its coefficients and intercept on the full rows."""
-    m = m.offset(mu) if intercept else uncentred(m.offset(mu))
+def fit(estimator, design, mu: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """Fit a scikit-learn Ridge, Lasso or ElasticNet to the square-root design of ``design``'s
+    statistics (the prior location ``mu`` as an offset); its coefficients and intercept on the full rows."""
+    intercept = design.intercept
+    m = design.sufficient(mu)
     R, r = square_root_design(m, PER_ROW[type(estimator).__name__])
     estimator.set_params(fit_intercept=False).fit(R, r)
     w = np.ravel(np.asarray(estimator.coef_, dtype=float))
@@ -94,32 +95,30 @@ def _path(kind: str, m: SufficientStatistics, alphas: np.ndarray, l1_ratio: floa
     return coefs.T
 
 
-def grid(search, design, mu: np.ndarray, intercept: bool) -> np.ndarray:
+def grid(search, design, mu: np.ndarray) -> np.ndarray:
     """The penalties :func:`cross_validate` tries for ``search``: RidgeCV's ``alphas``, or LassoCV's
     and ElasticNetCV's ``geomspace(alpha_max, eps alpha_max, alphas)`` from the whole's statistics."""
     if type(search).__name__ == "RidgeCV":
         return np.asarray(search.alphas, dtype=float)
     l1_ratio = float(getattr(search, "l1_ratio", 1.0))
-    whole = moments(design.stats, design).offset(mu)
-    whole = whole if intercept else uncentred(whole)
+    whole = design.sufficient(mu)
     alpha_max = np.abs(whole.xty).max() / (whole.n * l1_ratio)
     return np.geomspace(alpha_max, alpha_max * search.eps, num=search.alphas)
 
 
-def cross_validate(search, design, mu: np.ndarray, intercept: bool) -> float:
+def cross_validate(search, design, mu: np.ndarray) -> float:
     """The penalty that ``search`` (RidgeCV, LassoCV or ElasticNetCV, unfitted) would choose,
     by K-fold cross-validation from the per-fold statistics of ``design``: the mean over folds
     of the validation mean squared error, minimized over the search's grid (:func:`grid`)."""
     kind = {"RidgeCV": "ridge", "LassoCV": "enet", "ElasticNetCV": "enet"}[type(search).__name__]
     l1_ratio = float(getattr(search, "l1_ratio", 1.0))
-    alphas = grid(search, design, mu, intercept)
+    alphas = grid(search, design, mu)
+    intercept = design.intercept
     raw = design.folds.parts
-    folds = [moments(s, design).offset(mu) for s in raw]
+    folds = [on_design(design, s, mu) for s in raw]
     mse = np.zeros((len(folds), len(alphas)))
     for k, valid in enumerate(folds):
-        train = moments(_training(raw, k), design).offset(mu)
-        if not intercept:
-            train, valid = uncentred(train), uncentred(valid)
+        train = on_design(design, _training(raw, k), mu)
         coefs = _path(kind, train, alphas, l1_ratio, tol=1e-12, max_iter=search.max_iter if kind == "enet" else 0)
         for i, w in enumerate(coefs):
             b = float(train.y_mean - train.x_mean @ w) if intercept else None

@@ -15,7 +15,10 @@ import xarray as xr
 from priorfit import inference
 from priorfit import settings as settings_module
 from priorfit.data import design as data
-from priorfit.data.design import Dataset, Design, from_arrays, from_frame, load, make_design
+from priorfit.data import sources
+from priorfit.data.dask import is_dask
+from priorfit.data.design import Dataset, Design, from_arrays, from_frame, make_design
+from priorfit.data.sources import load
 from priorfit.diagnostics import closed_form, identity, shrinkage
 from priorfit.errors import InputError
 from priorfit.models import likelihoods, priors
@@ -45,7 +48,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     report = Progress(progress)
     with report.step("loading and checking the data"):
         likelihood = likelihoods.get(config.likelihood)
-        if data.read_in_chunks(X) or data.is_dask(X):
+        if sources.read_in_chunks(X) or is_dask(X):
             design, labels = _chunked_design(X, y, target, likelihood, config), None
         else:
             dataset = _dataset(X, y, target=target, features=features)
@@ -107,19 +110,19 @@ def _design(dataset: Dataset, likelihood, config: Settings) -> Design:
     """The rows standardized, or, for a Gaussian model of more than ``STATISTICS_ROWS`` rows, only
     the sufficient statistics: one pass, no copy of X, twins and CV from X'X (:mod:`priorfit.penalized.gram`)."""
     if likelihood.sufficient and dataset.n > data.STATISTICS_ROWS:
-        return data.summarize(dataset, standardize=config.standardize, intercept=config.intercept)
+        return sources.summarize(dataset, standardize=config.standardize, intercept=config.intercept)
     return make_design(dataset, standardize=config.standardize, intercept=config.intercept)
 
 
 def _chunked_design(X, y, target, likelihood, config: Settings) -> Design:
     """Files read in chunks, or a dask collection: only the Gaussian has statistics to keep."""
-    what = f"{X!r} is read in chunks" if not data.is_dask(X) else "dask data are summarized where they live"
+    what = f"{X!r} is read in chunks" if not is_dask(X) else "dask data are summarized where they live"
     if not likelihood.sufficient:
         raise InputError(
             f"{what}, but the {likelihood.name} likelihood has no sufficient statistics and needs every row in memory; "
             "give one file of at most 1 GiB (a subsample of the rows), or the gaussian likelihood."
         )
-    return data.summarize_source(X, target, y=y, standardize=config.standardize, intercept=config.intercept, seed=config.seed)
+    return sources.summarize_source(X, target, y=y, standardize=config.standardize, intercept=config.intercept, seed=config.seed)
 
 
 def _check_rows(config: Settings, design: Design) -> None:

@@ -91,7 +91,7 @@ def grid(design, twin, prior, count: int) -> np.ndarray:
     """``count`` alphas: scikit-learn's lasso_path grid for the Lasso, a log grid around RidgeCV's
     choice for Ridge (largest first, as scikit-learn orders paths)."""
     mu = prior.mu_vector(design.p)
-    X, y = design.X - design.x_mean, design.y - design.X @ mu
+    X, y = design.X - design.x_mean, design.offset_target(mu)
     y = y - y.mean() if design.intercept else y
     if twin.estimator == "Lasso":
         from sklearn.linear_model import lasso_path
@@ -195,7 +195,7 @@ def _penalized_path(design, twin, prior, alphas) -> np.ndarray:
         from sklearn.linear_model import lasso_path
 
         X = design.X - design.x_mean if design.intercept else design.X
-        y = design.y - design.X @ mu
+        y = design.offset_target(mu)
         y = y - y.mean() if design.intercept else y
         _, coefs, _ = lasso_path(X, y, alphas=alphas, tol=1e-14, max_iter=1_000_000)
         return coefs.T + mu

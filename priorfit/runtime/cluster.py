@@ -3,7 +3,7 @@
 - ``--scheduler ADDRESS`` connects to an existing ``dask.distributed`` cluster; ``--workers N``
   starts a ``LocalCluster`` of N single-threaded worker processes for the run's duration.
 - With a cluster, chunked data (a folder, glob or URL of Parquet/CSV files) are read by Dask and
-  summarized on the workers (:func:`priorfit.data.design.summarize_source`); without one, in this
+  summarized on the workers (:func:`priorfit.data.sources.summarize_source`); without one, in this
   process, one chunk at a time.
 - Sweeps (:func:`map`: declarations of ``priorfit run``) run one task per worker. Inside a worker
   NUTS does not fork processes (:func:`in_worker`: PyMC's sampler runs its chains in turn,
