@@ -2,10 +2,14 @@
 
 A family owns everything that depends on the distribution of ``y``: how ``y`` is checked, the
 summary of the data its log likelihood needs, its PyMC term, its dispersion (the Gaussian noise
-sd with its priors and plug-in value; none for families without one) and a quadratic
-approximation used to whiten the coefficients. Each family is one class in its own file of this
-package. The penalized twins of each (prior, family) pair are rows of
-:mod:`priorfit.penalized.twins`.
+sd with its priors and plug-in value; none for families without one), the mean of ``y`` given the
+linear predictor, and a quadratic approximation used to whiten the coefficients. Each family is
+one class in its own file of this package. Code elsewhere asks the family's class (attributes
+and methods declared with their defaults on :class:`~priorfit.models.likelihoods.base.Likelihood`
+and overridden in the family's file) instead of testing its name. The name is a key where a table
+is keyed by it: the twin table (:mod:`priorfit.penalized.twins`, whose rows are (prior,
+likelihood) pairs) and the seeded synthetic data (:func:`priorfit.data.design.synthetic`, whose
+``family=`` generates ``y`` itself, as the data stage sits below this package).
 
 The Gaussian log likelihood is written with the sufficient statistics (X'X, X'y, y'y, n):
 each gradient costs O(p^2) instead of O(np). The row-wise form is kept as a cross-check

@@ -80,6 +80,11 @@ class Likelihood:
         family without one."""
         return None
 
+    def improper_reason(self, design, sigma_prior: SigmaPrior | None, scale_follows_sigma: bool) -> str | None:
+        """Why the posterior of an estimated dispersion under ``sigma_prior`` would be improper on
+        ``design``, or None (always None for a family without a dispersion)."""
+        return None
+
     def effect_scale(self, design) -> float:
         """The size of a large effect of one standardized feature on the linear predictor: the sd
         of y for the Gaussian, 1 (log-odds, log-rate) for the GLMs."""
@@ -110,6 +115,10 @@ class Likelihood:
 
     def data_values(self, design, form: str) -> dict:
         """The values of the model's ``pm.Data`` that depend on y (new data without recompiling)."""
+        raise NotImplementedError
+
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        """``E[y | eta]``, the inverse link in NumPy (the estimators' predictions)."""
         raise NotImplementedError
 
     def simulate(self, eta: np.ndarray, dispersion: float | None, rng) -> np.ndarray:

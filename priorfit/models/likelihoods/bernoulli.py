@@ -41,6 +41,9 @@ class Bernoulli(RowLikelihood):
     def link(self, mean):
         return float(np.log(mean / (1.0 - mean)))
 
+    def mean(self, eta):
+        return 1.0 / (1.0 + np.exp(-eta))
+
     def simulate(self, eta, dispersion, rng):
         from scipy.special import expit
 

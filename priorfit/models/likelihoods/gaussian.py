@@ -145,6 +145,9 @@ class Gaussian(Likelihood):
         stats = self.statistics(design)
         return {"xty": stats.xty, "yty": stats.yty} | ({"y_mean": stats.y_mean} if design.intercept else {})
 
+    def mean(self, eta):
+        return eta
+
     def simulate(self, eta, sigma, rng):
         return eta + sigma * rng.standard_normal(np.shape(eta))
 

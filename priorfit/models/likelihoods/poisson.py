@@ -37,6 +37,9 @@ class Poisson(RowLikelihood):
     def link(self, mean):
         return float(np.log(mean))
 
+    def mean(self, eta):
+        return np.exp(eta)
+
     def simulate(self, eta, dispersion, rng):
         return rng.poisson(np.exp(eta)).astype(float)
 
