@@ -378,25 +378,37 @@ def options():
         yield f.name, default, help_text() if callable(help_text) else help_text, f.metadata["metavar"], f.metadata["flag"]
 
 
-_TWINS_ONLY = "fits only the priors with a penalized twin (normal, laplace, elasticnet)"
 _GRID = "(alphas=, --alphas K or --alpha-grid A,B,...)"
+
+
+def _twinless_options() -> dict[str, str]:
+    """The options of the priors without a penalized twin (read from the registry and the twin
+    table), which ``priorfit path`` does not use, each with the reason."""
+    from priorfit.models.priors import Prior
+    from priorfit.penalized import twins
+
+    with_twin = [name for name in Prior.registry if any(prior == name for prior, _ in twins.TWINS)]
+    used = {option for name in with_twin for option in Prior.registry[name].options}
+    why = f"fits only the priors with a penalized twin ({', '.join(with_twin)})"
+    return {option: why for cls in Prior.registry.values() for option in cls.options if option not in used}
+
+
+def _in_schema_order(reasons: dict[str, str]) -> dict[str, str]:
+    return {f.name: reasons[f.name] for f in fields(Settings) if f.name in reasons}
+
+
 #: The settings a command other than ``compare`` does not use, each with the reason: they are not
 #: shown as that command's flags, and its Python entry point refuses them with one sentence
 #: (:func:`refuse_unused`) instead of ignoring them. ``compare`` takes every setting.
 UNUSED_BY = {
-    "path": {
+    "path": _in_schema_order({
         "alpha": f"takes its alphas from the grid {_GRID}",
         "C": f"takes its penalties from the grid {_GRID}",
         "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
-        "p0": _TWINS_ONLY,
-        "slab_scale": _TWINS_ONLY,
-        "slab_df": _TWINS_ONLY,
-        "r2_mean": _TWINS_ONLY,
-        "r2_precision": _TWINS_ONLY,
-        "r2d2_concentration": _TWINS_ONLY,
+        **_twinless_options(),
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
-    },
+    }),
     "calibrate": {
         "hdi_prob": "reports the central 50% and 90% intervals",
         "loo": "computes no PSIS-LOO",
