@@ -25,15 +25,16 @@ POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe":
 
 def rows():
     """Every row: name -> (prior, likelihood, settings)."""
+    from priorfit.models.likelihoods import Likelihood
     from priorfit.models.priors import Prior
     from priorfit.runs.calibrate import BASELINE, DESIGNS, SETTINGS_ROWS
 
     out = {}
-    for likelihood in ("gaussian", "bernoulli", "poisson"):
+    for likelihood, family in Likelihood.registry.items():
         for prior in Prior.registry:
             scale = POISSON_SCALES.get(prior) if likelihood == "poisson" else None
             settings = {**BASELINE, **({"scale": scale} if scale is not None else {})}
-            if likelihood != "gaussian":
+            if not family.has_dispersion:
                 del settings["sigma"]
             out[f"{prior}-{likelihood}"] = (prior, likelihood, settings, "priors", {"n": 50, "p": 3})
     for name, (prior, settings) in SETTINGS_ROWS.items():

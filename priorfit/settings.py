@@ -39,6 +39,28 @@ def _priors(value) -> tuple[str, ...]:
     return names
 
 
+def _registered(kind: str) -> list[str]:
+    """The names in the registry of ``kind`` (``priors`` or ``likelihoods``), in its order."""
+    if kind == "priors":
+        from priorfit.models.priors import Prior
+
+        return list(Prior.registry)
+    from priorfit.models.likelihoods import Likelihood
+
+    return list(Likelihood.registry)
+
+
+def _dispersed() -> str:
+    """The likelihood families with a noise sd (``has_dispersion``), for a sentence."""
+    from priorfit.models.likelihoods import Likelihood
+
+    return _or([name for name, cls in Likelihood.registry.items() if cls.has_dispersion])
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _likelihood(value) -> str:
     from priorfit.models.likelihoods import get
 
@@ -143,8 +165,10 @@ def _optional(parse):
     return lambda value: None if value is None else parse(value)
 
 
-def option(default, parse, help: str, *, metavar: str | None = None, flag: str | None = None):
-    """A dataclass field that is also a user-facing setting (CLI flag, TOML key, API keyword)."""
+def option(default, parse, help, *, metavar: str | None = None, flag: str | None = None):
+    """A dataclass field that is also a user-facing setting (CLI flag, TOML key, API keyword).
+    ``help`` is its text, or a function that writes it from a registry when it is asked for
+    (:func:`options`), so that importing the schema imports no registry."""
     return field(default=default, metadata={"parse": parse, "help": help, "metavar": metavar, "flag": flag})
 
 
@@ -153,8 +177,9 @@ class Settings:
     """A validated comparison request; construct it with user values, it parses them itself."""
 
     prior: tuple[str, ...] | str = option(
-        DEFAULT_PRIORS, _priors, "priors to fit, comma-separated: normal, laplace, elasticnet, horseshoe, regularized_horseshoe, r2d2", metavar="P[,P...]")
-    likelihood: str = option("gaussian", _likelihood, "likelihood family: gaussian, bernoulli (logistic) or poisson", metavar="NAME")
+        DEFAULT_PRIORS, _priors, lambda: f"priors to fit, comma-separated: {', '.join(_registered('priors'))}", metavar="P[,P...]")
+    likelihood: str = option(
+        "gaussian", _likelihood, lambda: f"likelihood family: {_or(_registered('likelihoods'))}", metavar="NAME")
     alpha: float | dict | None = option(
         None, _per_prior("alpha"),
         "penalty strength in the twin's scikit-learn units; a number with one prior, else PRIOR=A,... "
@@ -246,13 +271,14 @@ class Settings:
         object.__setattr__(self, "alpha", alpha)
         object.__setattr__(self, "C", C)
         object.__setattr__(self, "scale", scale)
-        from priorfit.models.priors import Hyperprior
+        from priorfit.models.priors import Hyperprior, Prior
         from priorfit.models.priors import get as get_prior
 
         for name, value in (scale or {}).items():
             if isinstance(value, Hyperprior) and not get_prior(name).scales_with_sigma:
+                takers = [cls.name for cls in Prior.registry.values() if cls.scales_with_sigma]
                 raise InputError(
-                    f"A hyperprior ({value}) applies to the normal, laplace and elasticnet scales; the {name} prior "
+                    f"A hyperprior ({value}) applies to the {_and(takers)} scales; the {name} prior "
                     "has its own hierarchy (give its global scale as a number to fix it)."
                 )
         self._check_unused(scale)
@@ -262,9 +288,9 @@ class Settings:
                 "twins take no offset, so the penalty cannot be on w - mu; use mu = 0."
             )
         if not family.has_dispersion and (self.sigma is not None or self.sigma_prior is not None):
-            raise InputError(f"sigma applies to the gaussian likelihood only; the {self.likelihood} likelihood has no noise sd.")
+            raise InputError(f"sigma applies to the {_dispersed()} likelihood only; the {self.likelihood} likelihood has no noise sd.")
         if self.scale_by_sigma and not family.has_dispersion:
-            raise InputError(f"scale_by_sigma applies to the gaussian likelihood only; the {self.likelihood} likelihood has no sigma.")
+            raise InputError(f"scale_by_sigma applies to the {_dispersed()} likelihood only; the {self.likelihood} likelihood has no sigma.")
         if self.sigma is not None and self.sigma_prior is not None:
             raise InputError(f"A sigma prior ({str(self.sigma_prior)!r}) applies only when sigma is estimated; sigma is fixed at {self.sigma:g}.")
         if family.has_dispersion and self.sigma is None and self.sigma_prior is None:
@@ -348,28 +374,41 @@ def options():
     """The user-facing settings: ``(name, default, help, metavar, flag)`` per field, in order."""
     for f in fields(Settings):
         default = None if f.default is MISSING else f.default
-        yield f.name, default, f.metadata["help"], f.metadata["metavar"], f.metadata["flag"]
+        help_text = f.metadata["help"]
+        yield f.name, default, help_text() if callable(help_text) else help_text, f.metadata["metavar"], f.metadata["flag"]
 
 
-_TWINS_ONLY = "fits only the priors with a penalized twin (normal, laplace, elasticnet)"
 _GRID = "(alphas=, --alphas K or --alpha-grid A,B,...)"
+
+
+def _twinless_options() -> dict[str, str]:
+    """The options of the priors without a penalized twin (read from the registry and the twin
+    table), which ``priorfit path`` does not use, each with the reason."""
+    from priorfit.models.priors import Prior
+    from priorfit.penalized import twins
+
+    with_twin = [name for name in Prior.registry if any(prior == name for prior, _ in twins.TWINS)]
+    used = {option for name in with_twin for option in Prior.registry[name].options}
+    why = f"fits only the priors with a penalized twin ({', '.join(with_twin)})"
+    return {option: why for cls in Prior.registry.values() for option in cls.options if option not in used}
+
+
+def _in_schema_order(reasons: dict[str, str]) -> dict[str, str]:
+    return {f.name: reasons[f.name] for f in fields(Settings) if f.name in reasons}
+
+
 #: The settings a command other than ``compare`` does not use, each with the reason: they are not
 #: shown as that command's flags, and its Python entry point refuses them with one sentence
 #: (:func:`refuse_unused`) instead of ignoring them. ``compare`` takes every setting.
 UNUSED_BY = {
-    "path": {
+    "path": _in_schema_order({
         "alpha": f"takes its alphas from the grid {_GRID}",
         "C": f"takes its penalties from the grid {_GRID}",
         "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
-        "p0": _TWINS_ONLY,
-        "slab_scale": _TWINS_ONLY,
-        "slab_df": _TWINS_ONLY,
-        "r2_mean": _TWINS_ONLY,
-        "r2_precision": _TWINS_ONLY,
-        "r2d2_concentration": _TWINS_ONLY,
+        **_twinless_options(),
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
-    },
+    }),
     "calibrate": {
         "hdi_prob": "reports the central 50% and 90% intervals",
         "loo": "computes no PSIS-LOO",

@@ -9,6 +9,7 @@ from scipy.stats import binom
 
 from priorfit.cli import main
 from priorfit.errors import InputError
+from priorfit.models.likelihoods import Likelihood
 from priorfit.models.priors import ElasticNet, Prior
 from priorfit.runs import calibrate as calibration
 from priorfit.runs.calibrate import (
@@ -60,7 +61,7 @@ def test_a_wrong_model_fails_calibration():
     assert wrong.coverage()[0.9] < 0.7
 
 
-LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
+LIKELIHOODS = tuple(Likelihood.registry)
 # Poisson counts overflow for heavy-tailed draws, and a skipped simulation biases SBC: smaller
 # scales there (the horseshoe's is its fixed global scale)
 POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe": 0.05}
@@ -71,7 +72,8 @@ POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe":
 @pytest.mark.parametrize("prior", list(Prior.registry))
 def test_every_prior_and_likelihood_is_calibrated(prior, likelihood):
     scale = POISSON_SCALES.get(prior) if likelihood == "poisson" else None
-    settings = {k: v for k, v in BASELINE.items() if likelihood == "gaussian" or k != "sigma"} | ({"scale": scale} if scale else {})
+    dispersed = Likelihood.registry[likelihood].has_dispersion
+    settings = {k: v for k, v in BASELINE.items() if dispersed or k != "sigma"} | ({"scale": scale} if scale else {})
     result = calibrate(prior, likelihood, sims=100, n=50, p=3, jobs=2, **settings)
     tests = len(Prior.registry) * len(LIKELIHOODS) * len(result.parameters)
     assert result.pvalues().min() > 0.001 / tests, result.pvalues()  # family-wise 0.001 over every coefficient tested

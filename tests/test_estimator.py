@@ -70,6 +70,29 @@ def test_bad_parameters_fail_at_fit_with_one_sentence():
         priorfit.BayesianRegression(draws=0).fit(X, y)
 
 
+def test_predictions_are_the_familys_mean_averaged_over_the_draws():
+    """predict (and predict_proba) average the family's E[y | x] over the posterior draws: for the
+    Poisson exp(eta), not exp of the mean eta (posterior draws set by hand: no sampling)."""
+    from priorfit.models import likelihoods
+
+    rng = np.random.default_rng(0)
+    X, coef, intercept = rng.normal(size=(5, 3)), rng.normal(size=(40, 3)), rng.normal(size=40)
+    eta = X @ coef.T + intercept  # rows x draws
+    models = {}
+    for family, estimator in (("gaussian", priorfit.BayesianRegression), ("poisson", priorfit.BayesianRegression),
+                              ("bernoulli", priorfit.BayesianClassifier)):
+        model = estimator(likelihood=family)
+        model.n_features_in_, model.coef_, model.classes_ = 3, coef.mean(axis=0), np.array(["no", "yes"])
+        model._coef_draws, model._intercept_draws, model._family = coef, intercept, likelihoods.get(family)
+        models[family] = model
+    np.testing.assert_allclose(models["gaussian"].predict(X), eta.mean(axis=1), rtol=1e-14)
+    np.testing.assert_allclose(models["poisson"].predict(X), np.exp(eta).mean(axis=1), rtol=1e-14)
+    assert np.all(models["poisson"].predict(X) > np.exp(eta.mean(axis=1)))  # Jensen: the mean of exp, not exp of the mean
+    p1 = (1.0 / (1.0 + np.exp(-eta))).mean(axis=1)
+    np.testing.assert_allclose(models["bernoulli"].predict_proba(X), np.column_stack([1 - p1, p1]), rtol=1e-14)
+    assert list(models["bernoulli"].predict(X)) == list(np.where(p1 > 0.5, "yes", "no"))
+
+
 @pytest.mark.slow
 def test_check_estimator():
     from sklearn.utils.estimator_checks import check_estimator

@@ -131,3 +131,75 @@ def test_reports_say_how_labels_were_mapped():
 
     info = DataInfo("data", 60, 2, ("x1", "x2"), "y", True, True, labels={"2": 0, "4": 1})
     assert data_lines(info) == ["target y: its two labels were mapped to 0/1 as 2 -> 0, 4 -> 1"]
+
+
+def test_mean_is_each_familys_inverse_link():
+    """``mean(eta)`` = E[y | eta] (the estimators' predictions), declared on the base and given
+    by each family: the identity, the logistic function, the exponential."""
+    eta = np.array([-2.0, 0.0, np.log(3.0)])
+    np.testing.assert_array_equal(likelihoods.get("gaussian").mean(eta), eta)
+    np.testing.assert_allclose(likelihoods.get("bernoulli").mean(eta), [1 / (1 + np.e**2), 0.5, 0.75], rtol=1e-15)
+    np.testing.assert_allclose(likelihoods.get("poisson").mean(eta), [np.e**-2, 1.0, 3.0], rtol=1e-15)
+    assert set(likelihoods.Likelihood.registry) == {"gaussian", "bernoulli", "poisson"}  # a new family: add it here
+    with pytest.raises(NotImplementedError):
+        likelihoods.Likelihood().mean(eta)
+
+
+def test_families_without_a_dispersion_have_no_improper_posterior():
+    """``improper_reason`` is declared on the base (None); only the Gaussian's Jeffreys sigma can
+    make the posterior improper."""
+    from priorfit.data import design as data
+
+    design = data.make_design(data.load("breast_cancer"))
+    for name in ("bernoulli", "poisson"):
+        assert likelihoods.get(name).improper_reason(design, likelihoods.Jeffreys(), False) is None
+
+
+#: files that may compare a family's name, and why: the name is the key of their table
+_NAMED_BY_TABLE = {
+    "penalized/twins.py": "the twin table, keyed by (prior, likelihood) names; below the models",
+    "data/design.py": "synthetic data's family= generates y itself; the data stage is below the models",
+    # another item of the same issue moves these two into the likelihood classes
+    "results/comparison.py": "the OLS ratio column (Gaussian only)",
+    "report/lines.py": "the twin's penalty name (C for LogisticRegression)",
+}
+
+
+def test_no_family_name_is_tested_outside_its_class():
+    """The likelihood package's promise: code elsewhere asks the family's class (has_dispersion,
+    sufficient, mean, improper_reason ...) instead of comparing its name."""
+    import re
+    from pathlib import Path
+
+    root = Path(priorfit.__file__).parent
+    names = "|".join(likelihoods.Likelihood.registry)
+    quoted = rf"""["']({names})["']"""
+    test = re.compile(rf"""(==|!=|\bin\b)\s*[(\[{{]?[^#\n]*?{quoted}|{quoted}\s*(==|!=)""")
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith("models/likelihoods/") or relative in _NAMED_BY_TABLE:
+            continue
+        found += [f"{relative}:{k}: {line.strip()}" for k, line in enumerate(path.read_text().splitlines(), 1) if test.search(line)]
+    assert not found, found
+
+
+def test_a_new_family_is_read_from_the_registry_by_the_settings():
+    """The settings name the families from the registry: the help of --likelihood, and the
+    families a noise sd applies to (has_dispersion)."""
+    from priorfit.settings import options
+
+    class Student(likelihoods.Gaussian):
+        name = "test_student"
+        summary = "a Gaussian under another name (a test of the registry)"
+
+    try:
+        assert likelihoods.get("test_student").has_dispersion
+        assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == (
+            "likelihood family: gaussian, bernoulli, poisson or test_student")
+        with pytest.raises(InputError, match=r"^sigma applies to the gaussian or test_student likelihood only; "
+                                             r"the bernoulli likelihood has no noise sd.$"):
+            priorfit.Settings(likelihood="bernoulli", prior="normal", sigma=1.0)
+    finally:
+        del likelihoods.Likelihood.registry["test_student"]
+    assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == "likelihood family: gaussian, bernoulli or poisson"

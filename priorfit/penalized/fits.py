@@ -82,7 +82,7 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     twin = twins.twin(prior.name, likelihood)
     if twin is not None and alpha is None:  # a random scale: the penalty chosen by the data instead
         estimates, grids = {}, {}
-        for k, (name, (estimator, params)) in enumerate(choices(design, twin, prior, likelihood).items()):
+        for k, (name, (estimator, params)) in enumerate(choices(design, twin, prior).items()):
             if k == 0:  # the twin's cross-validation: its grid extended beyond an edge, as for a fixed scale
                 grids[name], _ = _choose(estimator, design, mu, twin.hyperparameter, name)
             coef, intercept = fit_estimator(estimator, design, mu)
@@ -103,7 +103,7 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
     return PenalizedFit(reference.names[0], False, estimates)
 
 
-def choices(design: Design, twin: twins.Twin, prior, likelihood: str) -> dict:
+def choices(design: Design, twin: twins.Twin, prior) -> dict:
     """The ways to choose the penalty from the data, as estimators to fit (``name -> (estimator,
     fitted parameters)``): the twin's cross-validation and, for the Normal prior with the Gaussian
     likelihood, empirical Bayes (BayesianRidge's type-II maximum likelihood)."""
@@ -111,7 +111,9 @@ def choices(design: Design, twin: twins.Twin, prior, likelihood: str) -> dict:
 
     search = twin.search(design.intercept, design.n, **twin.options(prior))
     out = {type(search).__name__: (search, lambda fitted: {twin.hyperparameter: twin.best(fitted)})}
-    if (prior.name, likelihood) == ("normal", "gaussian") and design.has_rows:  # its evidence needs the rows
+    # BayesianRidge is the empirical Bayes of Ridge's pair (the Normal prior, the Gaussian
+    # likelihood): keyed by the twin table's estimator, not by names; its evidence needs the rows
+    if twin.estimator == "Ridge" and design.has_rows:
         out["BayesianRidge"] = (
             BayesianRidge(fit_intercept=design.intercept, tol=1e-10, max_iter=10_000),
             # lambda_ is the coefficients' precision, alpha_ the noise precision (not a penalty)

@@ -10,8 +10,10 @@ take exactly the settings of :class:`priorfit.Settings` as constructor parameter
   None for a prior without a mode;
 - ``idata_``: the fit's ``xarray.DataTree``; ``comparison_``: the whole :class:`Comparison`.
 
-``predict`` is the posterior mean of E[y | x] (for the Gaussian: ``X @ coef_ + intercept_``);
-``predict_proba`` averages the probability over the posterior draws.
+``predict`` is the posterior mean of E[y | x], the family's
+:meth:`~priorfit.models.likelihoods.base.Likelihood.mean` of the linear predictor averaged over
+the draws (for the Gaussian: ``X @ coef_ + intercept_``); ``predict_proba`` averages the
+probability the same way.
 
 scikit-learn's ``check_estimator`` passes (``tests/test_estimator.py``, marked slow: about 40
 fits each) except the checks in :data:`EXPECTED_FAILED_CHECKS`, for the reasons given there.
@@ -55,6 +57,7 @@ def _init(likelihood: str):
 
 class _Bayesian(BaseEstimator):
     def _compare(self, X, y):
+        from priorfit.models import likelihoods
         from priorfit.runs.compare import compare
 
         params = self.get_params()
@@ -64,6 +67,7 @@ class _Bayesian(BaseEstimator):
             raise InputError(f"prior {params['prior']!r} is not allowed here; an estimator fits one prior, e.g. 'normal'.")
         features = list(getattr(self, "feature_names_in_", [])) or None
         self.comparison_ = compare(X, y, features=features, progress=False, **params)
+        self._family = likelihoods.get(self.comparison_.settings.likelihood)  # E[y | x] is its mean of eta
         fit = self.comparison_.fits[0]
         self.idata_ = fit.tree
         posterior = fit.tree["posterior"]
@@ -105,7 +109,7 @@ class BayesianRegression(RegressorMixin, _Bayesian):
 
     def predict(self, X):
         eta = self._eta_draws(X)
-        return np.exp(eta).mean(axis=1) if self.likelihood == "poisson" else eta.mean(axis=1)
+        return self._family.mean(eta).mean(axis=1)
 
 
 class BayesianClassifier(ClassifierMixin, _Bayesian):
@@ -126,7 +130,7 @@ class BayesianClassifier(ClassifierMixin, _Bayesian):
         return self._compare(X, (y == self.classes_[1]).astype(float))
 
     def predict_proba(self, X):
-        p1 = (1.0 / (1.0 + np.exp(-self._eta_draws(X)))).mean(axis=1)
+        p1 = self._family.mean(self._eta_draws(X)).mean(axis=1)
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X):

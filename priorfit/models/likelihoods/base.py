@@ -1,0 +1,172 @@
+"""The base of every likelihood family: :class:`Likelihood`, its registry and :func:`get`, the
+row-wise base of the GLMs (:class:`RowLikelihood`) and :class:`PluginDispersion`.
+
+A family is one subclass of :class:`Likelihood` in its own file of this package; defining it
+registers it under its ``name``. Whatever differs between families is a class attribute or a
+method declared here, with the default, and overridden in the family's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from priorfit.errors import InputError
+
+if TYPE_CHECKING:
+    from priorfit.models.likelihoods.sigma import SigmaPrior
+
+
+def numeric_target(y: np.ndarray, where: str, family: str) -> np.ndarray:
+    """``y`` when it is numbers; for labels (text or booleans), one sentence."""
+    if y.dtype.kind == "b":
+        raise InputError(
+            f"The target of {where} is boolean; the {family} likelihood needs numbers "
+            "(convert it to 0/1, or use the bernoulli likelihood for two labels)."
+        )
+    if y.dtype.kind == "U":
+        import pandas as pd
+
+        converted = pd.to_numeric(pd.Series(y), errors="coerce").isna().to_numpy()
+        row = int(np.flatnonzero(converted)[0]) if converted.any() else 0
+        raise InputError(
+            f"The target of {where} is not numeric (value {str(y[row])!r} in row {row + 1}); the {family} likelihood "
+            "needs numbers (two text labels are a target of the bernoulli likelihood)."
+        )
+    return y
+
+
+@dataclass(frozen=True)
+class PluginDispersion:
+    """A rough dispersion from the data alone, to convert an alpha into a prior scale."""
+
+    value: float
+    method: str
+
+
+class Likelihood:
+    """A likelihood family; subclasses register themselves by ``name``."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    has_dispersion: ClassVar[bool] = False
+    sufficient: ClassVar[bool] = False  # the log likelihood has sufficient statistics of fixed size
+    registry: ClassVar[dict[str, type[Likelihood]]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:  # abstract intermediate classes have none
+            Likelihood.registry[cls.name] = cls
+
+    def encode_y(self, y: np.ndarray, where: str) -> tuple[np.ndarray, dict | None]:
+        """``y`` as the family models it, and the label mapping when one was applied (reported);
+        an InputError if ``y`` cannot come from this family. ``y`` is float, or labels (bool or
+        text, :class:`priorfit.data.design.Dataset`) that only the bernoulli family takes."""
+        return numeric_target(y, where, self.name), None
+
+    def pseudo_sigma(self, design, dispersion: float | None) -> float:
+        """The noise scale the global scale of a sparse prior is measured in (Piironen & Vehtari
+        2017): the noise sd for the Gaussian, a pseudo-sigma from the mean of ``y`` otherwise."""
+        return 1.0 if dispersion is None else dispersion
+
+    def initial_intercept(self, design) -> float:
+        """A starting value of the intercept of the centred design."""
+        raise NotImplementedError
+
+    def plugin_dispersion(self, design) -> PluginDispersion | None:
+        """A dispersion from the data alone (to convert an alpha into a prior scale); None for a
+        family without one."""
+        return None
+
+    def improper_reason(self, design, sigma_prior: SigmaPrior | None, scale_follows_sigma: bool) -> str | None:
+        """Why the posterior of an estimated dispersion under ``sigma_prior`` would be improper on
+        ``design``, or None (always None for a family without a dispersion)."""
+        return None
+
+    def effect_scale(self, design) -> float:
+        """The size of a large effect of one standardized feature on the linear predictor: the sd
+        of y for the Gaussian, 1 (log-odds, log-rate) for the GLMs."""
+        return 1.0
+
+    def dispersion(self, fixed: float | None, prior: SigmaPrior | None, initval: float | None):
+        """The dispersion inside the current PyMC model: data when fixed, else a random variable."""
+        return
+
+    def add(self, design, coef, intercept, dispersion, *, form: str = "sufficient") -> None:
+        """Add the log likelihood to the current PyMC model.
+
+        ``intercept`` is the intercept of the centred design (``None`` without intercept).
+        """
+        raise NotImplementedError
+
+    def quadratic(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(P, b)``: the log likelihood of the coefficients is about ``-w'Pw/2 + b'w``."""
+        raise NotImplementedError
+
+    def pointwise(self, eta: np.ndarray, y: np.ndarray, dispersion: float | None) -> np.ndarray:
+        """Log likelihood of each row at linear predictor ``eta`` (NumPy; objectives, LOO)."""
+        raise NotImplementedError
+
+    def weights(self, eta: np.ndarray, dispersion: float | None) -> np.ndarray:
+        """Minus the second derivative of each row's log likelihood in ``eta`` (the GLM weights)."""
+        raise NotImplementedError
+
+    def data_values(self, design, form: str) -> dict:
+        """The values of the model's ``pm.Data`` that depend on y (new data without recompiling)."""
+        raise NotImplementedError
+
+    def mean(self, eta: np.ndarray) -> np.ndarray:
+        """``E[y | eta]``, the inverse link in NumPy (the estimators' predictions)."""
+        raise NotImplementedError
+
+    def simulate(self, eta: np.ndarray, dispersion: float | None, rng) -> np.ndarray:
+        """Draws of y given the linear predictor ``eta`` (simulation-based calibration)."""
+        raise NotImplementedError
+
+
+class RowLikelihood(Likelihood):
+    """A GLM without sufficient statistics: the log likelihood is a sum over rows, O(np) per
+    gradient (only the Gaussian has the O(p^2) form)."""
+
+    def mean_function(self, eta):
+        """The inverse link, in PyTensor."""
+        raise NotImplementedError
+
+    def variance_at_mean(self, mean: float) -> float:
+        raise NotImplementedError
+
+    def link(self, mean: float) -> float:
+        raise NotImplementedError
+
+    def initial_intercept(self, design) -> float:
+        return self.link(float(design.y.mean())) if design.intercept else 0.0
+
+    def pseudo_sigma(self, design, dispersion=None) -> float:
+        # Piironen & Vehtari (2017), section 3.5: sigma = 1 / sqrt(V(mean)) at the mean of y
+        return float(1.0 / np.sqrt(self.variance_at_mean(float(design.y.mean()))))
+
+    def quadratic(self, design, dispersion):
+        # the Hessian of the log likelihood at w = 0 (intercept at the link of the mean): a Newton
+        # step from there is the shift; this only preconditions NUTS
+        ybar = float(design.y.mean())
+        Xc = design.X - design.x_mean
+        return self.variance_at_mean(ybar) * (Xc.T @ Xc), Xc.T @ (design.y - ybar)
+
+    def data_values(self, design, form: str = "rows") -> dict:
+        return {"y_observed": design.y}
+
+    def linear_predictor(self, design, coef, intercept):
+        import pymc as pm
+
+        Xc = pm.Data("X_centred", design.X - design.x_mean)
+        return Xc @ coef + (intercept if intercept is not None else 0.0)
+
+
+def get(name: str) -> Likelihood:
+    """The likelihood family registered as ``name``."""
+    try:
+        return Likelihood.registry[name]()
+    except KeyError:
+        raise InputError(f"Unknown likelihood {name!r}; allowed are: {', '.join(Likelihood.registry)}.") from None

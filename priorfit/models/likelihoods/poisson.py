@@ -1,0 +1,58 @@
+"""The Poisson family: ``y ~ Poisson(exp(X w + c))``, row by row."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from priorfit.errors import InputError
+from priorfit.models.likelihoods.base import RowLikelihood, numeric_target
+
+
+class Poisson(RowLikelihood):
+    """``y ~ Poisson(exp(X w + c))``; scikit-learn's PoissonRegressor."""
+
+    name = "poisson"
+    summary = "y ~ Poisson(exp(Xw + c)); y is a non-negative integer count; row by row"
+
+    def encode_y(self, y, where):
+        y = numeric_target(y, where, self.name)
+        bad = np.flatnonzero((y < 0) | (y != np.round(y)))
+        if bad.size:
+            raise InputError(
+                f"The target of {where} has the value {y[bad[0]]:g} in row {bad[0] + 1}; the poisson likelihood "
+                "needs non-negative whole numbers (counts)."
+            )
+        if not y.any():
+            raise InputError(f"The target of {where} is all zeros; the poisson likelihood needs some positive counts.")
+        return y, None
+
+    def mean_function(self, eta):
+        import pytensor.tensor as pt
+
+        return pt.exp(eta)
+
+    def variance_at_mean(self, mean):
+        return mean
+
+    def link(self, mean):
+        return float(np.log(mean))
+
+    def mean(self, eta):
+        return np.exp(eta)
+
+    def simulate(self, eta, dispersion, rng):
+        return rng.poisson(np.exp(eta)).astype(float)
+
+    def add(self, design, coef, intercept, dispersion, *, form="rows"):
+        import pymc as pm
+
+        pm.Poisson("y", mu=self.mean_function(self.linear_predictor(design, coef, intercept)),
+                   observed=pm.Data("y_observed", design.y))
+
+    def pointwise(self, eta, y, dispersion=None):
+        from scipy.special import gammaln
+
+        return y * eta - np.exp(eta) - gammaln(y + 1.0)
+
+    def weights(self, eta, dispersion=None):
+        return np.exp(eta)

@@ -1,0 +1,167 @@
+"""The base of every prior: :class:`Prior`, its registry, and the registry's look-ups.
+
+A prior family is one subclass of :class:`Prior` in its own file of this package; defining the
+subclass registers it under its ``name`` (``register=False`` keeps a variant built for a
+measurement out of the registry). The package's ``__init__`` imports each family file, in the
+order the registry lists them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import ClassVar
+
+import numpy as np
+
+from priorfit.errors import InputError
+from priorfit.models.priors.hyperpriors import Hyperprior, hyperprior
+from priorfit.validation import positive
+
+
+class Prior:
+    """A prior on the coefficient vector, located at ``mu`` with scale ``scale``.
+
+    Subclasses register themselves by ``name``; adding a prior is one class (plus its rows in
+    :mod:`priorfit.penalized.twins`).
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    has_mode: ClassVar[bool] = True
+    target_accept: ClassVar[float] = 0.8
+    whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
+    scales: ClassVar[tuple[str, ...]] = ()  # random scale parameters of a hierarchical prior
+    options: ClassVar[tuple[str, ...]] = ()  # settings the prior takes besides scale and mu
+    scales_with_sigma: ClassVar[bool] = False  # can be sigma-scaled (--scale-by-sigma)
+    takes_scale: ClassVar[bool] = True  # a scale setting means something to it (refused otherwise)
+
+    registry: ClassVar[dict[str, type[Prior]]] = {}
+
+    def __init_subclass__(cls, register: bool = True, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if register:  # a variant built for a measurement (benchmarks/) stays out of the registry
+            Prior.registry[cls.name] = cls
+
+    def __init__(self, scale: float | Hyperprior, mu=0.0):
+        self.hyperprior = scale if isinstance(scale, Hyperprior) else None
+        if self.hyperprior is not None:
+            # hierarchical: the scale is random, so the joint density of w and the scale is
+            # unbounded as both go to 0 (no meaningful mode), and there is no fixed precision
+            self.scale, self.has_mode, self.whitened, self.scales = None, False, False, ("global_scale",)
+        else:
+            self.scale = positive(scale, f"The {self.name} prior scale")
+        if not np.all(np.isfinite(np.asarray(mu, dtype=float))):
+            raise InputError(f"The {self.name} prior location {mu!r} is not allowed; it must be finite.")
+        self.mu = mu
+        # Park & Casella (2008): the scale is multiplied by the noise sd sigma (b = sigma / lambda)
+        self.by_sigma = False
+
+    @classmethod
+    def scale_follows_sigma(cls, settings) -> bool:
+        """Whether the coefficients' prior scale is multiplied by the model's noise sd sigma."""
+        return bool(settings.scale_by_sigma and cls.scales_with_sigma)
+
+    def params(self) -> dict:
+        mu = np.asarray(self.mu, dtype=float)
+        params = {"scale": self.scale, "mu": mu.tolist() if mu.ndim else float(mu)}
+        if self.hyperprior is not None:
+            params["hyperprior"] = str(self.hyperprior)
+        return params | ({"by_sigma": True} if self.by_sigma else {})
+
+    @classmethod
+    def from_params(cls, params: dict) -> Prior:
+        """The prior that :meth:`params` describes (to read saved results)."""
+        return cls(params["scale"], params["mu"])
+
+    @classmethod
+    def restore(cls, params: dict) -> Prior:
+        if params.get("hyperprior"):
+            params = params | {"scale": hyperprior(params["hyperprior"])}
+        prior = cls.from_params(params)
+        prior.by_sigma = bool(params.get("by_sigma", False))
+        return prior
+
+    def with_scale(self, scale: float) -> Prior:
+        """The same prior with another scale (a point of a path)."""
+        new = copy.copy(self)
+        new.scale = positive(scale, f"The {self.name} prior scale")
+        return new
+
+    def effective_scale(self, sigma: float | None) -> float:
+        """The scale in coefficient units: ``scale * sigma`` for a sigma-scaled prior."""
+        return self.scale * sigma if self.by_sigma else self.scale
+
+    def mu_vector(self, p: int) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self.mu, dtype=float), (p,)).copy()
+
+    def draw(self, p: int, size: int, rng, scale=None) -> np.ndarray | None:
+        """Exact prior draws of the coefficients (size x p) where PyMC cannot draw them (a density
+        written as a Potential), given the effective scale of each draw (``scale``: a vector, or
+        None for the fixed one); None: PyMC's prior predictive of the model draws them."""
+        return None
+
+    def precision(self) -> float:
+        """Precision of a Gaussian with the prior's variance (to precondition sampling)."""
+        raise NotImplementedError
+
+    def l1_weight(self) -> float | None:
+        """Weight of |w_j - mu_j| in the negative log density, for kinked priors."""
+        return None
+
+    def curvature(self, sigma: float | None) -> float:
+        """Second derivative of the smooth part of -log p(w_j) (the penalty's curvature), at the
+        noise sd ``sigma`` for a sigma-scaled prior; 0 where there is none or it is not fixed."""
+        return 0.0
+
+    def build(self, p: int, transform=None, sigma=None):
+        """Create the coefficient vector ``coef`` inside the current PyMC model.
+
+        ``transform`` is a PyMC transform of ``coef`` (the whitening), or None; ``sigma`` is the
+        model's noise sd (a number, ``pm.Data`` or a random variable; None without one).
+        """
+        raise NotImplementedError
+
+    def no_mode_reason(self) -> str:
+        if self.hyperprior is not None:
+            return (f"the {self.name} prior's scale is random ({self.hyperprior}): the joint density of the coefficients "
+                    "and their scale is unbounded as both go to 0")
+        return f"the {self.name} density has a pole at its location, so the joint density is unbounded there"
+
+    def _scale_in_model(self, sigma):
+        import pymc as pm
+
+        scale = self.hyperprior.build("global_scale") if self.hyperprior else pm.Data("prior_scale", self.scale)
+        return scale * sigma if self.by_sigma else scale
+
+    @classmethod
+    def default(cls, settings, *, scale: float | None, sigma: float, effect_scale: float, design) -> tuple[Prior, str]:
+        """Hyperparameters of a prior without a penalized twin: ``scale`` when given, else the
+        prior's own default, measured in the noise scale ``sigma`` (the Gaussian noise sd, or a
+        GLM's pseudo-sigma) and ``effect_scale`` (a large effect of one standardized feature);
+        and their description."""
+        if scale is None:
+            raise InputError(f"The {cls.name} prior needs a scale with this likelihood; give --scale {cls.name}=S.")
+        return create(cls.name, scale, settings), "scale"
+
+
+def transform_kwargs(transform) -> dict:
+    """The keyword that passes a whitening transform of ``coef`` to a PyMC distribution, if any."""
+    return {} if transform is None else {"transform": transform}
+
+
+def create(name: str, scale: float | None, settings) -> Prior:
+    """The prior ``name`` at ``scale``, with its location and options from ``settings``."""
+    cls = get(name)
+    prior = cls(scale, settings.mu, **{option: getattr(settings, option) for option in cls.options})
+    prior.by_sigma = bool(settings.scale_by_sigma and cls.scales_with_sigma)
+    return prior
+
+
+def get(name: str) -> type[Prior]:
+    """The prior class registered as ``name``."""
+    try:
+        return Prior.registry[name]
+    except KeyError:
+        raise InputError(
+            f"Unknown prior {name!r}; allowed are: {', '.join(Prior.registry)}."
+        ) from None

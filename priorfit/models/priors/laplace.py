@@ -1,0 +1,25 @@
+"""The Laplace prior: the lasso."""
+
+from __future__ import annotations
+
+from priorfit.models.priors.base import Prior, transform_kwargs
+
+
+class Laplace(Prior):
+    name = "laplace"
+    scales_with_sigma = True
+    summary = "Laplace prior w_j ~ Laplace(mu, b): the lasso"
+
+    def precision(self):
+        return 1.0 / (2.0 * self.scale**2)
+
+    def l1_weight(self):
+        return None if self.scale is None else 1.0 / self.scale
+
+    def build(self, p, transform=None, sigma=None):
+        import pymc as pm
+
+        mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
+        b = self._scale_in_model(sigma)
+        return pm.Laplace("coef", mu=mu, b=b, dims="feature", **transform_kwargs(transform))
+

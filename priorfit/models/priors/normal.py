@@ -1,0 +1,25 @@
+"""The Normal prior: ridge regression."""
+
+from __future__ import annotations
+
+from priorfit.models.priors.base import Prior, transform_kwargs
+
+
+class Normal(Prior):
+    name = "normal"
+    scales_with_sigma = True
+    summary = "Gaussian prior w_j ~ Normal(mu, tau): ridge regression"
+
+    def precision(self):
+        return 1.0 / self.scale**2
+
+    def curvature(self, sigma):
+        return 0.0 if self.scale is None else 1.0 / self.effective_scale(sigma) ** 2
+
+    def build(self, p, transform=None, sigma=None):
+        import pymc as pm
+
+        mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
+        tau = self._scale_in_model(sigma)
+        return pm.Normal("coef", mu=mu, sigma=tau, dims="feature", **transform_kwargs(transform))
+
