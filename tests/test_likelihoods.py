@@ -148,9 +148,10 @@ def test_mean_is_each_familys_inverse_link():
 def test_families_without_a_dispersion_have_no_improper_posterior():
     """``improper_reason`` is declared on the base (None); only the Gaussian's Jeffreys sigma can
     make the posterior improper."""
-    from priorfit.data import design as data
+    from priorfit.data.design import make_design
+    from priorfit.data.sources import load
 
-    design = data.make_design(data.load("breast_cancer"))
+    design = make_design(load("breast_cancer"))
     for name in ("bernoulli", "poisson"):
         assert likelihoods.get(name).improper_reason(design, likelihoods.Jeffreys(), False) is None
 
