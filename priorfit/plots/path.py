@@ -19,6 +19,7 @@ def plot_path(path, prior: str | None = None):
     ``pc.data`` holds ``penalized``, ``mean``, ``hdi_low``, ``hdi_high`` and ``map`` over
     ``alpha`` and ``feature``; ``pc.viz["penalized"|"mean"|"band"]["coef"]`` are the lines and
     bands by feature (one colour each), ``pc.viz["map"]["coef"]`` the MAP markers."""
+    import numpy as np
     import xarray as xr
 
     from priorfit.errors import InputError
@@ -31,16 +32,20 @@ def plot_path(path, prior: str | None = None):
         {name: (dims, getattr(path, name)) for name in ("penalized", "mean", "hdi_low", "hdi_high", "map")},
         coords={"alpha": path.alpha, "feature": features},
     )
-    pc = grid(data, figsize=(8, 5), aes={"color": ["feature"]}, color=[f"C{j % 10}" for j in range(len(features))])
+    # one colour per feature; the zorder steps draw each feature's path line and mean line
+    # together, feature after feature (the bands, zorder 1, stay below every line)
+    p = len(features)
+    pc = grid(data, figsize=(8, 5), aes={"color": ["feature"], "zorder": ["feature"]},
+              color=[f"C{j % 10}" for j in range(p)], zorder=list(2 + np.arange(p) / (10 * p)))
 
     def coef(name):
         return data[[name]].rename({name: "coef"})
 
     pc.map(line, "penalized", data=coef("penalized"), linewidth=1.5)
-    pc.map(band, "band", data=coef("hdi_low"), top=data["hdi_high"], alpha=0.12)
+    pc.map(band, "band", data=coef("hdi_low"), top=data["hdi_high"], alpha=0.12, zorder=1)
     pc.map(line, "mean", data=coef("mean"), linestyle=":", linewidth=1)
     style = marker_kwargs("map")
-    pc.map(_markers, "map", data=coef("map"), ignore_aes={"color"}, s=style["size"] * 0.5, marker=style["marker"],
+    pc.map(_markers, "map", data=coef("map"), ignore_aes="all", s=style["size"] * 0.5, marker=style["marker"],
            facecolors="none", edgecolors=style["color"], zorder=3, label=STYLES["map"]["label"])
     ax = pc.get_viz("plot")
     ax.set_xscale("log")
