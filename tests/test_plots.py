@@ -93,6 +93,7 @@ def test_plots_across_priors_take_the_priors_named(sparse):
     pc = plots.plot_forest_all(sparse, "laplace,normal")
     assert list(pc.viz["map"]["coef"]["model"].values) == ["laplace", "normal"]
     assert pc.get_viz("figure")._suptitle.get_text().startswith("priors laplace, normal:")
+    assert list(plots.plot_forest_all(sparse, "horseshoe").viz["twig"]["coef"]["model"].values) == ["horseshoe"]
     pc = sparse.plot("shrinkage", ["horseshoe", "normal"])
     assert list(pc.data["prior"].values) == ["horseshoe", "normal"] and len(pc.get_viz("figure").axes) == 2
     with pytest.raises(InputError, match=r"^Prior 'ridge' was not fitted in this comparison; fitted are: normal, laplace, horseshoe.$"):
