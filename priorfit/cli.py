@@ -143,16 +143,11 @@ def _calibrate(args) -> int:
     def fill(folder):
         import json
 
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-
         (folder / "calibration.json").write_text(json.dumps(result.to_dict(), indent=1) + "\n")
         if not args.no_plots:
-            figure = result.plot()
-            figure.savefig(folder / "ranks.png", dpi=110)
-            plt.close(figure)
+            from priorfit.plots import write_png
+
+            write_png(result.plot(), folder / "ranks.png")
 
     out = write_folder(args.out, fill, force=args.force)
     pvalues = ", ".join(f"{v:.3f}" for v in result.pvalues())

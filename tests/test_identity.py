@@ -79,16 +79,15 @@ def test_identity_plot_draws_the_two_curves(sparse):
     import matplotlib
 
     matplotlib.use("Agg")
-    from priorfit.plots import identity as identity_plot
+    from priorfit.plots.identity import plot_identity
 
     fit = sparse.fit("laplace")
-    figure = identity_plot.draw(sparse, fit)
-    lines = {line.get_gid(): line for line in figure.axes[0].lines}
+    pc = plot_identity(sparse, "laplace")
     profile = fit.identity
-    np.testing.assert_array_equal(lines["neg_log_posterior"].get_xdata(), profile.grid)
-    drawn = lines["neg_log_posterior"].get_ydata() - lines["scaled_objective"].get_ydata()
+    np.testing.assert_array_equal(pc.get_viz("neg_log_posterior").get_xdata(), profile.grid)
+    drawn = pc.get_viz("neg_log_posterior").get_ydata() - pc.get_viz("scaled_objective").get_ydata()
     assert np.ptp(drawn) < 1e-9 * np.ptp(profile.neg_log_posterior)
-    assert lines["map"].get_xdata()[0] == fit.mode.point["coef"][list(sparse.data.features).index(profile.feature)]
+    assert pc.get_viz("map").get_xdata()[0] == fit.mode.point["coef"][list(sparse.data.features).index(profile.feature)]
 
 
 def test_coordinate_prefers_a_pinned_coefficient(diabetes_design):

@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from priorfit import InputError
+from priorfit import InputError, plots
 from priorfit.cli import main
 from priorfit.runs.path import path
 
@@ -39,13 +39,27 @@ def test_map_is_the_lasso_path_at_every_alpha(lasso):
 
 
 def test_plot_draws_the_path_and_the_maps(lasso):
-    figure = lasso.plot()
-    ax = figure.axes[0]
-    lines = {line.get_gid(): line for line in ax.lines}
-    np.testing.assert_array_equal(lines["penalized:bmi"].get_ydata(), lasso.penalized[:, 2])
-    np.testing.assert_array_equal(lines["mean:bmi"].get_ydata(), lasso.mean[:, 2])
-    maps = next(c for c in ax.collections if c.get_gid() == "map").get_offsets()
+    from arviz_plots import PlotCollection
+
+    pc = lasso.plot()
+    assert type(pc) is PlotCollection and pc.get_viz("figure").axes == [pc.get_viz("plot")]
+    for name in ("penalized", "mean", "hdi_low", "hdi_high", "map"):
+        np.testing.assert_array_equal(pc.data[name].transpose("alpha", "feature"), getattr(lasso, name))
+    np.testing.assert_array_equal(pc.data["alpha"], lasso.alpha)
+    for j, feature in enumerate(lasso.features):
+        penalized = pc.get_viz("penalized", "coef", feature=feature)
+        np.testing.assert_array_equal(penalized.get_xdata(), lasso.alpha)
+        np.testing.assert_array_equal(penalized.get_ydata(), lasso.penalized[:, j])
+        np.testing.assert_array_equal(pc.get_viz("mean", "coef", feature=feature).get_ydata(), lasso.mean[:, j])
+        band = pc.get_viz("band", "coef", feature=feature).get_paths()[0].vertices
+        assert np.isin(lasso.hdi_low[:, j], band[:, 1]).all() and np.isin(lasso.hdi_high[:, j], band[:, 1]).all()
+        assert np.isin(lasso.alpha, band[:, 0]).all()
+        assert penalized.get_color() == pc.get_viz("mean", "coef", feature=feature).get_color() == f"C{j}"
+    maps = pc.get_viz("map").get_offsets()
+    np.testing.assert_allclose(maps[:, 0], np.repeat(lasso.alpha, len(lasso.features)))
     np.testing.assert_allclose(maps[:, 1], lasso.map.ravel())
+    with pytest.raises(InputError, match=r"^This path is of the laplace prior, not 'normal'.$"):
+        plots.plot_path(lasso, "normal")
 
 
 def test_ridge_path_with_sigma_estimated_holds_at_the_map_sigma():

@@ -1,4 +1,5 @@
-"""Plots: what was drawn (the data behind each artist), not pixels."""
+"""Plots: what was drawn (the data behind each artist), not pixels. Every plot returns an
+arviz-plots PlotCollection whose data and artists match the comparison."""
 
 import matplotlib
 
@@ -6,10 +7,11 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from arviz_plots import PlotCollection  # noqa: E402
 
 import priorfit  # noqa: E402
-from priorfit import InputError, plots
-from priorfit.plots import density, forest, scales, shrinkage  # noqa: E402
+from priorfit import InputError, plots  # noqa: E402
+from priorfit.plots import density  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -21,47 +23,97 @@ def _x(artists, features):
     return np.array([artists["coef"].sel(feature=f).item().get_offsets()[0, 0] for f in features])
 
 
+def _legend(pc):
+    return [t.get_text() for t in pc.get_viz("figure").legends[0].get_texts()]
+
+
+def test_every_kind_returns_a_plot_collection_with_its_figure(sparse):
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    drawn = set()
+    for kind, prior, _ in plots.planned(sparse):
+        pc = sparse.plot(kind, prior)
+        assert type(pc) is PlotCollection and isinstance(pc.get_viz("figure"), Figure), kind
+        assert pc.get_viz("figure").axes, kind
+        plt.close(pc.get_viz("figure"))
+        drawn.add(kind)
+    assert drawn == set(plots.KINDS)
+    # one signature: plot_<kind>(comparison, prior=None) in plots/<kind>.py, also reachable as plots.plot_<kind>
+    import importlib
+    import inspect
+
+    for kind in plots.KINDS:
+        function = getattr(importlib.import_module(f"priorfit.plots.{kind}"), f"plot_{kind}")
+        assert function is getattr(plots, f"plot_{kind}")
+        assert list(inspect.signature(function).parameters) == ["comparison", "prior"]
+        assert inspect.signature(function).parameters["prior"].default is None
+
+
 def test_forest_marks_map_penalized_and_truth(sparse):
     fit = sparse.fit("laplace")
     features = list(sparse.data.features)
-    pc = forest.draw(sparse, fit)
+    pc = plots.plot_forest(sparse, "laplace")
     np.testing.assert_array_equal(_x(pc.viz["map"], features), fit.mode.point["coef"])
     np.testing.assert_array_equal(_x(pc.viz["penalized"], features), fit.penalized.coef)
     np.testing.assert_allclose(_x(pc.viz["truth"], features), sparse.truth_model_scale())
     np.testing.assert_allclose(_x(pc.viz["ols"], features), sparse.ols.coef)
-    # each marker sits on its coefficient's interval, and the interval is the posterior's HDI
+    # each marker sits on its coefficient's interval, and the interval and point are the table's HDI and mean
+    table = sparse.table("laplace").loc[features]
     for f in features:
         twig = pc.viz["twig"]["coef"].sel(feature=f).item().get_xydata()
         assert pc.viz["map"]["coef"].sel(feature=f).item().get_offsets()[0, 1] == twig[0, 1]
-    low, high = sparse.table("laplace").loc["x1", ["hdi_low", "hdi_high"]]
-    np.testing.assert_allclose(pc.viz["twig"]["coef"].sel(feature="x1").item().get_xydata()[:, 0], [low, high], rtol=1e-10)
-    labels = [t.get_text() for t in plots.figure_of(pc).legends[0].get_texts()]
-    assert labels == ["OLS", "truth", "Lasso (penalized twin)", "MAP (polished)"]
+        np.testing.assert_allclose(twig[:, 0], table.loc[f, ["hdi_low", "hdi_high"]].to_numpy(float), rtol=1e-10)
+    np.testing.assert_allclose(_x(pc.viz["point_estimate"], features), table["mean"], rtol=1e-10)
+    assert _legend(pc) == ["OLS", "truth", "Lasso (penalized twin)", "MAP (polished)"]
 
 
 def test_forest_of_a_prior_without_twin_says_nearest(sparse):
-    pc = forest.draw(sparse, sparse.fit("horseshoe"))
+    pc = plots.plot_forest(sparse, "horseshoe")
     assert "map" not in pc.viz.children  # no meaningful mode: nothing drawn
-    labels = [t.get_text() for t in plots.figure_of(pc).legends[0].get_texts()]
-    assert "LassoCV (nearest, not a twin)" in labels
+    assert "LassoCV (nearest, not a twin)" in _legend(pc)
 
 
 def test_forest_all_has_every_prior_and_each_map(sparse):
-    pc = forest.draw_all(sparse)
+    pc = plots.plot_forest_all(sparse)
     artists = pc.viz["map"]["coef"]
     assert list(artists["model"].values) == ["normal", "laplace", "horseshoe"]
     for model in ("normal", "laplace"):
         drawn = [artists.sel(model=model, feature=f).item().get_offsets()[0, 0] for f in sparse.data.features]
         np.testing.assert_array_equal(drawn, sparse.fit(model).mode.point["coef"])
     assert artists.sel(model="horseshoe", feature="x1").item() is None  # no meaningful mode: not drawn
+    for model in ("normal", "laplace", "horseshoe"):
+        table = sparse.table(model)
+        for f in sparse.data.features:
+            twig = pc.viz["twig"]["coef"].sel(model=model, feature=f).item().get_xdata()
+            np.testing.assert_allclose(twig, table.loc[f, ["hdi_low", "hdi_high"]].to_numpy(float), rtol=1e-10)
+
+
+def test_plots_across_priors_take_the_priors_named(sparse):
+    pc = plots.plot_forest_all(sparse, "laplace,normal")
+    assert list(pc.viz["map"]["coef"]["model"].values) == ["laplace", "normal"]
+    assert pc.get_viz("figure")._suptitle.get_text().startswith("priors laplace, normal:")
+    assert list(plots.plot_forest_all(sparse, "horseshoe").viz["twig"]["coef"]["model"].values) == ["horseshoe"]
+    pc = sparse.plot("shrinkage", ["horseshoe", "normal"])
+    assert list(pc.data["prior"].values) == ["horseshoe", "normal"] and len(pc.get_viz("figure").axes) == 2
+    with pytest.raises(InputError, match=r"^Prior 'ridge' was not fitted in this comparison; fitted are: normal, laplace, horseshoe.$"):
+        sparse.plot("shrinkage", "ridge")
+    with pytest.raises(InputError, match=r"^The forest plot shows one prior; normal, laplace were given.$"):
+        sparse.plot("forest", "normal,laplace")
 
 
 def test_density_lines_are_at_the_estimates(sparse):
     fit = sparse.fit("normal")
-    pc = density.draw(sparse, fit)
+    pc = plots.plot_density(sparse, "normal")
     for kind, values in (("map", fit.mode.point["coef"]), ("penalized", fit.penalized.coef), ("ols", sparse.ols.coef)):
         drawn = [pc.viz[kind]["coef"].sel(feature=f).item().get_xdata()[0] for f in sparse.data.features]
         np.testing.assert_allclose(drawn, values, rtol=1e-12)
+    table = sparse.table("normal")
+    for f in sparse.data.features:
+        interval = pc.viz["credible_interval"]["coef"].sel(feature=f).item().get_xdata()
+        np.testing.assert_allclose(interval, table.loc[f, ["hdi_low", "hdi_high"]].to_numpy(float), rtol=1e-10)
+        np.testing.assert_allclose(pc.viz["point_estimate"]["coef"].sel(feature=f).item().get_offsets()[0, 0],
+                                   table.loc[f, "mean"], rtol=1e-10)
 
 
 def test_density_of_many_coefficients_shows_those_with_most_evidence(sparse, monkeypatch):
@@ -71,19 +123,45 @@ def test_density_of_many_coefficients_shows_those_with_most_evidence(sparse, mon
     coef = fit.tree["posterior"]["coef"]
     evidence = (np.abs(coef.mean(("chain", "draw"))) / coef.std(("chain", "draw"))).to_series()
     expected = [f for f in sparse.data.features if f in set(evidence.nlargest(3).index)]
-    pc = density.draw(sparse, fit)
+    pc = plots.plot_density(sparse, "laplace")
     assert list(pc.viz["map"]["coef"]["feature"].values) == expected
-    assert plots.figure_of(pc)._suptitle.get_text().endswith("(3 of 6 coefficients: largest |mean|/sd)")
+    assert pc.get_viz("figure")._suptitle.get_text().endswith("(3 of 6 coefficients: largest |mean|/sd)")
 
 
 def test_shrinkage_plots_estimates_against_ols(sparse):
-    figure = shrinkage.draw(sparse)
-    assert len(figure.axes) == 3
-    for ax, fit in zip(figure.axes, sparse.fits):
-        by_gid = {c.get_gid(): c.get_offsets() for c in ax.collections}
-        np.testing.assert_allclose(by_gid["penalized"][:, 0], sparse.ols.coef)
-        np.testing.assert_allclose(by_gid["penalized"][:, 1], fit.penalized.coef)
-        np.testing.assert_allclose(by_gid["posterior_mean"][:, 1], fit.coefficients["mean"].to_numpy()[:-1])
+    pc = plots.plot_shrinkage(sparse)
+    assert len(pc.get_viz("figure").axes) == 3
+    assert list(pc.data["prior"].values) == ["normal", "laplace", "horseshoe"]
+    np.testing.assert_allclose(pc.data["ols"], sparse.ols.coef)
+    for fit in sparse.fits:
+        name = fit.prior.name
+        np.testing.assert_array_equal(pc.data["penalized"].sel(prior=name), fit.penalized.coef)
+        np.testing.assert_array_equal(pc.data["posterior_mean"].sel(prior=name), sparse.table(name).loc[list(sparse.data.features), "mean"])
+        penalized = pc.get_viz("penalized", "coef", prior=name).get_offsets()
+        mean = pc.get_viz("posterior_mean", "coef", prior=name).get_offsets()
+        np.testing.assert_allclose(penalized[:, 0], sparse.ols.coef)
+        np.testing.assert_allclose(penalized[:, 1], fit.penalized.coef)
+        np.testing.assert_allclose(mean[:, 1], fit.coefficients["mean"].to_numpy()[:-1])
+        assert pc.get_viz("penalized", "coef", prior=name).axes is pc.get_target("coef", {"prior": name})
+        assert pc.get_target("coef", {"prior": name}).get_title().startswith(f"{name} ↔ ")
+
+
+def test_identity_plot_holds_the_profile(sparse):
+    fit = sparse.fit("normal")
+    profile = fit.identity
+    pc = plots.plot_identity(sparse, "normal")
+    at = list(sparse.data.features).index(profile.feature)
+    mode = fit.mode.point["coef"][at]
+    np.testing.assert_array_equal(pc.data["value"], profile.grid)
+    at_mode = profile.neg_log_posterior[profile.grid == mode]
+    np.testing.assert_allclose(pc.data["neg_log_posterior"], profile.neg_log_posterior - at_mode, rtol=0, atol=1e-12 * np.ptp(profile.neg_log_posterior))
+    for name in ("neg_log_posterior", "scaled_objective"):
+        line = pc.get_viz(name)
+        np.testing.assert_array_equal(line.get_xdata(), profile.grid)
+        np.testing.assert_array_equal(line.get_ydata(), pc.data[name])
+    assert pc.get_viz("map").get_xdata()[0] == mode
+    with pytest.raises(InputError, match=r"^The horseshoe prior has no identity profile: it needs an exact penalized twin and a mode.$"):
+        sparse.plot("identity", "horseshoe")
 
 
 def test_ols_is_least_squares(sparse):
@@ -97,7 +175,8 @@ def test_ols_is_least_squares(sparse):
 
 
 def test_plot_api_and_bad_kind(sparse):
-    figure = sparse.plot("forest", "laplace")
+    pc = sparse.plot("forest", "laplace")
+    figure = pc.get_viz("figure")
     assert figure.legends and "laplace prior" in figure._suptitle.get_text()
     with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales.$"):
         sparse.plot("pie")
@@ -117,14 +196,44 @@ def test_scales_compare_the_horseshoe_prior_with_its_posterior(sparse):
     fit = sparse.fit("horseshoe")
     prior = fit.tree["prior"].to_dataset()
     assert prior["local_scale"].shape == (1, 400, 6) and "global_scale" in prior  # chains x draws prior draws
-    figure = scales.draw(sparse, fit)
-    ax = figure.axes[1]
-    by_gid = {c.get_gid(): c for c in ax.collections}
+    pc = plots.plot_scales(sparse, "horseshoe")
     posterior = np.log10(fit.tree["posterior"]["local_scale"].values.reshape(-1, 6))
-    segments = by_gid["local_posterior"].get_segments()
+    np.testing.assert_array_equal(pc.data["local_scale"].values.reshape(-1, 6), posterior)
+    segments = pc.get_viz("local_posterior").get_segments()
     np.testing.assert_allclose([s[0, 0] for s in segments], np.quantile(posterior, 0.03, axis=0), rtol=1e-12)
     np.testing.assert_allclose([s[1, 0] for s in segments], np.quantile(posterior, 0.97, axis=0), rtol=1e-12)
-    global_prior = [p for p in figure.axes[0].patches if p.get_gid() == "global_prior"]
-    assert len(global_prior) == 59  # one bar per bin
+    np.testing.assert_allclose(pc.get_viz("local_median").get_xdata(), np.median(posterior, axis=0), rtol=1e-12)
+    low, high = np.quantile(np.log10(prior["local_scale"].values), [0.03, 0.97])
+    np.testing.assert_allclose(pc.get_viz("local_prior").get_x(), low, rtol=1e-12)
+    np.testing.assert_allclose(pc.get_viz("local_prior").get_width(), high - low, rtol=1e-12)
+    # the global histograms: 59 bins over the middle 99% of prior and posterior draws together, as densities
+    both = np.log10(np.concatenate([prior["global_scale"].values.ravel(), fit.tree["posterior"]["global_scale"].values.ravel()]))
+    edges = np.linspace(*np.quantile(both, [0.005, 0.995]), 60)
+    for group, draws in (("prior", prior), ("posterior", fit.tree["posterior"])):
+        heights, drawn_edges = pc.get_viz(f"global_{group}").get_data()[:2]
+        np.testing.assert_array_equal(drawn_edges, edges)
+        np.testing.assert_allclose(heights, np.histogram(np.log10(draws["global_scale"].values.ravel()), bins=edges, density=True)[0], rtol=1e-12)
     with pytest.raises(InputError, match=r"^The laplace prior has no random scales to plot; the horseshoe has.$"):
         sparse.plot("scales", "laplace")
+
+
+def test_rank_histograms_hold_the_calibration_ranks():
+    from scipy.stats import binom
+
+    from priorfit.runs.calibrate import Calibration
+
+    ranks = np.random.default_rng(5).integers(0, 100, size=(60, 2))
+    calibration = Calibration("laplace", "gaussian", n=20, p=1, thinned=99, ranks=ranks, covered={}, parameters=("coef[0]", "sigma"))
+    pc = calibration.plot()
+    assert type(pc) is PlotCollection
+    np.testing.assert_array_equal(pc.data["ranks"], ranks)
+    band = binom.ppf([0.005, 0.995], 60, 1.0 / calibration.bins)
+    for j, name in enumerate(("coef[0]", "sigma")):
+        heights = [bar.get_height() for bar in pc.get_viz("histogram", "ranks", parameter=name)]
+        np.testing.assert_array_equal(heights, np.histogram(ranks[:, j], bins=calibration.edges)[0])
+        uniform = pc.get_viz("uniform", "ranks", parameter=name)
+        assert (uniform.get_y(), uniform.get_y() + uniform.get_height()) == tuple(band)
+        assert pc.get_target("ranks", {"parameter": name}).get_title() == f"{name}  p = {calibration.pvalues()[j]:.2f}"
+    assert len(np.asarray(calibration.edges)) == calibration.bins + 1
+    with pytest.raises(InputError, match=r"^This calibration is of the laplace prior, not 'normal'.$"):
+        plots.plot_ranks(calibration, "normal")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import LINESTYLES, STYLES, figure_of, labeller, legend, points, title
+from . import LINESTYLES, STYLES, figure_of, labeller, legend, one_fit, points, title
 
 MAX_PANELS = 24
 
@@ -23,11 +23,13 @@ def shown_features(comparison, fit) -> list[str]:
     return [features[j] for j in keep]
 
 
-def draw(comparison, fit):
-    """Returns the arviz-plots ``PlotCollection`` (its artists by visual name and feature)."""
+def plot_density(comparison, prior: str | None = None):
+    """One prior (default: the first): ``pc.viz[<estimate>]["coef"]`` are the vertical lines
+    by feature."""
     import arviz as az
     from arviz_plots import visuals
 
+    fit = one_fit(comparison, prior, "density")
     features = shown_features(comparison, fit)
     p = len(features)
     rows = -(-p // 4)

@@ -4,21 +4,35 @@ both curves are shown relative to their value at the mode."""
 
 from __future__ import annotations
 
-from . import STYLES
+from . import STYLES, grid, line, one_fit, vline
 
 
-def draw(comparison, fit):
-    import matplotlib.pyplot as plt
+def plot_identity(comparison, prior: str | None = None):
+    """One prior (default: the first) with an exact twin and a mode. ``pc.data`` holds the two
+    curves over ``value`` (the coefficient's values); ``pc.viz`` their lines and the ``map`` line."""
     import numpy as np
+    import xarray as xr
 
+    from priorfit.errors import InputError
+
+    fit = one_fit(comparison, prior, "identity")
     profile = fit.identity
+    if profile is None:
+        raise InputError(f"The {fit.prior.name} prior has no identity profile: it needs an exact penalized twin and a mode.")
     at_mode = np.flatnonzero(profile.grid == fit.mode.point["coef"][list(comparison.data.features).index(profile.feature)])[0]
-    figure, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
-    ax.plot(profile.grid, profile.neg_log_posterior - profile.neg_log_posterior[at_mode], color="C0", linewidth=3,
-            alpha=0.5, gid="neg_log_posterior", label="−log p(w | y)  (PyMC model)")
-    ax.plot(profile.grid, profile.scaled_objective - profile.scaled_objective[at_mode], color="black", linestyle="--",
-            gid="scaled_objective", label=f"k · J(w)  ({fit.penalized.estimator} objective, k = {profile.k:.4g})")
-    ax.axvline(profile.grid[at_mode], color=STYLES["map"]["color"], linewidth=1, gid="map", label="MAP = penalized estimate")
+    data = xr.Dataset(
+        {"neg_log_posterior": ("value", profile.neg_log_posterior - profile.neg_log_posterior[at_mode]),
+         "scaled_objective": ("value", profile.scaled_objective - profile.scaled_objective[at_mode])},
+        coords={"value": profile.grid}, attrs={"feature": profile.feature},
+    )
+    pc = grid(data, figsize=(6.4, 4.2))
+    pc.map(line, "neg_log_posterior", data=data[["neg_log_posterior"]], color="C0", linewidth=3, alpha=0.5,
+           label="−log p(w | y)  (PyMC model)")
+    pc.map(line, "scaled_objective", data=data[["scaled_objective"]], color="black", linestyle="--",
+           label=f"k · J(w)  ({fit.penalized.estimator} objective, k = {profile.k:.4g})")
+    pc.map(vline, "map", data=xr.Dataset({"coef": profile.grid[at_mode]}), color=STYLES["map"]["color"], linewidth=1,
+           label="MAP = penalized estimate")
+    ax = pc.get_viz("plot")
     ax.set(xlabel=f"coefficient {profile.feature} (others at the mode)", ylabel="relative to the mode")
     ax.set_title(
         f"{fit.prior.name} prior ↔ {fit.penalized.estimator} (alpha = {profile.alpha:.4g}): "
@@ -26,4 +40,4 @@ def draw(comparison, fit):
         fontsize=10,
     )
     ax.legend(frameon=False, fontsize=9)
-    return figure
+    return pc

@@ -324,8 +324,11 @@ class Comparison:
         original = np.array([self.data.truth["coefficients"][f] for f in self.data.features])
         return original * np.asarray(self.data.x_scale)
 
-    def plot(self, kind: str = "forest", prior: str | None = None):
-        """Draw one plot (``priorfit.plots.KINDS``) and return its matplotlib figure."""
+    def plot(self, kind: str = "forest", prior=None):
+        """Draw one plot (``priorfit.plots.KINDS``) of one prior (default: the first), or for
+        ``forest_all`` and ``shrinkage`` of the priors named (default: all). Returns an
+        arviz-plots ``PlotCollection``: ``.savefig(path)`` writes it, ``.get_viz("figure")`` is
+        the matplotlib figure, ``.viz`` holds the artists and ``.data`` the data drawn."""
         from priorfit.plots import draw
 
         return draw(self, kind, prior)

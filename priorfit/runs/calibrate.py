@@ -96,6 +96,11 @@ class Calibration:
         """Chi-square bins: at most 10, each expecting at least 5 ranks."""
         return chi_square_bins(self.sims, self.thinned)
 
+    @property
+    def edges(self) -> np.ndarray:
+        """The :attr:`bins` bin edges over the ranks 0..L (the test's and the histograms')."""
+        return _edges(self.bins, self.thinned)
+
     def pvalues(self) -> np.ndarray:
         """Chi-square uniformity p-value of each parameter's ranks (:attr:`bins` bins of 0..L)."""
         from scipy.stats import chisquare
@@ -119,21 +124,10 @@ class Calibration:
         }
 
     def plot(self):
-        """Rank histograms, one panel per parameter, with the 99% band of a uniform histogram."""
-        import matplotlib.pyplot as plt
-        from scipy.stats import binom
+        """Rank histograms (``priorfit.plots.ranks``): an arviz-plots ``PlotCollection``."""
+        from priorfit.plots.ranks import plot_ranks
 
-        k = len(self.parameters)
-        figure, axes = plt.subplots(1, k, figsize=(3.0 * k, 2.8), squeeze=False, layout="constrained")
-        edges = _edges(self.bins, self.thinned)
-        low, high = binom.ppf([0.005, 0.995], self.sims, 1.0 / self.bins)
-        for j, (ax, pvalue) in enumerate(zip(axes[0], self.pvalues(), strict=True)):
-            ax.axhspan(low, high, color="0.85", zorder=0)
-            ax.hist(self.ranks[:, j], bins=edges, color="C0", edgecolor="white")
-            ax.set_title(f"{self.parameters[j]}  p = {pvalue:.2f}", fontsize=10)
-            ax.set_xlabel("rank")
-        figure.suptitle(f"SBC: {self.prior} prior, {self.likelihood} likelihood, {self.sims} simulations", fontweight="bold")
-        return figure
+        return plot_ranks(self)
 
 
 @dataclass

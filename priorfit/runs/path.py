@@ -64,27 +64,10 @@ class PathResult:
         return json.dumps(_plain(self.to_dict()), indent=2)
 
     def plot(self):
-        """Penalized path as lines, posterior mean with its HDI band, MAP markers on the lines."""
-        import matplotlib.pyplot as plt
+        """The path plot (``priorfit.plots.path``): an arviz-plots ``PlotCollection``."""
+        from priorfit.plots.path import plot_path
 
-        from priorfit.plots import STYLES, marker_kwargs
-
-        figure, ax = plt.subplots(figsize=(8, 5), layout="constrained")
-        for j, name in enumerate(self.features):
-            color = f"C{j % 10}"
-            ax.plot(self.alpha, self.penalized[:, j], color=color, linewidth=1.5, gid=f"penalized:{name}")
-            ax.fill_between(self.alpha, self.hdi_low[:, j], self.hdi_high[:, j], color=color, alpha=0.12, gid=f"band:{name}")
-            ax.plot(self.alpha, self.mean[:, j], color=color, linestyle=":", linewidth=1, gid=f"mean:{name}")
-        style = marker_kwargs("map")
-        ax.scatter(np.repeat(self.alpha, len(self.features)), self.map.ravel(), s=style["size"] * 0.5, marker=style["marker"],
-                   facecolors="none", edgecolors=style["color"], zorder=3, gid="map", label=STYLES["map"]["label"])
-        ax.set_xscale("log")
-        ax.set(xlabel=f"{self.estimator} alpha (at the mode's sigma)", ylabel="coefficient (model scale)",
-               title=f"{self.prior} prior: {self.estimator} path (lines), MAP (diamonds), posterior mean (dotted) "
-                     f"and {self.hdi_prob:.0%} HDI (bands)")
-        ax.title.set_fontsize(9)
-        ax.legend(frameon=False)
-        return figure
+        return plot_path(self)
 
 
 def grid(design, twin, prior, count: int) -> np.ndarray:
@@ -209,13 +192,8 @@ def write_path(result, out, *, force: bool = False, plot: bool = True) -> Path:
     def fill(tmp: Path) -> None:
         (tmp / "path.json").write_text(result.to_json() + "\n")
         if plot:
-            import matplotlib
+            from priorfit.plots import write_png
 
-            matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
-
-            figure = result.plot()
-            figure.savefig(tmp / "path.png", dpi=110)
-            plt.close(figure)
+            write_png(result.plot(), tmp / "path.png")
 
     return write_folder(out, fill, force=force)
