@@ -12,9 +12,8 @@ import matplotlib
 matplotlib.use("Agg")
 warnings.filterwarnings("ignore")
 
-import matplotlib.pyplot as plt  # noqa: E402
-
 import priorfit  # noqa: E402
+from priorfit.plots import write_png  # noqa: E402
 
 HERE = Path(__file__).parent
 
@@ -22,10 +21,8 @@ HERE = Path(__file__).parent
 def main() -> None:
     result = priorfit.compare("diabetes", progress=False)
     for kind, prior in (("forest_all", None), ("identity", "laplace")):
-        figure = result.plot(kind, prior)
         name = f"{kind}{'_' + prior if prior else ''}.png"
-        figure.savefig(HERE / name, dpi=90, bbox_inches="tight")
-        plt.close(figure)
+        write_png(result.plot(kind, prior), HERE / name, dpi=90, bbox_inches="tight")
         print(f"wrote {HERE / name}")
 
 
