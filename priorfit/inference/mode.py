@@ -164,7 +164,7 @@ def _twin_start(model, raw: dict, say) -> dict | None:
         sigma = float(np.exp(raw["sigma_log__"]))
     else:
         sigma = float(model.sigma)
-    alpha = float(twin.alpha_from_scale(prior.effective_scale(sigma), sigma, design.n))
+    alpha = float(twin.penalty(prior, sigma, design.n))
     say(f"{twin.estimator} at {twin.hyperparameter} {alpha:.4g} (the twin's estimate starts the polish)")
     try:
         with warnings.catch_warnings():

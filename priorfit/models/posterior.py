@@ -23,6 +23,7 @@ import numpy as np
 from priorfit.data.design import Design
 from priorfit.models.likelihoods import Likelihood, SigmaPrior
 from priorfit.models.priors import Prior
+from priorfit.penalized.twins import unit
 
 # nutpie calls PyTensor through Python (no compile) only while the gradients are few and cheap:
 # the row-wise likelihood of a design with more cells than this makes each one costly, and more
@@ -34,7 +35,7 @@ MAX_P_FOR_PYTHON = 64
 def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
     """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
     lik_precision, lik_linear = likelihood.quadratic(design, dispersion)
-    prior_precision = prior.precision() / (dispersion**2 if prior.by_sigma else 1.0)
+    prior_precision = prior.precision() / unit(dispersion, prior.by_sigma) ** 2  # precision() is in that unit
     precision = lik_precision + prior_precision * np.eye(design.p)
     cov = np.linalg.inv(precision)
     cov = (cov + cov.T) / 2
