@@ -341,11 +341,10 @@ class _Chunk:
     truth: dict
 
     def __call__(self, indices):
-        import warnings
-
         from priorfit import inference
+        from priorfit.runtime.notices import quiet_pytensor
 
-        warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+        quiet_pytensor()
         spec, config = self.spec, self.spec.config
         likelihood, p = spec.likelihood, spec.p
         model, X = _model(spec, spec.fitted, _placeholder(spec.n))
