@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
+
+from priorfit.runtime.notices import quiet_pytensor
 
 
 def main() -> None:
@@ -19,7 +20,7 @@ def main() -> None:
     parser.add_argument("--target-accept", type=float, default=None, help="default: each prior's own")
     parser.add_argument("--data", default="diabetes")
     args = parser.parse_args()
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
 
     from priorfit import inference, settings
     from priorfit.data import design as data

@@ -6,14 +6,15 @@ data, the MAP-vs-twin agreement and the objective identity's deviation at 200 ra
 
 from __future__ import annotations
 
-import warnings
+from priorfit.runtime.notices import quiet_pytensor
+
 
 DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "randhie"}
 PENALTY = {"gaussian": {"alpha": 0.5}, "bernoulli": {"C": 0.1}, "poisson": {"alpha": 0.001}}
 
 
 def main() -> None:
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     import priorfit
     from priorfit.penalized import twins
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import argparse
 import time
-import warnings
+
+from priorfit.runtime.notices import quiet_pytensor
 
 
 def main() -> None:
@@ -21,7 +22,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--p", type=int, default=20)
     args = parser.parse_args()
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
 
     from priorfit import inference
     from priorfit.data import design as data

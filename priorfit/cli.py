@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from priorfit.errors import InputError
+from priorfit.runtime.notices import quiet_pytensor  # a warnings filter: imports nothing heavy
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,9 +82,7 @@ def _run(args) -> int:
             check_target(parent / d.name, force=args.force)
     else:
         check_target(parent, force=False)  # it can be created; its runs then can too
-    import warnings
-
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     from priorfit.report import render
 
     failed = False
@@ -111,9 +110,7 @@ def _run(args) -> int:
 
 def _run_declaration(task):
     """One declaration, in a dask worker: fit, write its folder, return the folder."""
-    import warnings
-
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     declaration, out, force, plots = task
     return declaration.run(out, force=force, progress=False, plots=plots)[1]
 
@@ -131,9 +128,7 @@ def _calibrate(args) -> int:
                "p": integer(args.p, "p", 1, 100)}
     plan(**options)  # every setting checked, and the prior resolved, before anything runs
     cluster = _cluster(args)
-    import warnings
-
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     from priorfit.runs.calibrate import calibrate
 
     with cluster as client:
@@ -175,9 +170,7 @@ def _path(args) -> int:
         alphas = [a.strip() for a in args.alpha_grid.split(",")]
     else:
         alphas = integer(args.alphas, "alphas", 2, 200)
-    import warnings
-
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     from priorfit.runs.path import path
 
     result = path(args.data, target=args.target, alphas=alphas, progress=not (args.quiet or args.json), **given)
@@ -197,9 +190,7 @@ def _report(args) -> int:
     folder = Path(args.folder)
     if not (folder / "summary.json").is_file():
         raise InputError(f"Folder {args.folder!r} holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.")
-    import warnings
-
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     from priorfit.results.files import rebuild_reports
 
     for path in rebuild_reports(folder, plots=not args.no_plots):
@@ -290,10 +281,7 @@ def _compare(args) -> int:
     check_target(args.out, force=args.force)
     given = _given(args)
     cluster = _cluster(args)
-    import warnings
-
-    # pip-installed PyTensor's import-time notice; not the user's business
-    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    quiet_pytensor()
     from priorfit.runs.compare import compare
     from priorfit.runtime.progress import Progress
 

@@ -133,7 +133,7 @@ def test_logistic_grid_is_extended_and_pure_noise_is_reported():
     rng = np.random.default_rng(0)
     noise = data.from_arrays(rng.standard_normal((2000, 5)), (rng.random(2000) < 0.5).astype(float))
     value, label, choice = penalized.cv_choice(data.make_design(noise), twin, priors.Normal(1.0))
-    assert choice.edge == "lower" and choice.extensions == penalized.MAX_EXTENSIONS and value == choice.low
+    assert choice.edge == "lower" and choice.extensions == twins.MAX_EXTENSIONS and value == choice.low
     assert choice.sentence("normal") == (
         f"normal: LogisticRegressionCV chose C = {value:.4g}, the smallest value of its grid [{value:.3g}, 1e+03], "
         "extended 3 times: the optimum lies beyond it (a stronger penalty), so this is no cross-validated choice; "

@@ -80,3 +80,39 @@ def test_the_installed_estimator_minimizes_the_written_objective(key):
         d[w == 0] *= rng.random() < 0.5  # also directions that keep the zeros
         for eps in (1e-4, -1e-4):
             assert J(w + eps * d, c + eps * dc) >= best - 1e-9 * abs(best)
+
+
+def test_a_sigma_scaled_scale_is_measured_in_sigma():
+    from priorfit.models import priors
+
+    ridge, lasso = twins.twin("normal", "gaussian"), twins.twin("laplace", "gaussian")
+    # tau = 2 sigma at sigma = 3: alpha = sigma^2 / (2 sigma)^2 = 1/4; unscaled tau = 2: 9/4
+    assert ridge.value_of(2.0, 3.0, 100, by_sigma=True) == pytest.approx(0.25, rel=1e-15)
+    assert ridge.value_of(2.0, 3.0, 100) == pytest.approx(2.25, rel=1e-15)
+    assert ridge.scale_of(0.25, 3.0, 100, by_sigma=True) == pytest.approx(2.0, rel=1e-15)
+    # b = 2 sigma: alpha = sigma^2 / (n 2 sigma) = 3 / 200
+    assert lasso.value_of(2.0, 3.0, 100, by_sigma=True) == pytest.approx(0.015, rel=1e-15)
+    prior = priors.Laplace(2.0)
+    assert lasso.penalty(prior, 3.0, 100) == lasso.value_of(2.0, 3.0, 100)
+    prior.by_sigma = True
+    assert lasso.penalty(prior, 3.0, 100) == lasso.value_of(2.0, 3.0, 100, by_sigma=True)
+
+
+def test_only_a_loose_solver_is_loosened_for_refits():
+    assert twins.LOOSE_TOL == 1e-4 and twins.TOLERANCE == 1e-6
+    loose = [key for key, t in twins.TWINS.items() if t.tolerance > twins.TOLERANCE]
+    assert loose == [("laplace", "bernoulli"), ("elasticnet", "bernoulli")]  # saga
+    for key, t in twins.TWINS.items():
+        options = {"l1_ratio": 0.5} if key[0] == "elasticnet" else {}
+        exact, refit = t.make(0.5, True, **options).get_params(), t.make_for_refits(0.5, True, **options).get_params()
+        assert refit == (exact | {"tol": twins.LOOSE_TOL} if key in loose else exact), key
+
+
+def test_empirical_bayes_scale_and_the_cv_folds():
+    evidence = twins.EMPIRICAL_BAYES[("normal", "gaussian")]
+    params = {"coef_precision": 4.0, "noise_precision": 9.0}  # tau = 1/2; sigma = 1/3, so tau = 1.5 sigma
+    assert evidence.scale(params, False) == 0.5 and evidence.scale(params, True) == pytest.approx(1.5, rel=1e-15)
+    assert evidence.make(True).get_params()["tol"] == 1e-10
+    assert [twins.cv_folds(n) for n in (3, 5, 400)] == [3, 5, 5]
+    assert twins.cv_folds(7, twins.SCORE_FOLDS) == 7 and twins.cv_folds(400, twins.SCORE_FOLDS) == 10
+    assert twins.twin("laplace", "gaussian").search(True, 400).cv == 5

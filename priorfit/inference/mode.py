@@ -1,11 +1,12 @@
-"""Posterior mode (``pm.find_MAP``, polished to the exact mode with a certificate) and NUTS.
+"""Posterior mode: ``pm.find_MAP``, polished to the exact mode, with a certificate.
 
 ``pm.find_MAP`` runs L-BFGS-B, a smooth method. On a Laplace prior it lands near the lasso
 solution without exact zeros, and it may stop early without saying so. So its raw answer
 and optimizer status are kept, and the answer is then polished on the same log density
 by a proximal Newton method: each step minimizes the quadratic
 model of the smooth part plus the exact L1 term, which puts coefficients exactly on their
-kink; near the mode that is Newton's method on the active set. The result is certified by
+kink (:func:`~priorfit.inference.l1_subproblem.l1_quadratic`); near the mode that is Newton's
+method on the active set. The result is certified by
 the gradient norm (smooth priors) or the largest KKT violation (L1), and by the scale-free
 Newton decrement.
 """
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+
+from priorfit.inference.l1_subproblem import l1_quadratic
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ def _twin_start(model, raw: dict, say) -> dict | None:
         sigma = float(np.exp(raw["sigma_log__"]))
     else:
         sigma = float(model.sigma)
-    alpha = float(twin.alpha_from_scale(prior.effective_scale(sigma), sigma, design.n))
+    alpha = float(twin.penalty(prior, sigma, design.n))
     say(f"{twin.estimator} at {twin.hyperparameter} {alpha:.4g} (the twin's estimate starts the polish)")
     try:
         with warnings.catch_warnings():
@@ -213,88 +216,6 @@ def _positive_definite(H: np.ndarray) -> np.ndarray:
     lam, Q = np.linalg.eigh(scaled)
     lam = np.maximum(np.abs(lam), 1e-12 * np.abs(lam).max(initial=1.0))
     return (Q * lam) @ Q.T / d[:, None] / d[None, :]
-
-
-def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
-    """argmin_d g'd + d'Hd/2 + weight * sum_{kinked} |offset + d|, and where it sits on a kink.
-
-    ``H`` must be positive definite (or semidefinite with a positive diagonal). Coordinate
-    descent with active-set cycling (glmnet's inner loop): a sweep over every coordinate, then
-    sweeps over the coordinates off their kink until they settle, then a sweep over all again,
-    until the pattern of kinks repeats. Each coordinate is solved exactly, soft-thresholding
-    puts it exactly on its kink (``offset`` is x - mu), and a coordinate costs one column of
-    ``H``, so the flat directions of a Hessian of rank n < p (wide data) cost nothing, where a
-    gradient method's step is set by the largest curvature. The free coordinates are then
-    solved exactly with that pattern, so near the mode the step is an exact Newton step. At most
-    ``max_sweeps`` sweeps.
-    """
-    g, H, offset = np.asarray(g, dtype=float), np.asarray(H, dtype=float), np.asarray(offset, dtype=float)
-    kinked = np.asarray(kinked, dtype=bool)
-    size = len(g)
-    h = np.diag(H).copy()
-    root = np.sqrt(h)
-    thresholds = np.where(kinked, weight / h, 0.0).tolist()
-    hl, offl, kinkl, rootl = h.tolist(), offset.tolist(), kinked.tolist(), root.tolist()
-    d = [0.0] * size
-    residual = g.copy()  # g + H d
-
-    def sweep(order) -> float:
-        largest = 0.0
-        for j in order:
-            old = d[j]
-            z = old - residual[j] / hl[j]
-            if kinkl[j]:
-                v = offl[j] + z
-                if v > thresholds[j]:
-                    new = v - thresholds[j] - offl[j]
-                elif v < -thresholds[j]:
-                    new = v + thresholds[j] - offl[j]
-                else:
-                    new = -offl[j]  # exactly on the kink: offset + d == 0
-            else:
-                new = z
-            delta = new - old
-            if delta != 0.0:
-                np.add(residual, H[j] * delta, out=residual)  # H is symmetric: its row j is its column j
-                d[j] = new
-                largest = max(largest, abs(delta) * rootl[j])
-        return largest
-
-    def off_kink() -> list[int]:
-        return [j for j in range(size) if not kinkl[j] or offl[j] + d[j] != 0.0]
-
-    everything = list(range(size))
-    sweeps, pattern = 0, None
-    while sweeps < max_sweeps:
-        change = sweep(everything)
-        sweeps += 1
-        active = off_kink()
-        if pattern == active and change <= 1e-10 * max(max(abs(v) * r for v, r in zip(d, rootl)), 1e-300):
-            break
-        pattern = active
-        while sweeps < max_sweeps:
-            change = sweep(active)
-            sweeps += 1
-            if change <= 1e-12 * max(max((abs(d[j]) * rootl[j] for j in active), default=0.0), 1e-300):
-                break
-    d = np.array(d)
-    on_kink = kinked & (offset + d == 0)
-    free = ~on_kink
-    signs = np.sign(offset + d) * kinked
-    exact = d.copy()
-    exact[on_kink] = -offset[on_kink]
-    rhs = g[free] + weight * signs[free] + H[np.ix_(free, on_kink)] @ exact[on_kink]
-    try:
-        exact[free] = -np.linalg.solve(H[np.ix_(free, free)], rhs)
-    except np.linalg.LinAlgError:
-        return d, on_kink
-    if not np.all(np.isfinite(exact)):
-        return d, on_kink
-    consistent = np.array_equal(np.sign(offset + exact)[free & kinked], signs[free & kinked])
-    kkt = np.abs((g + H @ exact)[on_kink]).max(initial=0.0) <= weight * (1 + 1e-9)
-    if consistent and kkt:
-        return exact, on_kink
-    return d, on_kink
 
 
 def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str], None] | None = None, explain: bool = False):

@@ -30,22 +30,10 @@ def sample(
 
     cores = 1 if in_worker() else (cores or min(chains, os.cpu_count() or 1))  # a dask worker must not fork
     if sampler == "nutpie":
-        import nutpie
+        from priorfit.inference import nutpie_adapter
 
-        if model.nutpie_backend == "python":
-            cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
-
-        return nutpie.sample(
-            model.nutpie(),
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            cores=cores,
-            seed=seed,
-            target_accept=target_accept,
-            save_warmup=False,
-            progress_bar=progress,
-        )
+        return nutpie_adapter.sample(model, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed,
+                                     target_accept=target_accept, progress=progress)
     import pymc as pm
 
     return pm.sample(

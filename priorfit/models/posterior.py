@@ -1,7 +1,8 @@
 """One PyMC model per (design, prior, likelihood, dispersion), built and compiled once.
 
 The same model serves ``pm.find_MAP``, the polish and NUTS: the polish's value, gradient and
-Hessian are compiled once per model (not per call), and nutpie's compiled model is kept.
+Hessian are compiled once per model (not per call), and a sampler's compiled model is kept
+(:attr:`PosteriorModel.compiled`, filled by :mod:`priorfit.inference.nutpie_adapter`).
 Hyperparameters and data enter through ``pm.Data``, so :meth:`PosteriorModel.set_data`
 changes them without rebuilding or recompiling anything (nutpie's ``with_data``).
 
@@ -23,6 +24,7 @@ import numpy as np
 from priorfit.data.design import Design
 from priorfit.models.likelihoods import Likelihood, SigmaPrior
 from priorfit.models.priors import Prior
+from priorfit.penalized.twins import unit
 
 # nutpie calls PyTensor through Python (no compile) only while the gradients are few and cheap:
 # the row-wise likelihood of a design with more cells than this makes each one costly, and more
@@ -34,7 +36,7 @@ MAX_P_FOR_PYTHON = 64
 def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
     """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
     lik_precision, lik_linear = likelihood.quadratic(design, dispersion)
-    prior_precision = prior.precision() / (dispersion**2 if prior.by_sigma else 1.0)
+    prior_precision = prior.precision() / unit(dispersion, prior.by_sigma) ** 2  # precision() is in that unit
     precision = lik_precision + prior_precision * np.eye(design.p)
     cov = np.linalg.inv(precision)
     cov = (cov + cov.T) / 2
@@ -123,7 +125,11 @@ class PosteriorModel:
         # PyMC cannot clone a model with initial values)
         self.mode_model = self.pymc if self.whitening is None else build(None)
         self._mode_functions = None
-        self._nutpie = None
+        # what a sampler compiled from :attr:`pymc`, kept for its next run (priorfit.inference fills
+        # it: nutpie's compiled model); ``data_values`` and ``data_version`` let it catch up with set_data
+        self.compiled: dict = {}
+        self.data_values: dict = {}
+        self.data_version = 0
 
     def mode_functions(self) -> ModeFunctions:
         """The polish's compiled functions of the flat vector of :attr:`mode_model`'s value
@@ -153,17 +159,6 @@ class PosteriorModel:
         few = self.design.p <= MAX_P_FOR_PYTHON and self.samplings == 1
         return "python" if self.whitening is not None and cheap and few else "numba"
 
-    def nutpie(self):
-        """nutpie's compiled model (:attr:`nutpie_backend`), built on first use and kept."""
-        if self._nutpie is None:
-            import nutpie
-
-            if self.nutpie_backend == "numba":
-                self._nutpie = nutpie.compile_pymc_model(self.pymc)
-            else:
-                self._nutpie = _nutpie_calling_pytensor(self.pymc)
-        return self._nutpie
-
     def prior_draws(self, draws: int, seed: int):
         """Draws of the prior's random scales (hierarchical priors), as a DataTree ``prior`` group."""
         names = [name for name in self.prior.scales if name in self.pymc.named_vars]
@@ -182,9 +177,8 @@ class PosteriorModel:
 
         for model in {id(m): m for m in (self.pymc, self.mode_model)}.values():
             pm.set_data(values, model=model)
-        if self._nutpie is not None and self.nutpie_backend == "numba":
-            # the numba model holds copies of the data; the PyTensor function reads the shared variables
-            self._nutpie = self._nutpie.with_data(**{k: np.asarray(v) for k, v in values.items()})
+        self.data_values.update(values)  # a compiled sampler holding copies of the data catches up from these
+        self.data_version += 1
 
 
 class ModeFunctions:
@@ -278,53 +272,6 @@ def prior_predictive(model, names: list[str], draws: int, seed: int):
             return pm.sample_prior_predictive(draws=draws, model=model, var_names=names, random_seed=seed)
     finally:
         logger.setLevel(level)
-
-
-def _nutpie_calling_pytensor(model):
-    """A nutpie model whose log density and gradient are a PyTensor function (default mode,
-    its parts cached on disk), called from nutpie through Python. nutpie's own graph preparation
-    (``_make_functions``: the same flat parametrization, initial points and trace variables
-    as :func:`nutpie.compile_pymc_model`) is reused, so the draws are those of the numba
-    backend for the same seed."""
-    from nutpie.compile_pymc import _make_functions, _prepare_dims_and_coords
-    from nutpie.compiled_pyfunc import from_pyfunc
-    from pymc.initial_point import make_initial_point_fn
-
-    initial_point = make_initial_point_fn(
-        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
-    )
-    n_dim, _, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = _make_functions(
-        model, mode="FAST_RUN", compute_grad=True, join_expanded=False, pymc_initial_point_fn=initial_point
-    )
-    names, _, shapes = shape_info
-
-    def make_logp_fn():
-        fn = logp_fn.copy()  # one per chain: a compiled function keeps its own buffers
-        fn.trust_input = True
-
-        def logp(x):
-            value, grad = fn(x)
-            return float(value), grad
-
-        return logp
-
-    def make_expand_fn(seed1, seed2, chain):
-        fn = expand_fn.copy()
-        fn.trust_input = True
-
-        def expand(x):
-            return {
-                name: np.asarray(value, dtype="float64", order="C").reshape(shape)
-                for name, value, shape in zip(names, fn(x), shapes, strict=True)
-            }
-
-        return expand
-
-    dims, coords = _prepare_dims_and_coords(model, shape_info, reparameterized)
-    return from_pyfunc(
-        n_dim, make_logp_fn, make_expand_fn, [np.dtype("float64")] * len(names), shapes, names,
-        coords=coords, dims=dims, make_initial_point_fn=initial_point_fn, reparameterized_names=reparameterized,
-    )
 
 
 def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form, intercept_sd=None):

@@ -13,7 +13,6 @@ Only priors with an exact twin have one; :func:`bootstrap` returns None for the 
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +22,6 @@ from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 
 KIND = "percentile bootstrap confidence interval"
-LOOSE_TOLERANCE = 1e-6  # twins whose solver reaches only a looser agreement get their default tol per replicate
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,14 +83,10 @@ def _percentiles(coef: np.ndarray, intercept: np.ndarray | None, prob: float) ->
 
 def replicate_estimator(twin: twins.Twin, value: float, fit_intercept: bool, options: dict):
     """The twin as :func:`priorfit.penalized.fits.fit` makes it, except that a twin whose solver only
-    reaches a loose agreement (``tolerance`` > 1e-6: saga for L1 logistic regression, which
-    penalized.fit runs at tol 1e-10) gets its estimator's default ``tol`` (1e-4 for
-    LogisticRegression): a bootstrap spread is far wider than that, and saga at 1e-10 would take
-    most of the time. Same penalty value, same objective."""
-    estimator = twin.make(value, fit_intercept, **options)
-    if twin.tolerance > LOOSE_TOLERANCE and "tol" in estimator.get_params():
-        estimator.set_params(tol=inspect.signature(type(estimator)).parameters["tol"].default)
-    return estimator
+    reaches a loose agreement (saga for L1 logistic regression, which penalized.fit runs at tol
+    1e-10) runs at :data:`priorfit.penalized.twins.LOOSE_TOL` (:meth:`~priorfit.penalized.twins.Twin.make_for_refits`):
+    a bootstrap spread is far wider than that. Same penalty value, same objective."""
+    return twin.make_for_refits(value, fit_intercept, **options)
 
 
 def _replicate(design: Design, estimator, mu: np.ndarray, child: np.random.SeedSequence):
@@ -121,7 +115,7 @@ def bootstrap(design: Design, prior, likelihood: str, value: float, draws: int, 
     - Replicate ``i`` draws its rows from ``default_rng(SeedSequence(seed).spawn(draws)[i])``, so
       the result depends on ``seed`` only, not on ``n_jobs`` or the order the workers finish in.
       A resample with a constant target (which no estimator fits) is redrawn from the same stream.
-    - Twins with a loose solver tolerance run at their estimator's default ``tol``
+    - Twins with a loose solver tolerance run at :data:`priorfit.penalized.twins.LOOSE_TOL`
       (:func:`replicate_estimator`).
     - ``n_jobs`` goes to :class:`joblib.Parallel` (None: joblib's default, one process unless a
       ``joblib.parallel_config`` says otherwise).

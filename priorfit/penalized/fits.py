@@ -105,24 +105,16 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
 
 def choices(design: Design, twin: twins.Twin, prior) -> dict:
     """The ways to choose the penalty from the data, as estimators to fit (``name -> (estimator,
-    fitted parameters)``): the twin's cross-validation and, for the Normal prior with the Gaussian
-    likelihood, empirical Bayes (BayesianRidge's type-II maximum likelihood)."""
-    from sklearn.linear_model import BayesianRidge
-
+    fitted parameters)``): the twin's cross-validation and, where the pair has one, empirical Bayes
+    (:data:`priorfit.penalized.twins.EMPIRICAL_BAYES`: BayesianRidge's type-II maximum likelihood)."""
     search = twin.search(design.intercept, design.n, **twin.options(prior))
     out = {type(search).__name__: (search, lambda fitted: {twin.hyperparameter: twin.best(fitted)})}
-    # BayesianRidge is the empirical Bayes of Ridge's pair (the Normal prior, the Gaussian
-    # likelihood): keyed by the twin table's estimator, not by names; its evidence needs the rows
-    if twin.estimator == "Ridge" and design.has_rows:
-        out["BayesianRidge"] = (
-            BayesianRidge(fit_intercept=design.intercept, tol=1e-10, max_iter=10_000),
-            # lambda_ is the coefficients' precision, alpha_ the noise precision (not a penalty)
-            lambda fitted: {"coef_precision": float(fitted.lambda_), "noise_precision": float(fitted.alpha_)},
-        )
+    evidence = twins.EMPIRICAL_BAYES.get((twin.prior, twin.likelihood))
+    if evidence is not None and design.has_rows:  # its evidence needs the rows
+        out[evidence.estimator] = (evidence.make(design.intercept), evidence.params)
     return out
 
 
-MAX_EXTENSIONS = 3  # grid extensions beyond an edge before a choice there is reported as no choice
 # penalty searches whose grid starts at alpha_max, the smallest penalty at which every coefficient is mu
 _FROM_ALPHA_MAX = ("LassoCV", "ElasticNetCV", "GeneralizedLinearRegressorCV")
 
@@ -132,7 +124,7 @@ class GridChoice:
     """Where a cross-validated penalty lies in the grid it was chosen from.
 
     A value on an edge of the grid is no cross-validated choice: the optimum may lie beyond. The
-    grid is then extended (at most :data:`MAX_EXTENSIONS` times); ``edge`` says which edge the
+    grid is then extended (at most :data:`~priorfit.penalized.twins.MAX_EXTENSIONS` times); ``edge`` says which edge the
     choice is still on after that, or ``plateau`` that every coefficient is at mu there, as at
     any stronger penalty (alpha_max, the top of a lasso's grid; or a C at which an L1 logistic
     regression fits no coefficient), so that no scale was chosen. ``low`` and ``high`` are the
@@ -206,19 +198,20 @@ def _at_plateau(search, edge: str | None) -> bool:
 
 
 def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
-    """Extend ``search``'s grid beyond ``edge`` (3 more decades, at the grid's own density; ``values``:
-    the grid searched so far, ascending)."""
+    """Extend ``search``'s grid beyond ``edge`` (:data:`~priorfit.penalized.twins.EXTENSION_DECADES`
+    more decades, at the grid's own density; ``values``: the grid searched so far, ascending)."""
     name = type(search).__name__
     if name in _FROM_ALPHA_MAX:  # only downwards: alpha_max is the top
+        factor, points = 10.0**-twins.EXTENSION_DECADES, twins.EXTENSION_POINTS[name]
         if name == "GeneralizedLinearRegressorCV":
-            ratio = search.min_alpha_ratio or (1e-6 if n >= p else 1e-2)
-            search.set_params(min_alpha_ratio=ratio * 1e-3, n_alphas=search.n_alphas + 10)
+            ratio = search.min_alpha_ratio or twins.GLUM_MIN_ALPHA_RATIO[0 if n >= p else 1]
+            search.set_params(min_alpha_ratio=ratio * factor, n_alphas=search.n_alphas + points)
         else:
-            search.set_params(eps=search.eps * 1e-3, alphas=int(search.alphas) + 100)
+            search.set_params(eps=search.eps * factor, alphas=int(search.alphas) + points)
         return
     logs = np.log10(values)
     step = (logs[-1] - logs[0]) / max(len(values) - 1, 1)
-    count = max(round(3.0 / step), 1)
+    count = max(round(twins.EXTENSION_DECADES / step), 1)
     beyond = logs[-1] + step * np.arange(1, count + 1) if edge == "upper" else logs[0] - step * np.arange(count, 0, -1)
     extended = np.sort(np.concatenate([values, 10.0**beyond]))  # the grid's own points kept exactly
     if name == "RidgeCV":
@@ -234,17 +227,17 @@ def _widen(search, edge: str, values: np.ndarray, n: int, p: int) -> None:
 
 def _choose(search, design: Design, mu: np.ndarray, hyperparameter: str, label: str) -> tuple[GridChoice, str]:
     """Fit ``search``, extending its grid beyond an edge its choice is on (at most
-    :data:`MAX_EXTENSIONS` times); where the choice lies in the grid searched in all, and what to
+    :data:`~priorfit.penalized.twins.MAX_EXTENSIONS` times); where the choice lies in the grid searched in all, and what to
     add to the search's ``label`` to say so. ``search`` is left with its last grid, which holds the
     choice (a refit chooses the same value)."""
     widened, values = [], np.empty(0)
-    for extensions in range(MAX_EXTENSIONS + 1):
+    for extensions in range(twins.MAX_EXTENSIONS + 1):
         value, searched = _searched(search, design, mu)
         values = np.union1d(values, searched)  # RidgeCV searches only the new part (see _widen)
         at = int(np.argmin(np.abs(values - value)))
         edge = "lower" if at == 0 else "upper" if at == len(values) - 1 else None
         plateau = _at_plateau(search, edge)
-        if edge is None or plateau or extensions == MAX_EXTENSIONS:
+        if edge is None or plateau or extensions == twins.MAX_EXTENSIONS:
             break
         _widen(search, edge, values, design.n, design.p)
         widened.append("top" if edge == "upper" else "bottom")
@@ -256,7 +249,7 @@ def _choose(search, design: Design, mu: np.ndarray, hyperparameter: str, label: 
 def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, GridChoice]:
     """The penalty value (alpha or C) the twin's cross-validation picks, which search picked it,
     and where it lies in the grid: on an edge the grid is extended until the choice is inside
-    (at most :data:`MAX_EXTENSIONS` times); a choice still on an edge is reported as such."""
+    (at most :data:`~priorfit.penalized.twins.MAX_EXTENSIONS` times); a choice still on an edge is reported as such."""
     search = twin.search(design.intercept, design.n, **twin.options(prior))
     name = type(search).__name__
     if not design.has_rows:

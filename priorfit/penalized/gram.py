@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.data.sufficient import SufficientStatistics, merge, on_design
+from priorfit.penalized import twins
 
 
 # -- fits ------------------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ def refit(search, alpha: float):
 
     name = SEARCHES[type(search).__name__]
     options = {"l1_ratio": float(search.l1_ratio)} if name == "ElasticNet" else {}
-    precision = {} if name == "Ridge" else {"tol": 1e-14, "max_iter": 1_000_000}
+    precision = {} if name == "Ridge" else twins.COORDINATE_DESCENT
     return getattr(linear_model, name)(alpha=alpha, **options, **precision)
 
 
@@ -119,7 +120,7 @@ def cross_validate(search, design, mu: np.ndarray) -> float:
     mse = np.zeros((len(folds), len(alphas)))
     for k, valid in enumerate(folds):
         train = on_design(design, _training(raw, k), mu)
-        coefs = _path(kind, train, alphas, l1_ratio, tol=1e-12, max_iter=search.max_iter if kind == "enet" else 0)
+        coefs = _path(kind, train, alphas, l1_ratio, tol=twins.CV_PATH_TOL, max_iter=search.max_iter if kind == "enet" else 0)
         for i, w in enumerate(coefs):
             b = float(train.y_mean - train.x_mean @ w) if intercept else None
             mse[k, i] = valid.rss(w, b) / valid.n

@@ -23,11 +23,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from priorfit.errors import InputError
+
+# -- the numbers every fit of a twin uses: solver precision, tolerances, CV grids ---------------------
+# scikit-learn's coordinate descent (Lasso, ElasticNet, lasso_path, the refit of a search from X'X):
+# tol is relative to the dual gap; this makes the estimate exact to ~1e-10
+COORDINATE_DESCENT = MappingProxyType({"tol": 1e-14, "max_iter": 1_000_000})
+CV_PATH_TOL = 1e-12  # the per-fold elastic-net paths of a search from X'X (penalized.gram.cross_validate)
+SEARCH_MAX_ITER = 100_000  # LassoCV's and ElasticNetCV's coordinate descent
+BAYESIAN_RIDGE = MappingProxyType({"tol": 1e-10, "max_iter": 10_000})  # empirical Bayes (:data:`EMPIRICAL_BAYES`)
+TOLERANCE = 1e-6  # relative MAP-vs-estimate agreement a tight solver reaches (:attr:`Twin.tolerance`)
+# the solver tol of refits whose spread or score is far coarser than the identity (bootstrap replicates,
+# the folds of the CV log score), for a twin whose solver only reaches a looser agreement than TOLERANCE
+# (saga, for the L1 part of a logistic regression, where tol 1e-10 would take most of the time)
+LOOSE_TOL = 1e-4
+
+CV_FOLDS = 5  # K of the twins' K-fold searches (leave-one-out below K rows)
+SCORE_FOLDS = 10  # K of the out-of-sample log score of the twin beside PSIS-LOO
+RIDGE_ALPHAS = (-4, 5, 91)  # RidgeCV: np.logspace(*...), wide enough for standardized or raw designs
+LOGISTIC_CS = (-3, 3, 13)  # LogisticRegressionCV's Cs
+POISSON_ALPHAS = (-5, 1, 13)  # the grid search of PoissonRegressor
+GLUM_ALPHAS = 20  # glum's default path of 100 alphas x 5 folds took 30 s at n = 400
+GLUM_MIN_ALPHA_RATIO = (1e-6, 1e-2)  # glum's own default min_alpha_ratio, with n >= p and with n < p
+MAX_EXTENSIONS = 3  # grid extensions beyond an edge before a choice there is reported as no choice
+EXTENSION_DECADES = 3  # each extension adds 3 decades beyond the edge, at the grid's own density
+# the points an extension adds to a grid that starts at alpha_max (its own density: LassoCV's 100
+# alphas over eps = 1e-3, glum's 20 over its default min_alpha_ratio)
+EXTENSION_POINTS = {"LassoCV": 100, "ElasticNetCV": 100, "GeneralizedLinearRegressorCV": 10}
+PATH_EPS = 1e-2  # priorfit path: lasso_path's grid from alpha_max down to PATH_EPS alpha_max
+PATH_DECADES = 2  # priorfit path: Ridge's grid, PATH_DECADES decades either side of RidgeCV's choice
+
+
+def cv_folds(n: int, k: int = CV_FOLDS) -> int:
+    """The number of folds of a K-fold search on ``n`` rows: ``k``, or leave-one-out below it."""
+    return min(k, n)
+
+
+def unit(dispersion, by_sigma: bool):
+    """What a prior scale is measured in: the dispersion (the noise sd sigma) for a sigma-scaled
+    prior (``--scale-by-sigma``, Park & Casella: ``b = sigma / lambda``), else 1 (coefficient units)."""
+    return dispersion if by_sigma else 1.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +97,29 @@ class Twin:
     objective_scale: Callable[[float, float, int], float]
     hyperparameter: str = "alpha"  # the estimator's name of its penalty value: "alpha" or "C"
     best: Callable[[Any], float] = lambda search: float(search.alpha_)  # the value a fitted search chose
-    tolerance: float = 1e-6  # relative MAP-vs-estimate agreement the estimator's solver can reach
+    tolerance: float = TOLERANCE  # relative MAP-vs-estimate agreement the estimator's solver can reach
+
+    def value_of(self, scale, dispersion, n: int, by_sigma: bool = False):
+        """The penalty value (alpha or C) of a prior of ``scale``, measured in :func:`unit`."""
+        return self.alpha_from_scale(scale * unit(dispersion, by_sigma), dispersion, n)
+
+    def scale_of(self, value, dispersion, n: int, by_sigma: bool = False):
+        """The prior scale, measured in :func:`unit`, of the penalty ``value`` (alpha or C)."""
+        return self.scale_from_alpha(value, dispersion, n) / unit(dispersion, by_sigma)
+
+    def penalty(self, prior, dispersion, n: int):
+        """The penalty value of ``prior`` (a fixed scale; sigma-scaled or not) at ``dispersion``."""
+        return self.value_of(prior.scale, dispersion, n, prior.by_sigma)
+
+    def make_for_refits(self, value, fit_intercept: bool, **options):
+        """:attr:`make`, for many refits whose spread or score is far coarser than the identity
+        (bootstrap replicates, the folds of the CV log score): a twin whose solver reaches only a
+        looser agreement than :data:`TOLERANCE` runs at :data:`LOOSE_TOL`; the same penalty, the
+        same objective."""
+        estimator = self.make(value, fit_intercept, **options)
+        if self.tolerance > TOLERANCE and "tol" in estimator.get_params():
+            estimator.set_params(tol=LOOSE_TOL)
+        return estimator
 
     @staticmethod
     def options(prior) -> dict:
@@ -91,6 +153,17 @@ class Nearest:
     params: Callable[[str, Any], dict]  # (name, fitted estimator) -> its fitted hyperparameters
 
 
+@dataclass(frozen=True)
+class EmpiricalBayes:
+    """A choice of the prior scale by type-II maximum likelihood (the evidence), shown beside the
+    twin's cross-validation when the scale is random."""
+
+    estimator: str
+    make: Callable[[bool], Any]  # (fit_intercept) -> unfitted estimator
+    params: Callable[[Any], dict]  # fitted estimator -> its hyperparameters, named for what they are
+    scale: Callable[[dict, bool], float]  # (params, by_sigma) -> the prior scale, measured in :func:`unit`
+
+
 # -- scikit-learn factories (imported inside, so that listing the table stays instant) ------------
 def _ridge(alpha, fit_intercept):
     from sklearn.linear_model import Ridge
@@ -101,33 +174,32 @@ def _ridge(alpha, fit_intercept):
 def _ridge_cv(fit_intercept, n):
     from sklearn.linear_model import RidgeCV
 
-    # efficient leave-one-out over a grid wide enough for standardized or raw designs
-    return RidgeCV(alphas=np.logspace(-4, 5, 91), fit_intercept=fit_intercept)
+    # efficient leave-one-out
+    return RidgeCV(alphas=np.logspace(*RIDGE_ALPHAS), fit_intercept=fit_intercept)
 
 
 def _lasso(alpha, fit_intercept):
     from sklearn.linear_model import Lasso
 
-    # tol is relative to the dual gap; this makes the estimate exact to ~1e-10
-    return Lasso(alpha=alpha, fit_intercept=fit_intercept, tol=1e-14, max_iter=1_000_000)
+    return Lasso(alpha=alpha, fit_intercept=fit_intercept, **COORDINATE_DESCENT)
 
 
 def _lasso_cv(fit_intercept, n):
     from sklearn.linear_model import LassoCV
 
-    return LassoCV(cv=min(5, n), fit_intercept=fit_intercept, max_iter=100_000)
+    return LassoCV(cv=cv_folds(n), fit_intercept=fit_intercept, max_iter=SEARCH_MAX_ITER)
 
 
 def _elastic_net(alpha, fit_intercept, *, l1_ratio):
     from sklearn.linear_model import ElasticNet
 
-    return ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-14, max_iter=1_000_000)
+    return ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, **COORDINATE_DESCENT)
 
 
 def _elastic_net_cv(fit_intercept, n, *, l1_ratio):
     from sklearn.linear_model import ElasticNetCV
 
-    return ElasticNetCV(l1_ratio=l1_ratio, cv=min(5, n), fit_intercept=fit_intercept, max_iter=100_000)
+    return ElasticNetCV(l1_ratio=l1_ratio, cv=cv_folds(n), fit_intercept=fit_intercept, max_iter=SEARCH_MAX_ITER)
 
 
 def _logistic(l1_ratio):
@@ -157,7 +229,7 @@ def _logistic_cv(l1_ratio):
 
         ratio = options.get("l1_ratio", l1_ratio)
         return LogisticRegressionCV(
-            Cs=np.logspace(-3, 3, 13), l1_ratios=(ratio,), cv=min(5, n), fit_intercept=fit_intercept,
+            Cs=np.logspace(*LOGISTIC_CS), l1_ratios=(ratio,), cv=cv_folds(n), fit_intercept=fit_intercept,
             solver="lbfgs" if ratio == 0 else "saga", max_iter=10_000, use_legacy_attributes=False,
             scoring="neg_log_loss",
         )
@@ -178,7 +250,7 @@ def _poisson_cv(fit_intercept, n):
     # scikit-learn has no PoissonRegressorCV: a grid search on the mean Poisson deviance
     return GridSearchCV(
         PoissonRegressor(fit_intercept=fit_intercept, solver="newton-cholesky", max_iter=1000),
-        {"alpha": np.logspace(-5, 1, 13)}, cv=min(5, n), scoring="neg_mean_poisson_deviance",
+        {"alpha": np.logspace(*POISSON_ALPHAS)}, cv=cv_folds(n), scoring="neg_mean_poisson_deviance",
     )
 
 
@@ -202,11 +274,31 @@ def _glum_poisson_cv(l1_ratio):
         from glum import GeneralizedLinearRegressorCV
 
         return GeneralizedLinearRegressorCV(
-            family="poisson", l1_ratio=options.get("l1_ratio", l1_ratio), fit_intercept=fit_intercept, cv=min(5, n),
-            n_alphas=20,  # glum's default path of 100 alphas x 5 folds took 30 s at n = 400
+            family="poisson", l1_ratio=options.get("l1_ratio", l1_ratio), fit_intercept=fit_intercept, cv=cv_folds(n),
+            n_alphas=GLUM_ALPHAS,
         )
 
     return search
+
+
+def _bayesian_ridge(fit_intercept):
+    from sklearn.linear_model import BayesianRidge
+
+    return BayesianRidge(fit_intercept=fit_intercept, **BAYESIAN_RIDGE)
+
+
+def _bayesian_ridge_params(fitted) -> dict:
+    # lambda_ is the coefficients' precision, alpha_ the noise precision (not a penalty)
+    return {"coef_precision": float(fitted.lambda_), "noise_precision": float(fitted.alpha_)}
+
+
+def _bayesian_ridge_scale(params: dict, by_sigma: bool) -> float:
+    """tau = 1 / sqrt(lambda_); for a sigma-scaled prior in units of the empirical-Bayes sigma
+    (1 / sqrt(alpha_))."""
+    tau = 1.0 / np.sqrt(params["coef_precision"])
+    if by_sigma:
+        tau *= np.sqrt(params["noise_precision"])
+    return tau
 
 
 def _horseshoe_nearest(fit_intercept, n):
@@ -391,6 +483,11 @@ NEAREST: dict[tuple[str, str], Nearest] = {
         for prior in ("horseshoe", "regularized_horseshoe", "r2d2")
         for likelihood, (names, estimators) in _SPARSE_NEAREST.items()
     },
+}
+
+# (prior, likelihood) -> its empirical-Bayes choice of the scale (the evidence needs the rows)
+EMPIRICAL_BAYES: dict[tuple[str, str], EmpiricalBayes] = {
+    ("normal", "gaussian"): EmpiricalBayes("BayesianRidge", _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale),
 }
 
 

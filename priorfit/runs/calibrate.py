@@ -335,11 +335,10 @@ class _Chunk:
     truth: dict
 
     def __call__(self, indices):
-        import warnings
-
         from priorfit import inference
+        from priorfit.runtime.notices import quiet_pytensor
 
-        warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+        quiet_pytensor()
         spec, config = self.spec, self.spec.config
         likelihood, p = spec.likelihood, spec.p
         model, X = _model(spec, spec.fitted, _placeholder(spec.n))
@@ -379,7 +378,7 @@ class _Chunk:
         if twin is None or not spec.config.bootstrap or not fixed:
             return None
         sigma = spec.sigma if likelihood.has_dispersion else 1.0
-        value = twin.alpha_from_scale(prior.effective_scale(sigma), sigma, design.n)
+        value = twin.penalty(prior, sigma, design.n)
         boot = bootstrap(design, prior, likelihood.name, value, spec.config.bootstrap, seed=spec.config.seed * 100_003 + i,
                          prob=0.9)
         return _covered(boot.coef, w)

@@ -192,14 +192,13 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
     else:
         value, search, grid = penalized.cv_choice(design, twin, priors.create(name, 1.0, config))
         scale, source = None, f"cross-validation: {search}"
-    d = 1.0 if dispersion is None else dispersion
-    # a sigma-scaled prior's scale is in units of sigma: the twin converts the effective scale
-    unit = np.float64(d) if (config.scale_by_sigma and cls.scales_with_sigma) else np.float64(1.0)
+    d = np.float64(1.0 if dispersion is None else dispersion)
+    by_sigma = cls.scale_follows_sigma(config)  # the scale is in units of sigma (twins.unit)
     with np.errstate(all="ignore"):  # NumPy floats: an extreme value becomes 0 or inf, not an exception
         if scale is None:
-            scale = twin.scale_from_alpha(np.float64(value), np.float64(d), n) / unit
-        value = twin.alpha_from_scale(np.float64(scale) * unit, np.float64(d), n)
-        precision = np.float64(1.0) / (np.float64(scale) * unit) ** 2
+            scale = twin.scale_of(np.float64(value), d, n, by_sigma)
+        value = twin.value_of(np.float64(scale), d, n, by_sigma)
+        precision = np.float64(1.0) / (np.float64(scale) * twins.unit(d, by_sigma)) ** 2
     if not all(np.isfinite(v) and 1e-150 < v < 1e150 for v in (scale, value, precision)):
         raise InputError(
             f"The {name} prior scale {scale:.3g} ({twin.hyperparameter} {value:.3g}, from {source.split(':')[0]}) is too "
@@ -306,13 +305,10 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
             design, likelihood, posterior, dispersion)
         twin = twins.twin(prior.name, likelihood.name)
         if pen.exact and twin is not None:
-            def make():
-                estimator = twin.make(penalty.alpha, design.intercept, **twin.options(prior))
-                if twin.tolerance > 1e-6 and "tol" in estimator.get_params():
-                    estimator.set_params(tol=1e-4)  # a CV score does not need the identity's precision
-                return estimator
+            def make():  # a CV score does not need the identity's precision
+                return twin.make_for_refits(penalty.alpha, design.intercept, **twin.options(prior))
 
-            out["cv_folds"] = folds = min(10, design.n)  # leave-one-out below 10 rows
+            out["cv_folds"] = folds = twins.cv_folds(design.n, twins.SCORE_FOLDS)
             out["cv_log_score"] = shrinkage.cv_log_score(
                 design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=folds, seed=config.seed)
     return shrinkage.Shrinkage(**out)
@@ -327,21 +323,19 @@ def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree,
     if twin is None:
         return []
     d = 1.0 if hyper.dispersion is None else hyper.dispersion
-    unit = d if prior.by_sigma else 1.0
+    evidence = twins.EMPIRICAL_BAYES.get((prior.name, likelihood.name))
 
     def alpha(scale):
-        return float(twin.alpha_from_scale(scale * unit, d, design.n))
+        return float(twin.value_of(scale, d, design.n, prior.by_sigma))
 
     out = []
     for name, estimate in pen.estimates.items():
-        if name == "BayesianRidge":
-            tau = 1.0 / np.sqrt(estimate.params["coef_precision"])
-            if prior.by_sigma:  # in units of the empirical-Bayes sigma
-                tau *= np.sqrt(estimate.params["noise_precision"])
-            out.append(ScaleChoice("empirical Bayes (BayesianRidge, type-II maximum likelihood)", float(tau), alpha(tau)))
+        if evidence is not None and name == evidence.estimator:
+            tau = evidence.scale(estimate.params, prior.by_sigma)
+            out.append(ScaleChoice(f"empirical Bayes ({name}, type-II maximum likelihood)", float(tau), alpha(tau)))
         else:
             value = estimate.params[twin.hyperparameter]
-            scale = float(twin.scale_from_alpha(value, d, design.n) / unit)
+            scale = float(twin.scale_of(value, d, design.n, prior.by_sigma))
             grid = pen.grids.get(name)
             edge = "" if grid is None or grid.chosen else (
                 "; the empty model, no choice" if grid.plateau else f"; on the {grid.edge} edge of its grid, no choice")
@@ -375,8 +369,7 @@ def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) ->
         dispersion, basis = noise.value, "MAP sigma"
     else:  # no mode was found: the twin is fitted at the plug-in sigma, and said so
         dispersion, basis = hyper.dispersion, "plug-in sigma"
-    scale = prior.effective_scale(dispersion)
-    return TwinPenalty(float(twin.alpha_from_scale(scale, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
+    return TwinPenalty(float(twin.penalty(prior, dispersion, design.n)), dispersion, basis, twin.hyperparameter)
 
 
 def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Agreement:

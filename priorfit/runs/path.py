@@ -79,10 +79,10 @@ def grid(design, twin, prior, count: int) -> np.ndarray:
     if twin.estimator == "Lasso":
         from sklearn.linear_model import lasso_path
 
-        alphas, _, _ = lasso_path(X, y, alphas=count, eps=1e-2)
+        alphas, _, _ = lasso_path(X, y, alphas=count, eps=twins.PATH_EPS)
         return alphas
     chosen, _ = penalized.cv_alpha(design, twin, prior)
-    return chosen * np.logspace(2, -2, count)
+    return chosen * np.logspace(twins.PATH_DECADES, -twins.PATH_DECADES, count)
 
 
 def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True, **settings) -> PathResult:
@@ -124,10 +124,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     estimated = likelihood.has_dispersion and config.sigma is None
     plugin = likelihood.plugin_dispersion(design) if estimated else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)
-    # a sigma-scaled prior's scale is in units of sigma (as in comparison.resolve_hyperparameters)
-    by_sigma = create(name, 1.0, config).by_sigma
-    unit = dispersion if by_sigma else 1.0
-    scales = np.array([twin.scale_from_alpha(a, dispersion, design.n) / unit for a in nominal])
+    by_sigma = create(name, 1.0, config).by_sigma  # the scale is in units of sigma (twins.unit)
+    scales = np.array([twin.scale_of(a, dispersion, design.n, by_sigma) for a in nominal])
     timings: dict = {}
     start = time.perf_counter()
     with report.step("building the model"):
@@ -150,7 +148,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
             if mode.status != "ok":
                 raise InputError(f"The mode at alpha {nominal[i]:.4g} did not converge ({mode.message}); narrow the grid.")
             sigma = float(mode.point["sigma"]) if estimated else dispersion
-            identity_alpha[i] = twin.alpha_from_scale(float(scale) * (sigma if by_sigma else 1.0), sigma, design.n)
+            identity_alpha[i] = twin.value_of(float(scale), sigma, design.n, by_sigma)
             tree = inference.sample(model, sampler=config.sampler, draws=config.draws, tune=config.tune, chains=config.chains,
                                     seed=config.seed, target_accept=config.target_accept or model.prior.target_accept)
             post = tree["posterior"].to_dataset()[["coef"]]
@@ -180,7 +178,7 @@ def _penalized_path(design, twin, prior, alphas) -> np.ndarray:
         X = design.X - design.x_mean if design.intercept else design.X
         y = design.offset_target(mu)
         y = y - y.mean() if design.intercept else y
-        _, coefs, _ = lasso_path(X, y, alphas=alphas, tol=1e-14, max_iter=1_000_000)
+        _, coefs, _ = lasso_path(X, y, alphas=alphas, **twins.COORDINATE_DESCENT)
         return coefs.T + mu
     options = twin.options(prior)
     return np.array([penalized.fit_estimator(twin.make(a, design.intercept, **options), design, mu)[0] for a in alphas])

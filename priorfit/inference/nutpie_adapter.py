@@ -1,0 +1,175 @@
+"""nutpie: the one module that calls it, and the only one that touches its private functions.
+
+nutpie's compiled model of a :class:`~priorfit.models.posterior.PosteriorModel` is built here, on
+the backend the model asks for (:attr:`~priorfit.models.posterior.PosteriorModel.nutpie_backend`),
+and kept on the model (``model.compiled["nutpie"]``) for the next sampling; a model whose
+``pm.Data`` changed since (:meth:`~priorfit.models.posterior.PosteriorModel.set_data`) gets them
+through nutpie's ``with_data`` instead of a recompile.
+
+- ``"numba"``: nutpie's public :func:`nutpie.compile_pymc_model`.
+- ``"python"``: nutpie calls PyTensor's compiled function (default mode, its parts cached on disk)
+  through Python. nutpie's own graph preparation is reused (its private
+  ``nutpie.compile_pymc._make_functions`` and ``_prepare_dims_and_coords``: the same flat
+  parametrization, initial points and trace variables as ``compile_pymc_model``), so the draws
+  are those of the numba backend for the same seed. That private API has two known shapes:
+  nutpie 0.14.0 to 0.16.8 return 6 values and take no reparameterized names; 0.16.9 to 0.16.11
+  (the newest) return 7, the last being the names of the reparameterized value variables, which
+  ``_prepare_dims_and_coords`` and ``from_pyfunc`` then take. Both are read; any other shape
+  stops with one sentence naming the installed and the supported versions (:func:`private_api`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from priorfit.errors import InputError
+
+# the nutpie versions whose private API :func:`private_api` knows (pyproject.toml asks for >=0.16.9,<0.17)
+SUPPORTED = "0.14.0 to 0.16.11"
+_MAKE_FUNCTIONS_KEYWORDS = ("mode", "compute_grad", "join_expanded", "pymc_initial_point_fn")
+
+
+@dataclass(frozen=True)
+class PrivateApi:
+    """nutpie's private functions the Python-call backend uses, as the installed version has them."""
+
+    version: str
+    make_functions: Any
+    prepare_dims_and_coords: Any
+    from_pyfunc: Any
+    reparameterized: bool  # 0.16.9 and later: a 7th value, taken by the two functions below it
+
+    def unpack(self, values: tuple) -> tuple:
+        """``(n_dim, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized_names)`` of
+        ``_make_functions``' 6 or 7 values (``reparameterized_names`` None with 6)."""
+        if len(values) != (7 if self.reparameterized else 6) or len(values[5]) != 3:
+            _unsupported(self.version, f"_make_functions returned {len(values)} values")
+        n_dim, _, logp_fn, expand_fn, initial_point_fn, shape_info, *rest = values
+        return n_dim, logp_fn, expand_fn, initial_point_fn, shape_info, (rest[0] if rest else None)
+
+    def dims_and_coords(self, model, shape_info, reparameterized_names):
+        if self.reparameterized:
+            return self.prepare_dims_and_coords(model, shape_info, reparameterized_names)
+        return self.prepare_dims_and_coords(model, shape_info)
+
+    def reparameterized_keyword(self, reparameterized_names) -> dict:
+        return {"reparameterized_names": reparameterized_names} if self.reparameterized else {}
+
+
+def _unsupported(version: str, what: str):
+    raise InputError(
+        f"nutpie {version} is not supported ({what}): priorfit's sampling through Python calls reads nutpie's "
+        f"private API of versions {SUPPORTED}; install one of those (pip install 'nutpie>=0.16.9,<0.17') or "
+        "sample with --sampler pymc."
+    )
+
+
+def private_api() -> PrivateApi:
+    """nutpie's private functions, checked against the shapes :data:`SUPPORTED` versions have."""
+    import nutpie
+
+    version = str(getattr(nutpie, "__version__", "(unknown version)"))
+    try:
+        import nutpie.compile_pymc as compile_pymc
+        import nutpie.compiled_pyfunc as compiled_pyfunc
+    except ImportError as error:
+        _unsupported(version, f"it has no module {error.name}")
+    for module, name in ((compile_pymc, "_make_functions"), (compile_pymc, "_prepare_dims_and_coords"),
+                         (compiled_pyfunc, "from_pyfunc")):
+        if not callable(getattr(module, name, None)):
+            _unsupported(version, f"it has no {module.__name__}.{name}")
+    _make_functions, _prepare_dims_and_coords = compile_pymc._make_functions, compile_pymc._prepare_dims_and_coords
+    from_pyfunc = compiled_pyfunc.from_pyfunc
+    keywords = inspect.signature(_make_functions).parameters
+    missing = [k for k in _MAKE_FUNCTIONS_KEYWORDS if k not in keywords]
+    if missing:
+        _unsupported(version, f"its _make_functions takes no {', '.join(missing)}")
+    arity = len(inspect.signature(_prepare_dims_and_coords).parameters)
+    takes_names = "reparameterized_names" in inspect.signature(from_pyfunc).parameters
+    if arity not in (2, 3) or takes_names != (arity == 3):
+        _unsupported(version, f"its _prepare_dims_and_coords takes {arity} arguments")
+    return PrivateApi(version, _make_functions, _prepare_dims_and_coords, from_pyfunc, arity == 3)
+
+
+def compiled(model):
+    """nutpie's compiled model of ``model`` (a PosteriorModel) on its :attr:`nutpie_backend`,
+    built on first use and kept on the model; its ``pm.Data`` values as they are now."""
+    held = model.compiled.get("nutpie")
+    if held is None:
+        if model.nutpie_backend == "numba":
+            import nutpie
+
+            held = (nutpie.compile_pymc_model(model.pymc), model.data_version)
+        else:
+            held = (calling_pytensor(model.pymc), model.data_version)
+    elif held[1] != model.data_version and model.nutpie_backend == "numba":
+        # the numba model holds copies of the data; the PyTensor function reads the shared variables
+        held = (held[0].with_data(**{k: np.asarray(v) for k, v in model.data_values.items()}), model.data_version)
+    model.compiled["nutpie"] = held
+    return held[0]
+
+
+def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, target_accept: float, progress: bool):
+    """nutpie's NUTS on :func:`compiled`; an ``xarray.DataTree``."""
+    import nutpie
+
+    if model.nutpie_backend == "python":
+        cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
+    return nutpie.sample(
+        compiled(model),
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        cores=cores,
+        seed=seed,
+        target_accept=target_accept,
+        save_warmup=False,
+        progress_bar=progress,
+    )
+
+
+def calling_pytensor(model):
+    """A nutpie model of the PyMC ``model`` whose log density and gradient are a PyTensor function,
+    called from nutpie through Python, on nutpie's own graph preparation (see the module's text)."""
+    from pymc.initial_point import make_initial_point_fn
+
+    api = private_api()
+    initial_point = make_initial_point_fn(
+        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
+    )
+    n_dim, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = api.unpack(api.make_functions(
+        model, mode="FAST_RUN", compute_grad=True, join_expanded=False, pymc_initial_point_fn=initial_point
+    ))
+    names, _, shapes = shape_info
+
+    def make_logp_fn():
+        fn = logp_fn.copy()  # one per chain: a compiled function keeps its own buffers
+        fn.trust_input = True
+
+        def logp(x):
+            value, grad = fn(x)
+            return float(value), grad
+
+        return logp
+
+    def make_expand_fn(seed1, seed2, chain):
+        fn = expand_fn.copy()
+        fn.trust_input = True
+
+        def expand(x):
+            return {
+                name: np.asarray(value, dtype="float64", order="C").reshape(shape)
+                for name, value, shape in zip(names, fn(x), shapes, strict=True)
+            }
+
+        return expand
+
+    dims, coords = api.dims_and_coords(model, shape_info, reparameterized)
+    return api.from_pyfunc(
+        n_dim, make_logp_fn, make_expand_fn, [np.dtype("float64")] * len(names), shapes, names,
+        coords=coords, dims=dims, make_initial_point_fn=initial_point_fn, **api.reparameterized_keyword(reparameterized),
+    )

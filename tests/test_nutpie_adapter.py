@@ -1,0 +1,107 @@
+"""The nutpie adapter: the private API of both known nutpie shapes (6 values up to 0.16.8, 7 from
+0.16.9), a sentence for any other, and the compiled model kept on the PosteriorModel."""
+
+import numpy as np
+import nutpie
+import nutpie.compile_pymc as compile_pymc
+import nutpie.compiled_pyfunc as compiled_pyfunc
+import pytest
+
+from priorfit import inference
+from priorfit.errors import InputError
+from priorfit.inference import nutpie_adapter
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
+
+VERSION = nutpie.__version__
+TAIL = (f"priorfit's sampling through Python calls reads nutpie's private API of versions {nutpie_adapter.SUPPORTED}; "
+        "install one of those (pip install 'nutpie>=0.16.9,<0.17') or sample with --sampler pymc.")
+
+
+def unsupported(what: str) -> str:
+    return f"nutpie {VERSION} is not supported ({what}): {TAIL}"
+
+
+@pytest.fixture(scope="module")
+def model(diabetes_design):
+    model = PosteriorModel(diabetes_design, priors.Normal(1.0), likelihoods.Gaussian(), 50.0, plugin_sigma=50.0)
+    assert model.nutpie_backend == "python"
+    return model
+
+
+def _draws(compiled_model):
+    tree = nutpie.sample(compiled_model, draws=30, tune=30, chains=1, cores=1, seed=3, progress_bar=False)
+    return tree["posterior"]["coef"].values
+
+
+def test_the_installed_nutpie_has_the_seven_value_shape():
+    major, minor, patch = (int(part) for part in VERSION.split(".")[:3])
+    assert nutpie_adapter.private_api().reparameterized == ((major, minor, patch) >= (0, 16, 9))
+
+
+def _as_nutpie_0_16_8(monkeypatch):
+    """The installed nutpie's private functions in the shape nutpie 0.14.0 to 0.16.8 have them."""
+    make, prepare, from_pyfunc = compile_pymc._make_functions, compile_pymc._prepare_dims_and_coords, compiled_pyfunc.from_pyfunc
+
+    def make_functions(model, *, mode, compute_grad, join_expanded, pymc_initial_point_fn, var_names=None):
+        return make(model, mode=mode, compute_grad=compute_grad, join_expanded=join_expanded,
+                    pymc_initial_point_fn=pymc_initial_point_fn, var_names=var_names)[:6]
+
+    def prepare_dims_and_coords(model, shape_info):
+        return prepare(model, shape_info, [])
+
+    def old_from_pyfunc(ndim, make_logp_fn, make_expand_fn, expanded_dtypes, expanded_shapes, expanded_names, *, coords=None,
+                        dims=None, shared_data=None, make_initial_point_fn=None, make_transform_adapter=None, raw_logp_fn=None):
+        return from_pyfunc(ndim, make_logp_fn, make_expand_fn, expanded_dtypes, expanded_shapes, expanded_names, coords=coords,
+                           dims=dims, shared_data=shared_data, make_initial_point_fn=make_initial_point_fn)
+
+    monkeypatch.setattr(compile_pymc, "_make_functions", make_functions)
+    monkeypatch.setattr(compile_pymc, "_prepare_dims_and_coords", prepare_dims_and_coords)
+    monkeypatch.setattr(compiled_pyfunc, "from_pyfunc", old_from_pyfunc)
+
+
+def test_both_shapes_of_the_private_api_give_the_same_draws(model, monkeypatch):
+    newest = _draws(nutpie_adapter.calling_pytensor(model.pymc))
+    _as_nutpie_0_16_8(monkeypatch)
+    assert nutpie_adapter.private_api().reparameterized is False
+    older = _draws(nutpie_adapter.calling_pytensor(model.pymc))
+    assert newest.shape == (1, 30, 10) and np.ptp(newest) > 0
+    np.testing.assert_array_equal(older, newest)
+
+
+def test_another_private_api_is_refused_in_one_sentence(model, monkeypatch):
+    make = compile_pymc._make_functions
+    monkeypatch.setattr(compile_pymc, "_make_functions", lambda model, *, mode, compute_grad: None)
+    with pytest.raises(InputError) as error:
+        nutpie_adapter.private_api()
+    assert str(error.value) == unsupported("its _make_functions takes no join_expanded, pymc_initial_point_fn")
+
+    def eight_values(model, *, mode, compute_grad, join_expanded, pymc_initial_point_fn):
+        return (*make(model, mode=mode, compute_grad=compute_grad, join_expanded=join_expanded,
+                      pymc_initial_point_fn=pymc_initial_point_fn), None)
+
+    monkeypatch.setattr(compile_pymc, "_make_functions", eight_values)
+    with pytest.raises(InputError) as error:
+        nutpie_adapter.calling_pytensor(model.pymc)
+    assert str(error.value) == unsupported("_make_functions returned 8 values")
+
+    monkeypatch.setattr(compile_pymc, "_make_functions", make)
+    monkeypatch.setattr(compile_pymc, "_prepare_dims_and_coords", lambda model, shape_info, names, more: None)
+    with pytest.raises(InputError) as error:
+        nutpie_adapter.private_api()
+    assert str(error.value) == unsupported("its _prepare_dims_and_coords takes 4 arguments")
+
+    monkeypatch.delattr(compiled_pyfunc, "from_pyfunc")
+    with pytest.raises(InputError) as error:
+        nutpie_adapter.private_api()
+    assert str(error.value) == unsupported("it has no nutpie.compiled_pyfunc.from_pyfunc")
+
+
+def test_the_compiled_model_is_kept_on_the_model(model):
+    first = nutpie_adapter.compiled(model)
+    assert nutpie_adapter.compiled(model) is first and model.compiled["nutpie"][0] is first
+    model.set_data(prior_scale=2.0)  # the PyTensor function reads the shared variables: nothing to rebuild
+    assert nutpie_adapter.compiled(model) is first
+    model.set_data(prior_scale=1.0)
+    tree = inference.sample(model, draws=20, tune=20, chains=1, seed=1)
+    assert tree["posterior"]["coef"].shape == (1, 20, 10)
