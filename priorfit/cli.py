@@ -90,7 +90,7 @@ def _run(args) -> int:
     parent.mkdir(parents=True, exist_ok=True)
     with cluster as client:
         if client is not None:  # one declaration per worker; each writes its own folder
-            from priorfit.results.comparison import load
+            from priorfit.results.storage import load
             from priorfit.runtime.cluster import map as cluster_map
 
             tasks = [(d, parent.resolve() / d.name, args.force, not args.no_plots) for d in declarations]  # workers: other folders
@@ -205,7 +205,7 @@ def _report(args) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
-    from priorfit.results.files import rebuild_reports
+    from priorfit.results.storage import rebuild_reports
 
     for path in rebuild_reports(folder, plots=not args.no_plots):
         print(f"wrote {path}")

@@ -22,7 +22,8 @@ from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import KIND, Bootstrap, bootstrap, replicate_estimator
 from priorfit.report.lines import bootstrap_lines, column_labels, fit_lines
-from priorfit.results.comparison import TwinPenalty, load
+from priorfit.results import load
+from priorfit.results.records import TwinPenalty
 from priorfit.settings import Settings
 
 SIGMA = 54.0

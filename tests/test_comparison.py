@@ -271,7 +271,7 @@ def test_report_claims_the_identity_only_when_it_holds(laplace_horseshoe):
 
 def test_twin_without_a_map_sigma_is_fitted_at_the_plugin_sigma_and_says_so(diabetes_design):
     from priorfit.models import likelihoods, priors
-    from priorfit.results.comparison import Hyperparameters, Noise
+    from priorfit.results.records import Hyperparameters, Noise
     from priorfit.runs import compare as comparison
 
     prior = priors.Laplace(80.0)

@@ -10,7 +10,7 @@ import pytest
 import priorfit
 import priorfit.report.lines
 from priorfit.cli import main
-from priorfit.results.comparison import load
+from priorfit.results import load
 
 
 @pytest.fixture(scope="module")

@@ -95,8 +95,7 @@ def legend(figure, kinds, lines: dict | None = None, *, as_lines: bool = False, 
     for kind in kinds:
         style = dict(STYLES[kind])
         if kind == "penalized" and fit is not None:
-            pen = fit.penalized
-            style["label"] = pen.estimator + (" (penalized twin)" if pen.exact else " (nearest, not a twin)")
+            style["label"] = fit.twin_label(shown=True)
         if as_lines:
             handles.append(Line2D([], [], linestyle=LINESTYLES[kind], color=style["color"], label=style["label"]))
             continue

@@ -27,8 +27,7 @@ def draw(comparison, fit):
             _overlay(pc, data, kind)
             shown.append(kind)
     figure = figure_of(pc)
-    twin = fit.penalized.estimator + ("" if fit.penalized.exact else " (nearest)")
-    title(figure, f"{fit.prior.name} prior: posterior 50% and {hdi:.0%} HDI; penalized twin: {twin}")
+    title(figure, f"{fit.prior.name} prior: posterior 50% and {hdi:.0%} HDI; penalized: {fit.twin_label(shown=True)}")
     legend(figure, shown, fit=fit)
     return pc
 

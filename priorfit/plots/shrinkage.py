@@ -23,8 +23,7 @@ def draw(comparison):
         ax.scatter(ols, mean, gid="posterior_mean", color="C0", marker="o", facecolors="none")
         for j, name in enumerate(comparison.data.features):
             ax.annotate(name, (ols[j], mean[j]), fontsize=7, color="0.4", xytext=(3, 3), textcoords="offset points")
-        twin = fit.penalized.estimator + ("" if fit.penalized.exact else " (nearest)")
-        ax.set(title=f"{fit.prior.name} ↔ {twin}", xlabel="OLS coefficient", ylabel="estimate", xlim=(-limit, limit), ylim=(-limit, limit))
+        ax.set(title=f"{fit.prior.name} ↔ {fit.twin_label(shown=True)}", xlabel="OLS coefficient", ylabel="estimate", xlim=(-limit, limit), ylim=(-limit, limit))
         ax.set_aspect("equal")
     from matplotlib.lines import Line2D
 
