@@ -230,8 +230,8 @@ def test_report_shows_every_nearest_estimator_for_the_horseshoe(laplace_horsesho
     console = Console(record=True, width=200)
     render(laplace_horseshoe, console)
     text = console.export_text()
-    assert "horseshoe prior  ↔  LassoCV, ARDRegression — nearest, not exact" in text
-    assert "laplace prior  ↔  Lasso" in text and "find_MAP raw" in text
+    assert "horseshoe prior ↔ LassoCV, ARDRegression (nearest, not exact)" in text
+    assert "laplace prior ↔ Lasso" in text and "find_MAP raw" in text
     ard = laplace_horseshoe.fit("horseshoe").penalized.estimates["ARDRegression"].coef
     assert f"{ard[2]:.4g}" in text  # bmi under ARDRegression
     assert "no meaningful posterior mode" in text

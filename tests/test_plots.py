@@ -36,14 +36,14 @@ def test_forest_marks_map_penalized_and_truth(sparse):
     low, high = sparse.table("laplace").loc["x1", ["hdi_low", "hdi_high"]]
     np.testing.assert_allclose(pc.viz["twig"]["coef"].sel(feature="x1").item().get_xydata()[:, 0], [low, high], rtol=1e-10)
     labels = [t.get_text() for t in plots.figure_of(pc).legends[0].get_texts()]
-    assert labels == ["OLS", "truth", "Lasso (penalized twin)", "MAP (polished)"]
+    assert labels == ["OLS", "truth", "Lasso", "MAP (polished)"]
 
 
 def test_forest_of_a_prior_without_twin_says_nearest(sparse):
     pc = forest.draw(sparse, sparse.fit("horseshoe"))
     assert "map" not in pc.viz.children  # no meaningful mode: nothing drawn
     labels = [t.get_text() for t in plots.figure_of(pc).legends[0].get_texts()]
-    assert "LassoCV (nearest, not a twin)" in labels
+    assert "LassoCV (nearest, not exact)" in labels
 
 
 def test_forest_all_has_every_prior_and_each_map(sparse):

@@ -47,7 +47,7 @@ def run_sentence(comparison) -> str:
     from priorfit.version import __version__
 
     s = comparison.settings
-    return (f"priors: {', '.join(s.prior)}; sampler {s.sampler}, {s.chains} chains x {s.draws} draws (+{s.tune} tuning), "
+    return (f"Priors: {', '.join(s.prior)}; sampler {s.sampler}, {s.chains} chains x {s.draws} draws (+{s.tune} tuning), "
             f"seed {s.seed}; priorfit {__version__}")
 
 
