@@ -288,7 +288,7 @@ def test_version_is_written_once():
 
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.__version__"}
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.version.__version__"}
     assert metadata.version("priorfit") == priorfit.__version__
 
 
