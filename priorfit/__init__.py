@@ -10,7 +10,6 @@ Importing this package is instant; PyMC is imported on first use of :func:`compa
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
 __all__ = [
     "BayesianClassifier", "BayesianRegression", "Comparison", "InputError", "Settings", "__version__", "calibrate", "compare",
     "load", "path",
@@ -19,6 +18,7 @@ __all__ = [
 from priorfit.errors import InputError
 from priorfit.runtime import compile_cache
 from priorfit.settings import Settings
+from priorfit.version import __version__
 
 compile_cache.configure()
 
@@ -37,7 +37,7 @@ def __getattr__(name: str):
 
         return Comparison
     if name == "load":
-        from priorfit.results.comparison import load
+        from priorfit.results.storage import load
 
         return load
     if name == "path":

@@ -89,7 +89,7 @@ def _run(args) -> int:
     parent.mkdir(parents=True, exist_ok=True)
     with cluster as client:
         if client is not None:  # one declaration per worker; each writes its own folder
-            from priorfit.results.comparison import load
+            from priorfit.results.storage import load
             from priorfit.runtime.cluster import map as cluster_map
 
             tasks = [(d, parent.resolve() / d.name, args.force, not args.no_plots) for d in declarations]  # workers: other folders
@@ -191,7 +191,7 @@ def _report(args) -> int:
     if not (folder / "summary.json").is_file():
         raise InputError(f"Folder {args.folder!r} holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.")
     quiet_pytensor()
-    from priorfit.results.files import rebuild_reports
+    from priorfit.results.storage import rebuild_reports
 
     for path in rebuild_reports(folder, plots=not args.no_plots):
         print(f"wrote {path}")

@@ -23,7 +23,8 @@ from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import KIND, Bootstrap, bootstrap, replicate_estimator
 from priorfit.report.lines import bootstrap_lines, column_labels, fit_lines
-from priorfit.results.comparison import TwinPenalty, load
+from priorfit.results import load
+from priorfit.results.records import TwinPenalty
 from priorfit.settings import Settings
 
 SIGMA = 54.0
@@ -132,7 +133,7 @@ def test_collapse_logic_on_a_constructed_example():
     mixed = Bootstrap.from_replicates(coef + [0.0, 0.5, 0.0, 0.0, 0.0], None, np.array([0.0, 0.5, 0.0, 0.0, 0.0]), seed=0,
                                       prob=0.94, estimator="Lasso", features=["age", "s2", "s4", "bmi", "s9"])
     fit = SimpleNamespace(bootstrap=mixed, coefficients=table.iloc[:-1], penalty=TwinPenalty(1.0, SIGMA, "fixed sigma"),
-                          penalized=SimpleNamespace(estimator="Lasso", exact=True))
+                          twin_label=lambda shown=False: "Lasso")
     assert bootstrap_lines(fit)[1] == "bootstrap interval collapses to its mu while the 94% HDI does not: age, s2"
     assert column_labels(fit, 0.94)["boot_share_at_mu"] == "bootstrap share at mu"
 

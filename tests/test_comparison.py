@@ -231,8 +231,8 @@ def test_report_shows_every_nearest_estimator_for_the_horseshoe(laplace_horsesho
     console = Console(record=True, width=200)
     render(laplace_horseshoe, console)
     text = console.export_text()
-    assert "horseshoe prior  ↔  LassoCV, ARDRegression — nearest, not exact" in text
-    assert "laplace prior  ↔  Lasso" in text and "find_MAP raw" in text
+    assert "horseshoe prior ↔ LassoCV, ARDRegression (nearest, not exact)" in text
+    assert "laplace prior ↔ Lasso" in text and "find_MAP raw" in text
     ard = laplace_horseshoe.fit("horseshoe").penalized.estimates["ARDRegression"].coef
     assert f"{ard[2]:.4g}" in text  # bmi under ARDRegression
     assert "no meaningful posterior mode" in text
@@ -272,7 +272,7 @@ def test_report_claims_the_identity_only_when_it_holds(laplace_horseshoe):
 
 def test_twin_without_a_map_sigma_is_fitted_at_the_plugin_sigma_and_says_so(diabetes_design):
     from priorfit.models import likelihoods, priors
-    from priorfit.results.comparison import Hyperparameters, Noise
+    from priorfit.results.records import Hyperparameters, Noise
     from priorfit.runs import compare as comparison
 
     prior = priors.Laplace(80.0)
@@ -289,7 +289,7 @@ def test_version_is_written_once():
 
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
-    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.__version__"}
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.version.__version__"}
     assert metadata.version("priorfit") == priorfit.__version__
 
 

@@ -11,7 +11,7 @@ from priorfit.diagnostics import identity
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
 from priorfit.penalized import twins
-from priorfit.results.comparison import TwinPenalty
+from priorfit.results.records import TwinPenalty
 
 DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson"}
 

@@ -62,7 +62,7 @@ def test_a_feature_named_intercept_through_the_cli(tmp_path, capsys):
     assert names == ["intercept", "b", "c", "(intercept)"]
     table = pd.read_csv(out / "coefficients.csv")
     assert table.groupby(["prior", "scale"])["name"].apply(list).map(lambda n: n == names).all()
-    reread = priorfit.results.comparison.load(out).table("laplace")  # read back from the folder
+    reread = priorfit.results.load(out).table("laplace")  # read back from the folder
     assert list(reread.index) == names
     np.testing.assert_array_equal(reread["map"].to_numpy(), [row["map"] for row in summary["fits"][0]["coefficients"]])
     assert "(intercept)" in (out / "report.md").read_text()

@@ -44,7 +44,7 @@ def test_logistic_regression_is_the_mode_of_each_prior(logistic):
 
 
 def test_each_twin_is_checked_at_its_own_tolerance(logistic):
-    from priorfit.results.comparison import Agreement
+    from priorfit.results.records import Agreement
 
     for fit in logistic.fits:
         tolerance = twins.twin(fit.prior.name, "bernoulli").tolerance
@@ -127,7 +127,7 @@ def test_pseudo_sigma_is_piironen_vehtari():
 
 def test_reports_say_how_labels_were_mapped():
     from priorfit.report.lines import data_lines
-    from priorfit.results.comparison import DataInfo
+    from priorfit.results.records import DataInfo
 
     info = DataInfo("data", 60, 2, ("x1", "x2"), "y", True, True, labels={"2": 0, "4": 1})
     assert data_lines(info) == ["target y: its two labels were mapped to 0/1 as 2 -> 0, 4 -> 1"]

@@ -68,7 +68,7 @@ def test_a_failed_rename_puts_the_earlier_results_back(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", failing)
+    monkeypatch.setattr(folders.os, "replace", failing)
     with pytest.raises(OSError):
         folders.write_folder(out, lambda folder: (folder / "summary.json").write_text("new"), force=True)
     assert (out / "summary.json").read_text() == "earlier"

@@ -189,7 +189,7 @@ def test_random_scale_cross_validation_says_when_it_chose_nothing():
     import xarray as xr
 
     from priorfit.models import likelihoods
-    from priorfit.results.comparison import Hyperparameters
+    from priorfit.results.records import Hyperparameters
     from priorfit.runs import compare as comparison
 
     rng = np.random.default_rng(0)

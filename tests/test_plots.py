@@ -65,13 +65,13 @@ def test_forest_marks_map_penalized_and_truth(sparse):
         assert pc.viz["map"]["coef"].sel(feature=f).item().get_offsets()[0, 1] == twig[0, 1]
         np.testing.assert_allclose(twig[:, 0], table.loc[f, ["hdi_low", "hdi_high"]].to_numpy(float), rtol=1e-10)
     np.testing.assert_allclose(_x(pc.viz["point_estimate"], features), table["mean"], rtol=1e-10)
-    assert _legend(pc) == ["OLS", "truth", "Lasso (penalized twin)", "MAP (polished)"]
+    assert _legend(pc) == ["OLS", "truth", "Lasso", "MAP (polished)"]
 
 
 def test_forest_of_a_prior_without_twin_says_nearest(sparse):
     pc = plots.plot_forest(sparse, "horseshoe")
     assert "map" not in pc.viz.children  # no meaningful mode: nothing drawn
-    assert "LassoCV (nearest, not a twin)" in _legend(pc)
+    assert "LassoCV (nearest, not exact)" in _legend(pc)
 
 
 def test_forest_all_has_every_prior_and_each_map(sparse):

@@ -91,7 +91,7 @@ def test_a_random_scale_is_chosen_three_ways(hierarchical):
 
 
 def test_scale_choices_survive_the_saved_folder(hierarchical, tmp_path):
-    from priorfit.results.comparison import load
+    from priorfit.results import load
 
     hierarchical.save(tmp_path / "out", plots=False)
     again = load(tmp_path / "out")

@@ -10,7 +10,7 @@ import pytest
 import priorfit
 import priorfit.report.lines
 from priorfit.cli import main
-from priorfit.results.comparison import load
+from priorfit.results import load
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,40 @@ def test_no_none_in_what_a_reader_reads(saved):
     assert horseshoe.startswith("prior: horseshoe(mu=0, global_prior_scale=") and "global_scale=halfcauchy:" in horseshoe
     assert priorfit.report.lines._parameter([1.0, 2.0]) == "(1, 2)"
     assert priorfit.report.lines._parameter([0.5] * 10) == "(10 values)"
+
+
+def test_every_renderer_says_the_twin_and_the_data_the_same_way(saved):
+    """One twin label and one data header: the terminal, the page, the notebook, the Markdown and
+    the plot titles all read them from the same place, and a prior without a twin says so."""
+    import matplotlib.pyplot as plt
+    from rich.console import Console
+
+    from priorfit.plots import forest, shrinkage
+    from priorfit.report import render
+
+    result, out = saved
+    console = Console(record=True, width=300)
+    render(result, console)
+    texts = {"terminal": console.export_text(), "html": (out / "report.html").read_text(),
+             "notebook": result._repr_html_(), "markdown": (out / "report.md").read_text()}
+    header = ("n = 70, p = 5, gaussian likelihood, standardized X, with intercept; coefficients on the model scale")
+    assert priorfit.report.lines.data_sentence(result) == header
+    assert result.fit("horseshoe").twin_label() == "LassoCV, ARDRegression (nearest, not exact)"
+    assert result.fit("horseshoe").twin_label(shown=True) == "LassoCV (nearest, not exact)"
+    assert result.fit("laplace").twin_label() == result.fit("laplace").twin_label(shown=True) == "Lasso"
+    for where, text in texts.items():
+        assert header in text, where
+        for fit in result.fits:
+            assert f"{fit.prior.name} prior ↔ {fit.twin_label()}" in text, (where, fit.prior.name)
+    assert "(+200 tuning), seed 2; priorfit " in texts["html"] and "(+200 tuning), seed 2; priorfit " in texts["markdown"]
+    horseshoe = result.fit("horseshoe")
+    assert priorfit.report.lines.column_labels(horseshoe, 0.94)["penalized"] == horseshoe.twin_label(shown=True)
+    figure = plt.figure()
+    try:
+        figure = forest.plot_forest(result, "horseshoe").viz["figure"].item()
+        assert figure._suptitle.get_text().endswith(f"penalized: {horseshoe.twin_label(shown=True)}")
+        plt.close(figure)
+        figure = shrinkage.plot_shrinkage(result).viz["figure"].item()
+        assert [ax.get_title() for ax in figure.axes if ax.get_title()] == [f"{f.prior.name} ↔ {f.twin_label(shown=True)}" for f in result.fits]
+    finally:
+        plt.close("all")

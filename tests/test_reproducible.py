@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from priorfit.results.comparison import VERSIONED
+from priorfit.results.schema import VERSIONED
 
 
 def _summary(out, *flags) -> str:

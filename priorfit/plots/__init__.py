@@ -125,15 +125,6 @@ def figure_of(plot_collection):
     return plot_collection.get_viz("figure")
 
 
-def twin_label(fit, *, long: bool = False) -> str:
-    """The penalized side of ``fit`` by its estimator: ``Lasso`` / ``LassoCV (nearest)``, or
-    (``long``) ``Lasso (penalized twin)`` / ``LassoCV (nearest, not a twin)``."""
-    pen = fit.penalized
-    if long:
-        return pen.estimator + (" (penalized twin)" if pen.exact else " (nearest, not a twin)")
-    return pen.estimator + ("" if pen.exact else " (nearest)")
-
-
 def marker_kwargs(kind: str) -> dict:
     """Keyword arguments of arviz-plots' scatter for one point estimate."""
     style = STYLES[kind]
@@ -153,7 +144,7 @@ def legend(figure, kinds, lines: dict | None = None, *, as_lines: bool = False, 
     for kind in kinds:
         style = dict(STYLES[kind])
         if kind == "penalized" and fit is not None:
-            style["label"] = twin_label(fit, long=True)
+            style["label"] = fit.twin_label(shown=True)
         if as_lines:
             handles.append(Line2D([], [], linestyle=LINESTYLES[kind], color=style["color"], label=style["label"]))
             continue

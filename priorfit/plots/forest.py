@@ -3,7 +3,7 @@ with the polished MAP, the penalized twin, OLS and the truth overlaid as markers
 
 from __future__ import annotations
 
-from . import figure_of, labeller, legend, marker_kwargs, one_fit, points, title, twin_label
+from . import figure_of, labeller, legend, marker_kwargs, one_fit, points, title
 
 OVERLAYS = ("ols", "truth", "penalized", "map")  # drawn in this order, the MAP on top
 
@@ -31,6 +31,6 @@ def plot_forest(comparison, prior: str | None = None):
             overlay(pc, data, kind)
             shown.append(kind)
     figure = figure_of(pc)
-    title(figure, f"{fit.prior.name} prior: posterior 50% and {hdi:.0%} HDI; penalized twin: {twin_label(fit)}")
+    title(figure, f"{fit.prior.name} prior: posterior 50% and {hdi:.0%} HDI; penalized: {fit.twin_label(shown=True)}")
     legend(figure, shown, fit=fit)
     return pc

@@ -3,7 +3,7 @@ per prior. Points below the diagonal in magnitude were shrunk towards the prior 
 
 from __future__ import annotations
 
-from . import STYLES, fits_of, grid, points, scatter, twin_label
+from . import STYLES, fits_of, grid, points, scatter
 
 
 def plot_shrinkage(comparison, prior=None):
@@ -37,7 +37,7 @@ def plot_shrinkage(comparison, prior=None):
         for j, name in enumerate(features):
             ax.annotate(name, (ols[j], shown["posterior_mean"].values[j]), fontsize=7, color="0.4", xytext=(3, 3),
                         textcoords="offset points")
-        ax.set(title=f"{fit.prior.name} ↔ {twin_label(fit)}", xlabel="OLS coefficient", ylabel="estimate",
+        ax.set(title=f"{fit.prior.name} ↔ {fit.twin_label(shown=True)}", xlabel="OLS coefficient", ylabel="estimate",
                xlim=(-limit, limit), ylim=(-limit, limit))
         ax.set_aspect("equal")
     pc.get_viz("figure").legend(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
-from .lines import column_labels, columns, data_lines, fit_lines, number, shrinkage_rows
+from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, run_sentence, shrinkage_rows
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -54,10 +54,8 @@ def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
     images = images or {}
     parts = []
     for fit in comparison.fits:
-        pen = fit.penalized
-        twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
         parts += [
-            f"<h2 id='{fit.prior.name}'>{html.escape(fit.prior.name)} prior ↔ {html.escape(twin)}</h2>",
+            f"<h2 id='{fit.prior.name}'>{html.escape(fit_heading(fit))}</h2>",
             _checks(fit.check_results()),
             "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
             _table(fit, comparison.settings.hdi_prob),
@@ -69,9 +67,7 @@ def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
 
 def notebook(comparison) -> str:
     """The result in Jupyter: the data line and every prior's checks and table."""
-    data = comparison.data
-    head = (f"<p><strong>{html.escape(data.name)}</strong>: n = {data.n}, p = {data.p}, "
-            f"{html.escape(comparison.settings.likelihood)} likelihood; coefficients on the model scale</p>")
+    head = f"<p><strong>{html.escape(comparison.data.name)}</strong>: {html.escape(data_sentence(comparison))}</p>"
     return f"<div class='priorfit'><style>{_scoped(_STYLE, '.priorfit')}</style>{head}{fits_fragment(comparison)}</div>"
 
 
@@ -88,19 +84,13 @@ def _scoped(css: str, scope: str) -> str:
 
 def render(comparison, images: dict[str, bytes]) -> str:
     """The page; ``images`` maps plot file names (``forest_laplace.png``, ...) to PNG bytes."""
-    from priorfit import __version__
-
-    data, settings = comparison.data, comparison.settings
+    data = comparison.data
     all_checks = [check for fit in comparison.fits for check in fit.check_results()]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>priorfit: {html.escape(data.name)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Regularization is a prior: {html.escape(data.name)}</h1>",
-        f"<p>n = {data.n}, p = {data.p}, {html.escape(settings.likelihood)} likelihood, "
-        f"{'standardized' if data.standardized else 'unstandardized'} X, {'with' if data.intercept else 'no'} intercept; "
-        f"priors: {html.escape(', '.join(settings.prior))}; sampler {html.escape(settings.sampler)}, "
-        f"{settings.chains} chains x {settings.draws} draws (+{settings.tune} tuning), seed {settings.seed}. "
-        f"Coefficients on the model scale. priorfit {__version__}.</p>",
+        f"<p>{html.escape(data_sentence(comparison))}. {html.escape(run_sentence(comparison))}.</p>",
         *(f"<p>{html.escape(line)}</p>" for line in data_lines(data)),
         _checks(all_checks),
         _image(images.get("forest_all.png"), "all priors"),

@@ -13,22 +13,42 @@ def number(value) -> str:
 
 
 def columns(fit) -> list[str]:
-    """The coefficient-table columns a report shows for ``fit``, in the table's order."""
-    from priorfit.results.comparison import table_columns
-
-    return table_columns("boot_low" in fit.coefficients.columns)
+    """The coefficient-table columns a report shows for ``fit``: the table's own, in its order."""
+    return list(fit.coefficients.columns)
 
 
 def column_labels(fit, hdi_prob: float) -> dict[str, str]:
     """Column headers for people. The bootstrap's interval is labelled a CI, the posterior's an
     HDI: a confidence interval of the penalized estimate and a credible interval are different kinds."""
-    pen, pct = fit.penalized, f"{hdi_prob:.0%}"
-    labels = {"penalized": pen.estimator if pen.exact else f"{pen.estimator} (nearest)", "map": "MAP", "map_raw": "find_MAP raw",
+    pct = f"{hdi_prob:.0%}"
+    labels = {"penalized": fit.twin_label(shown=True), "map": "MAP", "map_raw": "find_MAP raw",
               "hdi_low": f"{pct} HDI low", "hdi_high": f"{pct} HDI high", "p_positive": "P(>0)"}
     if fit.bootstrap is not None:
         labels |= {"boot_low": f"bootstrap {pct} CI low", "boot_high": f"bootstrap {pct} CI high",
                    "boot_share_at_mu": f"bootstrap share at {_location(fit.bootstrap.mu) or 'mu'}"}
     return labels
+
+
+def fit_heading(fit) -> str:
+    """A prior's section title: the prior beside its penalized twin (or the nearest estimators)."""
+    return f"{fit.prior.name} prior ↔ {fit.twin_label()}"
+
+
+def data_sentence(comparison) -> str:
+    """The data and the scale the coefficients are on, as every report and the notebook head it."""
+    data = comparison.data
+    return (f"n = {data.n}, p = {data.p}, {comparison.settings.likelihood} likelihood, "
+            f"{'standardized' if data.standardized else 'unstandardized'} X, {'with' if data.intercept else 'no'} intercept; "
+            "coefficients on the model scale")
+
+
+def run_sentence(comparison) -> str:
+    """What was run: the priors, the sampler and its draws, the seed and priorfit's version."""
+    from priorfit.version import __version__
+
+    s = comparison.settings
+    return (f"Priors: {', '.join(s.prior)}; sampler {s.sampler}, {s.chains} chains x {s.draws} draws (+{s.tune} tuning), "
+            f"seed {s.seed}; priorfit {__version__}")
 
 
 def _location(mu) -> str | None:
@@ -128,8 +148,7 @@ def fit_lines(fit) -> list[str]:
         )
     for choice in fit.scale_choices:
         interval = "" if choice.low is None else f" [{number(choice.low)}, {number(choice.high)}]"
-        name = "C" if fit.likelihood == "bernoulli" else "alpha"
-        lines.append(f"scale by {choice.method}: {number(choice.scale)}{interval} ({name} {number(choice.alpha)})")
+        lines.append(f"scale by {choice.method}: {number(choice.scale)}{interval} ({fit.hyper.hyperparameter} {number(choice.alpha)})")
     lines += shrinkage_lines(fit)
     lines.extend(bootstrap_lines(fit))
     d = fit.diagnostics
@@ -153,6 +172,8 @@ def shrinkage_rows(comparison) -> tuple[list[str], list[list[str]]]:
     table = comparison.shrinkage_table()
     header = ["prior", *table.columns]
     return header, [[name, *(number(v) for v in row)] for name, row in table.iterrows()]
+
+
 def bootstrap_lines(fit) -> list[str]:
     """What the bootstrap is, and the coefficients whose bootstrap interval is exactly {mu} while
     their credible interval is not: the penalty's zeros, which a posterior never has."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .lines import column_labels, columns, data_lines, fit_lines, number, shrinkage_rows
+from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, run_sentence, shrinkage_rows
 
 
 def _checks(results) -> list[str]:
@@ -11,15 +11,11 @@ def _checks(results) -> list[str]:
 
 def render(comparison, images: list[str]) -> str:
     """The Markdown; ``images`` are the plot file names present in ``plots/``."""
-    from priorfit import __version__
-
     data, settings = comparison.data, comparison.settings
     lines = [
         f"# Regularization is a prior: {data.name}",
         "",
-        f"n = {data.n}, p = {data.p}, {settings.likelihood} likelihood, {'standardized' if data.standardized else 'unstandardized'} X, "
-        f"{'with' if data.intercept else 'no'} intercept; priors: {', '.join(settings.prior)}; sampler {settings.sampler}, "
-        f"{settings.chains} chains x {settings.draws} draws, seed {settings.seed}. priorfit {__version__}.",
+        f"{data_sentence(comparison)}. {run_sentence(comparison)}.",
         *data_lines(data),
         "",
         *_checks([check for fit in comparison.fits for check in fit.check_results()]),
@@ -27,9 +23,7 @@ def render(comparison, images: list[str]) -> str:
     ]
     lines += [f"![{name}](plots/{name})" for name in ("forest_all.png", "shrinkage.png") if name in images]
     for fit in comparison.fits:
-        pen = fit.penalized
-        twin = pen.estimator if pen.exact else f"{', '.join(pen.estimates)} (nearest, not exact)"
-        lines += ["", f"## {fit.prior.name} prior ↔ {twin}", ""]
+        lines += ["", f"## {fit_heading(fit)}", ""]
         lines += [f"- {line}" for line in fit_lines(fit)]
         names, shown = column_labels(fit, settings.hdi_prob), columns(fit)
         lines += ["", "| coefficient | " + " | ".join(names.get(c, c) for c in shown) + " |", "|---" * (len(shown) + 1) + "|"]

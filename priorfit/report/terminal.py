@@ -7,34 +7,30 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .lines import column_labels, data_lines, fit_lines, shrinkage_rows
+from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, shrinkage_rows
 from .lines import number as _number
-
-BOOTSTRAP = ("boot_low", "boot_high", "boot_share_at_mu")
 
 
 def fit_table(fit, hdi_prob: float) -> Table:
+    """The coefficient table's columns in its order (the bootstrap's confidence interval beside the
+    posterior's HDI, labelled as the other kind), except that a prior without a twin shows each
+    nearest estimator, and a prior without a mode no raw find_MAP answer."""
     pen = fit.penalized
-    title = f"{fit.prior.name} prior  ↔  " + (pen.estimator if pen.exact else f"{', '.join(pen.estimates)} — nearest, not exact")
-    table = Table(title=title, title_justify="left", header_style="bold")
-    pct = f"{hdi_prob:.0%}"
-    # an exact twin has one column; a prior without one shows each nearest estimator
-    point = ("MAP", "find_MAP raw") if fit.prior.has_mode else ("MAP",)
-    # the bootstrap's confidence interval beside the posterior's HDI, labelled as the other kind
-    boot = BOOTSTRAP if fit.bootstrap is not None else ()
+    table = Table(title=fit_heading(fit), title_justify="left", header_style="bold")
     labels = column_labels(fit, hdi_prob)
-    for column in ("coefficient", *pen.estimates, *point, "mean", "median", "sd", f"{pct} HDI low", f"{pct} HDI high",
-                   *(labels[c] for c in boot), "P(>0)"):
-        table.add_column(column, justify="left" if column == "coefficient" else "right")
+    shown = [c for c in columns(fit) if c != "map_raw" or fit.prior.has_mode]
+    table.add_column("coefficient", justify="left")
+    for column in shown:
+        for label in (pen.estimates if column == "penalized" else [labels.get(column, column)]):
+            table.add_column(label, justify="right")
     for i, (name, row) in enumerate(fit.coefficients.iterrows()):
-        twins = [e.coef[i] if i < len(e.coef) else e.intercept for e in pen.estimates.values()]
-        table.add_row(
-            escape(str(name)),
-            *(_number(v) for v in twins),
-            *(_number(row[c]) for c in ("map", "map_raw")[: len(point)]),
-            *(_number(row[c]) for c in ("mean", "median", "sd", "hdi_low", "hdi_high", *boot)),
-            f"{row['p_positive']:.3f}",
-        )
+        cells = [escape(str(name))]
+        for column in shown:
+            if column == "penalized":
+                cells += [_number(e.coef[i] if i < len(e.coef) else e.intercept) for e in pen.estimates.values()]
+            else:
+                cells.append(f"{row[column]:.3f}" if column == "p_positive" else _number(row[column]))
+        table.add_row(*cells)
     return table
 
 
@@ -47,13 +43,8 @@ def render(comparison, console: Console | None = None) -> None:
     # terminal gets that width
     boot = any(fit.bootstrap is not None for fit in comparison.fits)
     console = console or Console(width=max(Console().width, 168 if boot else 132))
-    data = comparison.data
-    console.print(
-        f"[bold]{escape(data.name)}[/]: n = {data.n}, p = {data.p}, {comparison.settings.likelihood} likelihood, "
-        f"{'standardized' if data.standardized else 'unstandardized'} X, "
-        f"{'with' if data.intercept else 'no'} intercept; coefficients on the model scale"
-    )
-    for line in data_lines(data):
+    console.print(f"[bold]{escape(comparison.data.name)}[/]: {escape(data_sentence(comparison))}")
+    for line in data_lines(comparison.data):
         console.print(escape(line))
     for fit in comparison.fits:
         console.print()

@@ -7,9 +7,6 @@ replaced only with ``force=True``.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -46,23 +43,3 @@ def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
         write_reports(comparison, tmp)
 
     return write_folder(out, fill, force=force)
-
-
-def rebuild_reports(folder, *, plots: bool = True) -> list[Path]:
-    """Rebuild report.html and report.md of a saved folder without refitting; draw the plots
-    first if the folder has none (and ``plots``). Nothing else in the folder changes."""
-    from priorfit.report import write_reports
-    from priorfit.results.comparison import load
-
-    folder = Path(folder)
-    comparison = load(folder)
-    if plots and not (folder / "plots").is_dir():
-        from priorfit.plots import write_all
-
-        tmp = Path(tempfile.mkdtemp(prefix=".plots.", dir=folder))
-        try:
-            write_all(comparison, tmp)
-            os.replace(tmp, folder / "plots")
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return write_reports(comparison, folder)

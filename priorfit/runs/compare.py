@@ -1,6 +1,6 @@
 """Run a comparison, stage by stage: data -> design -> hyperparameters -> (per prior) model ->
 find_MAP and polish -> penalized twin -> NUTS -> checks. Orchestration only: the stages live
-in their own modules, and the results are the typed records of :mod:`priorfit.results.comparison`."""
+in their own modules, and the results are the typed records of :mod:`priorfit.results.records`."""
 
 from __future__ import annotations
 
@@ -26,19 +26,9 @@ from priorfit.models.posterior import PosteriorModel
 from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import bootstrap
-from priorfit.results.comparison import (
-    Agreement,
-    Comparison,
-    DataInfo,
-    Fit,
-    Hyperparameters,
-    Noise,
-    ScaleChoice,
-    TwinPenalty,
-    add_bootstrap_group,
-    add_point_estimate_groups,
-    coefficient_table,
-)
+from priorfit.results.comparison import Comparison
+from priorfit.results.records import Agreement, DataInfo, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty
+from priorfit.results.tables import add_bootstrap_group, add_point_estimate_groups, coefficient_table
 from priorfit.runtime.progress import Progress
 from priorfit.settings import Settings
 
@@ -68,10 +58,11 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
 
     fits = [fit_prior(design, prior, hyper, likelihood, config, report) for prior, hyper in resolved]
     info = DataInfo(
-        dataset.name, design.n, design.p, tuple(dataset.features), dataset.target, design.standardized,
-        design.intercept, dataset.truth, tuple(float(s) for s in design.x_scale), labels,
+        name=dataset.name, n=design.n, p=design.p, features=tuple(dataset.features), target=dataset.target,
+        standardized=design.standardized, intercept=design.intercept, truth=dataset.truth,
+        x_scale=tuple(float(s) for s in design.x_scale), labels=labels,
     )
-    return Comparison(info, config, fits, penalized.ols(design))
+    return Comparison(data=info, ols=penalized.ols(design), settings=config, fits=fits)
 
 
 def _signature_and_doc():
@@ -183,7 +174,8 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
         )
         return prior, Hyperparameters(description, scale_given, dispersion=dispersion, plugin=plugin)
     if isinstance(scale_given, priors.Hyperprior):  # hierarchical: no fixed scale, so no fixed alpha
-        return priors.create(name, scale_given, config), Hyperparameters(f"hyperprior: {scale_given}", None, dispersion=dispersion, plugin=plugin)
+        return priors.create(name, scale_given, config), Hyperparameters(
+            f"hyperprior: {scale_given}", None, hyperparameter=twin.hyperparameter, dispersion=dispersion, plugin=plugin)
     grid = None  # where a cross-validated value lies in its grid
     if scale_given is not None:
         scale, value, source = scale_given, None, "scale"
@@ -204,8 +196,8 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
             f"The {name} prior scale {scale:.3g} ({twin.hyperparameter} {value:.3g}, from {source.split(':')[0]}) is too "
             "extreme to compute with; choose a value closer to the scale of the data."
         )
-    hyper = Hyperparameters(source, float(scale), float(value), twin.conversion, dispersion, plugin, twin.hyperparameter,
-                            grid)
+    hyper = Hyperparameters(source, float(scale), float(value), hyperparameter=twin.hyperparameter, conversion=twin.conversion,
+                            dispersion=dispersion, plugin=plugin, grid=grid)
     return priors.create(name, float(scale), config), hyper
 
 
@@ -250,7 +242,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     timings["sampling"] = time.perf_counter() - start
     diagnostics = inference.diagnostics(tree)
     if estimated:
-        noise = Noise(noise.mode, noise.value, noise.prior, float(tree["posterior"]["sigma"].mean()))
+        noise = dataclasses.replace(noise, posterior_mean=float(tree["posterior"]["sigma"].mean()))
 
     agreement = _agreement(design, prior, likelihood, mode, pen, penalty) if (mode.point and pen.exact) else None
     exact = None
@@ -277,8 +269,10 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     amount = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
     timings["shrinkage"] = time.perf_counter() - start
     return Fit(
-        prior, likelihood.name, hyper, noise, penalty, pen, mode, tree, diagnostics, agreement, exact, coefficients, original,
-        notes, timings, profile, random_points, choices, amount, boot,
+        prior=prior, hyper=hyper, likelihood=likelihood.name, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
+        agreement=agreement, diagnostics=diagnostics, exact_posterior=exact, identity=profile, objective_identity=random_points,
+        scale_choices=choices, shrinkage=amount, bootstrap=boot, coefficients=coefficients, original=original, notes=notes,
+        timings=timings,
     )
 
 

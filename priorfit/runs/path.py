@@ -59,9 +59,9 @@ class PathResult:
         return {"prior": self.prior, "estimator": self.estimator, "hdi_prob": self.hdi_prob, "points": points, "timings": self.timings}
 
     def to_json(self) -> str:
-        from priorfit.results.comparison import _plain
+        from priorfit.results.schema import plain
 
-        return json.dumps(_plain(self.to_dict()), indent=2)
+        return json.dumps(plain(self.to_dict()), indent=2)
 
     def plot(self):
         """The path plot (``priorfit.plots.path``): an arviz-plots ``PlotCollection``."""
