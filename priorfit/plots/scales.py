@@ -11,8 +11,10 @@ def draw(comparison, fit):
     tree, prob = fit.tree, comparison.settings.hdi_prob
     prior = tree["prior"].to_dataset()
     posterior = tree["posterior"].to_dataset()
-    has_global = "global_scale" in prior
-    figure, axes = plt.subplots(1, 2 if has_global else 1, figsize=(11 if has_global else 6, 4.2), squeeze=False,
+    # a hyperprior on the scale of a Normal, Laplace or elastic-net prior has a global scale only
+    has_global, has_local = "global_scale" in prior, "local_scale" in prior
+    panels = has_global + has_local
+    figure, axes = plt.subplots(1, panels, figsize=(11 if panels == 2 else 6, 4.2), squeeze=False,
                                 layout="constrained")
     axes = list(axes[0])
     if has_global:
@@ -24,7 +26,15 @@ def draw(comparison, fit):
                     label=label, gid=f"global_{label}")
         ax.set(xlabel="log10 global scale τ", ylabel="density", title="global scale")
         ax.legend(frameon=False)
-    ax = axes[0]
+    if has_local:
+        _local(axes[0], comparison, prior, posterior, prob)
+    figure.suptitle(f"{fit.prior.name} prior: its scales, prior against posterior", fontweight="bold")
+    return figure
+
+
+def _local(ax, comparison, prior, posterior, prob):
+    import numpy as np
+
     features = list(comparison.data.features)
     tail = (1 - prob) / 2
     low, high = np.quantile(np.log10(prior["local_scale"].values), [tail, 1 - tail])
@@ -37,5 +47,3 @@ def draw(comparison, fit):
     ax.set_yticks(y, features)
     ax.set(xlabel="log10 local scale λ_j", title="local scales")
     ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
-    figure.suptitle(f"{fit.prior.name} prior: its scales, prior against posterior", fontweight="bold")
-    return figure
