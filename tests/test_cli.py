@@ -166,7 +166,8 @@ def test_the_docs_park_casella_command_runs(tmp_path, capsys):
     theory = (Path(__file__).parents[1] / "docs" / "theory.md").read_text()
     line = next(line for line in theory.splitlines() if line.startswith("priorfit compare diabetes --prior laplace --scale-by-sigma"))
     assert line == "priorfit compare diabetes --prior laplace --scale-by-sigma --scale 4.2194 --no-standardize"
-    code, stdout, err = run([*shlex.split(line)[1:], "--out", str(tmp_path / "o"), "--no-plots", "--json"], capsys)
+    small = ["--draws", "100", "--tune", "100", "--chains", "2"]  # the figures checked are the mode's and the twin's
+    code, stdout, err = run([*shlex.split(line)[1:], *small, "--out", str(tmp_path / "o"), "--no-plots", "--json"], capsys)
     assert code == 0, err
     fit = json.loads(stdout)["fits"][0]
     assert fit["prior"]["params"]["by_sigma"] is True and fit["prior"]["params"]["scale"] == 4.2194
