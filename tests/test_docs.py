@@ -65,8 +65,8 @@ _FENCE = re.compile(r"^(?P<indent> *)```(?P<language>[^`\s]*)\s*$")
 _COMMENT = re.compile(r"^\s*<!--\s*test:\s*(?P<test>.*?)\s*-->\s*$")
 
 
-def blocks(doc: str) -> list[Block]:
-    lines = (ROOT / doc).read_text().splitlines()
+def blocks(doc: str, text: str | None = None) -> list[Block]:
+    lines = ((ROOT / doc).read_text() if text is None else text).splitlines()
     found, i = [], 0
     while i < len(lines):
         fence = _FENCE.match(lines[i])
@@ -108,7 +108,7 @@ def test_the_readme_is_a_front_door():
 
 def _commands(block: Block) -> list[str]:
     """The command lines of a shell block: continuations joined, comments and console output dropped."""
-    text = re.sub(r"\\\n\s*", " ", block.text)
+    text = re.sub(r"\s*\\\n\s*", " ", block.text)
     commands = []
     for line in text.splitlines():
         line = line.strip()
@@ -141,6 +141,20 @@ def _run_shell(block: Block, capsys, monkeypatch):
             code = main([*argv[1:], *spec])
         out, err = capsys.readouterr()
         assert code == expected, f"{block}: `{command}` {' '.join(spec)} exited {code}, not {expected}:\n{err[-2000:]}"
+
+
+def test_a_documented_argument_error_fails(capsys, monkeypatch):
+    doc = "Intro.\n\n<!-- test: --draws 100 -->\n```bash\npriorfit compare --prior normal \\\n  --no-such-flag 1\n```\n"
+    (block,) = blocks("example.md", doc)
+    assert (block.language, block.line, block.test) == ("bash", 4, "--draws 100")
+    assert _commands(block) == ["priorfit compare --prior normal --no-such-flag 1"]
+    with pytest.raises(AssertionError, match=r"example.md:4: `priorfit compare --prior normal --no-such-flag 1` --draws 100 "
+                                             r"exited 2, not 0:\n\s*priorfit: error: Unrecognized arguments: --no-such-flag \(see 'priorfit --help'\)"):
+        _run_shell(block, capsys, monkeypatch)
+    # an indented block in a list item, a console block's output, and an unlabelled block
+    doc = "- item:\n\n  ```console\n  $ priorfit priors  # the table\n  prior likelihood\n  ```\n\n```\nx\n```\n"
+    console, bare = blocks("example.md", doc)
+    assert _commands(console) == ["priorfit priors"] and bare.language == ""
 
 
 class _Keywords(ast.NodeTransformer):
@@ -220,3 +234,24 @@ def test_the_blocks_of_each_doc_run(doc, tmp_path, monkeypatch, capsys):
             _run_python(block, namespace)
         elif block.language == "toml":
             _load_toml(block, tmp_path)
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("doc", [*DOCS, "benchmarks/README.md"])
+def test_links_point_at_files_and_headings(doc):
+    text = (ROOT / doc).read_text()
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+://", target):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (ROOT / doc).parent / path if path else ROOT / doc
+        if not file.exists():
+            broken.append(target)
+        elif anchor and anchor not in {_anchor(h) for h in re.findall(r"^#+ (.+)$", file.read_text(), re.MULTILINE)}:
+            broken.append(target)
+    assert not broken, f"{doc}: {broken}"
