@@ -122,7 +122,7 @@ def _commands(block: Block) -> list[str]:
     return commands
 
 
-def _run_shell(block: Block, capsys, monkeypatch):
+def _run_shell(block: Block, capsys, monkeypatch) -> str:
     from priorfit.cli import main
 
     spec = shlex.split(block.test or "")
@@ -141,6 +141,7 @@ def _run_shell(block: Block, capsys, monkeypatch):
             code = main([*argv[1:], *spec])
         out, err = capsys.readouterr()
         assert code == expected, f"{block}: `{command}` {' '.join(spec)} exited {code}, not {expected}:\n{err[-2000:]}"
+    return out
 
 
 def test_a_documented_argument_error_fails(capsys, monkeypatch):
@@ -212,6 +213,24 @@ def _load_toml(block: Block, tmp_path: Path):
     assert load(path).name
 
 
+# lines of an output excerpt that depend on the draws (the test runs the command with fewer): table rows,
+# elisions, the sampling's own figures, and the identity checks (their points are spread by the posterior sd)
+_DRAWN = ("│", "┏", "┃", "┡", "└", "...", "effective parameters", "log predictive density", "NUTS:", "time:", "✗",
+          "checks failed", "objective identity")
+
+
+def _check_excerpt(block: Block, output: str | None):
+    """A ```text block marked `<!-- test: output -->` is an excerpt of the output of the shell block
+    before it: each of its lines that does not depend on the draws is in that output (line breaks
+    aside, which follow the terminal's width)."""
+    assert output is not None, f"{block}: an output excerpt with no command before it"
+    flat = " ".join(output.split())
+    lines = [line for line in block.text.splitlines() if line.strip() and not line.lstrip().startswith(_DRAWN)]
+    assert lines, f"{block}: nothing of the excerpt is checked"
+    missing = [line for line in lines if " ".join(line.split()) not in flat]
+    assert not missing, f"{block}: these lines are not in the output of the command before it: {missing}"
+
+
 RUNNABLE = [doc for doc in DOCS if any(b.language in LANGUAGES - {"text"} and (b.doc, b.text.strip()) not in SKIPPED
                                        for b in blocks(doc))]
 
@@ -225,11 +244,14 @@ def test_the_blocks_of_each_doc_run(doc, tmp_path, monkeypatch, capsys):
     _REAL.setdefault("compare", priorfit.compare)
     monkeypatch.setattr(priorfit, "compare", _compare_once, raising=False)
     namespace: dict = {"__name__": "__docs__"}
+    output = None
     for block in blocks(doc):
+        if block.language == "text" and block.test == "output":
+            _check_excerpt(block, output)
         if (block.doc, block.text.strip()) in SKIPPED or block.language == "text":
             continue
         if block.language in ("bash", "console"):
-            _run_shell(block, capsys, monkeypatch)
+            output = _run_shell(block, capsys, monkeypatch)
         elif block.language == "python":
             _run_python(block, namespace)
         elif block.language == "toml":
