@@ -277,3 +277,45 @@ def test_links_point_at_files_and_headings(doc):
         elif anchor and anchor not in {_anchor(h) for h in re.findall(r"^#+ (.+)$", file.read_text(), re.MULTILINE)}:
             broken.append(target)
     assert not broken, f"{doc}: {broken}"
+
+
+def _inline_commands(doc: str) -> list[str]:
+    """The `priorfit ...` commands written inline in the prose (outside fenced blocks), with their
+    arguments; a span with a placeholder (DIR, S, [DATA], ...) is a pattern, not a command."""
+    text = re.sub(r"^ *```.*?^ *```", "", (ROOT / doc).read_text(), flags=re.MULTILINE | re.DOTALL)
+    spans = (" ".join(span.split()) for span in re.findall(r"`(priorfit [^`]+)`", text))
+    return [span for span in spans
+            if len(span.split()) > 2 and not re.search(r"\[|\.\.\.|\b[A-Z]+\b", span)]
+
+
+def _parse(command: str) -> None:
+    """Parse ``command`` and validate its settings as the CLI does before it fits anything."""
+    from priorfit.cli import _given, _parser
+
+    args = _parser().parse_args(shlex.split(command)[1:])
+    if args.command in ("compare", "path", "calibrate"):
+        _given(args, args.command)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_inline_commands_parse(doc):
+    """Commands in the prose are not run (some take minutes), but each is parsed and its settings
+    validated: a renamed flag or a bad value fails here."""
+    from priorfit.errors import InputError
+
+    for command in _inline_commands(doc):
+        try:
+            _parse(command)
+        except InputError as error:
+            pytest.fail(f"{doc}: `{command}`: {error}")
+
+
+def test_inline_commands_are_found_and_checked():
+    from priorfit.errors import InputError
+
+    assert "priorfit compare synthetic:n=15,p=20 --prior normal --scale 1" in _inline_commands("docs/theory.md")
+    assert "priorfit report DIR" not in _inline_commands("docs/cli.md")  # a pattern
+    with pytest.raises(InputError, match="scale '-1' is not allowed"):
+        _parse("priorfit compare --prior normal --scale -1")
+    with pytest.raises(InputError, match="Unrecognized arguments: --no-such-flag"):
+        _parse("priorfit path --no-such-flag")
