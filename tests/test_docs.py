@@ -206,7 +206,7 @@ def _run_python(block: Block, namespace: dict):
 
 
 def _load_toml(block: Block, tmp_path: Path):
-    from priorfit.declarations import load
+    from priorfit.runs.declarations import load
 
     path = tmp_path / f"block-{block.line}.toml"
     path.write_text(block.text + "\n")
@@ -319,3 +319,41 @@ def test_inline_commands_are_found_and_checked():
         _parse("priorfit compare --prior normal --scale -1")
     with pytest.raises(InputError, match="Unrecognized arguments: --no-such-flag"):
         _parse("priorfit path --no-such-flag")
+
+
+def _references(doc: str) -> tuple[list[str], list[str]]:
+    """The repository paths (`priorfit/...`, `tests/...`, ...) and the dotted Python names
+    (`priorfit.runs.path.path`) that the prose of ``doc`` names in backticks."""
+    text = re.sub(r"^ *```.*?^ *```", "", (ROOT / doc).read_text(), flags=re.MULTILINE | re.DOTALL)
+    spans = re.findall(r"`([^`\s]+)`", text)
+    paths = [s for s in spans if re.fullmatch(r"(priorfit|tests|benchmarks|docs|models|notebooks)/[\w./-]*\w|\.ci/run", s)
+             and "*" not in s and "<" not in s]
+    names = [m[1] for s in spans if (m := re.fullmatch(r"(priorfit(?:\.\w+)+)(\(.*\))?", s))]
+    return paths, names
+
+
+@pytest.mark.parametrize("doc", [*DOCS, "benchmarks/README.md"])
+def test_named_files_and_python_names_exist(doc):
+    import importlib
+
+    paths, names = _references(doc)
+    missing = [p for p in paths if not (ROOT / p).exists()]
+    for name in names:
+        obj, *parts = name.split(".")
+        obj = importlib.import_module(obj)
+        for part in parts:
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                try:
+                    obj = importlib.import_module(f"{obj.__name__}.{part}")
+                except (ImportError, AttributeError):
+                    missing.append(name)
+                    break
+    assert not missing, f"{doc} names what is not there: {missing}"
+
+
+def test_references_are_found():
+    paths, names = _references("docs/python.md")
+    assert "tests/test_estimator.py" in paths or "priorfit.runs.estimator.EXPECTED_FAILED_CHECKS" in names
+    assert "priorfit.result.load" in names
