@@ -1,5 +1,6 @@
 """Divergences and R-hat of the sparse priors on diabetes over seeds: the measurement behind the
-default prior list (README, "A clean default run").
+default prior list (docs/performance.md, "The default priors: a clean default run"; the table is in
+benchmarks/README.md).
 
     python benchmarks/default_run.py [--priors regularized_horseshoe,horseshoe] [--seeds 0,1,2,3,4]
                                      [--target-accept 0.99]

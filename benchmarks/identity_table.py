@@ -1,5 +1,6 @@
-"""The README's measured column: for every (prior, likelihood) pair with an exact twin, on bundled
-data, the MAP-vs-twin agreement and the objective identity's deviation at 200 random points.
+"""The measured table of docs/theory.md ("How well the identities hold"): for every (prior,
+likelihood) pair with an exact twin, on bundled data, the MAP-vs-twin agreement and the objective
+identity's deviation at 200 random points.
 
     python benchmarks/identity_table.py
 """

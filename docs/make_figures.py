@@ -1,4 +1,4 @@
-"""Regenerate the figures the README shows: python docs/make_figures.py
+"""Regenerate the figures the docs show (theory.md, outputs.md): python docs/make_figures.py
 
 Runs the default comparison on diabetes (as `priorfit compare` does, seed 0) and saves two of
 its plots next to this file.

@@ -159,18 +159,19 @@ def test_boolean_settings_are_plain_flags():
         assert getattr(_parser().parse_args(["compare"]), name) is None  # unset: the schema's default
 
 
-def test_the_readmes_park_casella_command_runs(tmp_path, capsys):
+def test_the_docs_park_casella_command_runs(tmp_path, capsys):
     import shlex
     from pathlib import Path
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
-    line = next(line for line in readme.splitlines() if line.startswith("priorfit compare diabetes --prior laplace --scale-by-sigma"))
+    theory = (Path(__file__).parents[1] / "docs" / "theory.md").read_text()
+    line = next(line for line in theory.splitlines() if line.startswith("priorfit compare diabetes --prior laplace --scale-by-sigma"))
     assert line == "priorfit compare diabetes --prior laplace --scale-by-sigma --scale 4.2194 --no-standardize"
-    code, stdout, err = run([*shlex.split(line)[1:], "--out", str(tmp_path / "o"), "--no-plots", "--json"], capsys)
+    small = ["--draws", "100", "--tune", "100", "--chains", "2"]  # the figures checked are the mode's and the twin's
+    code, stdout, err = run([*shlex.split(line)[1:], *small, "--out", str(tmp_path / "o"), "--no-plots", "--json"], capsys)
     assert code == 0, err
     fit = json.loads(stdout)["fits"][0]
     assert fit["prior"]["params"]["by_sigma"] is True and fit["prior"]["params"]["scale"] == 4.2194
-    # the README's figures: the Lasso at alpha = sigma / (n s) = 0.0287 of the MAP sigma, equal to the polished MAP
+    # the figures of docs/theory.md: the Lasso at alpha = sigma / (n s) = 0.0287 of the MAP sigma, equal to the polished MAP
     sigma = fit["likelihood"]["sigma"]["value"]
     assert fit["penalized"]["penalty"]["alpha"] == pytest.approx(sigma / (442 * 4.2194), rel=1e-12)
     assert round(fit["penalized"]["penalty"]["alpha"], 4) == 0.0287

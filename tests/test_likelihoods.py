@@ -52,7 +52,7 @@ def test_each_twin_is_checked_at_its_own_tolerance(logistic):
         sentence = next(text for _, text in fit.check_results() if "MAP and LogisticRegression differ" in text)
         assert sentence.endswith(f"(tolerance {tolerance:g}, what the LogisticRegression solver reaches)")
     assert [f.agreement.tolerance for f in logistic.fits] == [1e-6, 1e-5, 1e-5]
-    # the README's saga figure at C = 1 (1.8e-6) holds at saga's 1e-5, and would fail at the global 1e-6
+    # the saga figure of docs/theory.md at C = 1 (1.8e-6) holds at saga's 1e-5, and would fail at the global 1e-6
     saga = Agreement(1e-6, 1.8e-6, 1e-3, 1e-7, True, tolerance=twins.twin("laplace", "bernoulli").tolerance)
     assert saga.holds and not Agreement(1e-6, 1.8e-6, 1e-3, 1e-7, True).holds
 

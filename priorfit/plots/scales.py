@@ -46,7 +46,7 @@ def plot_scales(comparison, prior: str | None = None):
     prior_draws = np.log10(tree["prior"].to_dataset()[names])
     data = np.log10(tree["posterior"].to_dataset()[names])
     has_global = "global_scale" in names
-    pc = grid(data, ["__variable__"], figsize=(11 if has_global else 6, 4.2))
+    pc = grid(data, ["__variable__"], figsize=(11 if len(names) == 2 else 6, 4.2))
     if has_global:
         both = np.concatenate([prior_draws["global_scale"].values.ravel(), data["global_scale"].values.ravel()])
         edges = np.linspace(*np.quantile(both, [0.005, 0.995]), 60)
@@ -57,22 +57,24 @@ def plot_scales(comparison, prior: str | None = None):
         ax = pc.get_target("global_scale", {})
         ax.set(xlabel="log10 global scale τ", ylabel="density", title="global scale")
         ax.legend(frameon=False)
-    features = list(comparison.data.features)
-    tail = (1 - prob) / 2
-    local_prior = np.quantile(prior_draws["local_scale"].values, [tail, 1 - tail])
-    pc.map(_span, "local_prior", data=xr.Dataset({"local_scale": ("bound", local_prior)}), color="0.85",
-           label=f"prior {prob:.0%} interval (every coefficient)")
-    local = data["local_scale"].stack(sample=("chain", "draw")).transpose("feature", "sample").values
-    low, median, high = np.quantile(local, [tail, 0.5, 1 - tail], axis=1)
-    y = xr.DataArray(np.arange(len(features))[::-1], dims="feature", coords={"feature": features})
-    bounds = xr.Dataset({"local_scale": (("feature", "bound"), np.stack([low, high], axis=1))},
-                        coords={"feature": features, "y": y})
-    pc.map(_intervals, "local_posterior", data=bounds, color="C0", label=f"posterior {prob:.0%} interval")
-    pc.map(_markers, "local_median", data=xr.Dataset({"local_scale": ("feature", median)}), y=y, color="C0",
-           label="posterior median")
-    ax = pc.get_target("local_scale", {})
-    ax.set_yticks(y.values, features)
-    ax.set(xlabel="log10 local scale λ_j", title="local scales")
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
+    # a hyperprior on the scale of a Normal, Laplace or elastic-net prior has a global scale only
+    if "local_scale" in names:
+        features = list(comparison.data.features)
+        tail = (1 - prob) / 2
+        local_prior = np.quantile(prior_draws["local_scale"].values, [tail, 1 - tail])
+        pc.map(_span, "local_prior", data=xr.Dataset({"local_scale": ("bound", local_prior)}), color="0.85",
+               label=f"prior {prob:.0%} interval (every coefficient)")
+        local = data["local_scale"].stack(sample=("chain", "draw")).transpose("feature", "sample").values
+        low, median, high = np.quantile(local, [tail, 0.5, 1 - tail], axis=1)
+        y = xr.DataArray(np.arange(len(features))[::-1], dims="feature", coords={"feature": features})
+        bounds = xr.Dataset({"local_scale": (("feature", "bound"), np.stack([low, high], axis=1))},
+                            coords={"feature": features, "y": y})
+        pc.map(_intervals, "local_posterior", data=bounds, color="C0", label=f"posterior {prob:.0%} interval")
+        pc.map(_markers, "local_median", data=xr.Dataset({"local_scale": ("feature", median)}), y=y, color="C0",
+               label="posterior median")
+        ax = pc.get_target("local_scale", {})
+        ax.set_yticks(y.values, features)
+        ax.set(xlabel="log10 local scale λ_j", title="local scales")
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
     pc.get_viz("figure").suptitle(f"{fit.prior.name} prior: its scales, prior against posterior", fontweight="bold")
     return pc
