@@ -18,7 +18,7 @@ import time
 import warnings
 from pathlib import Path
 
-# as tests/test_calibration.py: Poisson counts overflow for heavy-tailed draws, and a skipped
+# as tests/diagnostics/test_calibration.py: Poisson counts overflow for heavy-tailed draws, and a skipped
 # simulation biases SBC, so smaller scales there (the horseshoe's is its fixed global scale)
 POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe": 0.05}
 

@@ -15,7 +15,7 @@ take exactly the settings of :class:`priorfit.Settings` as constructor parameter
 the draws (for the Gaussian: ``X @ coef_ + intercept_``); ``predict_proba`` averages the
 probability the same way.
 
-scikit-learn's ``check_estimator`` passes (``tests/test_estimator.py``, marked slow: about 40
+scikit-learn's ``check_estimator`` passes (``tests/runs/test_estimator.py``, marked slow: about 40
 fits each) except the checks in :data:`EXPECTED_FAILED_CHECKS`, for the reasons given there.
 """
 

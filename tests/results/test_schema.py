@@ -6,7 +6,7 @@ save, load, to_dict gives exactly what was written.
 
 Regenerate the stored schema (only when a key is meant to change; say so in the commit message)::
 
-    python tests/test_schema.py --overwrite
+    python tests/results/test_schema.py --overwrite
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     sys.exit(main(sys.argv[1:]))
 
 

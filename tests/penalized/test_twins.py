@@ -44,7 +44,7 @@ def test_nearest_names_match_the_estimators():
 
 
 def test_readme_table_is_the_twin_table():
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
     for row in twins.rows():
         line = f"| {row['prior']} | {row['likelihood']} | {row['estimator']} |"
         assert line in readme, line

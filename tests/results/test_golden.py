@@ -1,6 +1,6 @@
 """Golden masters: five canonical runs whose numbers must not move.
 
-Each case is stored as ``tests/golden/<case>.json``. The exact quantities (converted
+Each case is stored as ``tests/results/golden/<case>.json``. The exact quantities (converted
 hyperparameters, the polished MAP, the penalized estimates, the zero pattern) must match to
 1e-10 relative; certificates must stay at machine-precision level; posterior means and sds
 must agree within Monte Carlo error (the stored and the new MCSE combined), because a new
@@ -8,10 +8,10 @@ sampler version or stack draws different, equally valid chains.
 
 Regenerate (only when a change is meant to move a number; say so in the commit message)::
 
-    python tests/test_golden.py                  # write the cases that have no file yet
-    python tests/test_golden.py --overwrite      # rewrite every case
-    python tests/test_golden.py --overwrite diabetes_default
-    python tests/test_golden.py --report         # how far each number moved, nothing written
+    python tests/results/test_golden.py                  # write the cases that have no file yet
+    python tests/results/test_golden.py --overwrite      # rewrite every case
+    python tests/results/test_golden.py --overwrite diabetes_default
+    python tests/results/test_golden.py --report         # how far each number moved, nothing written
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def _result(case: str) -> dict:
 def _stored(case: str) -> dict:
     path = GOLDEN / f"{case}.json"
     if not path.exists():
-        pytest.fail(f"no golden file {path}; create it with: python tests/test_golden.py {case}")
+        pytest.fail(f"no golden file {path}; create it with: python tests/results/test_golden.py {case}")
     return json.loads(path.read_text())
 
 
@@ -251,5 +251,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     sys.exit(main(sys.argv[1:]))

@@ -287,7 +287,7 @@ def test_version_is_written_once():
     from importlib import metadata
     from pathlib import Path
 
-    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "priorfit.version.__version__"}
     assert metadata.version("priorfit") == priorfit.__version__

@@ -9,7 +9,7 @@ from priorfit import InputError
 from priorfit.cli import main
 from priorfit.runs import declarations
 
-MODELS = Path(__file__).parents[1] / "models"
+MODELS = Path(__file__).parents[2] / "models"
 SHIPPED = sorted(MODELS.glob("*.toml"))
 SMALL = {"draws": 100, "tune": 150, "chains": 2}
 

@@ -163,7 +163,7 @@ def test_the_docs_park_casella_command_runs(tmp_path, capsys):
     import shlex
     from pathlib import Path
 
-    theory = (Path(__file__).parents[1] / "docs" / "theory.md").read_text()
+    theory = (Path(__file__).parents[2] / "docs" / "theory.md").read_text()
     line = next(line for line in theory.splitlines() if line.startswith("priorfit compare diabetes --prior laplace --scale-by-sigma"))
     assert line == "priorfit compare diabetes --prior laplace --scale-by-sigma --scale 4.2194 --no-standardize"
     small = ["--draws", "100", "--tune", "100", "--chains", "2"]  # the figures checked are the mode's and the twin's

@@ -27,7 +27,7 @@ import priorfit
 
 matplotlib.use("Agg")
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 DOCS = ["README.md", "CONTRIBUTING.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
 LANGUAGES = {"bash", "console", "python", "toml", "text"}
 
@@ -39,9 +39,9 @@ SKIPPED = {
     ("README.md", 'python3.12 -m venv .venv && . .venv/bin/activate && pip install ".[test]" && pytest'):
         "the install-and-test command is what .ci/run runs; pytest inside pytest would recurse",
     ("docs/theory.md", "priorfit compare diabetes --prior laplace --scale-by-sigma --scale 4.2194 --no-standardize"):
-        "tests/test_cli.py runs this line, read from docs/theory.md, and checks the figures the page gives for it",
+        "tests/end_to_end/test_cli.py runs this line, read from docs/theory.md, and checks the figures the page gives for it",
     ("docs/cli.md", "priorfit run models/"):
-        "runs the six shipped declarations at their full draws (minutes); tests/test_declarations.py runs each of them "
+        "runs the six shipped declarations at their full draws (minutes); tests/runs/test_declarations.py runs each of them "
         "with small draws",
 }
 
@@ -355,5 +355,5 @@ def test_named_files_and_python_names_exist(doc):
 
 def test_references_are_found():
     paths, names = _references("docs/python.md")
-    assert "tests/test_estimator.py" in paths or "priorfit.runs.estimator.EXPECTED_FAILED_CHECKS" in names
+    assert "tests/runs/test_estimator.py" in paths or "priorfit.runs.estimator.EXPECTED_FAILED_CHECKS" in names
     assert "priorfit.result.load" in names
