@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import LINESTYLES, STYLES, figure_of, labeller, legend, one_fit, points, title
+from .common import LINESTYLES, STYLES, figure_of, labeller, legend, one_fit, points, title
 
 MAX_PANELS = 24
 

@@ -3,7 +3,7 @@ with the polished MAP, the penalized twin, OLS and the truth overlaid as markers
 
 from __future__ import annotations
 
-from . import figure_of, labeller, legend, marker_kwargs, one_fit, points, title
+from .common import figure_of, labeller, legend, marker_kwargs, one_fit, points, title
 
 OVERLAYS = ("ols", "truth", "penalized", "map")  # drawn in this order, the MAP on top
 

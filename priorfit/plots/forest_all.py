@@ -3,7 +3,7 @@ one colour per prior), with each prior's polished MAP where it has one."""
 
 from __future__ import annotations
 
-from . import figure_of, fits_of, labeller, legend, points, title
+from .common import figure_of, fits_of, labeller, legend, points, title
 from .forest import overlay
 
 

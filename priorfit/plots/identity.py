@@ -4,7 +4,7 @@ both curves are shown relative to their value at the mode."""
 
 from __future__ import annotations
 
-from . import STYLES, grid, line, one_fit, vline
+from .common import STYLES, grid, line, one_fit, vline
 
 
 def plot_identity(comparison, prior: str | None = None):

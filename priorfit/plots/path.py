@@ -3,7 +3,7 @@ HDI band, and the polished MAP as markers on the lines, against the twin's alpha
 
 from __future__ import annotations
 
-from . import STYLES, band, grid, line, marker_kwargs
+from .common import STYLES, band, grid, line, marker_kwargs
 
 
 def _markers(da, target, **kwargs):

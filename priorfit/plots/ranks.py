@@ -27,7 +27,7 @@ def plot_ranks(calibration, prior: str | None = None):
 
     from priorfit.errors import InputError
 
-    from . import grid
+    from .common import grid
 
     if prior is not None and prior != calibration.prior:
         raise InputError(f"This calibration is of the {calibration.prior} prior, not {prior!r}.")

@@ -3,7 +3,7 @@ and local scales), on a log10 axis: how far the data moved them."""
 
 from __future__ import annotations
 
-from . import grid
+from .common import grid
 
 
 def _stairs(da, target, *, edges, **kwargs):
@@ -36,7 +36,7 @@ def plot_scales(comparison, prior: str | None = None):
 
     from priorfit.errors import InputError
 
-    from . import one_fit
+    from .common import one_fit
 
     fit = one_fit(comparison, prior, "scales")
     if "prior" not in fit.tree.children:

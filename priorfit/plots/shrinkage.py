@@ -3,7 +3,7 @@ per prior. Points below the diagonal in magnitude were shrunk towards the prior 
 
 from __future__ import annotations
 
-from . import STYLES, fits_of, grid, points, scatter
+from .common import STYLES, fits_of, grid, points, scatter
 
 
 def plot_shrinkage(comparison, prior=None):

@@ -158,11 +158,8 @@ def test_families_without_a_dispersion_have_no_improper_posterior():
 
 #: files that may compare a family's name, and why: the name is the key of their table
 _NAMED_BY_TABLE = {
-    "penalized/twins.py": "the twin table, keyed by (prior, likelihood) names; below the models",
+    "penalized/twins/table.py": "the twin table, keyed by (prior, likelihood) names; below the models",
     "data/synthetic.py": "synthetic data's family= generates y itself; the data stage is below the models",
-    # another item of the same issue moves these two into the likelihood classes
-    "results/comparison.py": "the OLS ratio column (Gaussian only)",
-    "report/lines.py": "the twin's penalty name (C for LogisticRegression)",
 }
 
 

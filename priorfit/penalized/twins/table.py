@@ -1,73 +1,20 @@
-"""The penalized twins: one table keyed by (prior, likelihood), the only place conversions live.
-
-A posterior mode is a penalized estimate: with likelihood ``L`` and a prior of scale ``s``,
-``argmax log p(w | y) = argmin J_alpha(w)`` for the estimator's objective ``J_alpha`` when
-``alpha`` is converted from ``s`` (and the likelihood's dispersion ``d``, e.g. the Gaussian
-noise sd, and the number of rows ``n``) as the row says. The objectives are written as the
-installed scikit-learn's docstrings write them (a test checks the text against them).
-
-===========  ==========  ===============  ============================================  ===========================
-prior        likelihood  estimator        objective                                     conversion
-===========  ==========  ===============  ============================================  ===========================
-normal       gaussian    Ridge            ``||y - Xw||^2_2 + alpha * ||w||^2_2``          ``alpha = sigma^2 / tau^2``
-laplace      gaussian    Lasso            ``(1/(2n)) ||y - Xw||^2_2 + alpha * ||w||_1``   ``alpha = sigma^2 / (n b)``
-horseshoe    gaussian    (none)           nearest shown: LassoCV, ARDRegression
-===========  ==========  ===============  ============================================  ===========================
-
-A prior centred at ``mu != 0`` is the penalty on ``w - mu``: the estimator fits ``y - X mu``
-and ``mu`` is added back. scikit-learn is imported inside the factories, so that listing the
-table stays instant. Adding a likelihood or a prior adds rows here; nothing else converts.
-"""
+"""The table: one row per (prior, likelihood) pair with a twin (its estimator, objective, conversion
+and search), the nearest references of the pairs without one, and the empirical-Bayes choices."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from priorfit.errors import InputError
+from priorfit.penalized.twins.estimators import (
+    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _nearest_params, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _squared,
+)
+from priorfit.penalized.twins.numbers import LOOSE_TOL, TOLERANCE, unit
 
-# -- the numbers every fit of a twin uses: solver precision, tolerances, CV grids ---------------------
-# scikit-learn's coordinate descent (Lasso, ElasticNet, lasso_path, the refit of a search from X'X):
-# tol is relative to the dual gap; this makes the estimate exact to ~1e-10
-COORDINATE_DESCENT = MappingProxyType({"tol": 1e-14, "max_iter": 1_000_000})
-CV_PATH_TOL = 1e-12  # the per-fold elastic-net paths of a search from X'X (penalized.gram.cross_validate)
-SEARCH_MAX_ITER = 100_000  # LassoCV's and ElasticNetCV's coordinate descent
-BAYESIAN_RIDGE = MappingProxyType({"tol": 1e-10, "max_iter": 10_000})  # empirical Bayes (:data:`EMPIRICAL_BAYES`)
-TOLERANCE = 1e-6  # relative MAP-vs-estimate agreement a tight solver reaches (:attr:`Twin.tolerance`)
-# the solver tol of refits whose spread or score is far coarser than the identity (bootstrap replicates,
-# the folds of the CV log score), for a twin whose solver only reaches a looser agreement than TOLERANCE
-# (saga, for the L1 part of a logistic regression, where tol 1e-10 would take most of the time)
-LOOSE_TOL = 1e-4
-
-CV_FOLDS = 5  # K of the twins' K-fold searches (leave-one-out below K rows)
-SCORE_FOLDS = 10  # K of the out-of-sample log score of the twin beside PSIS-LOO
-RIDGE_ALPHAS = (-4, 5, 91)  # RidgeCV: np.logspace(*...), wide enough for standardized or raw designs
-LOGISTIC_CS = (-3, 3, 13)  # LogisticRegressionCV's Cs
-POISSON_ALPHAS = (-5, 1, 13)  # the grid search of PoissonRegressor
-GLUM_ALPHAS = 20  # glum's default path of 100 alphas x 5 folds took 30 s at n = 400
-GLUM_MIN_ALPHA_RATIO = (1e-6, 1e-2)  # glum's own default min_alpha_ratio, with n >= p and with n < p
-MAX_EXTENSIONS = 3  # grid extensions beyond an edge before a choice there is reported as no choice
-EXTENSION_DECADES = 3  # each extension adds 3 decades beyond the edge, at the grid's own density
-# the points an extension adds to a grid that starts at alpha_max (its own density: LassoCV's 100
-# alphas over eps = 1e-3, glum's 20 over its default min_alpha_ratio)
-EXTENSION_POINTS = {"LassoCV": 100, "ElasticNetCV": 100, "GeneralizedLinearRegressorCV": 10}
-PATH_EPS = 1e-2  # priorfit path: lasso_path's grid from alpha_max down to PATH_EPS alpha_max
-PATH_DECADES = 2  # priorfit path: Ridge's grid, PATH_DECADES decades either side of RidgeCV's choice
-
-
-def cv_folds(n: int, k: int = CV_FOLDS) -> int:
-    """The number of folds of a K-fold search on ``n`` rows: ``k``, or leave-one-out below it."""
-    return min(k, n)
-
-
-def unit(dispersion, by_sigma: bool):
-    """What a prior scale is measured in: the dispersion (the noise sd sigma) for a sigma-scaled
-    prior (``--scale-by-sigma``, Park & Casella: ``b = sigma / lambda``), else 1 (coefficient units)."""
-    return dispersion if by_sigma else 1.0
 
 
 @dataclass(frozen=True)
@@ -163,178 +110,6 @@ class EmpiricalBayes:
     params: Callable[[Any], dict]  # fitted estimator -> its hyperparameters, named for what they are
     scale: Callable[[dict, bool], float]  # (params, by_sigma) -> the prior scale, measured in :func:`unit`
 
-
-# -- scikit-learn factories (imported inside, so that listing the table stays instant) ------------
-def _ridge(alpha, fit_intercept):
-    from sklearn.linear_model import Ridge
-
-    return Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="cholesky")
-
-
-def _ridge_cv(fit_intercept, n):
-    from sklearn.linear_model import RidgeCV
-
-    # efficient leave-one-out
-    return RidgeCV(alphas=np.logspace(*RIDGE_ALPHAS), fit_intercept=fit_intercept)
-
-
-def _lasso(alpha, fit_intercept):
-    from sklearn.linear_model import Lasso
-
-    return Lasso(alpha=alpha, fit_intercept=fit_intercept, **COORDINATE_DESCENT)
-
-
-def _lasso_cv(fit_intercept, n):
-    from sklearn.linear_model import LassoCV
-
-    return LassoCV(cv=cv_folds(n), fit_intercept=fit_intercept, max_iter=SEARCH_MAX_ITER)
-
-
-def _elastic_net(alpha, fit_intercept, *, l1_ratio):
-    from sklearn.linear_model import ElasticNet
-
-    return ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept, **COORDINATE_DESCENT)
-
-
-def _elastic_net_cv(fit_intercept, n, *, l1_ratio):
-    from sklearn.linear_model import ElasticNetCV
-
-    return ElasticNetCV(l1_ratio=l1_ratio, cv=cv_folds(n), fit_intercept=fit_intercept, max_iter=SEARCH_MAX_ITER)
-
-
-def _logistic(l1_ratio):
-    """LogisticRegression at penalty mix ``l1_ratio`` (0: l2, 1: l1). lbfgs, newton-cholesky and
-    saga leave the intercept unpenalized; liblinear would penalize it, so it is never used. An
-    L1 part needs saga, whose tolerance limits the agreement to about 1e-5 relative."""
-
-    def make(C, fit_intercept, **_):
-        from sklearn.linear_model import LogisticRegression
-
-        solver = "newton-cholesky" if l1_ratio == 0 else "saga"
-        tol = 1e-12 if l1_ratio == 0 else 1e-10
-        return LogisticRegression(
-            C=C, l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver=solver, tol=tol, max_iter=1_000_000
-        )
-
-    return make
-
-
-def _logistic_elastic_net(C, fit_intercept, *, l1_ratio):
-    return _logistic(l1_ratio)(C, fit_intercept)
-
-
-def _logistic_cv(l1_ratio):
-    def search(fit_intercept, n, **options):
-        from sklearn.linear_model import LogisticRegressionCV
-
-        ratio = options.get("l1_ratio", l1_ratio)
-        return LogisticRegressionCV(
-            Cs=np.logspace(*LOGISTIC_CS), l1_ratios=(ratio,), cv=cv_folds(n), fit_intercept=fit_intercept,
-            solver="lbfgs" if ratio == 0 else "saga", max_iter=10_000, use_legacy_attributes=False,
-            scoring="neg_log_loss",
-        )
-
-    return search
-
-
-def _poisson(alpha, fit_intercept):
-    from sklearn.linear_model import PoissonRegressor
-
-    return PoissonRegressor(alpha=alpha, fit_intercept=fit_intercept, solver="newton-cholesky", tol=1e-12, max_iter=1000)
-
-
-def _poisson_cv(fit_intercept, n):
-    from sklearn.linear_model import PoissonRegressor
-    from sklearn.model_selection import GridSearchCV
-
-    # scikit-learn has no PoissonRegressorCV: a grid search on the mean Poisson deviance
-    return GridSearchCV(
-        PoissonRegressor(fit_intercept=fit_intercept, solver="newton-cholesky", max_iter=1000),
-        {"alpha": np.logspace(*POISSON_ALPHAS)}, cv=cv_folds(n), scoring="neg_mean_poisson_deviance",
-    )
-
-
-def _glum_poisson(l1_ratio):
-    """glum's elastic-net Poisson GLM (scikit-learn has no L1 Poisson), iterated to its tightest
-    tolerance: its coordinate descent on the L1 part limits the agreement to about 1e-6."""
-
-    def make(alpha, fit_intercept, **options):
-        from glum import GeneralizedLinearRegressor
-
-        return GeneralizedLinearRegressor(
-            family="poisson", alpha=alpha, l1_ratio=options.get("l1_ratio", l1_ratio), fit_intercept=fit_intercept,
-            gradient_tol=1e-12, step_size_tol=1e-14, max_iter=1000, max_inner_iter=1_000_000,
-        )
-
-    return make
-
-
-def _glum_poisson_cv(l1_ratio):
-    def search(fit_intercept, n, **options):
-        from glum import GeneralizedLinearRegressorCV
-
-        return GeneralizedLinearRegressorCV(
-            family="poisson", l1_ratio=options.get("l1_ratio", l1_ratio), fit_intercept=fit_intercept, cv=cv_folds(n),
-            n_alphas=GLUM_ALPHAS,
-        )
-
-    return search
-
-
-def _bayesian_ridge(fit_intercept):
-    from sklearn.linear_model import BayesianRidge
-
-    return BayesianRidge(fit_intercept=fit_intercept, **BAYESIAN_RIDGE)
-
-
-def _bayesian_ridge_params(fitted) -> dict:
-    # lambda_ is the coefficients' precision, alpha_ the noise precision (not a penalty)
-    return {"coef_precision": float(fitted.lambda_), "noise_precision": float(fitted.alpha_)}
-
-
-def _bayesian_ridge_scale(params: dict, by_sigma: bool) -> float:
-    """tau = 1 / sqrt(lambda_); for a sigma-scaled prior in units of the empirical-Bayes sigma
-    (1 / sqrt(alpha_))."""
-    tau = 1.0 / np.sqrt(params["coef_precision"])
-    if by_sigma:
-        tau *= np.sqrt(params["noise_precision"])
-    return tau
-
-
-def _horseshoe_nearest(fit_intercept, n):
-    from sklearn.linear_model import ARDRegression
-
-    return {"LassoCV": _lasso_cv(fit_intercept, n), "ARDRegression": ARDRegression(fit_intercept=fit_intercept)}
-
-
-def _nearest_params(name, estimator) -> dict:
-    # ARDRegression's alpha_ is the noise precision, not a penalty: name it as its docs do
-    if name == "ARDRegression":
-        return {"noise_precision": float(estimator.alpha_)}
-    if name == "LogisticRegressionCV":
-        return {"C": float(estimator.C_), "l1_ratio": 1.0}
-    if name == "PoissonRegressor (GridSearchCV)":
-        return {"alpha": float(estimator.best_params_["alpha"])}
-    return {"alpha": float(estimator.alpha_)}
-
-
-# -- the objectives, in NumPy -----------------------------------------------------------------------
-def _squared(y, eta):
-    r = y - eta
-    return r @ r
-
-
-def _log_loss(y, eta):  # sum of -log p(y_i), y in {0, 1}
-    return float(np.sum(np.logaddexp(0.0, eta) - y * eta))
-
-
-def _poisson_deviance(y, eta):  # 2 sum(y log(y / mu) - y + mu), with 0 log 0 = 0
-    mu = np.exp(eta)
-    return 2.0 * float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - y + mu))
-
-
-def _elastic(d, l1_ratio):  # r ||d||_1 + (1 - r) / 2 ||d||^2
-    return l1_ratio * np.abs(d).sum() + (1.0 - l1_ratio) / 2.0 * (d @ d)
 
 
 _GAUSSIAN_L1 = dict(
