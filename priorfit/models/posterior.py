@@ -4,10 +4,11 @@ The same model serves ``pm.find_MAP``, the polish and NUTS: the polish's value, 
 Hessian are compiled once per model (not per call), and a sampler's compiled model is kept
 (:attr:`PosteriorModel.compiled`, filled by :mod:`priorfit.inference.nutpie_adapter`).
 Hyperparameters and data enter through ``pm.Data``, so :meth:`PosteriorModel.set_data`
-changes them without rebuilding or recompiling anything (nutpie's ``with_data``), and a new
-model of the same structure (prior family, likelihood, p, intercept, sigma handling) on other
-data or hyperparameters finds its compiled graphs in PyTensor's cache: the cache keys a graph by
-the values of its constants, so no value that depends on the data or a hyperparameter is one.
+changes them without rebuilding or recompiling anything (nutpie's ``with_data``). PyTensor's
+compile cache keys a graph by the values of its constants, so the data's column means and
+scales and the whitening are not constants either: a new model of the same structure (prior
+family, likelihood, n and p, intercept, sigma handling, fixed hyperprior, sigma-prior and
+horseshoe-slab settings) on other data or another prior scale finds its compiled graphs cached.
 
 Coefficients of Normal and Laplace priors are sampled in whitened coordinates ``z`` with
 ``w = shift + L z``, where ``L L' = (P + prior precision)^-1`` comes from the likelihood's

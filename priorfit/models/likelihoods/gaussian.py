@@ -106,6 +106,7 @@ class Gaussian(Likelihood):
         import pymc as pm
         import pytensor.tensor as pt
 
+        n = design.n
         if form == "rows":
             Xc = pm.Data("X_centred", design.X - design.x_mean)
             mean = Xc @ coef + (intercept if intercept is not None else 0.0)
@@ -117,7 +118,6 @@ class Gaussian(Likelihood):
         gram = pm.Data("gram", stats.gram)
         xty = pm.Data("xty", stats.xty)
         yty = pm.Data("yty", stats.yty)
-        n = pm.Data("n_rows", float(design.n))  # data, as X'X is: a graph without the data's values compiles once
         # ||yc - Xc w||^2 + n (ybar - c)^2 = ||y - X w - c'||^2 with centred X and y
         rss = yty - 2.0 * pt.dot(coef, xty) + pt.dot(coef, pt.dot(gram, coef))
         if intercept is not None:

@@ -34,8 +34,6 @@ class SigmaPrior:
         return hash((self.name, self.scale))
 
     def build(self, initval: float):
-        """The random variable ``sigma`` in the current PyMC model; its scale is ``pm.Data``
-        (``sigma_prior_scale``), so that the compiled graph does not depend on its value."""
         raise NotImplementedError
 
 
@@ -61,7 +59,7 @@ class HalfNormal(SigmaPrior):
     def build(self, initval: float):
         import pymc as pm
 
-        return pm.HalfNormal("sigma", sigma=pm.Data("sigma_prior_scale", self.scale), initval=initval)
+        return pm.HalfNormal("sigma", sigma=self.scale, initval=initval)
 
 
 class HalfCauchy(SigmaPrior):
@@ -70,7 +68,7 @@ class HalfCauchy(SigmaPrior):
     def build(self, initval: float):
         import pymc as pm
 
-        return pm.HalfCauchy("sigma", beta=pm.Data("sigma_prior_scale", self.scale), initval=initval)
+        return pm.HalfCauchy("sigma", beta=self.scale, initval=initval)
 
 
 def sigma_prior(text: str) -> SigmaPrior:

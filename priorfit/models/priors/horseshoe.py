@@ -131,8 +131,7 @@ class RegularizedHorseshoe(Prior):
         else:
             tau = pm.Data("prior_scale", self.scale)
         local = pm.HalfCauchy("local_scale", beta=1.0, dims="feature")
-        # data, as the other hyperparameters: the slab scale's default depends on the data (2 sd of y)
-        nu, s = pm.Data("slab_df", self.slab_df), pm.Data("slab_scale", self.slab_scale)
+        nu, s = self.slab_df, self.slab_scale
         slab2 = pm.InverseGamma("slab2", alpha=nu / 2.0, beta=nu * s**2 / 2.0)
         pm.Deterministic("slab", slab2**0.5)
         local_tilde = (slab2 * local**2 / (slab2 + tau**2 * local**2)) ** 0.5

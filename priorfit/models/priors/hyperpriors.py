@@ -24,10 +24,9 @@ class Hyperprior:
     def build(self, name: str):
         import pymc as pm
 
-        scale = pm.Data("hyperprior_scale", self.scale)  # data: the compiled graph serves every value
         if self.family == "halfcauchy":
-            return pm.HalfCauchy(name, beta=scale)
-        return pm.HalfNormal(name, sigma=scale)
+            return pm.HalfCauchy(name, beta=self.scale)
+        return pm.HalfNormal(name, sigma=self.scale)
 
 
 def hyperprior(text) -> Hyperprior:

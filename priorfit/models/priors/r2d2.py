@@ -79,15 +79,13 @@ class R2D2(Prior):
         import pymc as pm
 
         mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
-        # hyperparameters and the columns' sds are pm.Data: the compiled graph serves every value
         a = self.r2_mean * self.r2_precision
-        r2 = pm.Beta("r2", alpha=pm.Data("r2_alpha", a), beta=pm.Data("r2_beta", self.r2_precision - a))
+        r2 = pm.Beta("r2", alpha=a, beta=self.r2_precision - a)
         total = r2 / (1.0 - r2)  # W
-        phi = pm.Dirichlet("phi", a=pm.Data("r2d2_concentration", np.full(p, self.r2d2_concentration), dims="feature"),
-                           dims="feature")
+        phi = pm.Dirichlet("phi", a=np.full(p, self.r2d2_concentration), dims="feature")
         # the model's noise sd where it has one (fixed or random), else the GLM's pseudo-sigma
-        noise = sigma if sigma is not None else pm.Data("pseudo_sigma", 1.0 if self.noise is None else self.noise)
-        column_sd = pm.Data("column_sd", np.ones(p) if self.column_sd is None else self.column_sd, dims="feature")
+        noise = sigma if sigma is not None else (1.0 if self.noise is None else self.noise)
+        column_sd = np.ones(p) if self.column_sd is None else self.column_sd
         # the horseshoe family's form w = mu + z tau lambda_j: tau = sigma sqrt(W), lambda_j = sqrt(phi_j) / s_j
         tau = pm.Deterministic("global_scale", noise * total**0.5)
         local = pm.Deterministic("local_scale", phi**0.5 / column_sd, dims="feature")
