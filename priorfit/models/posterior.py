@@ -4,7 +4,11 @@ The same model serves ``pm.find_MAP``, the polish and NUTS: the polish's value, 
 Hessian are compiled once per model (not per call), and a sampler's compiled model is kept
 (:attr:`PosteriorModel.compiled`, filled by :mod:`priorfit.inference.nutpie_adapter`).
 Hyperparameters and data enter through ``pm.Data``, so :meth:`PosteriorModel.set_data`
-changes them without rebuilding or recompiling anything (nutpie's ``with_data``).
+changes them without rebuilding or recompiling anything (nutpie's ``with_data``). PyTensor's
+compile cache keys a graph by the values of its constants, so the data's column means and
+scales and the whitening are not constants either: a new model of the same structure (prior
+family, likelihood, n and p, intercept, sigma handling, fixed hyperprior, sigma-prior and
+horseshoe-slab settings) on other data or another prior scale finds its compiled graphs cached.
 
 Coefficients of Normal and Laplace priors are sampled in whitened coordinates ``z`` with
 ``w = shift + L z``, where ``L L' = (P + prior precision)^-1`` comes from the likelihood's
@@ -44,12 +48,27 @@ def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: 
     return shift, np.linalg.cholesky(cov)
 
 
-def _whiten_transform(shift: np.ndarray, chol: np.ndarray):
-    # Constants, not pm.Data: a transform cannot reach shared variables outside the RV's
-    # graph. That is fine: the whitening only preconditions, and any fixed one is valid
-    # for every value of the hyperparameters (set_data keeps it).
+def _whiten_transform(shift: np.ndarray, chol: np.ndarray, shared: bool):
+    # With ``shared``, shift, L and log|det L| are shared variables, not constants: PyTensor's
+    # compile cache keys a graph by the values of its constants, so constants make every new data
+    # set or hyperparameter a fresh compile of the whole graph, where shared variables are inputs
+    # of one compiled function that serves every whitening of that shape. PyMC transforms the
+    # value inside a graph whose inputs are those of the random variables, so the prior must
+    # make its distribution's parameter depend on them (:meth:`Whiten.anchor`,
+    # ``Prior.anchors_whitening``); a prior whose coefficients have no parameter (the elastic
+    # net's Flat) gets constants. Neither is the model's pm.Data: set_data keeps the whitening (it
+    # only preconditions, and any fixed one is valid for every value of the hyperparameters).
+    import pytensor
     import pytensor.tensor as pt
     from pymc.logprob.transforms import Transform
+
+    if shared:
+        # log|det L| summed in NumPy, as PyTensor's constant folding summed it for a constant L
+        log_det = pytensor.shared(np.sum(np.log(np.diag(chol))), name="whiten_log_det")
+        shift = pytensor.shared(np.array(shift, dtype=float), name="whiten_shift")
+        chol = pytensor.shared(np.array(chol, dtype=float), name="whiten_chol")
+    else:
+        log_det = pt.sum(pt.log(pt.diag(chol)))
 
     class Whiten(Transform):
         name = "whiten"
@@ -63,7 +82,14 @@ def _whiten_transform(shift: np.ndarray, chol: np.ndarray):
 
         def log_jac_det(self, value, *inputs):
             # a scalar: PyMC then sums the elementwise prior log density over features
-            return pt.sum(pt.log(pt.diag(chol)))
+            return log_det
+
+        def anchor(self, parameter):
+            """``parameter`` plus zeros that depend on the shared shift, L and log|det L| (exact
+            zeros, which PyTensor removes when it compiles)."""
+            if not shared:
+                return parameter
+            return parameter + pt.zeros_like(shift) + pt.zeros_like(chol[0]) + pt.zeros_like(log_det)
 
     return Whiten()
 
@@ -120,7 +146,8 @@ class PosteriorModel:
         def build(transform):
             return _build(design, prior, likelihood, sigma, plugin_sigma, transform, form, intercept_sd)
 
-        self.pymc = build(None if self.whitening is None else _whiten_transform(*self.whitening))
+        self.pymc = build(None if self.whitening is None else _whiten_transform(*self.whitening,
+                                                                                shared=prior.anchors_whitening))
         # the same model without the whitening, for find_MAP and the polish (built, not cloned:
         # PyMC cannot clone a model with initial values)
         self.mode_model = self.pymc if self.whitening is None else build(None)
@@ -285,11 +312,14 @@ def _build(design, prior, likelihood, sigma, plugin_sigma, transform, form, inte
         centred = pm.Flat("intercept_centred", initval=likelihood.initial_intercept(design)) if design.intercept else None
         likelihood.add(design, coef, centred, noise, form=form)
         if design.intercept:
-            intercept = pm.Deterministic("intercept", centred - pt.dot(coef, design.x_mean))
+            x_mean = pm.Data("x_mean", design.x_mean, dims="feature")
+            intercept = pm.Deterministic("intercept", centred - pt.dot(coef, x_mean))
             if intercept_sd is not None:  # on c = centred - w'x_mean: a shift of centred, Jacobian 1
-                pm.Potential("intercept_prior", pm.logp(pm.Normal.dist(0.0, intercept_sd), intercept))
+                pm.Potential("intercept_prior", pm.logp(pm.Normal.dist(0.0, pm.Data("intercept_sd", intercept_sd)), intercept))
         if design.standardized:
-            coef_original = pm.Deterministic("coef_original", coef / design.x_scale, dims="feature")
+            x_scale = pm.Data("x_scale", design.x_scale, dims="feature")
+            coef_original = pm.Deterministic("coef_original", coef / x_scale, dims="feature")
             if design.intercept:
-                pm.Deterministic("intercept_original", intercept - pt.dot(coef_original, design.x_center))
+                x_center = pm.Data("x_center", design.x_center, dims="feature")
+                pm.Deterministic("intercept_original", intercept - pt.dot(coef_original, x_center))
     return model

@@ -30,6 +30,9 @@ class Prior:
     has_mode: ClassVar[bool] = True
     target_accept: ClassVar[float] = 0.8
     whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
+    # build() passes its distribution's parameter through anchored(): the whitening is then
+    # shared variables, and the compiled graph does not depend on the data or the scale
+    anchors_whitening: ClassVar[bool] = False
     scales: ClassVar[tuple[str, ...]] = ()  # random scale parameters of a hierarchical prior
     options: ClassVar[tuple[str, ...]] = ()  # settings the prior takes besides scale and mu
     scales_with_sigma: ClassVar[bool] = False  # can be sigma-scaled (--scale-by-sigma)
@@ -147,6 +150,12 @@ class Prior:
 def transform_kwargs(transform) -> dict:
     """The keyword that passes a whitening transform of ``coef`` to a PyMC distribution, if any."""
     return {} if transform is None else {"transform": transform}
+
+
+def anchored(parameter, transform):
+    """A parameter of ``coef``'s distribution, made to depend on the whitening transform's shared
+    variables (which PyMC can then reach when it transforms ``coef``); the same numbers."""
+    return parameter if transform is None else transform.anchor(parameter)
 
 
 def create(name: str, scale: float | None, settings) -> Prior:

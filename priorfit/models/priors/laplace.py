@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from priorfit.models.priors.base import Prior, transform_kwargs
+from priorfit.models.priors.base import Prior, anchored, transform_kwargs
 
 
 class Laplace(Prior):
     name = "laplace"
     scales_with_sigma = True
+    anchors_whitening = True
     summary = "Laplace prior w_j ~ Laplace(mu, b): the lasso"
 
     def precision(self):
@@ -19,7 +20,7 @@ class Laplace(Prior):
     def build(self, p, transform=None, sigma=None):
         import pymc as pm
 
-        mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
+        mu = anchored(pm.Data("prior_mu", self.mu_vector(p), dims="feature"), transform)
         b = self._scale_in_model(sigma)
         return pm.Laplace("coef", mu=mu, b=b, dims="feature", **transform_kwargs(transform))
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from priorfit.models.priors.base import Prior, transform_kwargs
+from priorfit.models.priors.base import Prior, anchored, transform_kwargs
 
 
 class Normal(Prior):
     name = "normal"
     scales_with_sigma = True
+    anchors_whitening = True
     summary = "Gaussian prior w_j ~ Normal(mu, tau): ridge regression"
 
     def precision(self):
@@ -19,7 +20,7 @@ class Normal(Prior):
     def build(self, p, transform=None, sigma=None):
         import pymc as pm
 
-        mu = pm.Data("prior_mu", self.mu_vector(p), dims="feature")
+        mu = anchored(pm.Data("prior_mu", self.mu_vector(p), dims="feature"), transform)
         tau = self._scale_in_model(sigma)
         return pm.Normal("coef", mu=mu, sigma=tau, dims="feature", **transform_kwargs(transform))
 
