@@ -57,12 +57,15 @@ print("CHILD " + json.dumps({
 MODE_CHILD = r"""
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
-from priorfit import comparison, data, inference, likelihoods, settings as schema
+from priorfit import inference, settings as schema
+from priorfit.data import sources
+from priorfit.models import likelihoods
 from priorfit.models.posterior import PosteriorModel
+from priorfit.runs import compare as comparison
 source, settings = sys.argv[1], json.loads(sys.argv[2])
 config = schema.from_user({"prior": "laplace", **settings})
 gaussian = likelihoods.get("gaussian")
-design = comparison._design(data.load(source), gaussian, config)
+design = comparison._design(sources.load(source), gaussian, config)
 plugin = gaussian.plugin_dispersion(design) if config.sigma is None else None
 dispersion = config.sigma if config.sigma is not None else plugin.value
 prior, _ = comparison.resolve_hyperparameters(design, "laplace", gaussian, config, dispersion, plugin)

@@ -19,6 +19,11 @@ SMALL = {"draws": 60, "tune": 60, "chains": 1, "progress": False}
 RNG = np.random.default_rng(5)
 X3 = RNG.standard_normal((50, 3))
 Y3 = X3 @ [1.0, 0.0, -1.0] + RNG.standard_normal(50)
+YES = X3[:, 0] - X3[:, 1] + RNG.standard_normal(50) > 0  # a two-label target for X3[:, :2]
+# these tests check names, labels and files, not priors: every Gaussian fit here is one model (normal
+# prior, alpha 2, sigma 1 on X3) and every Bernoulli fit another (normal prior, C 1 on X3[:, :2] and
+# YES), so that each is compiled once
+GAUSSIAN_FLAGS = ["--prior", "normal", "--alpha", "2", "--sigma", "1", "--draws", "60", "--tune", "60", "--chains", "1"]
 
 
 # -- a feature named "intercept" ------------------------------------------------------------------
@@ -53,8 +58,7 @@ def test_a_feature_named_intercept_through_the_cli(tmp_path, capsys):
     frame = pd.DataFrame(X3, columns=["intercept", "b", "c"]).assign(y=Y3)
     frame.to_csv(tmp_path / "d.csv", index=False)
     out = tmp_path / "out"
-    code = main(["compare", str(tmp_path / "d.csv"), "--prior", "laplace", "--draws", "60", "--tune", "60", "--chains", "1",
-                 "--no-plots", "--out", str(out)])
+    code = main(["compare", str(tmp_path / "d.csv"), *GAUSSIAN_FLAGS, "--no-plots", "--out", str(out)])
     stdout = capsys.readouterr().out
     assert code == 0 and "(intercept)" in stdout
     summary = json.loads((out / "summary.json").read_text())
@@ -62,7 +66,7 @@ def test_a_feature_named_intercept_through_the_cli(tmp_path, capsys):
     assert names == ["intercept", "b", "c", "(intercept)"]
     table = pd.read_csv(out / "coefficients.csv")
     assert table.groupby(["prior", "scale"])["name"].apply(list).map(lambda n: n == names).all()
-    reread = priorfit.results.load(out).table("laplace")  # read back from the folder
+    reread = priorfit.results.load(out).table("normal")  # read back from the folder
     assert list(reread.index) == names
     np.testing.assert_array_equal(reread["map"].to_numpy(), [row["map"] for row in summary["fits"][0]["coefficients"]])
     assert "(intercept)" in (out / "report.md").read_text()
@@ -97,8 +101,7 @@ def test_labels_are_refused_by_the_other_families(family):
 def test_a_text_target_through_the_cli_is_mapped_and_reported(tmp_path, capsys):
     from sklearn.linear_model import LogisticRegression
 
-    X = X3[:, :2]
-    yes = X[:, 0] - X[:, 1] + RNG.standard_normal(50) > 0
+    X, yes = X3[:, :2], YES
     pd.DataFrame(X, columns=["a", "b"]).assign(y=np.where(yes, "yes", "no")).to_csv(tmp_path / "d.csv", index=False)
     out = tmp_path / "out"
     code = main(["compare", str(tmp_path / "d.csv"), "--likelihood", "bernoulli", "--prior", "normal", "--C", "1",
@@ -117,9 +120,15 @@ def test_a_text_target_through_the_cli_is_mapped_and_reported(tmp_path, capsys):
 
 def test_a_boolean_target_through_the_api():
     frame = pd.DataFrame(X3[:, :2], columns=["a", "b"])
-    result = priorfit.compare(frame, pd.Series(X3[:, 0] > 0), likelihood="bernoulli", prior="normal", C=1.0, **SMALL)
+    result = priorfit.compare(frame, pd.Series(YES), likelihood="bernoulli", prior="normal", C=1.0, **SMALL)
     assert result.data.labels == {"False": 0, "True": 1}
-    assert result.fits[0].coefficients.loc["a", "penalized"] > 0  # True is 1
+    # True is 1: the twin is scikit-learn's on the 0/1 target
+    from sklearn.linear_model import LogisticRegression
+
+    design = data.make_design(data.from_arrays(X3[:, :2], YES.astype(float)))
+    twin = LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(design.X, YES)
+    assert twin.coef_[0][0] > 0
+    np.testing.assert_allclose(result.fits[0].coefficients.loc[["a", "b"], "penalized"], twin.coef_[0], rtol=1e-6)
 
 
 # -- separators ------------------------------------------------------------------------------------
@@ -159,7 +168,6 @@ def test_semicolons_with_decimal_commas(tmp_path):
 
 def test_a_semicolon_file_through_the_cli(tmp_path, capsys):
     pd.DataFrame(X3, columns=["x0", "x1", "x2"]).assign(y=Y3).to_csv(tmp_path / "d.csv", index=False, sep=";")
-    code = main(["compare", str(tmp_path / "d.csv"), "--prior", "normal", "--sigma", "1", "--alpha", "1", "--draws", "60",
-                 "--tune", "60", "--chains", "1", "--no-plots", "--json", "--out", str(tmp_path / "out")])
+    code = main(["compare", str(tmp_path / "d.csv"), *GAUSSIAN_FLAGS, "--no-plots", "--json", "--out", str(tmp_path / "out")])
     summary = json.loads(capsys.readouterr().out)
     assert code == 0 and summary["data"]["features"] == ["x0", "x1", "x2"] and summary["data"]["n"] == 50

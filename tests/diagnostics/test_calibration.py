@@ -38,10 +38,13 @@ def _coverage_is_plausible(result, kind="posterior", alpha=0.001):
 
 def test_the_cli_calibrates_the_normal_prior(tmp_path, capsys):
     out = tmp_path / "sbc"
-    args = ["calibrate", "--prior", "normal", "--sims", "30", "--n", "40", "--p", "2", "--bootstrap", "30", "--out", str(out)]
+    # the command's files and keys: 25 simulations (the fewest with 5 chi-square bins) of 2 x 200 draws;
+    # the statistics are test_a_wrong_model_fails_calibration's and the slow matrix's
+    args = ["calibrate", "--prior", "normal", "--sims", "25", "--draws", "200", "--tune", "200", "--n", "40", "--p", "2",
+            "--bootstrap", "30", "--out", str(out)]
     assert main([*args, "--strict"]) == 0
     summary = json.loads((out / "calibration.json").read_text())
-    assert summary["sims"] == 30 and len(summary["ranks"]) == 30 and min(summary["uniformity_pvalues"]) > 0.001
+    assert summary["sims"] == 25 and len(summary["ranks"]) == 25 and min(summary["uniformity_pvalues"]) > 0.001
     # compare's defaults: sigma estimated and an intercept, each by its proper stand-in, named
     assert summary["parameters"] == ["coef[0]", "coef[1]", "intercept", "sigma"]
     assert set(summary["stand_ins"]) == {"sigma", "intercept"} and summary["chi_square_bins"] == 5

@@ -4,7 +4,6 @@ of the whole coefficient space, for every (prior, likelihood) pair with a twin."
 import numpy as np
 import pytest
 
-import priorfit
 from priorfit.data import design as data
 from priorfit.data import sources
 from priorfit.diagnostics import identity
@@ -53,8 +52,9 @@ def test_objective_identity_at_random_points(key, sigma):
 
 
 @pytest.fixture(scope="module")
-def sparse():
-    return priorfit.compare("synthetic:n=80,p=6,k=2,seed=3", prior="normal,laplace", draws=200, tune=300, chains=2, seed=1)
+def sparse(sparse_three):
+    """synthetic:n=80,p=6,k=2,seed=3 under normal, laplace (and horseshoe) (tests/conftest.py)."""
+    return sparse_three
 
 
 @pytest.mark.parametrize("prior", ["normal", "laplace"])

@@ -175,6 +175,3 @@ def test_api_refuses(call, expected):
     message = str(error.value)
     assert expected in message and "\n" not in message
 
-
-def test_the_table_is_at_least_thirty_inputs():
-    assert len(CLI) + len(RUN) + len(PATH) + 1 + len(API) >= 30

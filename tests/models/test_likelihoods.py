@@ -24,9 +24,12 @@ def _check_identity(fit, tolerance):
 
 
 @pytest.fixture(scope="module")
-def logistic():
-    return priorfit.compare("breast_cancer", likelihood="bernoulli", prior="normal,laplace,elasticnet",
-                            C={"normal": 0.5, "laplace": 0.1, "elasticnet": 0.1}, l1_ratio=0.5, **SMALL)
+def logistic(declared_breast_cancer):
+    """models/breast-cancer.toml: breast_cancer, bernoulli, normal/laplace/elasticnet at C = 0.5/0.1/0.1, l1_ratio 0.5."""
+    _, result, _ = declared_breast_cancer
+    assert result.settings.likelihood == "bernoulli" and result.settings.l1_ratio == 0.5
+    assert result.settings.C == {"normal": 0.5, "laplace": 0.1, "elasticnet": 0.1}
+    return result
 
 
 def test_logistic_regression_is_the_mode_of_each_prior(logistic):
@@ -67,12 +70,13 @@ def test_logistic_json_names_c(logistic):
 
 
 @pytest.mark.parametrize("prior", ["normal", "laplace", "elasticnet"])
-def test_poisson_twins_are_the_mode(prior):
-    result = priorfit.compare("synthetic:n=300,p=8,k=3,family=poisson,seed=2", likelihood="poisson", prior=prior,
-                              alpha=0.02, **SMALL)
-    fit = result.fits[0]
+def test_poisson_twins_are_the_mode(prior, declared_poisson_counts):
+    # models/poisson-counts.toml: n = 400 counts, each prior at its cross-validated alpha
+    _, result, _ = declared_poisson_counts
+    fit = result.fit(prior)
+    assert fit.likelihood == "poisson"
     _check_identity(fit, 1e-8)
-    assert fit.objective_identity.k == 300.0  # -log p = n J
+    assert fit.objective_identity.k == 400.0  # -log p = n J
     assert fit.penalized.estimator == ("PoissonRegressor" if prior == "normal" else "GeneralizedLinearRegressor")
 
 

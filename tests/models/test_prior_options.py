@@ -33,11 +33,15 @@ def test_a_location_of_the_wrong_length_is_one_sentence():
 
 
 @pytest.mark.parametrize("sigma", [54.0, None])
-def test_sigma_scaled_laplace_is_the_lasso_at_alpha_sigma_over_n_s(sigma):
+def test_sigma_scaled_laplace_is_the_lasso_at_alpha_sigma_over_n_s(sigma, request):
     """b = sigma * s: at the (MAP) sigma the mode is the Lasso with alpha = sigma / (n s)."""
     s = 1 / 0.237
-    extra = {"sigma": sigma} if sigma else {}
-    result = priorfit.compare("diabetes", prior="laplace", scale=s, scale_by_sigma=True, standardize=False, **extra, **SMALL)
+    if sigma is None:  # Jeffreys sigma: models/park-casella.toml, shared with its declaration test
+        _, result, _ = request.getfixturevalue("declared_park_casella")
+        assert result.settings.scale == {"laplace": s} and result.settings.scale_by_sigma and not result.settings.standardize
+        assert result.settings.sigma is None or result.settings.sigma == "estimate"
+    else:
+        result = priorfit.compare("diabetes", prior="laplace", scale=s, scale_by_sigma=True, standardize=False, sigma=sigma, **SMALL)
     fit = result.fits[0]
     at = fit.penalty.dispersion
     assert fit.penalty.alpha == pytest.approx(at / (442 * s), rel=1e-14)

@@ -9,14 +9,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from arviz_plots import PlotCollection  # noqa: E402
 
-import priorfit  # noqa: E402
 from priorfit import InputError, plots  # noqa: E402
 from priorfit.plots import density  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def sparse():
-    return priorfit.compare("synthetic:n=80,p=6,k=2,seed=3", prior="normal,laplace,horseshoe", draws=200, tune=300, chains=2, seed=1)
+def sparse(sparse_three):
+    """synthetic:n=80,p=6,k=2,seed=3 under normal, laplace and horseshoe (tests/conftest.py)."""
+    return sparse_three
 
 
 def _x(artists, features):

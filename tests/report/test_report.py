@@ -14,12 +14,9 @@ from priorfit.results import load
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports") / "run"
-    result = priorfit.compare("synthetic:n=70,p=5,k=2,seed=4", prior="normal,laplace,horseshoe", draws=150, tune=200,
-                              chains=2, seed=2, progress=False)
-    result.save(out)
-    return result, out
+def saved(sparse_three_saved):
+    """synthetic:n=80,p=6,k=2,seed=3 under normal, laplace and horseshoe, saved with plots (tests/conftest.py)."""
+    return sparse_three_saved
 
 
 def test_html_is_self_contained_with_every_section(saved):
@@ -127,7 +124,7 @@ def test_every_renderer_says_the_twin_and_the_data_the_same_way(saved):
     render(result, console)
     texts = {"terminal": console.export_text(), "html": (out / "report.html").read_text(),
              "notebook": result._repr_html_(), "markdown": (out / "report.md").read_text()}
-    header = ("n = 70, p = 5, gaussian likelihood, standardized X, with intercept; coefficients on the model scale")
+    header = ("n = 80, p = 6, gaussian likelihood, standardized X, with intercept; coefficients on the model scale")
     assert priorfit.report.lines.data_sentence(result) == header
     assert result.fit("horseshoe").twin_label() == "LassoCV, ARDRegression (nearest, not exact)"
     assert result.fit("horseshoe").twin_label(shown=True) == "LassoCV (nearest, not exact)"
@@ -136,7 +133,7 @@ def test_every_renderer_says_the_twin_and_the_data_the_same_way(saved):
         assert header in text, where
         for fit in result.fits:
             assert f"{fit.prior.name} prior ↔ {fit.twin_label()}" in text, (where, fit.prior.name)
-    assert "(+200 tuning), seed 2; priorfit " in texts["html"] and "(+200 tuning), seed 2; priorfit " in texts["markdown"]
+    assert "(+300 tuning), seed 1; priorfit " in texts["html"] and "(+300 tuning), seed 1; priorfit " in texts["markdown"]
     horseshoe = result.fit("horseshoe")
     assert priorfit.report.lines.column_labels(horseshoe, 0.94)["penalized"] == horseshoe.twin_label(shown=True)
     figure = plt.figure()

@@ -13,8 +13,11 @@ SIGMA = 54.0
 
 
 @pytest.fixture(scope="module")
-def normal_fixed():
-    return priorfit.compare("diabetes", prior="normal", sigma=SIGMA, alpha=2.0, draws=1000, tune=1000, chains=4, seed=1)
+def normal_fixed(diabetes_normal_fixed):
+    """diabetes, normal prior at alpha 2, sigma 54, 4 x 1000 draws: the golden master normal_fixed_sigma's run (tests/conftest.py)."""
+    settings = diabetes_normal_fixed.settings
+    assert (settings.sigma, settings.alpha, settings.draws, settings.tune, settings.chains) == (SIGMA, {"normal": 2.0}, 1000, 1000, 4)
+    return diabetes_normal_fixed
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +296,32 @@ def test_version_is_written_once():
     assert metadata.version("priorfit") == priorfit.__version__
 
 
+def test_five_rows_give_a_leave_one_out_score():
+    """Fewer rows than the CV score's 10 folds once crashed scikit-learn's KFold: the score's
+    folds are leave-one-out there, and the score is the sum of each row's log density under the
+    Ridge fitted on the other four (computed here by hand)."""
+    from sklearn.linear_model import Ridge
+
+    from priorfit.data.design import from_arrays, make_design
+    from priorfit.diagnostics import shrinkage
+    from priorfit.penalized import twins
+
+    X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 4.0], [5.0, 7.0]])
+    design = make_design(from_arrays(X, np.array([1.0, 3.0, 2.0, 5.0, 4.0])))
+    folds = twins.cv_folds(design.n, twins.SCORE_FOLDS)
+    assert folds == 5
+    twin = twins.twin("normal", "gaussian")
+    score = shrinkage.cv_log_score(design, Gaussian(), lambda: twin.make_for_refits(0.7, True), np.zeros(2), 1.3, folds=folds)
+    by_hand = 0.0
+    for i in range(5):
+        rest = np.arange(5) != i
+        ridge = Ridge(alpha=0.7).fit(design.X[rest], design.y[rest])
+        eta = design.X[i] @ ridge.coef_ + ridge.intercept_
+        by_hand += -0.5 * np.log(2 * np.pi) - np.log(1.3) - 0.5 * ((design.y[i] - eta) / 1.3) ** 2
+    assert score == pytest.approx(by_hand, rel=1e-9)
+
+
+@pytest.mark.slow(reason="test_five_rows_give_a_leave_one_out_score checks the leave-one-out score on these rows")
 def test_five_rows_run_with_leave_one_out_scores():
     """Fewer rows than the CV score's 10 folds once crashed scikit-learn's KFold."""
     X = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 4.0], [5.0, 7.0]])
