@@ -1,6 +1,13 @@
 """Shared fixtures. The compiled fits are session-scoped: a test module that needs a data set
 and settings another module fits asks for the named result here instead of fitting it again
-(each fit compiles its graphs, which dominates a run on a fresh machine)."""
+(each fit compiles its graphs, which dominates a run on a fresh machine).
+
+The default run spreads the tests over the cores with pytest-xdist (``--dist loadgroup``), and a
+fixture is computed once per worker that asks for it. So :func:`pytest_collection_modifyitems`
+keeps together what shares a computed fit: the test files that share a session fixture below
+run in one worker (:data:`ONE_WORKER`), every other file with a module-scoped fixture runs in
+one worker, and a test that reaches a shared fit some other way (``request.getfixturevalue``, a
+cache) carries its own ``xdist_group`` mark."""
 
 from pathlib import Path
 
@@ -10,6 +17,13 @@ from priorfit.data import design as data
 from priorfit.data import sources
 
 MODELS = Path(__file__).parents[1] / "models"
+
+#: xdist group -> the test files (relative to tests/) that share its session fixtures
+ONE_WORKER = {
+    "declared": ("models/test_likelihoods.py", "models/test_prior_options.py"),  # and runs/test_declarations.py's shared runs
+    "sparse_three": ("plots/test_plots.py", "diagnostics/test_identity.py", "report/test_report.py"),
+    "diabetes_normal_fixed": ("runs/test_comparison.py",),  # and the golden master of the same call
+}
 
 #: the draws of the shared declaration runs: enough for the likelihood tests' R-hat and divergence checks
 DECLARED_DRAWS = {"draws": 300, "tune": 400, "chains": 2}
@@ -78,3 +92,23 @@ def declared_poisson_counts(tmp_path_factory):
 def declared_park_casella(tmp_path_factory):
     """models/park-casella.toml (the Bayesian lasso, sigma-scaled): the declaration test and the prior-option tests."""
     return _declared("park-casella", tmp_path_factory)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Give every test that shares a computed fit with others the ``xdist_group`` of that fit
+    (see the module's docstring); the others are spread one by one."""
+    tests = Path(__file__).parent
+    by_file = {file: group for group, files in ONE_WORKER.items() for file in files}
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        file = item.path.relative_to(tests).as_posix()
+        if file in by_file:
+            item.add_marker(pytest.mark.xdist_group(by_file[file]))
+        elif _uses_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(file))
+
+
+def _uses_a_module_fixture(item) -> bool:
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(fixtures and fixtures[-1].scope == "module" for fixtures in definitions.values())

@@ -91,11 +91,14 @@ def test_a_signal_during_the_rename_is_held_until_the_results_are_in_place(tmp_p
         return real(src, dst)
 
     folders.os.replace = replace_with_a_signal
+    # Python's own SIGINT handler, as a user's process has it (a pytest-xdist worker ignores SIGINT)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(folders.InterruptedAfterWriting) as interrupted:
             folders.write_folder(out, fill)
     finally:
         folders.os.replace = real
+        signal.signal(signal.SIGINT, handler)
     assert interrupted.value.out == out and (out / "summary.json").read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["res"]
 

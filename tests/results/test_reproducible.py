@@ -19,7 +19,8 @@ def _summary(out, *flags) -> str:
 
 @pytest.mark.parametrize("flags", [
     ("--prior", "normal,regularized_horseshoe"),  # nutpie: Python calls (normal) and numba (horseshoe)
-    ("--prior", "normal,laplace", "--sampler", "pymc"),
+    # PyMC's sampler is not the default: two cold processes of it take a minute, so it is a slow check
+    pytest.param(("--prior", "normal,laplace", "--sampler", "pymc"), marks=pytest.mark.slow),
 ], ids=["nutpie", "pymc"])
 def test_two_processes_write_the_same_summary(tmp_path, flags):
     first, second = _summary(tmp_path / "first", *flags), _summary(tmp_path / "second", *flags)
