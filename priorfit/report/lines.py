@@ -34,7 +34,8 @@ def column_labels(fit, hdi_prob: float, relevance: float | None = None) -> dict[
 
 def relevance_label(mu, C: float) -> str:
     """``P(|w| > C)`` for a prior centred at 0, ``P(|w - m| > C)`` for one location m, else ``P(|w - mu| > C)``."""
-    location = _location([float(m) for m in (mu if hasattr(mu, "__iter__") else [mu])])
+    values = mu.tolist() if hasattr(mu, "tolist") else mu  # a NumPy location, a list read back, or a number
+    location = _location([float(m) for m in (values if isinstance(values, (list, tuple)) else [values])])
     centred = "w" if location == "0" else f"w - {location or 'mu'}"
     return f"P(|{centred}| > {number(C)})"
 

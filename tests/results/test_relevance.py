@@ -116,3 +116,24 @@ def test_a_declaration_takes_relevance(tmp_path):
         declarations.load(path)
     assert str(info.value) == (f"{path}: relevance -2 is not allowed; it must be a positive finite number, "
                                "the threshold C of P(|w - mu| > C).")
+
+
+def test_the_header_names_the_location_and_the_threshold():
+    from priorfit.report.lines import relevance_label
+
+    assert relevance_label(0.0, 0.5) == "P(|w| > 0.5)"
+    assert relevance_label(np.full(3, 2.0), 5) == "P(|w - 2| > 5)" == relevance_label([2.0, 2.0], 5.0)
+    assert relevance_label((0.0, 1.0), 0.25) == "P(|w - mu| > 0.25)"
+
+
+def test_path_and_calibrate_refuse_it_with_the_reason():
+    from priorfit.runs.calibrate import plan
+    from priorfit.runs.path import path
+
+    with pytest.raises(InputError) as info:
+        plan(relevance=2)
+    assert str(info.value) == ("relevance 2 applies to priorfit compare only; priorfit calibrate tests ranks and interval "
+                               "coverage, not coefficient tables.")
+    with pytest.raises(InputError) as info:
+        path(relevance=2, progress=False)
+    assert str(info.value) == "relevance 2 applies to priorfit compare only; priorfit path has no coefficient table."
