@@ -161,6 +161,17 @@ def _loo(value) -> str:
     return text
 
 
+def _relevance(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        return positive(value, "relevance")
+    except InputError:
+        raise InputError(
+            f"relevance {value!r} is not allowed; it must be a positive finite number, the threshold C of P(|w - mu| > C)."
+        ) from None
+
+
 def _optional(parse):
     return lambda value: None if value is None else parse(value)
 
@@ -235,6 +246,10 @@ class Settings:
         "percentile bootstrap replicates of the penalized estimate (0: off); they are confidence intervals, "
         "not credible intervals", metavar="B")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
+    relevance: float | None = option(
+        None, _relevance,
+        "evidence for large coefficients: add P(|w - mu| > C) per coefficient, C in the units of each table "
+        "(model scale, and the original scale of X); default: off", metavar="C")
 
     def __post_init__(self):
         for f in fields(self):
@@ -408,10 +423,12 @@ UNUSED_BY = {
         **_twinless_options(),
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
+        "relevance": "has no coefficient table",
     }),
     "calibrate": {
         "hdi_prob": "reports the central 50% and 90% intervals",
         "loo": "computes no PSIS-LOO",
+        "relevance": "tests ranks and interval coverage, not coefficient tables",
     },
 }
 

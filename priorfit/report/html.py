@@ -6,7 +6,8 @@ from __future__ import annotations
 import base64
 import html
 
-from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, run_sentence, shrinkage_rows
+from .lines import (column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, relevance_lines, run_sentence,
+                    shrinkage_rows)
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -32,8 +33,8 @@ def _checks(passed_failed: list[tuple[bool, str]]) -> str:
     return out
 
 
-def _table(fit, hdi_prob: float) -> str:
-    names, shown = column_labels(fit, hdi_prob), columns(fit)
+def _table(fit, hdi_prob: float, relevance: float | None = None) -> str:
+    names, shown = column_labels(fit, hdi_prob, relevance), columns(fit)
     head = "<tr><th>coefficient</th>" + "".join(f"<th>{html.escape(names.get(c, c))}</th>" for c in shown) + "</tr>"
     rows = "".join(
         f"<tr><td>{html.escape(str(name))}</td>" + "".join(f"<td>{number(row[c])}</td>" for c in shown) + "</tr>"
@@ -58,7 +59,7 @@ def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
             f"<h2 id='{fit.prior.name}'>{html.escape(fit_heading(fit))}</h2>",
             _checks(fit.check_results()),
             "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
-            _table(fit, comparison.settings.hdi_prob),
+            _table(fit, comparison.settings.hdi_prob, comparison.settings.relevance),
         ]
         for kind in ("identity", "forest", "density", "scales"):
             parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
@@ -91,7 +92,7 @@ def render(comparison, images: dict[str, bytes]) -> str:
         f"<title>priorfit: {html.escape(data.name)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Regularization is a prior: {html.escape(data.name)}</h1>",
         f"<p>{html.escape(data_sentence(comparison))}. {html.escape(run_sentence(comparison))}.</p>",
-        *(f"<p>{html.escape(line)}</p>" for line in data_lines(data)),
+        *(f"<p>{html.escape(line)}</p>" for line in data_lines(data) + relevance_lines(comparison)),
         _checks(all_checks),
         _image(images.get("forest_all.png"), "all priors"),
         _image(images.get("shrinkage.png"), "shrinkage"),

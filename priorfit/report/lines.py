@@ -17,16 +17,42 @@ def columns(fit) -> list[str]:
     return list(fit.coefficients.columns)
 
 
-def column_labels(fit, hdi_prob: float) -> dict[str, str]:
+def column_labels(fit, hdi_prob: float, relevance: float | None = None) -> dict[str, str]:
     """Column headers for people. The bootstrap's interval is labelled a CI, the posterior's an
-    HDI: a confidence interval of the penalized estimate and a credible interval are different kinds."""
+    HDI: a confidence interval of the penalized estimate and a credible interval are different kinds.
+    ``relevance``: the threshold C of the ``p_relevant`` column (the reports show the model scale)."""
     pct = f"{hdi_prob:.0%}"
     labels = {"penalized": fit.twin_label(shown=True), "map": "MAP", "map_raw": "find_MAP raw",
               "hdi_low": f"{pct} HDI low", "hdi_high": f"{pct} HDI high", "p_positive": "P(>0)"}
     if fit.bootstrap is not None:
         labels |= {"boot_low": f"bootstrap {pct} CI low", "boot_high": f"bootstrap {pct} CI high",
                    "boot_share_at_mu": f"bootstrap share at {_location(fit.bootstrap.mu) or 'mu'}"}
+    if relevance is not None:
+        labels["p_relevant"] = f"{relevance_label(fit.prior.mu, relevance)}, model scale"
     return labels
+
+
+def relevance_label(mu, C: float) -> str:
+    """``P(|w| > C)`` for a prior centred at 0, ``P(|w - m| > C)`` for one location m, else ``P(|w - mu| > C)``."""
+    values = mu.tolist() if hasattr(mu, "tolist") else mu  # a NumPy location, a list read back, or a number
+    location = _location([float(m) for m in (values if isinstance(values, (list, tuple)) else [values])])
+    centred = "w" if location == "0" else f"w - {location or 'mu'}"
+    return f"P(|{centred}| > {number(C)})"
+
+
+def relevance_lines(comparison) -> list[str]:
+    """What the ``p_relevant`` column means and where its original-scale twin is (every report)."""
+    C = comparison.settings.relevance
+    if C is None:
+        return []
+    label = relevance_label(comparison.settings.mu, C)
+    if not comparison.data.standardized:
+        scales = "on the model scale, which is the original scale of X (X is not standardized)"
+    else:
+        scales = (f"on the model scale in the tables ({number(C)} per sd of each feature); coefficients.csv and summary.json "
+                  f"also give it on the original scale of X ({number(C)} per unit of each feature)")
+    return [f"{label}: the posterior probability that a coefficient lies farther than {number(C)} from its prior location, "
+            f"{scales}; a penalized twin is a point estimate and gives no such probability"]
 
 
 def fit_heading(fit) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, run_sentence, shrinkage_rows
+from .lines import (column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, relevance_lines, run_sentence,
+                    shrinkage_rows)
 
 
 def _checks(results) -> list[str]:
@@ -17,6 +18,7 @@ def render(comparison, images: list[str]) -> str:
         "",
         f"{data_sentence(comparison)}. {run_sentence(comparison)}.",
         *data_lines(data),
+        *relevance_lines(comparison),
         "",
         *_checks([check for fit in comparison.fits for check in fit.check_results()]),
         "",
@@ -25,8 +27,9 @@ def render(comparison, images: list[str]) -> str:
     for fit in comparison.fits:
         lines += ["", f"## {fit_heading(fit)}", ""]
         lines += [f"- {line}" for line in fit_lines(fit)]
-        names, shown = column_labels(fit, settings.hdi_prob), columns(fit)
-        lines += ["", "| coefficient | " + " | ".join(names.get(c, c) for c in shown) + " |", "|---" * (len(shown) + 1) + "|"]
+        names, shown = column_labels(fit, settings.hdi_prob, settings.relevance), columns(fit)
+        cells = (names.get(c, c).replace("|", "\\|") for c in shown)  # P(|w| > C): a bare | would end the cell
+        lines += ["", "| coefficient | " + " | ".join(cells) + " |", "|---" * (len(shown) + 1) + "|"]
         for name, row in fit.coefficients.iterrows():
             lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in shown) + " |")
         lines.append("")

@@ -7,17 +7,17 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, shrinkage_rows
+from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, relevance_lines, shrinkage_rows
 from .lines import number as _number
 
 
-def fit_table(fit, hdi_prob: float) -> Table:
+def fit_table(fit, hdi_prob: float, relevance: float | None = None) -> Table:
     """The coefficient table's columns in its order (the bootstrap's confidence interval beside the
     posterior's HDI, labelled as the other kind), except that a prior without a twin shows each
     nearest estimator, and a prior without a mode no raw find_MAP answer."""
     pen = fit.penalized
     table = Table(title=fit_heading(fit), title_justify="left", header_style="bold")
-    labels = column_labels(fit, hdi_prob)
+    labels = column_labels(fit, hdi_prob, relevance)
     shown = [c for c in columns(fit) if c != "map_raw" or fit.prior.has_mode]
     table.add_column("coefficient", justify="left")
     for column in shown:
@@ -29,7 +29,8 @@ def fit_table(fit, hdi_prob: float) -> Table:
             if column == "penalized":
                 cells += [_number(e.coef[i] if i < len(e.coef) else e.intercept) for e in pen.estimates.values()]
             else:
-                cells.append(f"{row[column]:.3f}" if column == "p_positive" else _number(row[column]))
+                cells.append(f"{row[column]:.3f}" if column in ("p_positive", "p_relevant") and row[column] == row[column]
+                             else _number(row[column]))
         table.add_row(*cells)
     return table
 
@@ -39,16 +40,18 @@ def fit_notes(fit) -> Text:
 
 
 def render(comparison, console: Console | None = None) -> None:
-    # ten numeric columns need ~130 characters, the bootstrap's three ~35 more; a pipe or a narrow
-    # terminal gets that width
+    # ten numeric columns need ~130 characters, the bootstrap's three ~35 more, the relevance column
+    # ~20; a pipe or a narrow terminal gets that width
     boot = any(fit.bootstrap is not None for fit in comparison.fits)
-    console = console or Console(width=max(Console().width, 168 if boot else 132))
+    relevance = comparison.settings.relevance
+    width = (168 if boot else 132) + (0 if relevance is None else 20)
+    console = console or Console(width=max(Console().width, width))
     console.print(f"[bold]{escape(comparison.data.name)}[/]: {escape(data_sentence(comparison))}")
-    for line in data_lines(comparison.data):
+    for line in data_lines(comparison.data) + relevance_lines(comparison):
         console.print(escape(line))
     for fit in comparison.fits:
         console.print()
-        console.print(Group(fit_table(fit, comparison.settings.hdi_prob), fit_notes(fit)))
+        console.print(Group(fit_table(fit, comparison.settings.hdi_prob, relevance), fit_notes(fit)))
     header, rows = shrinkage_rows(comparison)
     if rows:
         table = Table(*header, title="how much shrinkage", title_justify="left")

@@ -14,20 +14,41 @@ from priorfit.results.schema import dump
 COLUMNS = ["penalized", "map", "map_raw", "mean", "median", "sd", "hdi_low", "hdi_high", "p_positive"]
 # with --bootstrap: the penalized estimate's percentile interval and its share of replicates at mu
 BOOTSTRAP_COLUMNS = ["boot_low", "boot_high", "boot_share_at_mu"]
+# with --relevance C: P(|w_j - mu_j| > C), C in the units of the table's scale (the intercept: none)
+RELEVANCE_COLUMN = "p_relevant"
 
 
-def table_columns(bootstrap: bool) -> list[str]:
-    """The columns of a coefficient table: :data:`COLUMNS`, with the bootstrap's beside the HDI."""
-    if not bootstrap:
-        return list(COLUMNS)
-    at = COLUMNS.index("hdi_high") + 1
-    return [*COLUMNS[:at], *BOOTSTRAP_COLUMNS, *COLUMNS[at:]]
+def table_columns(bootstrap: bool, relevance: bool = False) -> list[str]:
+    """The columns of a coefficient table: :data:`COLUMNS`, with the bootstrap's beside the HDI and
+    the relevance probability last."""
+    columns = list(COLUMNS)
+    if bootstrap:
+        at = COLUMNS.index("hdi_high") + 1
+        columns = [*COLUMNS[:at], *BOOTSTRAP_COLUMNS, *COLUMNS[at:]]
+    return [*columns, RELEVANCE_COLUMN] if relevance else columns
+
+
+def exceedance(coef, mu, threshold) -> np.ndarray:
+    """P(|w_j - mu_j| > threshold_j) per coefficient: the share of the draws ``coef`` (any leading
+    dimensions, coefficients last) farther than ``threshold`` from the prior location ``mu``."""
+    coef = np.asarray(coef, dtype=float)
+    draws = coef.reshape(-1, coef.shape[-1])
+    return (np.abs(draws - np.asarray(mu, dtype=float)) > np.asarray(threshold, dtype=float)).mean(axis=0)
+
+
+def relevance(design, tree, mu, C: float, *, original: bool) -> np.ndarray:
+    """P(|w_j - mu_j| > C) per coefficient from the posterior draws, C on the model scale, or on the
+    original scale of X (``original``): there ``w_j = coef_j / x_scale_j`` and ``mu_j / x_scale_j``,
+    so the question is ``|coef_j - mu_j| > C x_scale_j`` on the model scale, a threshold per column."""
+    threshold = C * np.asarray(design.x_scale, dtype=float) if original else np.full(design.p, float(C))
+    return exceedance(tree["posterior"]["coef"].transpose(..., "feature").values, mu, threshold)
 
 
 def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_prob: float, *, original: bool,
-                      bootstrap=None) -> pd.DataFrame:
-    """Penalized, MAP and raw find_MAP values beside the posterior summary (arviz-stats), and the
-    bootstrap interval of the penalized estimate when there is one (``bootstrap``)."""
+                      bootstrap=None, relevance_threshold: float | None = None, mu=None) -> pd.DataFrame:
+    """Penalized, MAP and raw find_MAP values beside the posterior summary (arviz-stats), the
+    bootstrap interval of the penalized estimate when there is one (``bootstrap``), and
+    P(|w - mu| > C) for ``relevance_threshold`` C (in this table's units) about the prior location ``mu``."""
     import arviz as az
 
     suffix = "_original" if original else ""
@@ -54,6 +75,8 @@ def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_pro
     }
     if bootstrap is not None:
         boot_low, boot_high = bootstrap.original(design) if original else (bootstrap.low, bootstrap.high)
+    relevant = (None if relevance_threshold is None else
+                relevance(design, tree, np.zeros(design.p) if mu is None else mu, relevance_threshold, original=original))
     rows = []
     for k, var in enumerate(variables):
         labels = list(design.features) if k == 0 else [design.intercept_name]
@@ -73,8 +96,11 @@ def coefficient_table(design, tree, mode: ModeResult, pen: PenalizedFit, hdi_pro
             if bootstrap is not None:  # its arrays run over the rows of this table
                 i = len(rows)
                 row.update(boot_low=boot_low[i], boot_high=boot_high[i], boot_share_at_mu=bootstrap.share_at_mu[i])
+            if relevant is not None:  # the intercept has a flat prior: no location to be far from
+                row[RELEVANCE_COLUMN] = relevant[j] if k == 0 else np.nan
             rows.append(row)
-    return pd.DataFrame(rows, columns=["name", *table_columns(bootstrap is not None)]).set_index("name")
+    columns = table_columns(bootstrap is not None, relevant is not None)
+    return pd.DataFrame(rows, columns=["name", *columns]).set_index("name")
 
 
 def table_records(frame: pd.DataFrame | None) -> list[dict] | None:

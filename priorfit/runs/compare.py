@@ -248,8 +248,9 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     exact = None
     if closed_form.applies(prior, likelihood.name, config.sigma):
         exact = closed_form.compare_draws(closed_form.normal_posterior(design, prior, config.sigma), tree["posterior"].to_dataset())
-    coefficients = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=False, bootstrap=boot)
-    original = (coefficient_table(design, tree, mode, pen, config.hdi_prob, original=True, bootstrap=boot)
+    relevance = dict(relevance_threshold=config.relevance, mu=prior.mu_vector(design.p))
+    coefficients = coefficient_table(design, tree, mode, pen, config.hdi_prob, original=False, bootstrap=boot, **relevance)
+    original = (coefficient_table(design, tree, mode, pen, config.hdi_prob, original=True, bootstrap=boot, **relevance)
                 if design.standardized else None)
     add_point_estimate_groups(tree, design, mode, pen)
     if boot is not None:

@@ -8,7 +8,9 @@ take exactly the settings of :class:`priorfit.Settings` as constructor parameter
 - ``coef_``, ``intercept_``: posterior means on the original scale of X;
 - ``map_coef_``, ``map_intercept_``: the polished posterior mode (the penalized estimate), or
   None for a prior without a mode;
-- ``idata_``: the fit's ``xarray.DataTree``; ``comparison_``: the whole :class:`Comparison`.
+- ``idata_``: the fit's ``xarray.DataTree``; ``comparison_``: the whole :class:`Comparison`;
+- ``relevance_``: with ``relevance=C``, P(|w_j - mu_j| > C) per coefficient on the original scale
+  of X (as ``coef_``; C per unit of each feature), else None.
 
 ``predict`` is the posterior mean of E[y | x], the family's
 :meth:`~priorfit.models.likelihoods.base.Likelihood.mean` of the linear predictor averaged over
@@ -78,6 +80,8 @@ class _Bayesian(BaseEstimator):
         self._intercept_draws = posterior[name].values.ravel() if name in posterior else np.zeros(len(self._coef_draws))
         self.coef_ = self._coef_draws.mean(axis=0)
         self.intercept_ = float(self._intercept_draws.mean())
+        table = fit.original if fit.original is not None else fit.coefficients  # the scale of coef_
+        self.relevance_ = table["p_relevant"].to_numpy()[: len(self.coef_)] if "p_relevant" in table else None
         self.map_coef_ = self.map_intercept_ = None
         if fit.mode.point:
             design_coef = np.asarray(fit.mode.point["coef"])

@@ -182,7 +182,7 @@ def test_the_docs_park_casella_command_runs(tmp_path, capsys):
 
 # settings that priorfit path does not use: not shown, and refused with the reason
 PATH_UNUSED = ["--alpha", "--C", "--scale", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
-               "--r2d2-concentration", "--loo", "--bootstrap"]
+               "--r2d2-concentration", "--loo", "--bootstrap", "--relevance"]
 
 
 def test_each_subcommand_shows_only_the_settings_it_takes():
@@ -212,6 +212,7 @@ def test_each_subcommand_shows_only_the_settings_it_takes():
         (["--alpha", "0.1"], ("alpha 0.1 applies to priorfit compare only; priorfit path takes its alphas from the grid "
                               "(alphas=, --alphas K or --alpha-grid A,B,...).")),
         (["--loo", "yes"], "loo yes applies to priorfit compare only; priorfit path computes no PSIS-LOO."),
+        (["--relevance", "2"], "relevance 2 applies to priorfit compare only; priorfit path has no coefficient table."),
         (["--slab-df", "3"], "slab_df 3 applies to priorfit compare only; priorfit path fits only the priors with a penalized twin (normal, laplace, elasticnet)."),
     ],
 )

@@ -30,9 +30,10 @@ CHEAP = dict(draws=100, tune=100, chains=2)
 RUNS = {
     # `priorfit compare`: the default priors on diabetes, sigma estimated, penalties cross-validated
     "default": dict(X="diabetes", **CHEAP),
-    # the optional parts: a bootstrap, the closed-form posterior (normal, fixed sigma), a hyperprior (scale choices)
+    # the optional parts: a bootstrap, the closed-form posterior (normal, fixed sigma), a hyperprior (scale choices),
+    # the relevance column (about a prior location that is not 0)
     "optional": dict(X="diabetes", prior="normal,laplace", sigma=54.0, alpha={"normal": 2.0},
-                     scale={"laplace": "hyper:halfcauchy:1"}, bootstrap=20, **CHEAP),
+                     scale={"laplace": "hyper:halfcauchy:1"}, bootstrap=20, relevance=5.0, mu=1.0, **CHEAP),
 }
 
 
@@ -114,6 +115,42 @@ def test_the_runs_hold_every_optional_part(saved):
                   ("map", "certificate"), ("penalized", "nearest"), ("scale_choices",)):
         values = [functools.reduce(lambda d, k: d[k], where, fit) for fit in fits]
         assert any(values) and not all(values), where
+
+
+def test_relevance_is_in_every_output(saved):
+    """--relevance C: p_relevant in coefficients.csv and summary.json on both scales (C in each scale's units,
+    about the prior location mu), its header in both reports; a run without it has none of them."""
+    import numpy as np
+    import xarray as xr
+
+    comparison, folder = saved["optional"]
+    C, mu = comparison.settings.relevance, comparison.settings.mu
+    s = np.asarray(comparison.data.x_scale)
+    csv = pd.read_csv(folder / "coefficients.csv")
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["settings"]["relevance"] == C
+    for block in summary["fits"]:
+        prior = block["prior"]["family"]
+        with xr.open_datatree(folder / f"posterior_{prior}.nc") as tree:
+            coef = tree["posterior"]["coef"].values
+            coef_original = tree["posterior"]["coef_original"].values
+        expected = {"model": (np.abs(coef - mu) > C).mean(axis=(0, 1)),
+                    "original": (np.abs(coef_original - mu / s) > C).mean(axis=(0, 1))}
+        for scale, key in (("model", "coefficients"), ("original", "original_scale")):
+            rows = csv[(csv["prior"] == prior) & (csv["scale"] == scale)]
+            np.testing.assert_array_equal(rows["p_relevant"].to_numpy()[:-1], expected[scale])
+            assert np.isnan(rows["p_relevant"].to_numpy()[-1])  # the intercept
+            assert [row["p_relevant"] for row in block[key]][:-1] == list(expected[scale])
+            assert block[key][-1]["p_relevant"] is None
+    md, page = (folder / "report.md").read_text(), (folder / "report.html").read_text()
+    header = "P(|w - 1| > 5), model scale"
+    # one table per prior; in Markdown the pipes are escaped, or they would end the cell
+    assert md.count(f"| {header.replace('|', chr(92) + '|')} |") == 2 and page.count(f"<th>{header.replace('>', '&gt;')}</th>") == 2
+    line = "P(|w - 1| > 5): the posterior probability that a coefficient lies farther than 5 from its prior location, on the model"
+    assert line in md and line.replace(">", "&gt;") in page
+    default = saved["default"][1]
+    assert "p_relevant" not in pd.read_csv(default / "coefficients.csv").columns
+    assert "P(|w" not in (default / "report.md").read_text()
 
 
 def main(argv: list[str]) -> int:

@@ -38,13 +38,21 @@ def test_regression_map_is_ridge_and_predict_is_the_posterior_mean():
     sd = model.idata_["posterior"]["coef"].std(("chain", "draw")).values
     assert np.max(np.abs(model.coef_ - ridge.coef_) / sd) < 0.35
     assert model.n_features_in_ == 10 and model.score(X, y) == pytest.approx(ridge.score(X, y), abs=0.01)
+    assert model.relevance_ is None  # relevance=C not given
 
 
 def test_classifier_on_two_labels():
     X, y = load_breast_cancer(return_X_y=True)
     labels = np.where(y == 1, "benign", "malignant")
-    model = priorfit.BayesianClassifier(prior="normal", C=0.5, **FAST).fit(X, labels)
+    model = priorfit.BayesianClassifier(prior="normal", C=0.5, relevance=1.0, **FAST).fit(X, labels)
     assert list(model.classes_) == ["benign", "malignant"]
+    # relevance_ is on the scale of coef_ (original): |w_j| > 1 per unit of x_j, that is C x sd_j on the model scale
+    posterior = model.idata_["posterior"]
+    np.testing.assert_array_equal(model.relevance_, (np.abs(posterior["coef_original"].values) > 1.0).mean(axis=(0, 1)))
+    model_scale = np.abs(posterior["coef"].values)
+    np.testing.assert_array_equal(model.relevance_, (model_scale > X.std(0)).mean(axis=(0, 1)))
+    assert np.abs(model.relevance_ - (model_scale > 1.0).mean(axis=(0, 1))).max() > 0.5  # the scales differ here
+    assert priorfit.BayesianClassifier().relevance is None
     # "malignant" is class 1 here: the MAP is LogisticRegression on the same standardized design
     Xs = (X - X.mean(0)) / X.std(0)
     twin = LogisticRegression(C=0.5, solver="newton-cholesky", tol=1e-12).fit(Xs, (labels == "malignant").astype(float))
