@@ -53,6 +53,7 @@ class Likelihood:
     summary: ClassVar[str]
     has_dispersion: ClassVar[bool] = False
     sufficient: ClassVar[bool] = False  # the log likelihood has sufficient statistics of fixed size
+    support: ClassVar[tuple[float, float]] = (-np.inf, np.inf)  # of y: where intervals of y are clipped
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):
