@@ -145,7 +145,8 @@ class Comparison:
         """The summary as JSON; the same seed gives the same text."""
         return json.dumps(plain(self.to_dict()), indent=kwargs.pop("indent", 2), **kwargs)
 
-    def save(self, out, *, force: bool = False, plots: bool = True):
+    def save(self, out, *, force: bool = False, plots: bool = True, extra: dict | None = None):
         """Write summary.json, coefficients.csv, one netCDF DataTree per prior and (unless
-        ``plots`` is False) the plots as PNG in ``plots/`` to ``out``, atomically."""
-        return files.write(self, out, force=force, plots=plots)
+        ``plots`` is False) the plots as PNG in ``plots/`` to ``out``, atomically; ``extra``: more
+        files, ``name -> write(path)`` (a declaration's ``predictions.csv``)."""
+        return files.write(self, out, force=force, plots=plots, extra=extra)
