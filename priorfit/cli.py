@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
                                          "and row the posterior mean of E[y | x] and its credible interval, the posterior predictive "
                                          "interval of y, the exact twin's prediction and a split-conformal interval around it.")
     pr.add_argument("folder", help="a folder written by priorfit compare --out (or run)")
-    pr.add_argument("newdata", help="a CSV or Parquet file of new rows: the training features as columns, in any order")
+    pr.add_argument("newdata", help="a CSV or Parquet file of new rows: the training features as columns, in any order "
+                                    "(or a data set by name: diabetes, synthetic:...)")
     pr.add_argument("--prob", nargs="+", action="extend", metavar="P",
                     help="level of the equal-tailed intervals, one or more (default 0.9; several give suffixed columns)")
     pr.add_argument("--seed", metavar="N", help="seed of the posterior predictive draws (default: the comparison's)")
@@ -224,20 +225,14 @@ def _predict(args) -> int:
         raise InputError(f"Folder {args.folder!r} holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.")
     if args.out is not None:
         check_file_target(args.out, force=args.force, suffixes=PREDICTION_SUFFIXES)
-    new = Path(args.newdata)
-    if not new.is_file():
-        raise InputError(f"New data {args.newdata!r} is not a file that exists; give a CSV or Parquet file of new rows, "
-                         "with the training features as columns.")
-    from priorfit.data.sources import read_frame
-
-    frame = read_frame(new)
+    frame, name = _new_rows(args.newdata)
     quiet_pytensor()
     from priorfit.results.storage import load
 
     comparison = load(folder)
     from priorfit.results.predictions import predict
 
-    predictions = predict(comparison, frame, probs, seed=seed, name=f"the new rows in {new.name!r}")
+    predictions = predict(comparison, frame, probs, seed=seed, name=name)
     if args.out is None:
         predictions.to_csv(sys.stdout, index=False, float_format="%.17g")
         return 0
@@ -256,6 +251,25 @@ def _predict(args) -> int:
 
 
 PREDICTION_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def _new_rows(newdata: str):
+    """NEWDATA as a DataFrame of its columns, and its name for the sentences: a CSV or Parquet file,
+    or a data set compare takes by name (bundled, ``synthetic:...``: its features; the target is dropped)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from priorfit.data import sources
+
+    path = Path(newdata)
+    if not path.is_file() and (newdata in sources.BUNDLED or newdata.startswith("synthetic")):
+        dataset = sources.load(newdata)
+        return pd.DataFrame(dataset.X, columns=list(dataset.features)), f"the new rows of {newdata}"
+    if not path.is_file():
+        raise InputError(f"New data {newdata!r} is not a file that exists; give a CSV or Parquet file of new rows, "
+                         "with the training features as columns (or a data set by name, such as synthetic:...).")
+    return sources.read_frame(path), f"the new rows in {path.name!r}"
 
 
 def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:

@@ -207,7 +207,7 @@ PREDICT = [
     ("prob-twice", _new_rows(), ["--prob", "0.9", "0.90"], "prob 0.9 is given twice; give each interval level once."),
     ("missing-newdata", lambda folder: str(folder / "none.csv"), [],
      "New data '{tmp}/none.csv' is not a file that exists; give a CSV or Parquet file of new rows, with the training "
-     "features as columns."),
+     "features as columns (or a data set by name, such as synthetic:...)."),
     ("out-suffix", _new_rows(), ["--out", "{tmp}/p.txt"], "Output file '{tmp}/p.txt' has suffix '.txt'; allowed are .csv, .parquet, .pq."),
     ("bad-seed", _new_rows(), ["--seed", "-1"], "seed '-1' is not allowed; it must be a whole number from 0 to 4294967295."),
 ]

@@ -258,3 +258,8 @@ def test_predict_writes_csv_to_stdout_or_a_file_and_protects_it(sparse_three_sav
     code, _, _ = run(["predict", str(folder), str(tmp_path / "new.csv"), "--out", str(target), "--force", "--seed", "5"], capsys)
     assert code == 0 and list(pd.read_parquet(target).columns)[3:5] == ["mean_low", "mean_high"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "p.parquet"]  # no temporary file left
+    # new rows by name, as compare takes data: the rows of a synthetic design (its target dropped)
+    code, out, _ = run(["predict", str(folder), "synthetic:n=5,p=6,k=2,seed=4"], capsys)
+    named = sources.load("synthetic:n=5,p=6,k=2,seed=4").X
+    assert code == 0
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out)), comparison.predict(named), check_exact=True)
