@@ -63,14 +63,18 @@ def _cap(text: str) -> str:
 
 
 def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
-    """``name`` says what the rows are in the sentences (plural: "the new rows in 'new.csv'").
-``X_new`` as a float array in the training features' order, checked: a DataFrame with every
+    """``X_new`` as a float array in the training features' order, checked: a DataFrame with every
     training feature (any order; the training target's column, if present, is ignored; any other
-    column is refused), or an array of one column per feature in training order."""
+    column is refused: it is most often a misspelt feature), or an array of one column per feature
+    in training order. ``name`` says what the rows are in the sentences, in the plural ("the new
+    rows in 'new.csv'")."""
     info = comparison.data
     features = list(info.features)
     if isinstance(X_new, pd.DataFrame):
         columns = [str(c) for c in X_new.columns]
+        twice = next((c for k, c in enumerate(columns) if c in columns[:k]), None)
+        if twice is not None:
+            raise InputError(f"{_cap(name)} name the column {twice!r} twice; give every column its own name.")
         missing = [f for f in features if f not in columns]
         if missing:
             s = "s" if len(missing) > 1 else ""
@@ -79,12 +83,10 @@ def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
         extra = [c for c in columns if c not in features and c != info.target]
         if extra:
             s = "s" if len(extra) > 1 else ""
-            raise InputError(f"{_cap(name)} have the column{s} "
-                             f"{checks.names(extra)}, which {'are' if s else 'is'} not a training feature; drop "
-                             f"{'them' if s else 'it'}: the features are {checks.names(features)}.")
+            what = "which are not training features; drop them" if s else "which is not a training feature; drop it"
+            raise InputError(f"{_cap(name)} have the column{s} {checks.names(extra)}, {what}: the features are "
+                             f"{checks.names(features)}.")
         frame = X_new.set_axis(columns, axis=1)
-        if len(set(columns)) != len(columns):
-            checks.unique_columns(columns, name)
         X = np.empty((len(frame), len(features)))
         for j, feature in enumerate(features):
             values = checks.column_values(frame[feature], feature, False)

@@ -258,7 +258,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     if pen.exact and penalty is not None:  # the twin on the original scale, and its split-conformal refit
         start = time.perf_counter()
         split = conformal.calibrate(design, prior, likelihood, 1.0 if penalty.dispersion is None else penalty.dispersion,
-                                    config.seed)
+                                    config.seed, start=(pen.coef, pen.intercept))
         tree["conformal"] = conformal.group(design, pen, split)
         timings["conformal"] = time.perf_counter() - start
     prior_scales = model.prior_draws(config.draws * config.chains, config.seed)

@@ -197,7 +197,7 @@ PREDICT = [
      "The new rows in 'new.csv' lack the training feature x3; give every feature the comparison was fitted on: "
      "x1, x2, x3, x4, x5, x6."),
     ("extra-columns", _new_rows(id=[1, 2, 3], site=["a", "b", "c"]), [],
-     "The new rows in 'new.csv' have the columns id, site, which are not a training feature; drop them: the features are "
+     "The new rows in 'new.csv' have the columns id, site, which are not training features; drop them: the features are "
      "x1, x2, x3, x4, x5, x6."),
     ("text-cell", _new_rows(x2=["0.1", "abc", "0.3"]), [],
      "Column 'x2' of the new rows in 'new.csv' is not numeric (value 'abc' in row 2); priorfit needs numeric columns."),

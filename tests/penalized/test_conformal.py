@@ -63,3 +63,22 @@ def test_the_group_reads_back(diabetes_design):
     assert back.estimator == split.estimator and back.proper_rows == split.proper_rows and back.value == split.value
     np.testing.assert_array_equal(back.scores, split.scores)
     np.testing.assert_array_equal(back.coef, split.coef)
+
+
+def test_saga_starts_at_the_full_twin_and_ends_where_a_cold_start_does():
+    """The L1 logistic refit starts at the full twin's estimate (ten times fewer iterations): its
+    calibration scores are the cold start's, within the loose tolerance of refits."""
+    from priorfit.data import design as data
+    from priorfit.data import sources
+    from priorfit.penalized import fits, twins
+
+    design = data.make_design(sources.load("breast_cancer"))
+    twin = twins.twin("laplace", "bernoulli")
+    prior = priors.create("laplace", float(twin.scale_of(0.1, 1.0, design.n, False)), Settings(likelihood="bernoulli", prior="laplace"))
+    full = fits.fit(design, prior, "bernoulli", 0.1)
+    bernoulli = likelihoods.get("bernoulli")
+    cold = conformal.calibrate(design, prior, bernoulli, 1.0, seed=0)
+    warm = conformal.calibrate(design, prior, bernoulli, 1.0, seed=0, start=(full.coef, full.intercept))
+    assert warm.value == cold.value == pytest.approx(0.1) and warm.calibration_rows == 143
+    assert np.abs(warm.scores - cold.scores).max() < 0.01
+    assert np.abs(warm.coef - cold.coef).max() < 0.05 * np.abs(cold.coef).max()

@@ -164,12 +164,16 @@ def test_a_folder_read_back_predicts_the_same(sparse_three_saved):
 @pytest.mark.parametrize("make, sentence", [
     (lambda f: f.drop(columns=["bmi"]), "The new rows lack the training feature bmi; give every feature the comparison was "
                                         "fitted on: age, sex, bmi, bp, s1, s2, s3, s4, s5, s6."),
-    (lambda f: f.assign(id=1, code=2), "The new rows have the columns id, code, which are not a training feature; drop them: "
+    (lambda f: f.assign(id=1, code=2), "The new rows have the columns id, code, which are not training features; drop them: "
                                        "the features are age, sex, bmi, bp, s1, s2, s3, s4, s5, s6."),
     (lambda f: f.astype({"s3": object}).assign(s3=lambda g: g["s3"].where(g.index != 2, "n/a")),
      "Column 's3' of the new rows is not numeric (value 'n/a' in row 3); priorfit needs numeric columns."),
     (lambda f: f.assign(bp=lambda g: g["bp"].where(g.index != 4)),
      "Column 'bp' of the new rows has a missing or non-finite value in row 5; priorfit needs complete, finite data."),
+    (lambda f: f.assign(bmi2=1.0), "The new rows have the column bmi2, which is not a training feature; drop it: the features "
+                                   "are age, sex, bmi, bp, s1, s2, s3, s4, s5, s6."),
+    (lambda f: f.set_axis(["age", *f.columns[1:]], axis=1), "The new rows name the column 'age' twice; give every column "
+                                                             "its own name."),
     (lambda f: f.to_numpy()[:, :3], "The new rows are an array of shape 20x3; give one column per training feature (10: age, "
                                     "sex, bmi, bp, s1, s2, s3, s4, s5, s6), in that order, or a DataFrame."),
 ])
