@@ -1,4 +1,4 @@
-"""Command line: ``priorfit compare``, ``run``, ``path``, ``calibrate``, ``report`` and ``priors``.
+"""Command line: ``priorfit compare``, ``run``, ``path``, ``calibrate``, ``report``, ``predict`` and ``priors``.
 
 A thin layer over :func:`priorfit.compare`. PyMC is imported only when a command needs it,
 so ``priorfit --help`` and ``priorfit priors`` answer at once.
@@ -60,6 +60,19 @@ def _parser() -> argparse.ArgumentParser:
     _settings_flags(cal, "calibrate", {"prior": "normal", "draws": "400", "tune": "400", "chains": "2", "bootstrap": "100"})
     _output_flags(cal, "priorfit-calibrate", "output folder")
     _cluster_flags(cal, "the simulations run on the cluster (default: one joblib process per core)")
+
+    pr = commands.add_parser("predict", help="predictions with intervals for new rows, from a saved output folder",
+                             description="Predict new rows from a folder priorfit compare --out wrote, without refitting: per prior "
+                                         "and row the posterior mean of E[y | x] and its credible interval, the posterior predictive "
+                                         "interval of y, the exact twin's prediction and a split-conformal interval around it.")
+    pr.add_argument("folder", help="a folder written by priorfit compare --out (or run)")
+    pr.add_argument("newdata", help="a CSV or Parquet file of new rows: the training features as columns, in any order "
+                                    "(or a data set by name: diabetes, synthetic:...)")
+    pr.add_argument("--prob", nargs="+", action="extend", metavar="P",
+                    help="level of the equal-tailed intervals, one or more (default 0.9; several give suffixed columns)")
+    pr.add_argument("--seed", metavar="N", help="seed of the posterior predictive draws (default: the comparison's)")
+    pr.add_argument("--out", metavar="FILE", help="write the predictions to FILE (.csv or .parquet) instead of CSV on stdout")
+    pr.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     r = commands.add_parser("report", help="rebuild report.html and report.md of a saved output folder",
                             description="Rebuild report.html and report.md from summary.json and the netCDF files, without refitting.")
@@ -198,6 +211,67 @@ def _report(args) -> int:
     return 0
 
 
+def _predict(args) -> int:
+    from pathlib import Path
+
+    from priorfit.results.predictions import levels
+    from priorfit.runtime.folders import check_file_target
+    from priorfit.validation import integer
+
+    probs = levels(args.prob or [0.9])
+    seed = None if args.seed is None else integer(args.seed, "seed", 0, 2**32 - 1)
+    folder = Path(args.folder)
+    if not (folder / "summary.json").is_file():
+        raise InputError(f"Folder {args.folder!r} holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.")
+    if args.out is not None:
+        check_file_target(args.out, force=args.force, suffixes=PREDICTION_SUFFIXES)
+    frame, name = _new_rows(args.newdata)
+    quiet_pytensor()
+    from priorfit.results.storage import load
+
+    comparison = load(folder)
+    from priorfit.results.predictions import predict
+
+    predictions = predict(comparison, frame, probs, seed=seed, name=name)
+    if args.out is None:
+        predictions.to_csv(sys.stdout, index=False, float_format="%.17g")
+        return 0
+    from priorfit.runtime.folders import write_file
+
+    def fill(path):
+        if str(args.out).lower().endswith(".csv"):
+            predictions.to_csv(path, index=False, float_format="%.17g")
+        else:
+            predictions.to_parquet(path, index=False)
+
+    out = write_file(args.out, fill, force=args.force, suffixes=PREDICTION_SUFFIXES)
+    print(f"predictions of {len(frame)} new rows under {len(comparison.fits)} prior{'s' * (len(comparison.fits) > 1)} "
+          f"written to {out}", file=sys.stderr)
+    return 0
+
+
+PREDICTION_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def _new_rows(newdata: str):
+    """NEWDATA as a DataFrame of its columns, and its name for the sentences: a CSV or Parquet file,
+    or a data set compare takes by name (bundled, ``synthetic:...``: its features; the target is dropped)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from priorfit.data import sources
+
+    path = Path(newdata)
+    if not path.is_file() and (newdata in sources.BUNDLED or newdata.startswith("synthetic")):
+        dataset = sources.load(newdata)
+        return pd.DataFrame(dataset.X, columns=list(dataset.features)), f"the new rows of {newdata}"
+    if not path.is_file():
+        raise InputError(f"New data {newdata!r} is not a file that exists; give a CSV or Parquet file of new rows, "
+                         "with the training features as columns (or a data set by name, such as synthetic:...).")
+    return sources.read_frame(path), f"the new rows in {path.name!r}"
+
+
 def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
     """The comparison settings ``command`` takes, as flags from the one schema
     (:func:`priorfit.settings.settings_of`); unset flags keep its defaults (or the command's own
@@ -306,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     previous = interrupts.install()
     try:
         args = _parser().parse_args(argv)
-        commands = {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report, "calibrate": _calibrate}
+        commands = {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report, "calibrate": _calibrate,
+                    "predict": _predict}
         return commands[args.command](args)
     except InputError as error:
         print(f"priorfit: error: {error}", file=sys.stderr)

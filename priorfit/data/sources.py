@@ -57,12 +57,9 @@ def _load_bundled(name: str) -> Dataset:
     return from_arrays(bunch.data, bunch.target, features=bunch.feature_names, name=name)
 
 
-def _load_file(path: Path, target: str | None) -> Dataset:
-    if not path.exists():
-        raise InputError(
-            f"Data {str(path)!r} is neither a file that exists nor a known data set; "
-            f"use a CSV or Parquet path, {', '.join(BUNDLED)}, or synthetic:n=...,p=...."
-        )
+def read_frame(path: Path) -> pd.DataFrame:
+    """A CSV (its separator and decimal mark found by :func:`~priorfit.data.files.csv_format`) or
+    Parquet file as a DataFrame, every column name once; one sentence for a file that cannot be read."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -88,6 +85,16 @@ def _load_file(path: Path, target: str | None) -> Dataset:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is bad input
         raise checks.unreadable(path, str(exc).splitlines()[0]) from None
+    return frame
+
+
+def _load_file(path: Path, target: str | None) -> Dataset:
+    if not path.exists():
+        raise InputError(
+            f"Data {str(path)!r} is neither a file that exists nor a known data set; "
+            f"use a CSV or Parquet path, {', '.join(BUNDLED)}, or synthetic:n=...,p=...."
+        )
+    frame = read_frame(path)
     if target is None:
         if "y" not in frame.columns:
             raise InputError(

@@ -85,6 +85,18 @@ class Comparison:
                 columns[(fit.prior.name, "penalized / OLS")] = table["penalized"] / ols
         return pd.DataFrame(columns)
 
+    def predict(self, X_new, prob=0.9, *, seed: int | None = None) -> pd.DataFrame:
+        """Predictions for new rows ``X_new`` (original scale of X: a DataFrame with the training
+        features in any order, or an array of them in training order), one row per (prior, new
+        row): ``prior, row, mean, mean_low, mean_high, pred_low, pred_high, twin, conformal_low,
+        conformal_high`` (:mod:`priorfit.results.predictions`). ``prob``: the level of the
+        equal-tailed intervals, one or several (then the interval columns end in the level in
+        percent: ``pred_low_90``); ``seed``: of the posterior predictive draws (default: the
+        comparison's)."""
+        from priorfit.results.predictions import predict
+
+        return predict(self, X_new, prob, seed=seed)
+
     @property
     def idata(self) -> dict:
         """The results of each prior as an ``xarray.DataTree``, by prior name."""
@@ -133,7 +145,8 @@ class Comparison:
         """The summary as JSON; the same seed gives the same text."""
         return json.dumps(plain(self.to_dict()), indent=kwargs.pop("indent", 2), **kwargs)
 
-    def save(self, out, *, force: bool = False, plots: bool = True):
+    def save(self, out, *, force: bool = False, plots: bool = True, extra: dict | None = None):
         """Write summary.json, coefficients.csv, one netCDF DataTree per prior and (unless
-        ``plots`` is False) the plots as PNG in ``plots/`` to ``out``, atomically."""
-        return files.write(self, out, force=force, plots=plots)
+        ``plots`` is False) the plots as PNG in ``plots/`` to ``out``, atomically; ``extra``: more
+        files, ``name -> write(path)`` (a declaration's ``predictions.csv``)."""
+        return files.write(self, out, force=force, plots=plots, extra=extra)

@@ -25,9 +25,9 @@ def coefficient_frame(comparison) -> pd.DataFrame:
     return frame[["prior", "scale", *[c for c in frame.columns if c not in ("prior", "scale")]]]
 
 
-def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
+def write(comparison, out, *, force: bool = False, plots: bool = True, extra: dict | None = None) -> Path:
     """Write summary.json, coefficients.csv, posterior_<prior>.nc, plots/*.png, report.html and
-    report.md into ``out``."""
+    report.md into ``out``, and each of ``extra`` (``name -> write(path)``)."""
 
     def fill(tmp: Path) -> None:
         (tmp / "summary.json").write_text(comparison.to_json() + "\n")
@@ -41,5 +41,7 @@ def write(comparison, out, *, force: bool = False, plots: bool = True) -> Path:
         from priorfit.report import write_reports
 
         write_reports(comparison, tmp)
+        for name, write_one in (extra or {}).items():
+            write_one(tmp / name)
 
     return write_folder(out, fill, force=force)

@@ -22,9 +22,19 @@ def load(folder) -> Comparison:
         raise InputError(f"{str(folder)!r} holds no priorfit results (no summary.json); give a folder `priorfit compare --out` wrote.")
 
     def tree(prior: str):
-        return xr.open_datatree(folder / f"posterior_{prior}.nc").load()
+        nc = folder / f"posterior_{prior}.nc"
+        if not nc.is_file():
+            raise InputError(f"{str(folder)!r} lacks {nc.name}, the posterior its summary.json names; give a whole folder "
+                             "`priorfit compare --out` wrote.")
+        return xr.open_datatree(nc).load()
 
-    return Comparison.from_dict(json.loads(path.read_text()), tree)
+    try:
+        summary = json.loads(path.read_text())
+    except (ValueError, UnicodeDecodeError):
+        summary = None
+    if not isinstance(summary, dict) or not isinstance(summary.get("fits"), list):
+        raise InputError(f"{str(path)!r} is not a priorfit summary (no fits in it); give a folder `priorfit compare --out` wrote.")
+    return Comparison.from_dict(summary, tree)
 
 
 def rebuild_reports(folder, *, plots: bool = True) -> list[Path]:

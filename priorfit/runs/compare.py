@@ -23,6 +23,7 @@ from priorfit.diagnostics import closed_form, identity, shrinkage
 from priorfit.errors import InputError
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
+from priorfit.penalized import conformal
 from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import bootstrap
@@ -255,6 +256,12 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     add_point_estimate_groups(tree, design, mode, pen)
     if boot is not None:
         add_bootstrap_group(tree, boot)
+    if pen.exact and penalty is not None:  # the twin on the original scale, and its split-conformal refit
+        start = time.perf_counter()
+        split = conformal.calibrate(design, prior, likelihood, 1.0 if penalty.dispersion is None else penalty.dispersion,
+                                    config.seed, start=(pen.coef, pen.intercept))
+        tree["conformal"] = conformal.group(design, pen, split)
+        timings["conformal"] = time.perf_counter() - start
     prior_scales = model.prior_draws(config.draws * config.chains, config.seed)
     if prior_scales is not None:
         tree["prior"] = prior_scales

@@ -24,6 +24,16 @@ into its own folder ``<name>-<key><value>...``; with ``priorfit run --workers N`
     [sweep]
     seed = [0, 1, 2, 3]                     # any settings keys, each with a list of values
     alpha = [0.01, 0.1, 1.0]
+
+A ``[predict]`` table predicts new rows with each fit (:meth:`priorfit.Comparison.predict`) and
+writes ``predictions.csv`` into the run's folder, with the other files::
+
+    [predict]
+    rows = "new-rows.csv"                   # a CSV or Parquet file of new rows (relative to the file)
+    prob = [0.5, 0.9]                       # one level or several (default 0.9)
+
+The file and the levels are checked when the declaration is read; the columns of the rows once the
+data are loaded, before anything is written.
 """
 
 from __future__ import annotations
@@ -39,8 +49,9 @@ from pathlib import Path
 from priorfit.errors import InputError
 from priorfit.settings import Settings
 
-TOP_KEYS = ("name", "description", "data", "settings", "sweep")
+TOP_KEYS = ("name", "description", "data", "settings", "sweep", "predict")
 DATA_KEYS = ("source", "target")
+PREDICT_KEYS = ("rows", "prob")
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Declaration:
     description: str = ""
     settings: dict = field(default_factory=dict)
     sweep: dict = field(default_factory=dict)  # settings key -> list of values
+    predict: dict = field(default_factory=dict)  # [predict]: rows (a resolved path) and prob (a list of levels)
 
     def expanded(self) -> list[Declaration]:
         """One declaration per combination of the sweep's values (itself without a sweep)."""
@@ -72,7 +84,15 @@ class Declaration:
         from priorfit.runs.compare import compare
 
         result = compare(self.source, target=self.target, progress=progress, **(self.settings | overrides))
-        return result, result.save(out, force=force, plots=plots)
+        extra = {}
+        if self.predict:  # computed before the folder is written: bad rows leave nothing behind
+            from priorfit.data.sources import read_frame
+            from priorfit.results.predictions import predict
+
+            rows = Path(self.predict["rows"])
+            frame = predict(result, read_frame(rows), self.predict["prob"], name=f"the new rows in {rows.name!r}")
+            extra["predictions.csv"] = lambda path: frame.to_csv(path, index=False, float_format="%.17g")
+        return result, result.save(out, force=force, plots=plots, extra=extra)
 
 
 def _unknown(path: Path, where: str, key: str, allowed) -> InputError:
@@ -126,7 +146,9 @@ def load(path) -> Declaration:
             raise _unknown(path, "[sweep]", key, allowed)
         if not isinstance(values, list) or not values:
             raise InputError(f"{path}: sweep {key} = {values!r} is not allowed; give a non-empty list of values, e.g. [0, 1, 2].")
-    declaration = Declaration(path, name, source, data.get("target"), str(document.get("description", "")), settings, sweep)
+    predict = _predict_table(path, document.get("predict"))
+    declaration = Declaration(path, name, source, data.get("target"), str(document.get("description", "")), settings, sweep,
+                              predict)
     for one in declaration.expanded():
         try:
             Settings(**one.settings)  # the one validation of every setting, in every combination
@@ -134,6 +156,28 @@ def load(path) -> Declaration:
             where = f"sweep run {one.name}: " if sweep else ""
             raise InputError(f"{path}: {where}{error}") from None
     return declaration
+
+
+def _predict_table(path: Path, table) -> dict:
+    """``[predict]`` checked: ``rows`` a file that exists (relative to the declaration), ``prob`` levels."""
+    from priorfit.results.predictions import levels
+
+    if table is None:
+        return {}
+    if not isinstance(table, dict) or "rows" not in table:
+        raise InputError(f"{path}: [predict] needs rows: a CSV or Parquet file of new rows, e.g. rows = \"new-rows.csv\".")
+    for key in table:
+        if key not in PREDICT_KEYS:
+            raise _unknown(path, "[predict]", key, PREDICT_KEYS)
+    rows = path.parent / str(table["rows"])
+    if not rows.is_file():
+        raise InputError(f"{path}: [predict] rows {str(table['rows'])!r} is not a file that exists; give a CSV or Parquet "
+                         "file of new rows, relative to the declaration.")
+    try:
+        prob = levels(table.get("prob", 0.9))
+    except InputError as error:
+        raise InputError(f"{path}: [predict] {error}") from None
+    return {"rows": str(rows.resolve()), "prob": prob}
 
 
 def collect(paths) -> list[Declaration]:

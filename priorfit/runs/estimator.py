@@ -15,7 +15,11 @@ take exactly the settings of :class:`priorfit.Settings` as constructor parameter
 ``predict`` is the posterior mean of E[y | x], the family's
 :meth:`~priorfit.models.likelihoods.base.Likelihood.mean` of the linear predictor averaged over
 the draws (for the Gaussian: ``X @ coef_ + intercept_``); ``predict_proba`` averages the
-probability the same way.
+probability the same way. ``BayesianRegression.predict(X, return_std=True)`` also returns the sd
+of the posterior predictive distribution of y, as scikit-learn's ``BayesianRidge`` does (there: the
+noise and the coefficients' uncertainty; here by the law of total variance over the draws), and
+``predict_interval(X, prob)`` the equal-tailed posterior predictive interval of y (both estimators),
+as the ``pred_low`` / ``pred_high`` columns of :meth:`priorfit.Comparison.predict` compute it.
 
 scikit-learn's ``check_estimator`` passes (``tests/runs/test_estimator.py``, marked slow: about 40
 fits each) except the checks in :data:`EXPECTED_FAILED_CHECKS`, for the reasons given there.
@@ -78,6 +82,9 @@ class _Bayesian(BaseEstimator):
         self._coef_draws = coef.reshape(-1, coef.shape[-1])
         name = "intercept_original" if original else "intercept"
         self._intercept_draws = posterior[name].values.ravel() if name in posterior else np.zeros(len(self._coef_draws))
+        self._dispersion_draws = None
+        if self._family.has_dispersion:
+            self._dispersion_draws = posterior["sigma"].values.ravel() if "sigma" in posterior else float(fit.noise.value)
         self.coef_ = self._coef_draws.mean(axis=0)
         self.intercept_ = float(self._intercept_draws.mean())
         table = fit.original if fit.original is not None else fit.coefficients  # the scale of coef_
@@ -96,6 +103,20 @@ class _Bayesian(BaseEstimator):
         X = validate_data(self, X, reset=False)
         return X @ self._coef_draws.T + self._intercept_draws  # rows x draws
 
+    def predict_interval(self, X, prob: float = 0.9):
+        """The equal-tailed posterior predictive interval of y at level ``prob``: ``(low, high)``,
+        each an array over the rows of ``X``, from one draw of y per posterior draw (each end one
+        of them: 0 or 1 for the classifier, counts for the Poisson), seeded by ``seed``."""
+        from priorfit.results.predictions import summarize
+        from priorfit.validation import probability
+
+        check_is_fitted(self)
+        prob = probability(prob, "prob")
+        X = validate_data(self, X, reset=False).astype(float)
+        _, _, pred = summarize(self._family, X, self._coef_draws, self._intercept_draws, self._dispersion_draws, [prob],
+                               int(self.seed))
+        return pred[0], pred[1]
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = False  # seeded: the same data and seed give the same fit
@@ -111,9 +132,17 @@ class BayesianRegression(RegressorMixin, _Bayesian):
         X, y = validate_data(self, X, y, y_numeric=True)
         return self._compare(X, y)
 
-    def predict(self, X):
+    def predict(self, X, return_std: bool = False):
+        """The posterior mean of E[y | x]; with ``return_std``, also the sd of the posterior
+        predictive distribution of y, ``sqrt(Var_draws(E[y | x]) + mean_draws(Var[y | x]))``
+        (the law of total variance: the coefficients' uncertainty plus the noise, with each draw's
+        sigma, or the fixed one), as ``BayesianRidge.predict(X, return_std=True)`` returns it."""
         eta = self._eta_draws(X)
-        return self._family.mean(eta).mean(axis=1)
+        mean = self._family.mean(eta)
+        if not return_std:
+            return mean.mean(axis=1)
+        variance = mean.var(axis=1) + self._family.variance(eta, self._dispersion_draws).mean(axis=1)
+        return mean.mean(axis=1), np.sqrt(variance)
 
 
 class BayesianClassifier(ClassifierMixin, _Bayesian):

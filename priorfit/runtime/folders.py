@@ -10,7 +10,7 @@ from pathlib import Path
 from priorfit.errors import InputError
 from priorfit.runtime.interrupts import deferred, signals_received
 
-FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png")
+FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png", "predictions.csv")
 
 
 def _ours(path: Path) -> bool:
@@ -49,6 +49,41 @@ def check_target(out, *, force: bool) -> Path:
         Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".probe", dir=parent)).rmdir()
     except OSError as error:
         raise InputError(f"Output folder {str(out)!r} cannot be created in {str(parent)!r}: {error.strerror}.") from None
+    return out
+
+
+def check_file_target(out, *, force: bool, suffixes: tuple[str, ...]) -> Path:
+    """Fail early if the file ``out`` cannot or must not be written: a folder, a suffix not in
+    ``suffixes``, a file that exists (replaced only with ``force``), or a parent that does not exist."""
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(f"Output path {str(out)!r} is a folder; --out must name a file ({', '.join(suffixes)}).")
+    if not str(out).lower().endswith(suffixes):
+        raise InputError(f"Output file {str(out)!r} has suffix {out.suffix!r}; allowed are {', '.join(suffixes)}.")
+    if out.exists() and not force:
+        raise InputError(f"Output file {str(out)!r} already exists; pass --force to replace it or choose another --out.")
+    if not out.resolve().parent.is_dir():
+        raise InputError(f"Output file {str(out)!r} cannot be created: {str(out.resolve().parent)!r} does not exist.")
+    return out
+
+
+def write_file(out, fill, *, force: bool = False, suffixes: tuple[str, ...] = ()) -> Path:
+    """Create the file ``out`` atomically: ``fill(path)`` writes a hidden temporary file beside it,
+    which is then renamed into place (an existing file is replaced only with ``force``)."""
+    out = check_file_target(out, force=force, suffixes=suffixes)
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent)
+    os.close(handle)
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        fill(tmp)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result should not be
+        if signals_received:
+            raise KeyboardInterrupt
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
 
 

@@ -175,3 +175,75 @@ def test_api_refuses(call, expected):
     message = str(error.value)
     assert expected in message and "\n" not in message
 
+
+
+# priorfit predict FOLDER NEWDATA: (id, new rows as a frame of the training features x1..x6, extra args, the sentence)
+def _new_rows(**changes):
+    def write(folder):
+        frame = pd.DataFrame(np.arange(18.0).reshape(3, 6) / 10, columns=[f"x{j}" for j in range(1, 7)])
+        for column, values in changes.items():
+            if values is None:
+                frame = frame.drop(columns=[column])
+            else:
+                frame[column] = values
+        frame.to_csv(folder / "new.csv", index=False)
+        return str(folder / "new.csv")
+
+    return write
+
+
+PREDICT = [
+    ("missing-feature", _new_rows(x3=None), [],
+     "The new rows in 'new.csv' lack the training feature x3; give every feature the comparison was fitted on: "
+     "x1, x2, x3, x4, x5, x6."),
+    ("extra-columns", _new_rows(id=[1, 2, 3], site=["a", "b", "c"]), [],
+     "The new rows in 'new.csv' have the columns id, site, which are not training features; drop them: the features are "
+     "x1, x2, x3, x4, x5, x6."),
+    ("text-cell", _new_rows(x2=["0.1", "abc", "0.3"]), [],
+     "Column 'x2' of the new rows in 'new.csv' is not numeric (value 'abc' in row 2); priorfit needs numeric columns."),
+    ("empty-cell", _new_rows(x5=[0.1, np.nan, 0.3]), [],
+     "Column 'x5' of the new rows in 'new.csv' has a missing or non-finite value in row 2; priorfit needs complete, finite data."),
+    ("prob-above-one", _new_rows(), ["--prob", "1.5"], "prob '1.5' is not allowed; it must lie strictly between 0 and 1."),
+    ("prob-twice", _new_rows(), ["--prob", "0.9", "0.90"], "prob 0.9 is given twice; give each interval level once."),
+    ("missing-newdata", lambda folder: str(folder / "none.csv"), [],
+     "New data '{tmp}/none.csv' is not a file that exists; give a CSV or Parquet file of new rows, with the training "
+     "features as columns (or a data set by name, such as synthetic:...)."),
+    ("out-suffix", _new_rows(), ["--out", "{tmp}/p.txt"], "Output file '{tmp}/p.txt' has suffix '.txt'; allowed are .csv, .parquet, .pq."),
+    ("bad-seed", _new_rows(), ["--seed", "-1"], "seed '-1' is not allowed; it must be a whole number from 0 to 4294967295."),
+]
+
+
+@pytest.mark.parametrize(("data", "flags", "expected"), [c[1:] for c in PREDICT], ids=[c[0] for c in PREDICT])
+def test_predict_refuses(sparse_three_saved, tmp_path, capsys, data, flags, expected):
+    _, folder = sparse_three_saved
+    source = data(tmp_path)
+    listed = sorted(p.name for p in tmp_path.iterdir())
+    code = main(["predict", str(folder), source, *[f.format(tmp=tmp_path) for f in flags]])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "", captured.err
+    assert captured.err == f"priorfit: error: {expected.format(tmp=tmp_path)}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == listed  # nothing written
+
+
+def test_predict_refuses_a_folder_that_is_not_priorfit_output(sparse_three_saved, tmp_path, capsys):
+    import shutil
+
+    _, folder = sparse_three_saved
+    rows = _new_rows()(tmp_path)
+    (tmp_path / "empty").mkdir()
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    (broken / "posterior_laplace.nc").unlink()
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "summary.json").write_text("not json")
+    cases = {
+        "empty": f"Folder '{tmp_path}/empty' holds no priorfit results (no summary.json); give a folder priorfit compare --out wrote.",
+        "broken": f"'{broken}' lacks posterior_laplace.nc, the posterior its summary.json names; give a whole folder "
+                  "`priorfit compare --out` wrote.",
+        "text": f"'{tmp_path}/text/summary.json' is not a priorfit summary (no fits in it); give a folder `priorfit compare --out` wrote.",
+    }
+    for name, sentence in cases.items():
+        code = main(["predict", str(tmp_path / name), rows, "--out", str(tmp_path / "p.csv")])
+        err = capsys.readouterr().err
+        assert code == 2 and err == f"priorfit: error: {sentence}\n", err
+        assert not (tmp_path / "p.csv").exists()

@@ -230,3 +230,37 @@ def test_unused_settings_at_their_defaults_pass():
     refuse_unused("compare", {"bootstrap": 5, "alpha": 0.1})
     with pytest.raises(InputError, match=r"^C 2 applies to priorfit compare only; priorfit path takes its penalties"):
         refuse_unused("path", {"C": 2})
+
+
+def test_predict_writes_csv_to_stdout_or_a_file_and_protects_it(sparse_three_saved, tmp_path, capsys):
+    import io
+
+    import pandas as pd
+
+    from priorfit.data import sources
+
+    comparison, folder = sparse_three_saved
+    X = sources.load(comparison.data.name).X[:4]
+    frame = pd.DataFrame(X, columns=comparison.data.features)[["x3", "x1", "x2", "x6", "x5", "x4"]].assign(y=0.0)
+    frame.to_csv(tmp_path / "new.csv", index=False, float_format="%.17g")
+    expected = comparison.predict(X, prob=[0.5, 0.9])
+    code, out, err = run(["predict", str(folder), str(tmp_path / "new.csv"), "--prob", "0.5", "0.9"], capsys)
+    assert code == 0 and err == ""
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out)), expected, check_exact=True)
+    target = tmp_path / "p.parquet"
+    code, out, err = run(["predict", str(folder), str(tmp_path / "new.csv"), "--prob", "0.5", "--prob", "0.9", "--out", str(target)],
+                         capsys)
+    assert code == 0 and out == "" and err == f"predictions of 4 new rows under 3 priors written to {target}\n"
+    pd.testing.assert_frame_equal(pd.read_parquet(target), expected)
+    written = target.read_bytes()
+    code, _, err = run(["predict", str(folder), str(tmp_path / "new.csv"), "--out", str(target)], capsys)
+    assert code == 2 and err == f"priorfit: error: Output file '{target}' already exists; pass --force to replace it or choose another --out.\n"
+    assert target.read_bytes() == written
+    code, _, _ = run(["predict", str(folder), str(tmp_path / "new.csv"), "--out", str(target), "--force", "--seed", "5"], capsys)
+    assert code == 0 and list(pd.read_parquet(target).columns)[3:5] == ["mean_low", "mean_high"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.csv", "p.parquet"]  # no temporary file left
+    # new rows by name, as compare takes data: the rows of a synthetic design (its target dropped)
+    code, out, _ = run(["predict", str(folder), "synthetic:n=5,p=6,k=2,seed=4"], capsys)
+    named = sources.load("synthetic:n=5,p=6,k=2,seed=4").X
+    assert code == 0
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out)), comparison.predict(named), check_exact=True)

@@ -40,6 +40,11 @@ SKIPPED = {
         "the install-and-test command is what .ci/run runs; pytest inside pytest would recurse",
     ("docs/theory.md", "priorfit compare diabetes --prior laplace --scale-by-sigma --scale 4.2194 --no-standardize"):
         "tests/end_to_end/test_cli.py runs this line, read from docs/theory.md, and checks the figures the page gives for it",
+    ("docs/cli.md", 'name = "lasso-diabetes-predicted"\n[data]\nsource = "diabetes"\n[settings]\nprior = ["laplace"]\n[predict]\n'
+                    'rows = "new-rows.csv"        # a CSV or Parquet file of new rows, relative to this file\n'
+                    'prob = [0.5, 0.9]            # one level or several (default 0.9)'):
+        "its rows file is not in the docs' folder (a declaration refuses a [predict] table whose rows do not exist); "
+        "tests/runs/test_declarations.py reads and runs a [predict] table",
     ("docs/cli.md", "priorfit run models/"):
         "runs the six shipped declarations at their full draws (minutes); tests/runs/test_declarations.py runs each of them "
         "with small draws",

@@ -49,7 +49,7 @@ def test_each_shipped_declaration_runs(path, tmp_path, request):
         ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\npriors = ["normal"]\n',
          "unknown key 'priors' in [settings] (did you mean 'prior'?); allowed are: prior, likelihood, alpha,"),
         ('name = "a"\n[data]\nsource = "diabetes"\ntargte = "y"\n', "unknown key 'targte' in [data] (did you mean 'target'?); allowed are: source, target."),
-        ('nmae = "a"\n', "unknown key 'nmae' in the file (did you mean 'name'?); allowed are: name, description, data, settings, sweep."),
+        ('nmae = "a"\n', "unknown key 'nmae' in the file (did you mean 'name'?); allowed are: name, description, data, settings, sweep, predict."),
         ('[data]\nsource = "diabetes"\n', "the key 'name' is missing; a declaration needs name, [data] and [settings]."),
         ('name = "a/b"\n[data]\nsource = "diabetes"\n', "name 'a/b' is not allowed; it must be a non-empty folder name without slashes."),
         ('name = "a"\n[data]\nsource = "diabetes"\n[settings]\ndraws = 0\n', "draws 0 is not allowed; it must be a whole number from 1 to 1000000000."),
@@ -61,6 +61,14 @@ def test_each_shipped_declaration_runs(path, tmp_path, request):
          "sweep seed = 3 is not allowed; give a non-empty list of values, e.g. [0, 1, 2]."),
         ('name = "a"\n[data]\nsource = "diabetes"\n[sweep]\ndraws = [100, 0]\n',
          "sweep run a-draws0: draws 0 is not allowed; it must be a whole number from 1 to 1000000000."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[predict]\nprob = 0.9\n',
+         '[predict] needs rows: a CSV or Parquet file of new rows, e.g. rows = "new-rows.csv".'),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[predict]\nrows = "none.csv"\n',
+         "[predict] rows 'none.csv' is not a file that exists; give a CSV or Parquet file of new rows, relative to the declaration."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[predict]\nrows = "bad.toml"\nprobs = [0.9]\n',
+         "unknown key 'probs' in [predict] (did you mean 'prob'?); allowed are: rows, prob."),
+        ('name = "a"\n[data]\nsource = "diabetes"\n[predict]\nrows = "bad.toml"\nprob = [0.5, 2]\n',
+         "[predict] prob 2 is not allowed; it must lie strictly between 0 and 1."),
     ],
 )
 def test_bad_declarations(tmp_path, text, message):
@@ -104,3 +112,26 @@ def test_run_command_refuses_bad_files_and_writes_nothing(tmp_path, capsys, monk
     empty.mkdir()
     assert main(["run", str(empty)]) == 2
     assert capsys.readouterr().err == f"priorfit: error: Folder {str(empty)!r} holds no .toml declarations.\n"
+
+
+def test_a_predict_table_writes_predictions_into_the_run(tmp_path, sparse_three, monkeypatch):
+    """[predict]: the run's folder gets predictions.csv, Comparison.predict of the rows (the fit is the shared one)."""
+    import pandas as pd
+
+    from priorfit.data import sources
+    from priorfit.runs import compare
+
+    X = sources.load(sparse_three.data.name).X[:6]
+    pd.DataFrame(X, columns=sparse_three.data.features).to_csv(tmp_path / "new.csv", index=False, float_format="%.17g")
+    (tmp_path / "m.toml").write_text('name = "m"\n[data]\nsource = "diabetes"\n[predict]\nrows = "new.csv"\nprob = [0.5, 0.9]\n')
+    declaration = declarations.load(tmp_path / "m.toml")
+    assert declaration.predict == {"rows": str((tmp_path / "new.csv").resolve()), "prob": [0.5, 0.9]}
+    monkeypatch.setattr(compare, "compare", lambda *args, **kwargs: sparse_three)
+    _, out = declaration.run(tmp_path / "out", progress=False, plots=False)
+    written = pd.read_csv(out / "predictions.csv")
+    pd.testing.assert_frame_equal(written, sparse_three.predict(X, prob=[0.5, 0.9]), check_exact=True)
+    # rows without a training feature: one sentence, and no folder
+    pd.DataFrame(X[:, :5], columns=sparse_three.data.features[:5]).to_csv(tmp_path / "new.csv", index=False)
+    with pytest.raises(InputError, match=r"^The new rows in 'new.csv' lack the training feature x6; "):
+        declaration.run(tmp_path / "other", progress=False, plots=False)
+    assert not (tmp_path / "other").exists()

@@ -39,6 +39,14 @@ def test_regression_map_is_ridge_and_predict_is_the_posterior_mean():
     assert np.max(np.abs(model.coef_ - ridge.coef_) / sd) < 0.35
     assert model.n_features_in_ == 10 and model.score(X, y) == pytest.approx(ridge.score(X, y), abs=0.01)
     assert model.relevance_ is None  # relevance=C not given
+    # the predictive interval is Comparison.predict's, and its sd about sqrt(var of the mean + sigma^2)
+    low, high = model.predict_interval(X[:30], prob=0.9)
+    frame = model.comparison_.predict(X[:30], prob=0.9)
+    np.testing.assert_array_equal(low, frame["pred_low"])
+    np.testing.assert_array_equal(high, frame["pred_high"])
+    mean, std = model.predict(X[:30], return_std=True)
+    np.testing.assert_allclose(mean, model.predict(X[:30]), rtol=1e-14)
+    assert np.all(std > 54.0) and np.abs((high - low) / (2 * 1.6448536 * std) - 1).max() < 0.15
 
 
 def test_classifier_on_two_labels():
@@ -86,12 +94,13 @@ def test_predictions_are_the_familys_mean_averaged_over_the_draws():
     rng = np.random.default_rng(0)
     X, coef, intercept = rng.normal(size=(5, 3)), rng.normal(size=(40, 3)), rng.normal(size=40)
     eta = X @ coef.T + intercept  # rows x draws
-    models = {}
+    models, sigma = {}, np.abs(rng.normal(size=40)) + 0.5
     for family, estimator in (("gaussian", priorfit.BayesianRegression), ("poisson", priorfit.BayesianRegression),
                               ("bernoulli", priorfit.BayesianClassifier)):
         model = estimator(likelihood=family)
         model.n_features_in_, model.coef_, model.classes_ = 3, coef.mean(axis=0), np.array(["no", "yes"])
         model._coef_draws, model._intercept_draws, model._family = coef, intercept, likelihoods.get(family)
+        model._dispersion_draws = sigma if family == "gaussian" else None
         models[family] = model
     np.testing.assert_allclose(models["gaussian"].predict(X), eta.mean(axis=1), rtol=1e-14)
     np.testing.assert_allclose(models["poisson"].predict(X), np.exp(eta).mean(axis=1), rtol=1e-14)
@@ -99,6 +108,17 @@ def test_predictions_are_the_familys_mean_averaged_over_the_draws():
     p1 = (1.0 / (1.0 + np.exp(-eta))).mean(axis=1)
     np.testing.assert_allclose(models["bernoulli"].predict_proba(X), np.column_stack([1 - p1, p1]), rtol=1e-14)
     assert list(models["bernoulli"].predict(X)) == list(np.where(p1 > 0.5, "yes", "no"))
+    # the predictive sd by the law of total variance, per family
+    _, std = models["gaussian"].predict(X, return_std=True)
+    np.testing.assert_allclose(std, np.sqrt(eta.var(axis=1) + (sigma**2).mean()), rtol=1e-12)
+    _, std = models["poisson"].predict(X, return_std=True)
+    np.testing.assert_allclose(std, np.sqrt(np.exp(eta).var(axis=1) + np.exp(eta).mean(axis=1)), rtol=1e-12)
+    low, high = models["bernoulli"].predict_interval(X, prob=0.9)
+    assert set(np.unique(np.r_[low, high])) <= {0.0, 1.0} and np.all(low <= high)
+    low, high = models["poisson"].predict_interval(X, prob=0.5)
+    assert np.array_equal(low, np.round(low)) and np.all(low <= high)
+    with pytest.raises(InputError, match=r"^prob 1.5 is not allowed; it must lie strictly between 0 and 1.$"):
+        models["gaussian"].predict_interval(X, prob=1.5)
 
 
 @pytest.mark.slow

@@ -53,6 +53,7 @@ class Likelihood:
     summary: ClassVar[str]
     has_dispersion: ClassVar[bool] = False
     sufficient: ClassVar[bool] = False  # the log likelihood has sufficient statistics of fixed size
+    support: ClassVar[tuple[float, float]] = (-np.inf, np.inf)  # of y: where intervals of y are clipped
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):
@@ -125,6 +126,10 @@ class Likelihood:
         """Draws of y given the linear predictor ``eta`` (simulation-based calibration)."""
         raise NotImplementedError
 
+    def variance(self, eta: np.ndarray, dispersion) -> np.ndarray:
+        """``Var[y | eta]`` (NumPy; the estimators' predictive sd)."""
+        raise NotImplementedError
+
 
 class RowLikelihood(Likelihood):
     """A GLM without sufficient statistics: the log likelihood is a sum over rows, O(np) per
@@ -139,6 +144,9 @@ class RowLikelihood(Likelihood):
 
     def link(self, mean: float) -> float:
         raise NotImplementedError
+
+    def variance(self, eta, dispersion=None):
+        return self.variance_at_mean(self.mean(eta))
 
     def initial_intercept(self, design) -> float:
         return self.link(float(design.y.mean())) if design.intercept else 0.0

@@ -141,6 +141,9 @@ class Gaussian(Likelihood):
     def simulate(self, eta, sigma, rng):
         return eta + sigma * rng.standard_normal(np.shape(eta))
 
+    def variance(self, eta, sigma):
+        return np.broadcast_to(np.square(sigma), np.shape(eta))
+
     def pointwise(self, eta, y, sigma):
         return -0.5 * np.log(2 * np.pi) - np.log(sigma) - 0.5 * ((y - eta) / sigma) ** 2
 

@@ -13,6 +13,7 @@ class Poisson(RowLikelihood):
 
     name = "poisson"
     summary = "y ~ Poisson(exp(Xw + c)); y is a non-negative integer count; row by row"
+    support = (0.0, np.inf)
 
     def encode_y(self, y, where):
         y = numeric_target(y, where, self.name)
