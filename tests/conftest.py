@@ -94,6 +94,7 @@ def declared_park_casella(tmp_path_factory):
     return _declared("park-casella", tmp_path_factory)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks (it appends the group to the test ids)
 def pytest_collection_modifyitems(config, items):
     """Give every test that shares a computed fit with others the ``xdist_group`` of that fit
     (see the module's docstring); the others are spread one by one."""
