@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, run_sentence, shrinkage_rows
+from .lines import (
+    LOO_COMPARE_NOTE,
+    column_labels,
+    columns,
+    data_lines,
+    data_sentence,
+    fit_heading,
+    fit_lines,
+    loo_compare_rows,
+    number,
+    run_sentence,
+    sensitivity_rows,
+    shrinkage_rows,
+)
+
+
+def _cells(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
+    return ["", "| " + " | ".join(header) + " |", "|---" * len(header) + "|", *("| " + " | ".join(row) + " |" for row in rows)]
 
 
 def _checks(results) -> list[str]:
@@ -29,12 +48,17 @@ def render(comparison, images: list[str]) -> str:
         lines += ["", "| coefficient | " + " | ".join(names.get(c, c) for c in shown) + " |", "|---" * (len(shown) + 1) + "|"]
         for name, row in fit.coefficients.iterrows():
             lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in shown) + " |")
+        lines += _cells(*sensitivity_rows(fit))
         lines.append("")
-        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales")
+        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales", "ppc",
+                                                                             "prior_predictive")
                   if f"{kind}_{fit.prior.name}.png" in images]
     header, rows = shrinkage_rows(comparison)
     if rows:
         lines += ["## How much shrinkage", "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         lines.append("")
+    ranked = loo_compare_rows(comparison)
+    if ranked[1]:
+        lines += [f"{LOO_COMPARE_NOTE}.", *_cells(*ranked), ""]
     return "\n".join(lines) + "\n"

@@ -53,6 +53,7 @@ class Likelihood:
     summary: ClassVar[str]
     has_dispersion: ClassVar[bool] = False
     sufficient: ClassVar[bool] = False  # the log likelihood has sufficient statistics of fixed size
+    discrete: ClassVar[bool] = False  # y takes whole-number values (predictive draws are stored as integers)
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):
