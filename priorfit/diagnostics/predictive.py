@@ -113,11 +113,10 @@ def prior_predictive(design, likelihood, prior, scales, dispersion, size: int, s
     return likelihood.simulate(eta, dispersion, rng)
 
 
-def check(design, likelihood, prior, posterior, scales, dispersion, seed: int, *, with_prior: bool = True):
+def check(design, likelihood, prior, posterior, scales, dispersion, seed: int):
     """The :class:`PredictiveCheck` of one fit and the DataTree groups that keep its draws
     (``{"posterior_predictive": Dataset, "prior_predictive": Dataset, "observed_data": Dataset}``).
-    ``scales``: the model's ``prior`` group (a Dataset) or None; ``with_prior``: also the prior
-    predictive (a prior whose coefficients cannot be drawn has none)."""
+    ``scales``: the model's ``prior`` group (a Dataset) or None."""
     import xarray as xr
 
     y = np.asarray(design.y, dtype=float)
@@ -139,16 +138,38 @@ def check(design, likelihood, prior, posterior, scales, dispersion, seed: int, *
     }
     fields = dict(draws=len(y_rep), stored=int(kept.shape[0] * kept.shape[1]), observed_mean=observed_mean,
                   observed_sd=observed_sd, p_mean=p_value(means, observed_mean), p_sd=p_value(sds, observed_sd))
-    if with_prior:
-        size = len(y_rep)
-        prior_rep = prior_predictive(design, likelihood, prior, scales, dispersion, size, seed)
-        prior_means, prior_sds = _statistics(prior_rep)
-        _, prior_stored = _counts(design.n, len(prior_rep))
-        pick = _spaced(len(prior_rep), prior_stored)
-        groups["prior_predictive"] = xr.Dataset(
-            {"y": (("chain", "draw", "row"), prior_rep[pick][None].astype(dtype))},
-            coords={"chain": [0], "draw": np.arange(len(pick)), "row": rows})
-        low, high = np.quantile(prior_sds, [0.05, 0.95])
-        fields.update(prior_draws=len(prior_rep), prior_stored=len(pick), prior_p_mean=p_value(prior_means, observed_mean),
-                      prior_p_sd=p_value(prior_sds, observed_sd), prior_sd_low=float(low), prior_sd_high=float(high))
+    prior_rep = prior_predictive(design, likelihood, prior, scales, dispersion, len(y_rep), seed)
+    prior_means, prior_sds = _statistics(prior_rep)
+    _, prior_stored = _counts(design.n, len(prior_rep))
+    pick = _spaced(len(prior_rep), prior_stored)
+    groups["prior_predictive"] = xr.Dataset(
+        {"y": (("chain", "draw", "row"), prior_rep[pick][None].astype(dtype))},
+        coords={"chain": [0], "draw": np.arange(len(pick)), "row": rows})
+    low, high = np.quantile(prior_sds, [0.05, 0.95])
+    fields.update(prior_draws=len(prior_rep), prior_stored=len(pick), prior_p_mean=p_value(prior_means, observed_mean),
+                  prior_p_sd=p_value(prior_sds, observed_sd), prior_sd_low=float(low), prior_sd_high=float(high))
     return PredictiveCheck(**fields), groups
+
+
+def fit_checks(design, likelihood, prior, tree, loglik, dispersion, seed: int):
+    """One fit's predictive checks and power-scaling sensitivity
+    (:mod:`priorfit.diagnostics.sensitivity`), their draws and the log prior added to ``tree`` as
+    the standard groups: ``(PredictiveCheck or None, Sensitivity or None)``. Both need the rows;
+    the sensitivity also the pointwise log likelihood ``loglik`` that PSIS-LOO computed (None: none).
+    ``dispersion`` is the fixed or plug-in noise sd (1 for a family without one)."""
+    import xarray as xr
+
+    from priorfit.diagnostics import sensitivity
+
+    if not design.has_rows:
+        return None, None
+    posterior = tree["posterior"].to_dataset()
+    scales = tree["prior"].to_dataset() if "prior" in tree.children else None
+    checked, groups = check(design, likelihood, prior, posterior, scales, dispersion, seed)
+    for name, group in groups.items():
+        tree[name] = xr.DataTree(group)
+    sigma = posterior["sigma"].values if "sigma" in posterior else (dispersion if likelihood.has_dispersion else None)
+    log_prior = sensitivity.log_prior_group(prior, posterior, sigma)
+    tree["log_prior"] = xr.DataTree(log_prior)
+    sensed = None if loglik is None else sensitivity.sensitivity(prior, posterior, log_prior, loglik)
+    return checked, sensed

@@ -19,7 +19,7 @@ from priorfit.data import sources
 from priorfit.data.dask import is_dask
 from priorfit.data.design import Dataset, Design, from_arrays, from_frame, make_design
 from priorfit.data.sources import load
-from priorfit.diagnostics import closed_form, identity, predictive, sensitivity, shrinkage
+from priorfit.diagnostics import closed_form, identity, predictive, shrinkage
 from priorfit.errors import InputError
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
@@ -271,7 +271,8 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     amount, loglik, elpd = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
     timings["shrinkage"] = time.perf_counter() - start
     start = time.perf_counter()
-    checked, sensed = _predictive_checks(design, prior, likelihood, hyper, penalty, tree, loglik, config)
+    dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
+    checked, sensed = predictive.fit_checks(design, likelihood, prior, tree, loglik, dispersion, config.seed)
     timings["checks"] = time.perf_counter() - start
     return Fit(
         prior=prior, hyper=hyper, likelihood=likelihood.name, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
@@ -279,25 +280,6 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         scale_choices=choices, shrinkage=amount, bootstrap=boot, coefficients=coefficients, original=original, notes=notes,
         timings=timings, predictive=checked, sensitivity=sensed, elpd=elpd,
     )
-
-
-def _predictive_checks(design, prior, likelihood, hyper: Hyperparameters, penalty, tree, loglik, config: Settings):
-    """The posterior and prior predictive checks (their draws kept as the DataTree's standard groups)
-    and power-scaling sensitivity, in NumPy on the draws there; each needs the rows, and the
-    sensitivity the pointwise log likelihood that PSIS-LOO computed."""
-    if not design.has_rows:
-        return None, None
-    posterior = tree["posterior"].to_dataset()
-    dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
-    scales = tree["prior"].to_dataset() if "prior" in tree.children else None
-    checked, groups = predictive.check(design, likelihood, prior, posterior, scales, dispersion, config.seed)
-    for name, group in groups.items():
-        tree[name] = xr.DataTree(group)
-    sigma = posterior["sigma"].values if "sigma" in posterior else (dispersion if likelihood.has_dispersion else None)
-    log_prior = sensitivity.log_prior_group(prior, posterior, sigma)
-    tree["log_prior"] = xr.DataTree(log_prior)
-    sensed = None if loglik is None else sensitivity.sensitivity(prior, posterior, log_prior, loglik)
-    return checked, sensed
 
 
 def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, tree, config: Settings):
