@@ -138,7 +138,10 @@ def check(design, likelihood, prior, posterior, scales, dispersion, seed: int):
     }
     fields = dict(draws=len(y_rep), stored=int(kept.shape[0] * kept.shape[1]), observed_mean=observed_mean,
                   observed_sd=observed_sd, p_mean=p_value(means, observed_mean), p_sd=p_value(sds, observed_sd))
-    prior_rep = prior_predictive(design, likelihood, prior, scales, dispersion, len(y_rep), seed)
+    try:
+        prior_rep = prior_predictive(design, likelihood, prior, scales, dispersion, len(y_rep), seed)
+    except NotImplementedError:  # a prior family without coef_draws: no prior predictive
+        return PredictiveCheck(**fields), groups
     prior_means, prior_sds = _statistics(prior_rep)
     _, prior_stored = _counts(design.n, len(prior_rep))
     pick = _spaced(len(prior_rep), prior_stored)
@@ -169,7 +172,10 @@ def fit_checks(design, likelihood, prior, tree, loglik, dispersion, seed: int):
     for name, group in groups.items():
         tree[name] = xr.DataTree(group)
     sigma = posterior["sigma"].values if "sigma" in posterior else (dispersion if likelihood.has_dispersion else None)
-    log_prior = sensitivity.log_prior_group(prior, posterior, sigma)
+    try:
+        log_prior = sensitivity.log_prior_group(prior, posterior, sigma)
+    except NotImplementedError:  # a prior family without its NumPy log density: no power-scaling
+        return checked, None
     tree["log_prior"] = xr.DataTree(log_prior)
     sensed = None if loglik is None else sensitivity.sensitivity(prior, posterior, log_prior, loglik)
     return checked, sensed

@@ -170,3 +170,24 @@ def test_every_fit_of_a_run_has_its_checks(sparse_three):
         for group in ("posterior_predictive", "prior_predictive", "observed_data", "log_prior"):
             assert group in fit.tree.children
         assert fit.predictive.draws == 400 and fit.predictive.stored == 100
+
+
+def test_a_prior_without_numpy_draws_or_density_skips_the_prior_predictive_and_psense():
+    from priorfit.models.priors import Prior
+
+    class Bare(Normal, register=False):  # a family written before coef_draws and log_prior existed
+        _kernel_draws = Prior._kernel_draws
+        _kernel_log_density = Prior._kernel_log_density
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    design = make_design(from_arrays(X, X @ np.ones(2) + rng.standard_normal(40), name="bare"))
+    prior = Bare(1.0)
+    posterior = _exact_posterior(design, Normal(1.0), 1.0, draws=200)
+    tree = xr.DataTree.from_dict({"posterior": posterior})
+    gaussian = likelihoods.get("gaussian")
+    checked, sensed = predictive.fit_checks(design, gaussian, prior, tree, shrinkage.log_likelihood(design, gaussian, posterior, 1.0),
+                                            1.0, seed=0)
+    assert checked.prior_p_sd is None and checked.p_sd is not None and sensed is None
+    assert {"posterior_predictive", "observed_data"} <= set(tree.children)
+    assert "prior_predictive" not in tree.children and "log_prior" not in tree.children
