@@ -13,8 +13,9 @@ Both run in NumPy on draws a comparison already has (no PyMC, no compile):
   scales that the model's ``prior`` group already holds): what the prior claims about the data before
   seeing them. The intercept's prior is flat (improper), so the centred intercept is held at its
   starting value (the mean of y, or the link of it), and the noise sd at the fixed or plug-in value:
-  the prior predictive is that of the coefficients' prior. The mean of y is then nearly pinned; the sd
-  of y is what the coefficients' prior speaks to. The same p-value says where the observed statistic
+  the prior predictive is that of the coefficients' prior. For the Gaussian the mean of y is then
+  pinned and the sd of y is what the coefficients' prior speaks to; through a GLM's link the prior
+  moves the mean as well. The same p-value says where the observed statistic
   falls in the prior predictive (0.5: in the middle; near 0: the prior expects much larger values).
 
 A subset of each is kept in the fit's DataTree as ArviZ's groups ``posterior_predictive`` and

@@ -21,7 +21,11 @@ from .lines import (
 def _cells(header: list[str], rows: list[list[str]]) -> list[str]:
     if not rows:
         return []
-    return ["", "| " + " | ".join(header) + " |", "|---" * len(header) + "|", *("| " + " | ".join(row) + " |" for row in rows)]
+    def cell(text: str) -> str:  # a pipe in a cell (arviz-stats' "|elpd_diff| < 4") would end it
+        return text.replace("|", "\\|")
+
+    return ["", "| " + " | ".join(header) + " |", "|---" * len(header) + "|",
+            *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)]
 
 
 def _checks(results) -> list[str]:
