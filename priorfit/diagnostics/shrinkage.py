@@ -121,28 +121,38 @@ def _m_eff(design, tau, local, sigma) -> np.ndarray:
     return (1.0 - kappa).sum(axis=1)
 
 
-def loo(design, likelihood, posterior, dispersion):
-    """PSIS-LOO of the posterior: ``(elpd, se, p_loo, max Pareto k)``; the pointwise log
-    likelihood is computed from the rows for each draw."""
-    import arviz as az
-    import xarray as xr
-
+def log_likelihood(design, likelihood, posterior, dispersion) -> np.ndarray:
+    """The pointwise log likelihood of each draw and row, (chain, draw, row), from the rows."""
     coef = posterior["coef"].values  # (chain, draw, p)
     eta = np.einsum("cdp,np->cdn", coef, design.X)
     if "intercept" in posterior:
         eta = eta + posterior["intercept"].values[..., None]
     sigma = posterior["sigma"].values[..., None] if "sigma" in posterior else dispersion
-    loglik = likelihood.pointwise(eta, design.y, sigma)
+    return likelihood.pointwise(eta, design.y, sigma)
+
+
+def loo(design, likelihood, posterior, dispersion, *, loglik: np.ndarray | None = None):
+    """PSIS-LOO of the posterior: arviz-stats' ``ELPDData`` (pointwise; :func:`loo_numbers` reads
+    it); the pointwise log likelihood ``loglik`` (:func:`log_likelihood`) is computed when not given."""
+    import warnings
+
+    import arviz as az
+    import xarray as xr
+
+    if loglik is None:
+        loglik = log_likelihood(design, likelihood, posterior, dispersion)
     tree = xr.DataTree.from_dict({
         "posterior": posterior[["coef"]],
         "log_likelihood": xr.Dataset({"y": (("chain", "draw", "row"), loglik)}),
     })
-    import warnings
-
     with warnings.catch_warnings():
         # the largest Pareto k is reported (and flagged above 0.7) instead of a warning per run
         warnings.filterwarnings("ignore", "Estimated shape parameter of Pareto", UserWarning)
-        result = az.loo(tree, pointwise=True)
+        return az.loo(tree, pointwise=True)
+
+
+def loo_numbers(result) -> tuple[float, float, float, float]:
+    """``(elpd, se, p_loo, max Pareto k)`` of a PSIS-LOO result."""
     return float(result.elpd), float(result.se), float(result.p), float(np.nanmax(result.pareto_k.values))
 
 
@@ -160,3 +170,48 @@ def cv_log_score(design, likelihood, make_estimator, mu, dispersion, *, folds: i
         eta = design.X[test] @ coef + intercept
         total += float(likelihood.pointwise(eta, design.y[test], dispersion).sum())
     return total
+
+
+@dataclass(frozen=True)
+class LooRank:
+    """One prior's row of arviz-stats' ``compare`` across the fitted priors (PSIS-LOO), beside its
+    penalized twin's K-fold CV log score: ``elpd_diff`` and ``dse`` are the difference to the best
+    prior's elpd_loo and its standard error, ``cv_diff`` the same difference of the twins' CV scores."""
+
+    prior: str
+    rank: int
+    elpd_loo: float
+    elpd_diff: float
+    dse: float
+    se: float
+    p_loo: float
+    weight: float  # stacking weight
+    p_worse: float | None  # normal approximation of P(worse than the best); None for the best
+    diagnosis: str | None  # arviz-stats' warnings about the difference or the estimate ("N < 100", ...)
+    cv_log_score: float | None = None
+    cv_diff: float | None = None
+
+
+def compare_priors(elpds: dict, cv_scores: dict) -> list[LooRank]:
+    """arviz-stats ``compare`` (stacking weights) of the priors with a PSIS-LOO result (``elpds``:
+    prior -> ELPDData or None), best first; empty with fewer than two. ``cv_scores``: prior -> the
+    twin's CV log score (summed over rows) or None."""
+    elpds = {name: result for name, result in elpds.items() if result is not None}
+    if len(elpds) < 2:
+        return []
+    import arviz as az
+
+    table = az.compare(elpds, round_to="none")
+    scores = {name: cv_scores.get(name) for name in table.index}
+    best_cv = max((v for v in scores.values() if v is not None), default=None)
+    rows = []
+    for name, row in table.iterrows():
+        diagnosis = "; ".join(str(row[c]) for c in ("diag_diff", "diag_elpd") if row.get(c)) or None
+        cv = scores[name]
+        rows.append(LooRank(
+            prior=str(name), rank=int(row["rank"]), elpd_loo=float(row["elpd"]), elpd_diff=float(row["elpd_diff"]),
+            dse=float(row["dse"]), se=float(row["se"]), p_loo=float(row["p"]), weight=float(row["weight"]),
+            p_worse=None if row["rank"] == 0 or row["p_worse"] != row["p_worse"] else float(row["p_worse"]),
+            diagnosis=diagnosis, cv_log_score=cv, cv_diff=None if cv is None else cv - best_cv,
+        ))
+    return rows

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .common import LINESTYLES, STYLES, figure_of, marker_kwargs  # noqa: F401 - the plots' public styles
 
-KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales")
+KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales", "ppc", "prior_predictive")
 ACROSS_PRIORS = ("forest_all", "shrinkage")  # the kinds whose ``prior`` selects several priors
 
 
@@ -49,6 +49,8 @@ def planned(comparison) -> list[tuple[str, str | None, str]]:
     files += [("density", fit.prior.name, f"density_{fit.prior.name}.png") for fit in comparison.fits]
     files += [("identity", fit.prior.name, f"identity_{fit.prior.name}.png") for fit in comparison.fits if fit.identity is not None]
     files += [("scales", fit.prior.name, f"scales_{fit.prior.name}.png") for fit in comparison.fits if "prior" in fit.tree.children]
+    for kind, group in (("ppc", "posterior_predictive"), ("prior_predictive", "prior_predictive")):
+        files += [(kind, fit.prior.name, f"{kind}_{fit.prior.name}.png") for fit in comparison.fits if group in fit.tree.children]
     if len(comparison.fits) > 1:
         files.append(("forest_all", None, "forest_all.png"))
     files.append(("shrinkage", None, "shrinkage.png"))

@@ -6,8 +6,21 @@ from __future__ import annotations
 import base64
 import html
 
-from .lines import (column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, relevance_lines, run_sentence,
-                    shrinkage_rows)
+from .lines import (
+    LOO_COMPARE_NOTE,
+    column_labels,
+    columns,
+    data_lines,
+    data_sentence,
+    fit_heading,
+    fit_lines,
+    loo_compare_rows,
+    number,
+    relevance_lines,
+    run_sentence,
+    sensitivity_rows,
+    shrinkage_rows,
+)
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -43,6 +56,16 @@ def _table(fit, hdi_prob: float, relevance: float | None = None) -> str:
     return f"<table>{head}{rows}</table>"
 
 
+def _cells(header: list[str], rows: list[list[str]], caption: str = "") -> str:
+    """A table of formatted cells (empty without rows)."""
+    if not rows:
+        return ""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _image(png: bytes | None, alt: str) -> str:
     if png is None:
         return ""
@@ -60,8 +83,9 @@ def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
             _checks(fit.check_results()),
             "<ul class='facts'>" + "".join(f"<li>{html.escape(line)}</li>" for line in fit_lines(fit)) + "</ul>",
             _table(fit, comparison.settings.hdi_prob, comparison.settings.relevance),
+            _cells(*sensitivity_rows(fit), "power-scaling sensitivity"),
         ]
-        for kind in ("identity", "forest", "density", "scales"):
+        for kind in ("identity", "forest", "density", "scales", "ppc", "prior_predictive"):
             parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
     return "\n".join(p for p in parts if p)
 
@@ -103,5 +127,8 @@ def render(comparison, images: dict[str, bytes]) -> str:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
         parts.append(f"<h2>How much shrinkage</h2><table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
+    ranked = loo_compare_rows(comparison)
+    if ranked[1]:
+        parts.append(f"<p>{html.escape(LOO_COMPARE_NOTE)}.</p>" + _cells(*ranked))
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)

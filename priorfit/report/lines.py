@@ -176,6 +176,8 @@ def fit_lines(fit) -> list[str]:
         interval = "" if choice.low is None else f" [{number(choice.low)}, {number(choice.high)}]"
         lines.append(f"scale by {choice.method}: {number(choice.scale)}{interval} ({fit.hyper.hyperparameter} {number(choice.alpha)})")
     lines += shrinkage_lines(fit)
+    lines += predictive_lines(fit)
+    lines += sensitivity_lines(fit)
     lines.extend(bootstrap_lines(fit))
     d = fit.diagnostics
     rhat = "—" if d.max_rhat is None else f"{d.max_rhat:.3f}"
@@ -218,3 +220,57 @@ def bootstrap_lines(fit) -> list[str]:
         mu = _location([boot.mu[boot.names.index(name)] for name in collapsed]) or "its mu"
         lines.append(f"bootstrap interval collapses to {mu} while the {pct} HDI does not: {', '.join(collapsed)}")
     return lines
+
+
+def predictive_lines(fit) -> list[str]:
+    """The posterior and prior predictive checks in one line each (p-values: P(T(y_rep) >= T(y)))."""
+    c = fit.predictive
+    if c is None:
+        return []
+    lines = [f"posterior predictive check: p-value of the mean of y {c.p_mean:.3f}, of its sd {c.p_sd:.3f} "
+             f"(P(T(y_rep) >= T(y)) over {c.draws} replicated data sets; {c.stored} kept in posterior_predictive)"]
+    if c.prior_p_sd is not None:
+        lines.append(
+            f"prior predictive: sd(y_rep) has the 90% interval [{number(c.prior_sd_low)}, {number(c.prior_sd_high)}] "
+            f"around the observed sd {number(c.observed_sd)} (p-value {c.prior_p_sd:.3f}; of the mean {c.prior_p_mean:.3f}, "
+            f"intercept held at the link of the mean of y; {c.prior_draws} data sets, {c.prior_stored} kept in prior_predictive)")
+    return lines
+
+
+def sensitivity_lines(fit) -> list[str]:
+    """The power-scaling diagnosis in one line: the coefficients flagged, or that none is."""
+    s = fit.sensitivity
+    if s is None:
+        return []
+    scaled = ", ".join(s.power_scaled)
+    by = {}
+    for row in s.flagged():
+        by.setdefault(row.diagnosis, []).append(row.name)
+    found = "; ".join(f"{diagnosis}: {', '.join(names)}" for diagnosis, names in by.items()) or "no sensitivity above it"
+    return [f"power-scaling sensitivity (psense; the prior of {scaled} scaled; threshold {s.threshold:g}): {found}"]
+
+
+def sensitivity_rows(fit) -> tuple[list[str], list[list[str]]]:
+    """Each variable's prior and likelihood sensitivity and diagnosis, as table cells."""
+    s = fit.sensitivity
+    if s is None:
+        return [], []
+    header = ["variable", "prior sensitivity", "likelihood sensitivity", "diagnosis"]
+    return header, [[row.name, f"{row.prior:.3f}", f"{row.likelihood:.3f}", row.diagnosis or "—"] for row in s.rows]
+
+
+LOO_COMPARE_NOTE = ("arviz-stats compare (PSIS-LOO, stacking weights), best first: elpd_loo and its difference to the "
+                    "best prior with the SE of the difference, beside each twin's K-fold CV log score and its difference "
+                    "to the best twin's (sums over rows)")
+
+
+def loo_compare_rows(comparison) -> tuple[list[str], list[list[str]]]:
+    """The table of arviz-stats' compare across the priors, as header and cells."""
+    if not comparison.loo_compare:
+        return [], []
+    header = ["prior", "rank", "elpd_loo", "elpd diff", "SE of diff", "p_loo", "weight", "twin CV log score",
+              "twin CV diff", "warning"]
+    rows = [[r.prior, str(r.rank), f"{r.elpd_loo:.2f}", f"{r.elpd_diff:.2f}", f"{r.dse:.2f}", f"{r.p_loo:.2f}",
+             f"{r.weight:.2f}", "—" if r.cv_log_score is None else f"{r.cv_log_score:.2f}",
+             "—" if r.cv_diff is None else f"{r.cv_diff:.2f}", r.diagnosis or ""] for r in comparison.loo_compare]
+    return header, rows

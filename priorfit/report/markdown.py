@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
-from .lines import (column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, relevance_lines, run_sentence,
-                    shrinkage_rows)
+from .lines import (
+    LOO_COMPARE_NOTE,
+    column_labels,
+    columns,
+    data_lines,
+    data_sentence,
+    fit_heading,
+    fit_lines,
+    loo_compare_rows,
+    number,
+    relevance_lines,
+    run_sentence,
+    sensitivity_rows,
+    shrinkage_rows,
+)
+
+
+def _cells(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
+    def cell(text: str) -> str:  # a pipe in a cell (arviz-stats' "|elpd_diff| < 4") would end it
+        return text.replace("|", "\\|")
+
+    return ["", "| " + " | ".join(header) + " |", "|---" * len(header) + "|",
+            *("| " + " | ".join(cell(c) for c in row) + " |" for row in rows)]
 
 
 def _checks(results) -> list[str]:
@@ -32,12 +55,17 @@ def render(comparison, images: list[str]) -> str:
         lines += ["", "| coefficient | " + " | ".join(cells) + " |", "|---" * (len(shown) + 1) + "|"]
         for name, row in fit.coefficients.iterrows():
             lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in shown) + " |")
+        lines += _cells(*sensitivity_rows(fit))
         lines.append("")
-        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales")
+        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales", "ppc",
+                                                                             "prior_predictive")
                   if f"{kind}_{fit.prior.name}.png" in images]
     header, rows = shrinkage_rows(comparison)
     if rows:
         lines += ["## How much shrinkage", "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         lines.append("")
+    ranked = loo_compare_rows(comparison)
+    if ranked[1]:
+        lines += [f"{LOO_COMPARE_NOTE}.", *_cells(*ranked), ""]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, relevance_lines, shrinkage_rows
+from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, loo_compare_rows, relevance_lines, shrinkage_rows
 from .lines import number as _number
 
 
@@ -58,6 +58,13 @@ def render(comparison, console: Console | None = None) -> None:
         for row in rows:
             table.add_row(*row)
         console.print()
+        console.print(table)
+    header, rows = loo_compare_rows(comparison)
+    if rows:
+        table = Table(*header, title="priors compared by PSIS-LOO (arviz-stats compare), beside the twins' CV scores",
+                      title_justify="left")
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
     console.print()
     for fit in comparison.fits:

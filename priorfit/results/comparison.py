@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from priorfit.diagnostics.shrinkage import LooRank
 from priorfit.penalized.fits import Estimate
 from priorfit.results import files
 from priorfit.results.records import DataInfo, Fit
@@ -39,6 +40,8 @@ class Comparison:
     ols: Estimate | None = field(default=None, metadata=stored(dump=_ols_block, load=_ols))
     settings: Settings = field(metadata=stored(dump=Settings.as_dict, load=lambda values, _: Settings(**values)))
     fits: list[Fit] = field(metadata=stored(dump=lambda fits: [f.to_dict() for f in fits], load=_fits))
+    # arviz-stats' compare across the priors (PSIS-LOO), best first, beside the twins' CV scores
+    loo_compare: list[LooRank] = field(default_factory=list)
 
     def fit(self, prior: str) -> Fit:
         for fit in self.fits:

@@ -16,6 +16,8 @@ import pandas as pd
 
 from priorfit.diagnostics.closed_form import ExactPosteriorCheck
 from priorfit.diagnostics.identity import Profile, RandomPoints
+from priorfit.diagnostics.predictive import PredictiveCheck
+from priorfit.diagnostics.sensitivity import Sensitivity
 from priorfit.diagnostics.shrinkage import Shrinkage
 from priorfit.inference.mode import ModeResult
 from priorfit.inference.sampling import Diagnostics
@@ -175,7 +177,8 @@ class Fit:
                                                     load=lambda block, c: tables.read_penalized(c.tree, block)))
     penalty: TwinPenalty | None = field(metadata=stored("penalized.penalty"))
     mode: ModeResult = field(metadata=stored("map", dump=tables.mode_block, load=lambda block, c: tables.read_mode(c.tree, block)))
-    # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized, identity, prior, bootstrap
+    # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized, identity, prior, bootstrap,
+    # posterior_predictive, prior_predictive, observed_data, log_prior
     tree: object = field(metadata=stored(saved=False, load=_tree))
     agreement: Agreement | None
     diagnostics: Diagnostics  # older files: no treedepth_hits (0)
@@ -187,6 +190,9 @@ class Fit:
     objective_identity: RandomPoints | None = field(default=None, metadata=stored("identity.random_points"))
     scale_choices: list[ScaleChoice] = field(default_factory=list)  # CV vs empirical Bayes vs full Bayes
     shrinkage: Shrinkage | None = None  # effective parameters, m_eff, LOO vs CV
+    # posterior and prior predictive p-values of the mean and sd of y (draws: posterior_predictive, prior_predictive)
+    predictive: PredictiveCheck | None = None
+    sensitivity: Sensitivity | None = None  # power-scaling sensitivity per coefficient (arviz-stats psense)
     # of the penalized estimate (--bootstrap B), or None
     bootstrap: Bootstrap | None = field(default=None, metadata=stored(
         dump=lambda b: None if b is None else b.to_dict(), load=lambda block, c: tables.read_bootstrap(c.tree, block, c.prior)))
@@ -195,6 +201,8 @@ class Fit:
         "original_scale", dump=tables.table_records, load=lambda rows, _: tables.table_from_records(rows)))
     notes: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    # arviz-stats' pointwise PSIS-LOO result, for the comparison across priors; not saved (None when loaded)
+    elpd: object = field(default=None, repr=False, metadata=stored(saved=False))
 
     @property
     def idata(self):

@@ -19,7 +19,7 @@ from priorfit.data import sources
 from priorfit.data.dask import is_dask
 from priorfit.data.design import Dataset, Design, from_arrays, from_frame, make_design
 from priorfit.data.sources import load
-from priorfit.diagnostics import closed_form, identity, shrinkage
+from priorfit.diagnostics import closed_form, identity, predictive, shrinkage
 from priorfit.errors import InputError
 from priorfit.models import likelihoods, priors
 from priorfit.models.posterior import PosteriorModel
@@ -63,7 +63,9 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         standardized=design.standardized, intercept=design.intercept, truth=dataset.truth,
         x_scale=tuple(float(s) for s in design.x_scale), labels=labels,
     )
-    return Comparison(data=info, ols=penalized.ols(design), settings=config, fits=fits)
+    ranking = shrinkage.compare_priors({fit.prior.name: fit.elpd for fit in fits},
+                                       {fit.prior.name: fit.shrinkage.cv_log_score for fit in fits if fit.shrinkage})
+    return Comparison(data=info, ols=penalized.ols(design), settings=config, fits=fits, loo_compare=ranking)
 
 
 def _signature_and_doc():
@@ -274,18 +276,23 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     notes = _notes(design, prior, hyper, penalty, config, diagnostics, mode)
     choices = _scale_choices(design, prior, likelihood, hyper, pen, tree, config.hdi_prob) if prior.hyperprior else []
     start = time.perf_counter()
-    amount = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
+    amount, loglik, elpd = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
     timings["shrinkage"] = time.perf_counter() - start
+    start = time.perf_counter()
+    dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
+    checked, sensed = predictive.fit_checks(design, likelihood, prior, tree, loglik, dispersion, config.seed)
+    timings["checks"] = time.perf_counter() - start
     return Fit(
         prior=prior, hyper=hyper, likelihood=likelihood.name, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
         agreement=agreement, diagnostics=diagnostics, exact_posterior=exact, identity=profile, objective_identity=random_points,
         scale_choices=choices, shrinkage=amount, bootstrap=boot, coefficients=coefficients, original=original, notes=notes,
-        timings=timings,
+        timings=timings, predictive=checked, sensitivity=sensed, elpd=elpd,
     )
 
 
-def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, tree, config: Settings) -> shrinkage.Shrinkage:
-    """Effective parameters on both sides, m_eff (horseshoe family), PSIS-LOO and the twin's CV score."""
+def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, tree, config: Settings):
+    """Effective parameters on both sides, m_eff (horseshoe family), PSIS-LOO and the twin's CV score;
+    with the pointwise log likelihood and the LOO result (None where LOO was not computed)."""
     posterior = tree["posterior"].to_dataset()
     dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
     out = {"n": design.n}
@@ -302,9 +309,11 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
     draws = posterior.sizes["chain"] * posterior.sizes["draw"]
     wanted = config.loo == "yes" or (config.loo == "auto" and design.n * draws <= shrinkage.LOO_AUTO_MAX_CELLS)
     wanted = wanted and design.has_rows  # a design without rows was refused --loo yes in _check_rows
+    loglik = elpd = None
     if wanted and draws >= shrinkage.LOO_MIN_DRAWS:
-        out["elpd_loo"], out["elpd_loo_se"], out["p_loo"], out["pareto_k_max"] = shrinkage.loo(
-            design, likelihood, posterior, dispersion)
+        loglik = shrinkage.log_likelihood(design, likelihood, posterior, dispersion)
+        elpd = shrinkage.loo(design, likelihood, posterior, dispersion, loglik=loglik)
+        out["elpd_loo"], out["elpd_loo_se"], out["p_loo"], out["pareto_k_max"] = shrinkage.loo_numbers(elpd)
         twin = twins.twin(prior.name, likelihood.name)
         if pen.exact and twin is not None:
             def make():  # a CV score does not need the identity's precision
@@ -313,7 +322,7 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
             out["cv_folds"] = folds = twins.cv_folds(design.n, twins.SCORE_FOLDS)
             out["cv_log_score"] = shrinkage.cv_log_score(
                 design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=folds, seed=config.seed)
-    return shrinkage.Shrinkage(**out)
+    return shrinkage.Shrinkage(**out), loglik, elpd
 
 
 def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree, hdi_prob: float) -> list[ScaleChoice]:

@@ -66,7 +66,8 @@ def test_compare_writes_results_and_protects_them(tmp_path, capsys):
     summary = json.loads(stdout)
     assert summary["fits"][0]["penalized"]["estimator"] == "Ridge"
     assert sorted(p.name for p in out.iterdir()) == ["coefficients.csv", "plots", "posterior_normal.nc", "report.html", "report.md", "summary.json"]
-    assert sorted(p.name for p in (out / "plots").iterdir()) == ["density_normal.png", "forest_normal.png", "identity_normal.png", "shrinkage.png"]
+    assert sorted(p.name for p in (out / "plots").iterdir()) == ["density_normal.png", "forest_normal.png", "identity_normal.png", "ppc_normal.png",
+                                                               "prior_predictive_normal.png", "shrinkage.png"]
     assert json.loads((out / "summary.json").read_text()) == summary
     import arviz as az
     import xarray as xr

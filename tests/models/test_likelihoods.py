@@ -205,3 +205,11 @@ def test_a_new_family_is_read_from_the_registry_by_the_settings():
     finally:
         del likelihoods.Likelihood.registry["test_student"]
     assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == "likelihood family: gaussian, bernoulli or poisson"
+
+
+def test_poisson_simulates_a_rate_beyond_numpys_at_its_cap():
+    """A prior predictive far in its tail asks for exp(800): drawn at the cap (1e18), where NumPy's sampler would refuse."""
+    from priorfit.models.likelihoods.poisson import MAX_RATE
+
+    y = likelihoods.get("poisson").simulate(np.array([np.log(3.0), 800.0]), None, np.random.default_rng(0))
+    assert y[1] == pytest.approx(MAX_RATE, rel=1e-6) and y[0] < 30

@@ -178,7 +178,7 @@ def test_plot_api_and_bad_kind(sparse):
     pc = sparse.plot("forest", "laplace")
     figure = pc.get_viz("figure")
     assert figure.legends and "laplace prior" in figure._suptitle.get_text()
-    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales.$"):
+    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales, ppc, prior_predictive.$"):
         sparse.plot("pie")
 
 
@@ -186,7 +186,8 @@ def test_save_writes_every_plot_and_no_plots_skips_them(sparse, tmp_path):
     sparse.save(tmp_path / "a")
     names = sorted(p.name for p in (tmp_path / "a" / "plots").iterdir())
     assert names == sorted(name for _, _, name in plots.planned(sparse))
-    assert len(names) == 11  # forest, density x 3; identity x 2 (normal, laplace); scales (horseshoe); forest_all; shrinkage
+    # forest, density, ppc, prior_predictive x 3; identity x 2 (normal, laplace); scales (horseshoe); forest_all; shrinkage
+    assert len(names) == 17
     sparse.save(tmp_path / "b", plots=False)
     assert not (tmp_path / "b" / "plots").exists()
     sparse.save(tmp_path / "a", force=True)  # a folder with plots/ is priorfit's own: --force replaces it
@@ -237,3 +238,56 @@ def test_rank_histograms_hold_the_calibration_ranks():
     assert len(np.asarray(calibration.edges)) == calibration.bins + 1
     with pytest.raises(InputError, match=r"^This calibration is of the laplace prior, not 'normal'.$"):
         plots.plot_ranks(calibration, "normal")
+
+
+def _drawn_samples(pc, group):
+    """The replicated data sets a PPC density plot drew, beside the same (chain, draw) of the stored group."""
+    data = pc.data["y"]
+    stored = group["y"]
+    for k in range(data.sizes["sample"]):
+        chain, draw = int(data["chain"].values[k]), int(data["draw"].values[k])
+        np.testing.assert_array_equal(data.isel(sample=k).values, stored.sel(chain=chain, draw=draw).values)
+    return data.sizes["sample"]
+
+
+def test_ppc_draws_the_stored_posterior_predictive_against_y(sparse):
+    from priorfit.plots import ppc
+
+    fit = sparse.fit("laplace")
+    assert ppc.check_kind(fit.tree) == "dist"  # a continuous y: densities
+    pc = plots.plot_ppc(sparse, "laplace")
+    assert _drawn_samples(pc, fit.tree["posterior_predictive"]) == ppc.NUM_SAMPLES
+    assert {"predictive_dist", "observed_dist"} <= set(pc.viz.children)
+    assert f"mean {fit.predictive.p_mean:.2f}, sd {fit.predictive.p_sd:.2f}" in pc.get_viz("figure")._suptitle.get_text()
+
+
+def test_prior_predictive_plot_draws_the_prior_predictive_with_y(sparse):
+    fit = sparse.fit("horseshoe")
+    pc = plots.plot_prior_predictive(sparse, "horseshoe")
+    assert _drawn_samples(pc, fit.tree["prior_predictive"]) == 50
+    assert "observed_dist" in pc.viz.children  # the data drawn over what the prior claimed
+
+
+def test_ppc_of_counts_is_a_rootogram_of_the_observed_counts(declared_poisson_counts):
+    from priorfit.plots import ppc
+
+    _, result, _ = declared_poisson_counts
+    fit = result.fits[0]
+    assert ppc.check_kind(fit.tree) == "rootogram"
+    assert fit.tree["posterior_predictive"]["y"].dtype.kind == "i"
+    pc = plots.plot_ppc(result)
+    observed = pc.viz["observed_markers"]["y"].item().get_offsets()
+    counts = np.bincount(fit.tree["observed_data"]["y"].values)
+    np.testing.assert_array_equal(observed[:, 1], counts[observed[:, 0].astype(int)])
+
+
+def test_ppc_of_binary_y_is_the_calibration_curve(declared_breast_cancer):
+    from priorfit.plots import ppc
+
+    _, result, _ = declared_breast_cancer
+    fit = result.fits[0]
+    assert ppc.check_kind(fit.tree) == "pava"
+    pc = plots.plot_ppc(result)
+    assert "lines" in pc.viz.children
+    x = pc.data["y"].sel(plot_axis="x").values  # the PAV-adjusted curve over the predicted probabilities
+    assert 0.0 <= x.min() and x.max() <= 1.0 and np.all(np.diff(pc.data["y"].sel(plot_axis="y").values) >= -1e-12)

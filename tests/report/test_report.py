@@ -1,6 +1,7 @@
 """report.html and report.md: self-contained, every section and check, and rebuilt identically
 from a saved folder by `priorfit report DIR` without refitting."""
 
+import html
 import re
 import shutil
 import subprocess
@@ -145,3 +146,33 @@ def test_every_renderer_says_the_twin_and_the_data_the_same_way(saved):
         assert [ax.get_title() for ax in figure.axes if ax.get_title()] == [f"{f.prior.name} ↔ {f.twin_label(shown=True)}" for f in result.fits]
     finally:
         plt.close("all")
+
+
+def test_reports_hold_the_predictive_checks_the_compare_table_and_the_sensitivity(saved):
+    """Each prior's PPC p-values and psense table, and arviz-stats' compare in the shrinkage section, in both reports."""
+    result, out = saved
+    page, text = (out / "report.html").read_text(), (out / "report.md").read_text()
+    lines = priorfit.report.lines
+    for fit in result.fits:
+        check = lines.predictive_lines(fit)
+        assert check[0].startswith(f"posterior predictive check: p-value of the mean of y {fit.predictive.p_mean:.3f}, "
+                                   f"of its sd {fit.predictive.p_sd:.3f}")
+        assert check[1].startswith("prior predictive: sd(y_rep) has the 90% interval")
+        for line in check + lines.sensitivity_lines(fit):
+            assert f"- {line}" in text and line.replace("<", "&lt;").replace(">", "&gt;") in page
+        for name in (f"ppc_{fit.prior.name}.png", f"prior_predictive_{fit.prior.name}.png"):
+            assert f"](plots/{name})" in text
+        first = fit.sensitivity.rows[0]
+        assert f"| {first.name} | {first.prior:.3f} | {first.likelihood:.3f} | {first.diagnosis or '—'} |" in text
+    section = text[text.index("## How much shrinkage"):]
+    assert lines.LOO_COMPARE_NOTE in section and html.escape(lines.LOO_COMPARE_NOTE) in page
+    best = result.loo_compare[0]
+    assert f"| {best.prior} | 0 | {best.elpd_loo:.2f} | 0.00 | 0.00 |" in section
+    assert len(result.loo_compare) == 3 and [r.prior for r in load(out).loo_compare] == [r.prior for r in result.loo_compare]
+    # every row has its ten cells: a pipe inside a cell (arviz-stats' "|elpd_diff| < 4") is escaped
+    table = section[section.index("| prior | rank"):].strip().splitlines()
+    assert [len(re.findall(r"(?<!\\)\|", line)) for line in table] == [11] * (len(result.loo_compare) + 2)
+    assert lines.loo_compare_rows(result)[1][1][-1] == result.loo_compare[1].diagnosis == "N < 100; 1 k̂ > 0.62"
+    from priorfit.report.markdown import _cells
+
+    assert _cells(["warning"], [["|elpd_diff| < 4"]])[-1] == "| \\|elpd_diff\\| < 4 |"

@@ -12,6 +12,7 @@ class Bernoulli(RowLikelihood):
     """``y ~ Bernoulli(sigmoid(X w + c))``; scikit-learn's LogisticRegression."""
 
     name = "bernoulli"
+    discrete = True
     summary = "y ~ Bernoulli(logit^-1(Xw + c)); y is 0/1 or two labels; row by row"
     support = (0.0, 1.0)
 

@@ -8,10 +8,14 @@ from priorfit.errors import InputError
 from priorfit.models.likelihoods.base import RowLikelihood, numeric_target
 
 
+MAX_RATE = 1e18
+
+
 class Poisson(RowLikelihood):
     """``y ~ Poisson(exp(X w + c))``; scikit-learn's PoissonRegressor."""
 
     name = "poisson"
+    discrete = True
     summary = "y ~ Poisson(exp(Xw + c)); y is a non-negative integer count; row by row"
     support = (0.0, np.inf)
 
@@ -42,7 +46,9 @@ class Poisson(RowLikelihood):
         return np.exp(eta)
 
     def simulate(self, eta, dispersion, rng):
-        return rng.poisson(np.exp(eta)).astype(float)
+        # a rate above MAX_RATE (a prior predictive far in its tail) is drawn at MAX_RATE: NumPy's
+        # Poisson sampler refuses rates near 2**63
+        return rng.poisson(np.exp(np.minimum(eta, np.log(MAX_RATE)))).astype(float)
 
     def add(self, design, coef, intercept, dispersion, *, form="rows"):
         import pymc as pm

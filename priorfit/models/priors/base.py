@@ -103,6 +103,51 @@ class Prior:
         None for the fixed one); None: PyMC's prior predictive of the model draws them."""
         return None
 
+    # the prior predictive and power-scaling (priorfit.diagnostics.predictive / sensitivity): NumPy, no PyMC
+
+    def coef_draws(self, p: int, size: int, rng, *, scales: dict | None = None, sigma: float | None = None) -> np.ndarray:
+        """Prior draws of the coefficients (size x p) in NumPy, given the draws of the prior's random
+        scales (``scales``: name -> array of ``size`` rows, the model's ``prior`` group) and the
+        noise sd ``sigma`` (a sigma-scaled prior's unit; None without one)."""
+        s = np.broadcast_to(self._global_scale(scales, size), (size,))
+        if self.by_sigma and sigma is not None:
+            s = s * sigma
+        return self.mu_vector(p) + self._kernel_draws(p, size, rng, np.asarray(s, dtype=float))
+
+    def log_prior(self, values: dict, sigma=None) -> dict[str, np.ndarray]:
+        """The log prior density of each random variable at posterior draws (``values``: name ->
+        array of shape (chain, draw, ...)), in the variables themselves (no Jacobian of a sampler's
+        transform: what PyMC's ``compute_log_prior`` stores and arviz-stats' ``psense`` expects):
+        ``coef`` elementwise (given the random scales), and each random scale's density. ``sigma``
+        is the noise sd, a number or its draws (chain, draw), for a sigma-scaled prior."""
+        coef = np.asarray(values["coef"], dtype=float)
+        s = self.scale if self.hyperprior is None else np.asarray(values["global_scale"], dtype=float)[..., None]
+        if self.by_sigma and sigma is not None:
+            s = s * (np.asarray(sigma, dtype=float)[..., None] if np.ndim(sigma) else sigma)
+        out = {"coef": self._kernel_log_density(coef - self.mu_vector(coef.shape[-1]), s)}
+        if self.hyperprior is not None:
+            out["global_scale"] = self.hyperprior.log_density(np.asarray(values["global_scale"], dtype=float))
+        return out
+
+    def power_scaled(self) -> tuple[str, ...]:
+        """The variables of :meth:`log_prior` that power-scaling scales: the coefficients' prior, or
+        for a hierarchical prior its top level (the random scales' priors), as Kallioinen et al.
+        (2024) recommend; the conditional density of the coefficients given the scales stays."""
+        return ("global_scale",) if self.hyperprior is not None else ("coef",)
+
+    def _global_scale(self, scales: dict | None, size: int):
+        if self.hyperprior is None:
+            return self.scale
+        return np.asarray(scales["global_scale"], dtype=float).reshape(size)
+
+    def _kernel_draws(self, p: int, size: int, rng, scale: np.ndarray) -> np.ndarray:
+        """Draws of ``w - mu`` (size x p) at the effective scale of each draw (``scale``: size)."""
+        raise NotImplementedError
+
+    def _kernel_log_density(self, d: np.ndarray, scale) -> np.ndarray:
+        """``log p(w_j)`` at ``d = w - mu``, elementwise, at the effective scale (broadcast to d)."""
+        raise NotImplementedError
+
     def precision(self) -> float:
         """Precision of a Gaussian with the prior's variance (to precondition sampling)."""
         raise NotImplementedError

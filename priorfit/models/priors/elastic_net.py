@@ -61,6 +61,13 @@ class ElasticNet(Prior):
         pm.Potential("coef_prior", -kernel - p * elasticnet_log_normalizer(s, r, pt))
         return coef
 
+    def _kernel_draws(self, p, size, rng, scale):
+        return self.draw(p, size, rng, scale=scale) - self.mu_vector(p)
+
+    def _kernel_log_density(self, d, scale):
+        r = self.l1_ratio
+        return -(r * np.abs(d) + (1.0 - r) * d**2 / 2.0) / scale - elasticnet_log_normalizer(scale, r)
+
     def draw(self, p: int, size: int, rng, scale=None) -> np.ndarray:
         """Exact draws (size x p). With ``d = w - mu`` the density is ``exp(-(r|d| + (1-r) d^2/2) / s)``:
         on each side of ``mu`` (equally likely) a normal of mean ``-r/(1-r)`` and variance

@@ -6,6 +6,7 @@ import numpy as np
 
 from priorfit.errors import InputError
 from priorfit.models.priors.base import Prior
+from priorfit.models.priors.hyperpriors import half_cauchy_log_density
 from priorfit.validation import positive
 
 
@@ -49,6 +50,32 @@ class Horseshoe(Prior):
 
     def precision(self):
         return 0.0
+
+    def _global_beta(self) -> float:
+        return self.global_prior_scale
+
+    def _local(self, values: dict, tau) -> np.ndarray:
+        """The effective local scales lambda_j (the horseshoe's own)."""
+        return np.asarray(values["local_scale"], dtype=float)
+
+    def coef_draws(self, p, size, rng, *, scales=None, sigma=None):
+        tau = self.scale if self.scale is not None else np.asarray(scales["global_scale"], dtype=float).reshape(size, 1)
+        local = self._local({k: np.asarray(v).reshape(size, -1) for k, v in scales.items()}, tau)
+        return self.mu_vector(p) + rng.standard_normal((size, p)) * local * tau
+
+    def log_prior(self, values, sigma=None):
+        coef = np.asarray(values["coef"], dtype=float)
+        tau = self.scale if self.scale is not None else np.asarray(values["global_scale"], dtype=float)[..., None]
+        scale = self._local(values, tau) * tau
+        d = coef - self.mu_vector(coef.shape[-1])
+        out = {"coef": -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2,
+               "local_scale": half_cauchy_log_density(np.asarray(values["local_scale"], dtype=float), 1.0)}
+        if self.scale is None:
+            out["global_scale"] = half_cauchy_log_density(np.asarray(values["global_scale"], dtype=float), self._global_beta())
+        return out
+
+    def power_scaled(self):
+        return (("global_scale",) if self.scale is None else ()) + ("local_scale",)
 
     def build(self, p, transform=None, sigma=None):
         import pymc as pm
@@ -121,6 +148,32 @@ class RegularizedHorseshoe(Prior):
 
     def precision(self):
         return 0.0
+
+    # the prior predictive and power-scaling: the horseshoe's, with the slab
+    coef_draws = Horseshoe.coef_draws
+
+    def _global_beta(self) -> float:
+        return self.tau0
+
+    def _local(self, values, tau):
+        """lambda~_j = sqrt(c^2 lambda_j^2 / (c^2 + tau^2 lambda_j^2)), c = the slab (``slab`` draws, or sqrt(slab2))."""
+        local = np.asarray(values["local_scale"], dtype=float)
+        c2 = np.asarray(values["slab"], dtype=float) ** 2 if "slab" in values else np.asarray(values["slab2"], dtype=float)
+        if c2.ndim < local.ndim:  # posterior draws: (chain, draw) against (chain, draw, feature)
+            c2 = c2[..., None]
+        return np.sqrt(c2 * local**2 / (c2 + tau**2 * local**2))
+
+    def log_prior(self, values, sigma=None):
+        from scipy.special import gammaln
+
+        out = Horseshoe.log_prior(self, values, sigma)
+        a, b = self.slab_df / 2.0, self.slab_df * self.slab_scale**2 / 2.0
+        x = np.asarray(values["slab2"], dtype=float)
+        out["slab2"] = a * np.log(b) - gammaln(a) - (a + 1.0) * np.log(x) - b / x
+        return out
+
+    def power_scaled(self):
+        return Horseshoe.power_scaled(self) + ("slab2",)
 
     def build(self, p, transform=None, sigma=None):
         import pymc as pm

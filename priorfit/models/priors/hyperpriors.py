@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
+
 from priorfit.errors import InputError
 from priorfit.validation import positive
 
@@ -27,6 +29,17 @@ class Hyperprior:
         if self.family == "halfcauchy":
             return pm.HalfCauchy(name, beta=self.scale)
         return pm.HalfNormal(name, sigma=self.scale)
+
+    def log_density(self, x: np.ndarray) -> np.ndarray:
+        """The hyperprior's log density at draws ``x`` of the scale (NumPy)."""
+        if self.family == "halfcauchy":
+            return half_cauchy_log_density(x, self.scale)
+        return 0.5 * np.log(2.0 / np.pi) - np.log(self.scale) - 0.5 * (x / self.scale) ** 2
+
+
+def half_cauchy_log_density(x, beta):
+    """``log`` of the HalfCauchy(beta) density at ``x >= 0`` (NumPy)."""
+    return np.log(2.0 / (np.pi * beta)) - np.log1p((x / beta) ** 2)
 
 
 def hyperprior(text) -> Hyperprior:

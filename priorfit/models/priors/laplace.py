@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from priorfit.models.priors.base import Prior, anchored, transform_kwargs
 
 
@@ -13,6 +15,12 @@ class Laplace(Prior):
 
     def precision(self):
         return 1.0 / (2.0 * self.scale**2)
+
+    def _kernel_draws(self, p, size, rng, scale):
+        return rng.laplace(0.0, 1.0, (size, p)) * scale[:, None]
+
+    def _kernel_log_density(self, d, scale):
+        return -np.log(2.0 * scale) - np.abs(d) / scale
 
     def l1_weight(self):
         return None if self.scale is None else 1.0 / self.scale

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from priorfit.models.priors.base import Prior, anchored, transform_kwargs
 
 
@@ -13,6 +15,12 @@ class Normal(Prior):
 
     def precision(self):
         return 1.0 / self.scale**2
+
+    def _kernel_draws(self, p, size, rng, scale):
+        return scale[:, None] * rng.standard_normal((size, p))
+
+    def _kernel_log_density(self, d, scale):
+        return -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2
 
     def curvature(self, sigma):
         return 0.0 if self.scale is None else 1.0 / self.effective_scale(sigma) ** 2

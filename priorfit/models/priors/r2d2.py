@@ -71,6 +71,37 @@ class R2D2(Prior):
     def precision(self):
         return 0.0
 
+    def _noise(self, sigma):
+        return sigma if sigma is not None else (1.0 if self.noise is None else self.noise)
+
+    def coef_draws(self, p, size, rng, *, scales=None, sigma=None):
+        """Given the draws of R^2 and the local scales sqrt(phi_j) / s_j: tau = sigma sqrt(W)."""
+        r2 = np.asarray(scales["r2"], dtype=float).reshape(size, 1)
+        local = np.asarray(scales["local_scale"], dtype=float).reshape(size, p)
+        tau = self._noise(sigma) * np.sqrt(r2 / (1.0 - r2))
+        return self.mu_vector(p) + rng.standard_normal((size, p)) * tau * local
+
+    def log_prior(self, values, sigma=None):
+        from scipy.special import gammaln
+
+        coef, r2, phi = (np.asarray(values[k], dtype=float) for k in ("coef", "r2", "phi"))
+        p = coef.shape[-1]
+        noise = self._noise(sigma)
+        noise = np.asarray(noise, dtype=float)[..., None] if np.ndim(noise) else noise
+        column_sd = np.ones(p) if self.column_sd is None else self.column_sd
+        scale = noise * np.sqrt(r2 / (1.0 - r2))[..., None] * np.sqrt(phi) / column_sd
+        d = coef - self.mu_vector(p)
+        a = self.r2_mean * self.r2_precision
+        b, c = self.r2_precision - a, self.r2d2_concentration
+        return {
+            "coef": -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2,
+            "r2": (a - 1.0) * np.log(r2) + (b - 1.0) * np.log1p(-r2) - (gammaln(a) + gammaln(b) - gammaln(a + b)),
+            "phi": gammaln(p * c) - p * gammaln(c) + ((c - 1.0) * np.log(phi)).sum(axis=-1),
+        }
+
+    def power_scaled(self):
+        return ("r2", "phi")
+
     def no_mode_reason(self) -> str:
         return ("the joint density of the coefficients and their random scales (R^2, phi) is unbounded as a scale "
                 "goes to 0 with its coefficient at mu")

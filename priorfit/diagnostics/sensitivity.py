@@ -1,0 +1,96 @@
+"""Power-scaling sensitivity (Kallioinen et al. 2024): how much the posterior of each coefficient
+moves when the prior, or the likelihood, is raised to a power near 1, by importance weighting of
+the draws already there (arviz-stats' ``psense_summary``; no refit).
+
+Its inputs are computed in NumPy: the log likelihood of each draw is the sum of the pointwise one
+PSIS-LOO computes (:func:`priorfit.diagnostics.shrinkage.log_likelihood`, not recomputed), and the
+log prior is each prior family's own density at the draws
+(:meth:`~priorfit.models.priors.Prior.log_prior`, in the variables themselves, without the Jacobian of
+a sampler's transform, as PyMC's ``compute_log_prior`` stores it). What is power-scaled
+(:meth:`~priorfit.models.priors.Prior.power_scaled`): the coefficients' prior for a prior with a fixed
+scale; for a hierarchical prior its top level, the priors of its random scales (the global scale's
+hyperprior, the horseshoes' local scales and slab, R2-D2's R^2 and phi), as Kallioinen et al.
+recommend. The noise sd's prior is not scaled: the subject is the prior on the coefficients.
+
+The diagnosis is arviz-stats' own, at its threshold 0.05 (cumulative Jensen-Shannon distance per
+unit of log alpha): prior and likelihood sensitivity both at or above it, "potential prior-data
+conflict"; prior above and likelihood below, "potential strong prior / weak likelihood" (the
+likelihood is not informative beside the prior); otherwise none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+THRESHOLD = 0.05  # arviz-stats' default
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One variable's sensitivity to power-scaling the prior and the likelihood."""
+
+    name: str  # coef[feature], or a random scale
+    prior: float
+    likelihood: float
+    diagnosis: str | None  # "potential prior-data conflict", "potential strong prior / weak likelihood", or None
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """One fit's power-scaling sensitivity (module docstring)."""
+
+    power_scaled: tuple[str, ...]  # the log_prior variables whose density was power-scaled
+    threshold: float = THRESHOLD
+    rows: list[SensitivityRow] = field(default_factory=list)
+
+    def flagged(self) -> list[SensitivityRow]:
+        return [row for row in self.rows if row.diagnosis]
+
+
+def log_prior_group(prior, posterior, sigma):
+    """The ``log_prior`` group of a fit (an ``xarray.Dataset``): each random variable's log prior
+    density at the posterior draws; ``sigma`` the noise sd's draws (chain, draw), a fixed value, or
+    None."""
+    import xarray as xr
+
+    values = {name: posterior[name].values for name in posterior.data_vars}
+    density = prior.log_prior(values, sigma)
+    out = {}
+    for name, array in density.items():
+        dims = posterior[name].dims if name in posterior and posterior[name].ndim == array.ndim else ("chain", "draw")
+        out[name] = (dims, array)
+    return xr.Dataset(out, coords={k: v for k, v in posterior.coords.items() if k in ("chain", "draw", "feature")})
+
+
+def sensitivity(prior, posterior, log_prior, loglik: np.ndarray, *, names: list[str] | None = None) -> Sensitivity:
+    """Power-scaling sensitivity of ``names`` (default: ``coef`` and a random global scale) from
+    the ``log_prior`` group and the pointwise log likelihood ``loglik`` (chain, draw, row)."""
+    import logging
+    import warnings
+
+    import xarray as xr
+    from arviz_stats import psense_summary
+
+    names = names or ["coef", *(["global_scale"] if "global_scale" in posterior and prior.scale is None else [])]
+    tree = xr.DataTree.from_dict({
+        "posterior": posterior[names],
+        "log_prior": log_prior,
+        "log_likelihood": xr.Dataset({"y": (("chain", "draw"), loglik.sum(axis=-1))},
+                                     coords={"chain": posterior["chain"], "draw": posterior["draw"]}),
+    })
+    logger = logging.getLogger("arviz_stats.psense")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # its pointer to the documentation on every flagged run; the report says it
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Estimated shape parameter of Pareto", UserWarning)
+            table = psense_summary(tree, var_names=names, prior_var_names=list(prior.power_scaled()),
+                                   threshold=THRESHOLD, round_to=12)
+    finally:
+        logger.setLevel(level)
+    rows = [SensitivityRow(str(label), float(row["prior"]), float(row["likelihood"]),
+                           None if row["diagnosis"] == "✓" else str(row["diagnosis"]))
+            for label, row in table.iterrows()]
+    return Sensitivity(tuple(prior.power_scaled()), THRESHOLD, rows)
