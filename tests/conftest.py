@@ -2,12 +2,12 @@
 and settings another module fits asks for the named result here instead of fitting it again
 (each fit compiles its graphs, which dominates a run on a fresh machine).
 
-The default run spreads the tests over the cores with pytest-xdist (``--dist loadgroup``), and a
-fixture is computed once per worker that asks for it. So :func:`pytest_collection_modifyitems`
-keeps together what shares a computed fit: the test files that share a session fixture below
-run in one worker (:data:`ONE_WORKER`), every other file with a module-scoped fixture runs in
-one worker, and a test that reaches a shared fit some other way (``request.getfixturevalue``, a
-cache) carries its own ``xdist_group`` mark."""
+The default run spreads the tests over the cores with pytest-xdist, and a fixture is computed
+once in each worker that asks for it. So the tests are handed out in units (:func:`work_unit`):
+a test file is one unit, so that its module fixtures and caches are computed once; the files
+and tests that share one of the costly session fixtures below are one unit (:data:`ONE_WORKER`);
+the golden masters' tests of one case are one unit (they share the case's run); and the tests of
+the files in :data:`SPREAD`, which share nothing computed, are handed out one by one."""
 
 from pathlib import Path
 
@@ -18,12 +18,20 @@ from priorfit.data import sources
 
 MODELS = Path(__file__).parents[1] / "models"
 
-#: xdist group -> the test files (relative to tests/) that share its session fixtures
+#: unit -> the test files, or ``file[parameter]`` tests, that share its session fixtures (relative to tests/)
 ONE_WORKER = {
-    "declared": ("models/test_likelihoods.py", "models/test_prior_options.py"),  # and runs/test_declarations.py's shared runs
-    "sparse_three": ("plots/test_plots.py", "diagnostics/test_identity.py", "report/test_report.py"),
-    "diabetes_normal_fixed": ("runs/test_comparison.py",),  # and the golden master of the same call
+    "declared": ("models/test_likelihoods.py", "models/test_prior_options.py", "plots/test_plots.py", "results/test_predictions.py",
+                 "runs/test_declarations.py[breast-cancer]", "runs/test_declarations.py[poisson-counts]",
+                 "runs/test_declarations.py[park-casella]"),
 }
+
+#: files whose tests share no fixture above function scope: handed out one by one
+SPREAD = ("end_to_end/test_docs.py", "end_to_end/test_notebooks.py", "end_to_end/test_cli.py", "end_to_end/test_bad_input.py",
+          "runs/test_declarations.py", "runs/test_estimator.py", "models/test_normalizers.py", "models/test_r2d2.py",
+          "inference/test_inference.py", "data/test_inputs.py", "results/test_reproducible.py")
+
+#: files whose tests with the same parameter share a cached run: one unit per parameter
+BY_PARAMETER = ("results/test_golden.py",)
 
 #: the draws of the shared declaration runs: enough for the likelihood tests' R-hat and divergence checks
 DECLARED_DRAWS = {"draws": 300, "tune": 400, "chains": 2}
@@ -94,22 +102,29 @@ def declared_park_casella(tmp_path_factory):
     return _declared("park-casella", tmp_path_factory)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks (it appends the group to the test ids)
-def pytest_collection_modifyitems(config, items):
-    """Give every test that shares a computed fit with others the ``xdist_group`` of that fit
-    (see the module's docstring); the others are spread one by one."""
-    tests = Path(__file__).parent
-    by_file = {file: group for group, files in ONE_WORKER.items() for file in files}
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        file = item.path.relative_to(tests).as_posix()
-        if file in by_file:
-            item.add_marker(pytest.mark.xdist_group(by_file[file]))
-        elif _uses_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(file))
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to (the module's docstring), from its id
+    (``tests/<file>::<test>[<parameter>]``)."""
+    path, _, name = nodeid.partition("::")
+    file = path.removeprefix("tests/")
+    parameter = name[name.index("[") + 1:-1] if name.endswith("]") else None
+    for unit, members in ONE_WORKER.items():
+        if file in members or f"{file}[{parameter}]" in members:
+            return unit
+    if file in BY_PARAMETER and parameter is not None:
+        return f"{file}[{parameter}]"
+    return nodeid if file in SPREAD else file
 
 
-def _uses_a_module_fixture(item) -> bool:
-    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-    return any(fixtures and fixtures[-1].scope == "module" for fixtures in definitions.values())
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: absent with -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's scope scheduling (largest units first) with :func:`work_unit` as the scope.
+    (Its ``--dist loadgroup`` marks do not reach the scheduler under pytest 9.2: they are written
+    into an attribute of the test item that pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return Scheduling(config, log)

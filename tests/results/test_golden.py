@@ -153,9 +153,6 @@ def _result_in_tests(case: str, request) -> dict:
 
 _shared_records: dict[str, dict] = {}
 
-#: each case's run is cached in its worker: both tests of a case run in one (conftest.py), with the shared fixture's tests where it has one
-BY_CASE = [pytest.param(case, marks=pytest.mark.xdist_group(SHARED.get(case, f"golden-{case}"))) for case in CASES]
-
 
 def _stored(case: str) -> dict:
     path = GOLDEN / f"{case}.json"
@@ -181,7 +178,7 @@ def _assert_close(new, old, where: str):
     assert error <= EXACT_RTOL, f"{where}: moved by {error:.2e} relative (allowed {EXACT_RTOL:g})"
 
 
-@pytest.mark.parametrize("case", BY_CASE)
+@pytest.mark.parametrize("case", list(CASES))
 def test_exact_quantities_match_golden(case, request):
     stored, new = _stored(case)["fits"], _result_in_tests(case, request)["fits"]
     assert list(new) == list(stored)
@@ -199,7 +196,7 @@ def test_exact_quantities_match_golden(case, request):
             assert fit["certificate"][key] <= max(100 * old["certificate"][key], 1e-10), f"{case}.{prior}.{key}"
 
 
-@pytest.mark.parametrize("case", BY_CASE)
+@pytest.mark.parametrize("case", list(CASES))
 def test_posterior_summaries_match_golden_within_mcse(case, request):
     stored, new = _stored(case)["fits"], _result_in_tests(case, request)["fits"]
     for prior, old in stored.items():

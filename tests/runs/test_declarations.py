@@ -24,9 +24,7 @@ def test_the_shipped_declarations_are_the_ones_run_here():
     assert {"diabetes", "sparse-synthetic", "diamonds", *SHARED} <= set(names)
 
 
-# the shared runs are session fixtures of the files in conftest.ONE_WORKER["declared"]: the same worker
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.xdist_group("declared")) if p.stem in SHARED else p
-                                  for p in SHIPPED], ids=[p.stem for p in SHIPPED])
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_each_shipped_declaration_runs(path, tmp_path, request):
     if path.stem in SHARED:
         declaration, result, out = request.getfixturevalue(f"declared_{path.stem.replace('-', '_')}")
