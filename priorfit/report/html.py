@@ -8,6 +8,7 @@ import html
 
 from .lines import (column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, relevance_lines, run_sentence,
                     shrinkage_rows)
+from .holdout import holdout_lines, holdout_rows
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -103,5 +104,13 @@ def render(comparison, images: dict[str, bytes]) -> str:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
         parts.append(f"<h2>How much shrinkage</h2><table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
+    header, rows = holdout_rows(comparison)
+    if rows:
+        cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        notes = "".join(f"<li>{html.escape(line)}</li>" for line in holdout_lines(comparison))
+        parts.append(f"<h2>Held-out evaluation</h2><ul class='facts'>{notes}</ul>"
+                     f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
+        parts.append(_image(images.get("coverage.png"), "held-out coverage"))
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .lines import (column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, number, relevance_lines, run_sentence,
                     shrinkage_rows)
+from .holdout import holdout_lines, holdout_rows
 
 
 def _checks(results) -> list[str]:
@@ -40,4 +41,9 @@ def render(comparison, images: list[str]) -> str:
         lines += ["## How much shrinkage", "", "| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         lines.append("")
+    header, rows = holdout_rows(comparison)
+    if rows:
+        lines += ["## Held-out evaluation", "", *(f"- {line}" for line in holdout_lines(comparison)), ""]
+        lines += ["| " + " | ".join(header) + " |", "|---" * len(header) + "|", *("| " + " | ".join(row) + " |" for row in rows), ""]
+        lines += ["![coverage](plots/coverage.png)", ""] if "coverage.png" in images else []
     return "\n".join(lines) + "\n"
