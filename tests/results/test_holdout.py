@@ -229,3 +229,20 @@ def test_the_settings_reach_the_toml_declarations_and_the_estimators(tmp_path):
     with pytest.raises(InputError, match="holdout 1.2 is not allowed"):
         declarations.load(tmp_path / "e.toml")
     assert BayesianRegression(holdout=0.25).get_params()["holdout"] == 0.25
+
+
+@pytest.mark.slow
+def test_held_out_coverage_target_on_data_from_the_model():
+    """The issue's target through --holdout: 400 training rows, 3,000 held-out rows of the same model; the
+    90% posterior predictive intervals cover 0.87-0.93 of them and the conformal ones 0.84-0.95, and the
+    50% ones within 3 binomial sds of their split (a conformal split with 100 calibration rows: within 0.1)."""
+    result = priorfit.compare("synthetic:n=3400,p=20,k=5,seed=0", prior="normal,laplace", holdout=0.8823529, progress=False)
+    for fit in result.fits:
+        h = fit.holdout
+        assert (h.rows, h.training_rows, h.calibration_rows) == (3000, 400, 100)
+        assert 0.87 <= h.interval("posterior predictive", 0.9).coverage <= 0.93
+        assert 0.84 <= h.interval("conformal", 0.9).coverage <= 0.95
+        assert abs(h.interval("posterior predictive", 0.5).coverage - 0.5) < 3 * np.sqrt(0.25 / 3000)
+        assert abs(h.interval("conformal", 0.5).coverage - 0.5) < 0.1
+        # the exact predictive interval of the truth is 2 x 1.645 x noise (1) wide; estimated, a little wider
+        assert 0.95 <= h.interval("posterior predictive", 0.9).mean_width / (2 * 1.645) <= 1.1
