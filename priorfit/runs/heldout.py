@@ -52,7 +52,8 @@ def hold_out(dataset: Dataset, fraction: float, seed: int) -> tuple[Dataset, Hel
 
 def refuse_without_rows(X, fraction: float) -> None:
     """``--holdout`` on data read in chunks or summarized where they live: the rows are not kept."""
-    raise InputError(f"holdout {fraction:g} needs the rows, but {X!r} is summarized by X'X, X'y and y'y and its rows are not "
+    what = repr(str(X)) if isinstance(X, str | Path) else "the dask data"
+    raise InputError(f"holdout {fraction:g} needs the rows, but {what} is summarized by X'X, X'y and y'y and its rows are not "
                      "kept; give the held-out rows as a file with --test, or one file of at most 1 GiB.")
 
 
