@@ -10,6 +10,7 @@ Parsers are idempotent, so a parsed ``Settings`` can be rebuilt from its own val
 from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from os import PathLike
 from typing import Any
 
 from priorfit.errors import InputError
@@ -172,6 +173,12 @@ def _relevance(value) -> float | None:
         ) from None
 
 
+def _test(value) -> str:
+    if not isinstance(value, str | PathLike) or not str(value).strip():
+        raise InputError(f"test {value!r} is not allowed; give a CSV or Parquet file (or a data set by name) of held-out rows.")
+    return str(value)
+
+
 def _optional(parse):
     return lambda value: None if value is None else parse(value)
 
@@ -251,6 +258,14 @@ class Settings:
         None, _relevance,
         "evidence for large coefficients: add P(|w - mu| > C) per coefficient, C in the units of each table "
         "(model scale, and the original scale of X); default: off", metavar="C")
+    holdout: float | None = option(
+        None, _optional(lambda v: probability(v, "holdout")),
+        "held-out evaluation: fit on the other rows and score the intervals, log predictive density and error on a seeded "
+        "FRACTION of the rows (default: off)", metavar="FRACTION")
+    test: str | None = option(
+        None, _optional(_test),
+        "held-out evaluation on the rows of DATA (a CSV/Parquet file or a data set by name, with the training columns), "
+        "instead of --holdout", metavar="DATA")
 
     def __post_init__(self):
         for f in fields(self):
@@ -309,6 +324,9 @@ class Settings:
             raise InputError(f"scale_by_sigma applies to the {_dispersed()} likelihood only; the {self.likelihood} likelihood has no sigma.")
         if self.sigma is not None and self.sigma_prior is not None:
             raise InputError(f"A sigma prior ({str(self.sigma_prior)!r}) applies only when sigma is estimated; sigma is fixed at {self.sigma:g}.")
+        if self.holdout is not None and self.test is not None:
+            raise InputError(f"holdout {self.holdout:g} and test {self.test!r} were both given; hold out a fraction of the rows "
+                             "or give a file of held-out rows, not both.")
         if family.has_dispersion and self.sigma is None and self.sigma_prior is None:
             object.__setattr__(self, "sigma_prior", Jeffreys())
 
@@ -425,11 +443,15 @@ UNUSED_BY = {
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
         "relevance": "has no coefficient table",
+        "holdout": "scores no held-out rows",
+        "test": "scores no held-out rows",
     }),
     "calibrate": {
         "hdi_prob": "reports the central 50% and 90% intervals",
         "loo": "computes no PSIS-LOO",
         "relevance": "tests ranks and interval coverage, not coefficient tables",
+        "holdout": "scores its own simulated data sets",
+        "test": "scores its own simulated data sets",
     },
 }
 

@@ -18,9 +18,11 @@ from priorfit.data import sources
 
 MODELS = Path(__file__).parents[1] / "models"
 
-#: unit -> the test files, or ``file[parameter]`` tests, that share its session fixtures (relative to tests/)
+#: unit -> what shares its session fixtures (relative to tests/): test files, tests (``file::test``) and
+#: the tests of a file with one parameter (``file[parameter]``)
 ONE_WORKER = {
     "declared": ("models/test_likelihoods.py", "models/test_prior_options.py", "plots/test_plots.py", "results/test_predictions.py",
+                 "results/test_holdout.py::test_bernoulli_rows_are_scored_by_brier_and_log_loss_of_the_posterior_mean",
                  "runs/test_declarations.py[breast-cancer]", "runs/test_declarations.py[poisson-counts]",
                  "runs/test_declarations.py[park-casella]"),
 }
@@ -107,11 +109,11 @@ def work_unit(nodeid: str) -> str:
     (``tests/<file>::<test>[<parameter>]``)."""
     path, _, name = nodeid.partition("::")
     file = path.removeprefix("tests/")
-    parameter = name[name.index("[") + 1:-1] if name.endswith("]") else None
+    test, _, parameter = name.removesuffix("]").partition("[")
     for unit, members in ONE_WORKER.items():
-        if file in members or f"{file}[{parameter}]" in members:
+        if {file, f"{file}::{test}", f"{file}[{parameter}]"} & set(members):
             return unit
-    if file in BY_PARAMETER and parameter is not None:
+    if file in BY_PARAMETER and parameter:
         return f"{file}[{parameter}]"
     return nodeid if file in SPREAD else file
 

@@ -5,7 +5,7 @@ arviz-plots ``PlotCollection``, as arviz-plots' own ``plot_*`` functions do: ``p
 the data drawn, ``pc.viz[visual]`` the artists by visual name (over ``feature``, ``prior``, ...),
 ``pc.savefig(path)`` writes the file and ``pc.get_viz("figure")`` is the matplotlib figure.
 ``prior`` names the prior of a per-prior plot (default: the first fitted); a plot across priors
-(``forest_all``, ``shrinkage``) takes one name or several (default: all). The regularization path
+(``forest_all``, ``shrinkage``, ``coverage``) takes one name or several (default: all). The regularization path
 (``plots/path.py``) and the calibration's rank histograms (``plots/ranks.py``) take their own
 result in place of the comparison.
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from .common import LINESTYLES, STYLES, figure_of, marker_kwargs  # noqa: F401 - the plots' public styles
 
-KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales", "ppc", "prior_predictive")
-ACROSS_PRIORS = ("forest_all", "shrinkage")  # the kinds whose ``prior`` selects several priors
+KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales", "ppc", "prior_predictive", "coverage")
+ACROSS_PRIORS = ("forest_all", "shrinkage", "coverage")  # the kinds whose ``prior`` selects several priors
 
 
 def __getattr__(name: str):
@@ -54,6 +54,8 @@ def planned(comparison) -> list[tuple[str, str | None, str]]:
     if len(comparison.fits) > 1:
         files.append(("forest_all", None, "forest_all.png"))
     files.append(("shrinkage", None, "shrinkage.png"))
+    if any(getattr(fit, "holdout", None) is not None for fit in comparison.fits):
+        files.append(("coverage", None, "coverage.png"))
     return files
 
 

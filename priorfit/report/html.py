@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
+from .holdout import holdout_lines, holdout_rows
 from .lines import (
     LOO_COMPARE_NOTE,
     column_labels,
@@ -130,5 +131,13 @@ def render(comparison, images: dict[str, bytes]) -> str:
     ranked = loo_compare_rows(comparison)
     if ranked[1]:
         parts.append(f"<p>{html.escape(LOO_COMPARE_NOTE)}.</p>" + _cells(*ranked))
+    header, rows = holdout_rows(comparison)
+    if rows:
+        cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        notes = "".join(f"<li>{html.escape(line)}</li>" for line in holdout_lines(comparison))
+        parts.append(f"<h2>Held-out evaluation</h2><ul class='facts'>{notes}</ul>"
+                     f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
+        parts.append(_image(images.get("coverage.png"), "held-out coverage"))
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)

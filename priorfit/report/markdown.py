@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .holdout import holdout_lines, holdout_rows
 from .lines import (
     LOO_COMPARE_NOTE,
     column_labels,
@@ -68,4 +69,9 @@ def render(comparison, images: list[str]) -> str:
     ranked = loo_compare_rows(comparison)
     if ranked[1]:
         lines += [f"{LOO_COMPARE_NOTE}.", *_cells(*ranked), ""]
+    header, rows = holdout_rows(comparison)
+    if rows:
+        lines += ["## Held-out evaluation", "", *(f"- {line}" for line in holdout_lines(comparison)), ""]
+        lines += ["| " + " | ".join(header) + " |", "|---" * len(header) + "|", *("| " + " | ".join(row) + " |" for row in rows), ""]
+        lines += ["![coverage](plots/coverage.png)", ""] if "coverage.png" in images else []
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from .lines import column_labels, columns, data_lines, data_sentence, fit_heading, fit_lines, loo_compare_rows, relevance_lines, shrinkage_rows
 from .lines import number as _number
+from .holdout import holdout_lines, holdout_rows
 
 
 def fit_table(fit, hdi_prob: float, relevance: float | None = None) -> Table:
@@ -66,6 +67,13 @@ def render(comparison, console: Console | None = None) -> None:
         for row in rows:
             table.add_row(*row)
         console.print(table)
+    header, rows = holdout_rows(comparison)
+    if rows:
+        table = Table(*header, title="held-out evaluation", title_justify="left")
+        for row in rows:
+            table.add_row(*row)
+        console.print()
+        console.print(Group(table, Text("\n".join(holdout_lines(comparison)), style="dim")))
     console.print()
     for fit in comparison.fits:
         for passed, text in fit.check_results():

@@ -71,6 +71,15 @@ class Comparison:
             }
         return pd.DataFrame.from_dict(rows, orient="index", dtype=float)
 
+    def holdout_table(self) -> pd.DataFrame | None:
+        """The held-out evaluation (``holdout=`` or ``test=``), one row per prior: coverage and mean
+        width of the 50% and 90% posterior predictive and conformal intervals, the log predictive
+        density per row and RMSE (Brier score and log loss for a 0/1 target); None without one
+        (:mod:`priorfit.results.holdout`)."""
+        from priorfit.results.holdout import table
+
+        return table(self)
+
     def shrinkage_factors(self) -> pd.DataFrame | None:
         """Per coefficient and prior: posterior mean / OLS and penalized / OLS, where least squares
         is the likelihood's own unpenalized fit (a likelihood written through X'X, X'y and y'y: the

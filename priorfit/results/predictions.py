@@ -68,8 +68,13 @@ def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
     column is refused: it is most often a misspelt feature), or an array of one column per feature
     in training order. ``name`` says what the rows are in the sentences, in the plural ("the new
     rows in 'new.csv'")."""
-    info = comparison.data
-    features = list(info.features)
+    return rows_in(comparison.data.features, comparison.data.target, X_new, name)
+
+
+def rows_in(features, target: str, X_new, name: str = "the new rows") -> np.ndarray:
+    """:func:`new_rows` for the training ``features`` and ``target`` (before a comparison exists:
+    the held-out rows of ``--test``)."""
+    features = list(features)
     if isinstance(X_new, pd.DataFrame):
         columns = [str(c) for c in X_new.columns]
         twice = next((c for k, c in enumerate(columns) if c in columns[:k]), None)
@@ -80,7 +85,7 @@ def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
             s = "s" if len(missing) > 1 else ""
             raise InputError(f"{_cap(name)} lack the training feature{s} "
                              f"{checks.names(missing)}; give every feature the comparison was fitted on: {checks.names(features)}.")
-        extra = [c for c in columns if c not in features and c != info.target]
+        extra = [c for c in columns if c not in features and c != target]
         if extra:
             s = "s" if len(extra) > 1 else ""
             what = "which are not training features; drop them" if s else "which is not a training feature; drop it"
@@ -101,9 +106,9 @@ def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
                              f"feature ({len(features)}: {checks.names(features)}), in that order, or a DataFrame.")
         if X.dtype.kind not in "iuf":
             frame = pd.DataFrame(X, columns=features)
-            return new_rows(comparison, frame, name)
+            return rows_in(features, target, frame, name)
         X = X.astype(float)
-        problem = checks.find_problem(X, np.zeros(1), features, info.target)
+        problem = checks.find_problem(X, np.zeros(1), features, target)
         if problem is not None:
             raise InputError(problem.message(name))
     if len(X) == 0:

@@ -27,6 +27,7 @@ from priorfit.models.priors import Prior
 from priorfit.penalized.bootstrap import Bootstrap
 from priorfit.penalized.fits import GridChoice, PenalizedFit
 from priorfit.results import tables
+from priorfit.results.holdout import Holdout
 from priorfit.results.schema import dump, stored
 
 EXACT_TOLERANCE = 1e-6  # default max |MAP - penalized| / max |penalized - mu| (each twin has its own: Twin.tolerance)
@@ -178,7 +179,7 @@ class Fit:
     penalty: TwinPenalty | None = field(metadata=stored("penalized.penalty"))
     mode: ModeResult = field(metadata=stored("map", dump=tables.mode_block, load=lambda block, c: tables.read_mode(c.tree, block)))
     # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized, identity, prior, bootstrap,
-    # posterior_predictive, prior_predictive, observed_data, log_prior
+    # posterior_predictive, prior_predictive, observed_data, log_prior, conformal, holdout
     tree: object = field(metadata=stored(saved=False, load=_tree))
     agreement: Agreement | None
     diagnostics: Diagnostics  # older files: no treedepth_hits (0)
@@ -196,6 +197,7 @@ class Fit:
     # of the penalized estimate (--bootstrap B), or None
     bootstrap: Bootstrap | None = field(default=None, metadata=stored(
         dump=lambda b: None if b is None else b.to_dict(), load=lambda block, c: tables.read_bootstrap(c.tree, block, c.prior)))
+    holdout: Holdout | None = None  # scores on held-out rows (--holdout, --test); the rows in tree["holdout"]
     coefficients: pd.DataFrame = field(metadata=stored(dump=tables.table_records, load=lambda rows, _: tables.table_from_records(rows)))
     original: pd.DataFrame | None = field(metadata=stored(
         "original_scale", dump=tables.table_records, load=lambda rows, _: tables.table_from_records(rows)))

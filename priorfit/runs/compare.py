@@ -27,9 +27,11 @@ from priorfit.penalized import conformal
 from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import bootstrap
+from priorfit.results import holdout
 from priorfit.results.comparison import Comparison
 from priorfit.results.records import Agreement, DataInfo, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty
 from priorfit.results.tables import add_bootstrap_group, add_point_estimate_groups, coefficient_table
+from priorfit.runs import heldout
 from priorfit.runtime.progress import Progress
 from priorfit.settings import Settings
 
@@ -39,13 +41,23 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     report = Progress(progress)
     with report.step("loading and checking the data"):
         likelihood = likelihoods.get(config.likelihood)
+        held = train_y = None
         if sources.read_in_chunks(X) or is_dask(X):
+            if config.holdout is not None:
+                heldout.refuse_without_rows(X, config.holdout)
             design, labels = _chunked_design(X, y, target, likelihood, config), None
         else:
             dataset = _dataset(X, y, target=target, features=features)
+            if config.holdout is not None:  # split before anything is fitted: the twins' CV and the conformal see the rest
+                dataset, held = heldout.hold_out(dataset, config.holdout, config.seed)
+            train_y = dataset.y
             y, labels = likelihood.encode_y(dataset.y, dataset.name)
             design = _design(dataclasses.replace(dataset, y=y), likelihood, config)
         dataset = design.dataset  # without rows: X is not kept
+        if config.test is not None:
+            held = heldout.read_test(config.test, dataset.features, dataset.target)
+        if held is not None:
+            held = heldout.encode(likelihood, held, train_y, labels, dataset.name)
         _check_location(config, design)
         _check_rows(config, design)
         _check_proper(config, design, likelihood)
@@ -58,6 +70,13 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         import pymc  # noqa: F401  - after validation, so bad input fails at once; outside the timings
 
     fits = [fit_prior(design, prior, hyper, likelihood, config, report) for prior, hyper in resolved]
+    if held is not None:
+        with report.step(f"scoring the {len(held.y)} held-out rows"):
+            for k, fit in enumerate(fits):
+                start = time.perf_counter()
+                fit.holdout, fit.tree["holdout"] = holdout.evaluate(
+                    fit, held.X, held.y, held.rows, seed=config.seed, index=k, source=held.source, training_rows=design.n)
+                fit.timings["holdout"] = time.perf_counter() - start
     info = DataInfo(
         name=dataset.name, n=design.n, p=design.p, features=tuple(dataset.features), target=dataset.target,
         standardized=design.standardized, intercept=design.intercept, truth=dataset.truth,

@@ -38,7 +38,10 @@ def test_every_kind_returns_a_plot_collection_with_its_figure(sparse):
         assert pc.get_viz("figure").axes, kind
         plt.close(pc.get_viz("figure"))
         drawn.add(kind)
-    assert drawn == set(plots.KINDS)
+    # coverage: only with held-out rows (tests/results/test_holdout.py draws it)
+    assert drawn == set(plots.KINDS) - {"coverage"}
+    with pytest.raises(InputError, match="The coverage plot needs a held-out evaluation; fit with --holdout FRACTION or --test DATA."):
+        sparse.plot("coverage")
     # one signature: plot_<kind>(comparison, prior=None) in plots/<kind>.py, also reachable as plots.plot_<kind>
     import importlib
     import inspect
@@ -178,7 +181,7 @@ def test_plot_api_and_bad_kind(sparse):
     pc = sparse.plot("forest", "laplace")
     figure = pc.get_viz("figure")
     assert figure.legends and "laplace prior" in figure._suptitle.get_text()
-    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales, ppc, prior_predictive.$"):
+    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales, ppc, prior_predictive, coverage.$"):
         sparse.plot("pie")
 
 

@@ -31,9 +31,9 @@ RUNS = {
     # `priorfit compare`: the default priors on diabetes, sigma estimated, penalties cross-validated
     "default": dict(X="diabetes", **CHEAP),
     # the optional parts: a bootstrap, the closed-form posterior (normal, fixed sigma), a hyperprior (scale choices),
-    # the relevance column (about a prior location that is not 0)
+    # the relevance column (about a prior location that is not 0), a held-out evaluation
     "optional": dict(X="diabetes", prior="normal,laplace", sigma=54.0, alpha={"normal": 2.0},
-                     scale={"laplace": "hyper:halfcauchy:1"}, bootstrap=20, relevance=5.0, mu=1.0, **CHEAP),
+                     scale={"laplace": "hyper:halfcauchy:1"}, bootstrap=20, relevance=5.0, mu=1.0, holdout=0.2, **CHEAP),
 }
 
 
@@ -108,7 +108,7 @@ def test_a_saved_comparison_reads_back_to_the_same_summary(saved, run):
 def test_the_runs_hold_every_optional_part(saved):
     """Each optional block is filled in at least one fit, and empty in another (so both forms are read back)."""
     fits = [fit for _, (comparison, _) in saved.items() for fit in json.loads(comparison.to_json())["fits"]]
-    for block in ("agreement", "exact_posterior", "identity", "bootstrap"):
+    for block in ("agreement", "exact_posterior", "identity", "bootstrap", "holdout"):
         filled = [fit[block] is not None for fit in fits]
         assert any(filled) and not all(filled), block
     for where in (("prior", "hyperparameters", "grid"), ("prior", "hyperparameters", "sigma_plugin"), ("penalized", "penalty"),

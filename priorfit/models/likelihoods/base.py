@@ -55,6 +55,7 @@ class Likelihood:
     sufficient: ClassVar[bool] = False  # the log likelihood has sufficient statistics of fixed size
     support: ClassVar[tuple[float, float]] = (-np.inf, np.inf)  # of y: where intervals of y are clipped
     discrete: ClassVar[bool] = False  # y takes whole-number values (predictive draws are stored as integers)
+    binary: ClassVar[bool] = False  # y is 0/1: held-out rows are scored by the Brier score and log loss, not RMSE
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):

@@ -15,6 +15,7 @@ class Bernoulli(RowLikelihood):
     discrete = True
     summary = "y ~ Bernoulli(logit^-1(Xw + c)); y is 0/1 or two labels; row by row"
     support = (0.0, 1.0)
+    binary = True
 
     def encode_y(self, y, where):
         text = y.dtype.kind in "bU"  # labels that are not numbers: compared as text
