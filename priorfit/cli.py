@@ -234,7 +234,13 @@ def _predict(args) -> int:
 
     predictions = predict(comparison, frame, probs, seed=seed, name=name)
     if args.out is None:
-        predictions.to_csv(sys.stdout, index=False, float_format="%.17g")
+        try:
+            predictions.to_csv(sys.stdout, index=False, float_format="%.17g")
+            sys.stdout.flush()
+        except BrokenPipeError:  # a reader that stopped early (`| head`): what it read is what it wanted
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes at exit
         return 0
     from priorfit.runtime.folders import write_file
 

@@ -265,3 +265,20 @@ def test_predict_writes_csv_to_stdout_or_a_file_and_protects_it(sparse_three_sav
     named = sources.load("synthetic:n=5,p=6,k=2,seed=4").X
     assert code == 0
     pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(out)), comparison.predict(named), check_exact=True)
+
+
+def test_predict_into_a_pipe_that_closes_early_exits_0_without_a_traceback(sparse_three_saved, monkeypatch, capsys):
+    """`priorfit predict DIR NEW | head -1`: the reader closes the pipe after one line; the rest of the
+    output has nowhere to go, which is no error."""
+    import os
+
+    from priorfit.cli import main
+
+    _, folder = sparse_three_saved
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone: every write raises BrokenPipeError
+    with capsys.disabled(), os.fdopen(write, "w") as pipe:
+        monkeypatch.setattr("sys.stdout", pipe)
+        assert main(["predict", str(folder), "synthetic:n=50,p=6,k=2,seed=4"]) == 0
+        pipe.write("more")  # what Python's flush at exit does: the pipe now leads to the null device
+        pipe.flush()
