@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 
 from priorfit.inference.l1_subproblem import l1_quadratic
+from priorfit.models.posterior import python_mode
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
             random_seed=seed,
             progressbar=False,
             callback=iteration,
+            compile_kwargs={"mode": python_mode()},  # called per iteration only: nothing to compile
         )
     found = tree["posterior"].to_dataset()
     raw = {name: found[name].values[0, 0] for name in found.data_vars}

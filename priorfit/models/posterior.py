@@ -208,6 +208,19 @@ class PosteriorModel:
         self.data_version += 1
 
 
+def python_mode():
+    """PyTensor's rewrites for speed (``fast_run``, as the sampler's graphs get them, without the
+    fusion of elementwise loops into compiled kernels), evaluated by its Python VM: NumPy calls
+    with nothing to compile. For functions called tens or hundreds of times (an optimizer, a
+    Newton polish, a few Hessians) compiling machine code with numba costs seconds per model,
+    more than all the calls gain from it."""
+    from pytensor.compile.mode import Mode
+    from pytensor.graph.rewriting.db import RewriteDatabaseQuery
+    from pytensor.link.vm import VMLinker
+
+    return Mode(VMLinker(use_cloop=False, c_thunks=False), RewriteDatabaseQuery(include=["fast_run"], exclude=["fusion"]))
+
+
 class ModeFunctions:
     """``-log p`` of the mode model (``jacobian=False``: the density of the variables themselves,
     whose maximum is the MAP) and its derivatives, as functions of one flat vector ``x`` of the
@@ -241,10 +254,11 @@ class ModeFunctions:
         columns = pt.matrix("columns")  # k x size: rows of unit vectors
         hvp = pytensor.gradient.grad((grad * tangent).sum(), x)
         products = vectorize_graph(hvp, replace={tangent: columns})
-        self._value = pytensor.function([x], logp)
-        self._gradient = pytensor.function([x], [logp, grad])
-        self._products = pytensor.function([x, columns], products)
-        self._point = pytensor.function([x], unobserved)
+        mode = python_mode()
+        self._value = pytensor.function([x], logp, mode=mode)
+        self._gradient = pytensor.function([x], [logp, grad], mode=mode)
+        self._products = pytensor.function([x, columns], products, mode=mode)
+        self._point = pytensor.function([x], unobserved, mode=mode)
 
     def flat(self, values: dict) -> np.ndarray:
         """The flat vector of a dict of value-variable values."""
