@@ -130,6 +130,13 @@ def _sigma(value) -> float | None:
         raise InputError(f"sigma {value!r} is not allowed; give a positive number to fix it, or 'estimate'.") from None
 
 
+def _nu(value) -> float:
+    try:
+        return positive(value, "nu")
+    except InputError:
+        raise InputError(f"nu {value!r} is not allowed; the Student-t degrees of freedom must be a positive number.") from None
+
+
 def _sigma_prior(value):
     from priorfit.models.likelihoods import SigmaPrior, sigma_prior
 
@@ -234,6 +241,8 @@ class Settings:
         0.0, _location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
     sigma: float | str | None = option(
         "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
+    nu: float | None = option(
+        None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0)", metavar="NU")
     sigma_prior: Any = option(
         None, _sigma_prior, "prior of an estimated sigma: jeffreys (default), halfnormal:S or halfcauchy:S", metavar="PRIOR")
     standardize: bool = option(True, lambda v: boolean(v, "standardize"), "standardize the columns of X")
@@ -272,13 +281,23 @@ class Settings:
             object.__setattr__(self, f.name, f.metadata["parse"](getattr(self, f.name)))
         self._check()
 
+    def family(self):
+        """The likelihood family, constructed with its settings (``nu``)."""
+        from priorfit.models import likelihoods
+
+        return likelihoods.get(self.likelihood, nu=self.nu)
+
     def _check(self) -> None:
         """Constraints between settings."""
-        from priorfit.models import likelihoods
         from priorfit.models.likelihoods import Jeffreys
         from priorfit.penalized import twins
 
-        family = likelihoods.get(self.likelihood)
+        family = self.family()
+        if self.nu is not None and "nu" not in family.options:
+            raise InputError(f"nu={self.nu:g} is given, but the {self.likelihood} likelihood has no degrees of freedom; "
+                             "nu goes with --likelihood student_t.")
+        if "nu" in family.options and self.nu is None:
+            raise InputError(f"The {self.likelihood} likelihood needs --nu NU, its degrees of freedom (a number > 0).")
         for name in self.prior:
             if twins.twin(name, self.likelihood) is None:
                 twins.nearest(name, self.likelihood)  # raises for a pair priorfit does not know

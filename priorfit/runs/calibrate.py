@@ -31,7 +31,7 @@ import numpy as np
 
 from priorfit.data.design import from_arrays, make_design
 from priorfit.errors import InputError
-from priorfit.models import likelihoods, priors
+from priorfit.models import priors
 from priorfit.penalized import twins
 
 MAX_BINS = 10
@@ -147,7 +147,7 @@ class Plan:
 
     @property
     def likelihood(self):
-        return likelihoods.get(self.config.likelihood)
+        return self.config.family()
 
     @property
     def sigma(self) -> float | None:
@@ -172,7 +172,7 @@ def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100
     if sims < min_sims(thinned):
         chi_square_bins(sims, thinned)  # raises: the sentence names the minimum
     refuse_unused("calibrate", {name: getattr(config, name) for name in UNUSED_BY["calibrate"]})
-    name, family = config.prior[0], likelihoods.get(config.likelihood)
+    name, family = config.prior[0], config.family()
     if isinstance(config.mu, tuple) and len(config.mu) != p:
         raise InputError(f"The prior location mu has {len(config.mu)} entries but p = {p}; give one number, or one per coefficient.")
     stand_ins = {}

@@ -21,7 +21,7 @@ from priorfit.data.design import Dataset, Design, from_arrays, from_frame, make_
 from priorfit.data.sources import load
 from priorfit.diagnostics import closed_form, identity, predictive, shrinkage
 from priorfit.errors import InputError
-from priorfit.models import likelihoods, priors
+from priorfit.models import priors
 from priorfit.models.posterior import PosteriorModel
 from priorfit.penalized import conformal
 from priorfit.penalized import fits as penalized
@@ -40,7 +40,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     config = settings_module.from_user(settings)
     report = Progress(progress)
     with report.step("loading and checking the data"):
-        likelihood = likelihoods.get(config.likelihood)
+        likelihood = config.family()
         held = train_y = None
         if sources.read_in_chunks(X) or is_dask(X):
             if config.holdout is not None:
@@ -302,7 +302,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     checked, sensed = predictive.fit_checks(design, likelihood, prior, tree, loglik, dispersion, config.seed)
     timings["checks"] = time.perf_counter() - start
     return Fit(
-        prior=prior, hyper=hyper, likelihood=likelihood.name, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
+        prior=prior, hyper=hyper, likelihood=likelihood.name, nu=config.nu, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
         agreement=agreement, diagnostics=diagnostics, exact_posterior=exact, identity=profile, objective_identity=random_points,
         scale_choices=choices, shrinkage=amount, bootstrap=boot, coefficients=coefficients, original=original, notes=notes,
         timings=timings, predictive=checked, sensitivity=sensed, elpd=elpd,

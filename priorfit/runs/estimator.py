@@ -63,7 +63,6 @@ def _init(likelihood: str):
 
 class _Bayesian(BaseEstimator):
     def _compare(self, X, y):
-        from priorfit.models import likelihoods
         from priorfit.runs.compare import compare
 
         params = self.get_params()
@@ -73,7 +72,7 @@ class _Bayesian(BaseEstimator):
             raise InputError(f"prior {params['prior']!r} is not allowed here; an estimator fits one prior, e.g. 'normal'.")
         features = list(getattr(self, "feature_names_in_", [])) or None
         self.comparison_ = compare(X, y, features=features, progress=False, **params)
-        self._family = likelihoods.get(self.comparison_.settings.likelihood)  # E[y | x] is its mean of eta
+        self._family = self.comparison_.settings.family()  # E[y | x] is its mean of eta
         fit = self.comparison_.fits[0]
         self.idata_ = fit.tree
         posterior = fit.tree["posterior"]

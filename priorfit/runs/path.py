@@ -17,7 +17,6 @@ import numpy as np
 
 from priorfit import inference
 from priorfit.errors import InputError
-from priorfit.models import likelihoods
 from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.runtime.folders import write_folder
@@ -106,7 +105,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")
     report = Progress(progress)
     dataset = _dataset(X, y, target=target, features=None)
-    likelihood = likelihoods.get(config.likelihood)
+    likelihood = config.family()
     encoded, _ = likelihood.encode_y(dataset.y, dataset.name)
     dataset = replace(dataset, y=encoded)
     design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)

@@ -29,7 +29,7 @@ def run(argv, capsys):
         (["compare", "--alpha", "1"], "alpha 1 is ambiguous: the priors normal, laplace each have their own alpha units"),
         (["compare", "--alpha", "normal=x"], "alpha for the normal prior 'x' is not allowed; it must be a positive number."),
         (["compare", "--alpha", "normal"], "alpha 'normal' is not allowed; it must be a positive number."),
-        (["compare", "--likelihood", "gamma"], "Unknown likelihood 'gamma'; allowed are: gaussian, bernoulli, poisson."),
+        (["compare", "--likelihood", "gamma"], "Unknown likelihood 'gamma'; allowed are: gaussian, bernoulli, poisson, student_t."),
         (["compare", "--sigma", "-2"], "sigma '-2' is not allowed; give a positive number to fix it, or 'estimate'."),
         (["compare", "--sigma-prior", "gamma:2"], "Sigma prior 'gamma:2' is not understood"),
         (["compare", "--sampler", "stan"], "Sampler 'stan' is not allowed; use one of: nutpie, pymc."),

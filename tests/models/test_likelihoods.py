@@ -116,7 +116,7 @@ def test_glm_settings_are_checked():
         priorfit.Settings(likelihood="bernoulli", prior="normal", alpha=1.0)
     with pytest.raises(InputError, match=r"^The prior location mu 1 is not allowed with the poisson likelihood: its scikit-learn twins take no offset, so the penalty cannot be on w - mu; use mu = 0.$"):
         priorfit.Settings(likelihood="poisson", prior="normal", mu=1.0)
-    with pytest.raises(InputError, match=r"^sigma applies to the gaussian likelihood only; the bernoulli likelihood has no noise sd.$"):
+    with pytest.raises(InputError, match=r"^sigma applies to the gaussian or student_t likelihood only; the bernoulli likelihood has no noise sd.$"):
         priorfit.Settings(likelihood="bernoulli", prior="normal", sigma=1.0)
 
 
@@ -144,7 +144,8 @@ def test_mean_is_each_familys_inverse_link():
     np.testing.assert_array_equal(likelihoods.get("gaussian").mean(eta), eta)
     np.testing.assert_allclose(likelihoods.get("bernoulli").mean(eta), [1 / (1 + np.e**2), 0.5, 0.75], rtol=1e-15)
     np.testing.assert_allclose(likelihoods.get("poisson").mean(eta), [np.e**-2, 1.0, 3.0], rtol=1e-15)
-    assert set(likelihoods.Likelihood.registry) == {"gaussian", "bernoulli", "poisson"}  # a new family: add it here
+    np.testing.assert_array_equal(likelihoods.get("student_t", nu=3.0).mean(eta), eta)
+    assert set(likelihoods.Likelihood.registry) == {"gaussian", "bernoulli", "poisson", "student_t"}  # a new family: add it here
     with pytest.raises(NotImplementedError):
         likelihoods.Likelihood().mean(eta)
 
@@ -198,13 +199,13 @@ def test_a_new_family_is_read_from_the_registry_by_the_settings():
     try:
         assert likelihoods.get("test_student").has_dispersion
         assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == (
-            "likelihood family: gaussian, bernoulli, poisson or test_student")
-        with pytest.raises(InputError, match=r"^sigma applies to the gaussian or test_student likelihood only; "
+            "likelihood family: gaussian, bernoulli, poisson, student_t or test_student")
+        with pytest.raises(InputError, match=r"^sigma applies to the gaussian, student_t or test_student likelihood only; "
                                              r"the bernoulli likelihood has no noise sd.$"):
             priorfit.Settings(likelihood="bernoulli", prior="normal", sigma=1.0)
     finally:
         del likelihoods.Likelihood.registry["test_student"]
-    assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == "likelihood family: gaussian, bernoulli or poisson"
+    assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == "likelihood family: gaussian, bernoulli, poisson or student_t"
 
 
 def test_poisson_simulates_a_rate_beyond_numpys_at_its_cap():

@@ -27,9 +27,10 @@ from priorfit.models.likelihoods.sigma import HalfCauchy, HalfNormal, Jeffreys, 
 from priorfit.models.likelihoods.gaussian import Gaussian
 from priorfit.models.likelihoods.bernoulli import Bernoulli
 from priorfit.models.likelihoods.poisson import Poisson
+from priorfit.models.likelihoods.student_t import StudentT
 
 __all__ = [
     "Likelihood", "PluginDispersion", "RowLikelihood", "get",
     "SigmaPrior", "Jeffreys", "HalfNormal", "HalfCauchy", "sigma_prior",
-    "Gaussian", "Bernoulli", "Poisson",
+    "Gaussian", "Bernoulli", "Poisson", "StudentT",
 ]

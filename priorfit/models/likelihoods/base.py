@@ -56,6 +56,7 @@ class Likelihood:
     support: ClassVar[tuple[float, float]] = (-np.inf, np.inf)  # of y: where intervals of y are clipped
     discrete: ClassVar[bool] = False  # y takes whole-number values (predictive draws are stored as integers)
     binary: ClassVar[bool] = False  # y is 0/1: held-out rows are scored by the Brier score and log loss, not RMSE
+    options: ClassVar[tuple[str, ...]] = ()  # the settings the family is constructed with (``nu``)
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):
@@ -174,9 +175,11 @@ class RowLikelihood(Likelihood):
         return Xc @ coef + (intercept if intercept is not None else 0.0)
 
 
-def get(name: str) -> Likelihood:
-    """The likelihood family registered as ``name``."""
+def get(name: str, **options) -> Likelihood:
+    """The likelihood family registered as ``name``, constructed with those of ``options`` it takes
+    (its :attr:`Likelihood.options`; the others are ignored, so a caller may pass every setting)."""
     try:
-        return Likelihood.registry[name]()
+        cls = Likelihood.registry[name]
     except KeyError:
         raise InputError(f"Unknown likelihood {name!r}; allowed are: {', '.join(Likelihood.registry)}.") from None
+    return cls(**{key: options[key] for key in cls.options if options.get(key) is not None})

@@ -154,7 +154,20 @@ def _horseshoe_nearest(fit_intercept, n):
     return {"LassoCV": _lasso_cv(fit_intercept, n), "ARDRegression": ARDRegression(fit_intercept=fit_intercept)}
 
 
+def _robust_nearest(fit_intercept, n):
+    # the robust losses nearest to a Student-t likelihood (none is its mode): Huber's, with
+    # scikit-learn's defaults (epsilon 1.35, a small L2 penalty), and the unpenalized median (L1)
+    from sklearn.linear_model import HuberRegressor, QuantileRegressor
+
+    return {"HuberRegressor": HuberRegressor(fit_intercept=fit_intercept, max_iter=1000),
+            "QuantileRegressor (median)": QuantileRegressor(quantile=0.5, alpha=0.0, fit_intercept=fit_intercept, solver="highs")}
+
+
 def _nearest_params(name, estimator) -> dict:
+    if name == "HuberRegressor":
+        return {"epsilon": float(estimator.epsilon), "alpha": float(estimator.alpha), "scale": float(estimator.scale_)}
+    if name == "QuantileRegressor (median)":
+        return {"quantile": 0.5, "alpha": 0.0}
     # ARDRegression's alpha_ is the noise precision, not a penalty: name it as its docs do
     if name == "ARDRegression":
         return {"noise_precision": float(estimator.alpha_)}

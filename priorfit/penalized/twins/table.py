@@ -11,7 +11,7 @@ import numpy as np
 
 from priorfit.errors import InputError
 from priorfit.penalized.twins.estimators import (
-    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _nearest_params, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _squared,
+    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _nearest_params, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _squared,
 )
 from priorfit.penalized.twins.numbers import LOOSE_TOL, TOLERANCE, unit
 
@@ -245,6 +245,8 @@ TWINS: dict[tuple[str, str], Twin] = {
 _NO_MODE = "no penalized estimator exists: the density has a pole at mu, so there is no meaningful posterior mode"
 _NO_MODE_SCALES = ("no penalized estimator exists: with random scales the joint density is unbounded as a scale goes to 0, "
                    "so there is no meaningful posterior mode")
+_NO_TWIN_T = ("no penalized estimator exists: minus the Student-t log likelihood is not a convex loss of any "
+              "scikit-learn estimator; Huber's loss and the median (L1) are the nearest robust losses")
 _SPARSE_NEAREST = {  # likelihood -> (names, estimators)
     "gaussian": (("LassoCV", "ARDRegression"), _horseshoe_nearest),
     "bernoulli": (("LogisticRegressionCV",), lambda fit_intercept, n: {"LogisticRegressionCV": _logistic_cv(1.0)(fit_intercept, n)}),
@@ -257,6 +259,11 @@ NEAREST: dict[tuple[str, str], Nearest] = {
                                      _nearest_params)
         for prior in ("horseshoe", "regularized_horseshoe", "r2d2")
         for likelihood, (names, estimators) in _SPARSE_NEAREST.items()
+    },
+    **{
+        (prior, "student_t"): Nearest(prior, "student_t", _NO_TWIN_T, ("HuberRegressor", "QuantileRegressor (median)"),
+                                      _robust_nearest, _nearest_params)
+        for prior in ("normal", "laplace", "elasticnet", "horseshoe", "regularized_horseshoe", "r2d2")
     },
 }
 
