@@ -151,7 +151,10 @@ class Comparison:
     @classmethod
     def from_dict(cls, summary: dict, trees) -> Comparison:
         """The comparison that :meth:`to_dict` describes; ``trees(prior)`` gives each fit's DataTree."""
-        return restore(cls, summary, trees=trees)
+        comparison = restore(cls, summary, trees=trees)
+        for fit in comparison.fits:  # the likelihood's settings are saved once, in the settings block
+            fit.nu = comparison.settings.nu
+        return comparison
 
     def to_json(self, **kwargs) -> str:
         """The summary as JSON; the same seed gives the same text."""

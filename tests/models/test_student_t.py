@@ -139,3 +139,12 @@ def test_cli_refuses_a_bad_nu_with_exit_2(capsys):
 
     assert cli.main(["compare", "diabetes", "--likelihood", "student_t", "--nu", "-1"]) == 2
     assert "nu '-1' is not allowed; the Student-t degrees of freedom must be a positive number." in capsys.readouterr().err
+
+
+def test_a_saved_folder_keeps_nu(robust_and_gaussian, tmp_path):
+    """nu is saved once, in the settings block; a loaded fit's family has it again (predictions)."""
+    from priorfit.results.storage import load
+
+    robust_and_gaussian[0].save(tmp_path / "run", plots=False)
+    loaded = load(tmp_path / "run")
+    assert loaded.settings.nu == NU and loaded.fits[0].family.nu == NU
