@@ -127,3 +127,20 @@ def test_the_checks_can_fail():
 def test_no_module_over_500_lines(module):
     lines = len(MODULES[module].read_text().splitlines())
     assert lines <= MAX_LINES, f"{module} has {lines} lines"
+
+
+def test_the_xdist_units_keep_shared_fits_together():
+    """tests/conftest.py's units: a file is one unit, a golden case's two tests one, the tests of a
+    shared declared run one, and a file in SPREAD is handed out test by test."""
+    import conftest
+
+    golden = "tests/results/test_golden.py::test_{}_match_golden[sigma_estimated]"
+    assert conftest.work_unit(golden.format("exact_quantities")) == conftest.work_unit(golden.format("posterior_summaries"))
+    assert conftest.work_unit(golden.format("exact_quantities")) != conftest.work_unit(golden.format("x").replace("sigma_estimated", "p_greater_than_n"))
+    shared = ["tests/runs/test_declarations.py::test_each_shipped_declaration_runs[breast-cancer]",
+              "tests/models/test_likelihoods.py::test_logistic_json_names_c",
+              "tests/results/test_holdout.py::test_bernoulli_rows_are_scored_by_brier_and_log_loss_of_the_posterior_mean"]
+    assert {conftest.work_unit(n) for n in shared} == {"declared"}
+    assert conftest.work_unit("tests/results/test_holdout.py::test_the_split_is_seeded") == "results/test_holdout.py"
+    spread = "tests/runs/test_declarations.py::test_each_shipped_declaration_runs[diabetes]"
+    assert conftest.work_unit(spread) == spread

@@ -40,6 +40,13 @@ def fit_notes(fit) -> Text:
     return Text("\n".join(fit_lines(fit)), style="dim")
 
 
+def _rows_table(header: list[str], rows: list[list[str]], title: str) -> Table:
+    table = Table(*header, title=title, title_justify="left")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
 def render(comparison, console: Console | None = None) -> None:
     # ten numeric columns need ~130 characters, the bootstrap's three ~35 more, the relevance column
     # ~20; a pipe or a narrow terminal gets that width
@@ -55,25 +62,15 @@ def render(comparison, console: Console | None = None) -> None:
         console.print(Group(fit_table(fit, comparison.settings.hdi_prob, relevance), fit_notes(fit)))
     header, rows = shrinkage_rows(comparison)
     if rows:
-        table = Table(*header, title="how much shrinkage", title_justify="left")
-        for row in rows:
-            table.add_row(*row)
         console.print()
-        console.print(table)
+        console.print(_rows_table(header, rows, "how much shrinkage"))
     header, rows = loo_compare_rows(comparison)
     if rows:
-        table = Table(*header, title="priors compared by PSIS-LOO (arviz-stats compare), beside the twins' CV scores",
-                      title_justify="left")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        console.print(_rows_table(header, rows, "priors compared by PSIS-LOO (arviz-stats compare), beside the twins' CV scores"))
     header, rows = holdout_rows(comparison)
     if rows:
-        table = Table(*header, title="held-out evaluation", title_justify="left")
-        for row in rows:
-            table.add_row(*row)
         console.print()
-        console.print(Group(table, Text("\n".join(holdout_lines(comparison)), style="dim")))
+        console.print(Group(_rows_table(header, rows, "held-out evaluation"), Text("\n".join(holdout_lines(comparison)), style="dim")))
     console.print()
     for fit in comparison.fits:
         for passed, text in fit.check_results():

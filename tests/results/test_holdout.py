@@ -86,7 +86,6 @@ def test_the_log_predictive_density_is_the_log_mean_density_over_the_draws(held)
         np.testing.assert_allclose(fit.holdout.lpd, by_hand.mean(), rtol=1e-12)
 
 
-@pytest.mark.xdist_group("declared")
 def test_bernoulli_rows_are_scored_by_brier_and_log_loss_of_the_posterior_mean(declared_breast_cancer):
     """scikit-learn's brier_score_loss and log_loss of the posterior mean probability (the prediction
     frame's ``mean``); no RMSE."""
