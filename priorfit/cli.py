@@ -280,12 +280,13 @@ def _new_rows(newdata: str):
 
 def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
     """The comparison settings ``command`` takes, as flags from the one schema
-    (:func:`priorfit.settings.settings_of`); unset flags keep its defaults (or the command's own
+    (:func:`priorfit.command_settings.settings_of`); unset flags keep its defaults (or the command's own
     ``defaults``). A boolean setting is a plain flag: ``--X`` where its default is False,
     ``--no-X`` where it is True. The settings the command does not use are parsed but not shown,
     so that its Python entry point refuses them with the reason instead of argparse's
     'unrecognized arguments'."""
-    from priorfit.settings import options, settings_of
+    from priorfit.command_settings import settings_of
+    from priorfit.settings import options
 
     defaults = defaults or {}
     taken = set(settings_of(command))
@@ -309,7 +310,8 @@ def _settings_flags(parser, command: str, defaults: dict | None = None) -> None:
 def _given(args, command: str = "compare") -> dict:
     """The settings given on the command line (validated by Settings, after the ones ``command``
     does not take are refused with the reason)."""
-    from priorfit.settings import Settings, options, refuse_unused
+    from priorfit.command_settings import refuse_unused
+    from priorfit.settings import Settings, options
 
     given = {name: getattr(args, name) for name, *_ in options() if getattr(args, name, None) is not None}
     refuse_unused(command, given)

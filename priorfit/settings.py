@@ -137,6 +137,13 @@ def _nu(value) -> float:
         raise InputError(f"nu {value!r} is not allowed; the Student-t degrees of freedom must be a positive number.") from None
 
 
+def _quantile(value) -> float:
+    try:
+        return probability(value, "quantile")
+    except InputError:
+        raise InputError(f"quantile {value!r} is not allowed; the quantile Q must lie strictly between 0 and 1.") from None
+
+
 def _sigma_prior(value):
     from priorfit.models.likelihoods import SigmaPrior, sigma_prior
 
@@ -243,6 +250,8 @@ class Settings:
         "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
     nu: float | None = option(
         None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0)", metavar="NU")
+    quantile: float | None = option(
+        None, _optional(_quantile), "quantile: the quantile Q that the asymmetric Laplace likelihood models (0 < Q < 1)", metavar="Q")
     sigma_prior: Any = option(
         None, _sigma_prior, "prior of an estimated sigma: jeffreys (default), halfnormal:S or halfcauchy:S", metavar="PRIOR")
     standardize: bool = option(True, lambda v: boolean(v, "standardize"), "standardize the columns of X")
@@ -281,23 +290,25 @@ class Settings:
             object.__setattr__(self, f.name, f.metadata["parse"](getattr(self, f.name)))
         self._check()
 
+    @property
+    def likelihood_options(self) -> dict:
+        """The likelihood family's own settings (each family takes those in its ``options``)."""
+        return {"nu": self.nu, "quantile": self.quantile}
+
     def family(self):
-        """The likelihood family, constructed with its settings (``nu``)."""
+        """The likelihood family, constructed with its settings (``nu``, ``quantile``)."""
         from priorfit.models import likelihoods
 
-        return likelihoods.get(self.likelihood, nu=self.nu)
+        return likelihoods.get(self.likelihood, **self.likelihood_options)
 
     def _check(self) -> None:
         """Constraints between settings."""
         from priorfit.models.likelihoods import Jeffreys
         from priorfit.penalized import twins
 
-        family = self.family()
-        if self.nu is not None and "nu" not in family.options:
-            raise InputError(f"nu={self.nu:g} is given, but the {self.likelihood} likelihood has no degrees of freedom; "
-                             "nu goes with --likelihood student_t.")
-        if "nu" in family.options and self.nu is None:
-            raise InputError(f"The {self.likelihood} likelihood needs --nu NU, its degrees of freedom (a number > 0).")
+        from priorfit.models.likelihoods import check_options
+
+        family = check_options(self.likelihood, self.likelihood_options)
         for name in self.prior:
             if twins.twin(name, self.likelihood) is None:
                 twins.nearest(name, self.likelihood)  # raises for a pair priorfit does not know
@@ -429,65 +440,6 @@ def options():
         default = None if f.default is MISSING else f.default
         help_text = f.metadata["help"]
         yield f.name, default, help_text() if callable(help_text) else help_text, f.metadata["metavar"], f.metadata["flag"]
-
-
-_GRID = "(alphas=, --alphas K or --alpha-grid A,B,...)"
-
-
-def _twinless_options() -> dict[str, str]:
-    """The options of the priors without a penalized twin (read from the registry and the twin
-    table), which ``priorfit path`` does not use, each with the reason."""
-    from priorfit.models.priors import Prior
-    from priorfit.penalized import twins
-
-    with_twin = [name for name in Prior.registry if any(prior == name for prior, _ in twins.TWINS)]
-    used = {option for name in with_twin for option in Prior.registry[name].options}
-    why = f"fits only the priors with a penalized twin ({', '.join(with_twin)})"
-    return {option: why for cls in Prior.registry.values() for option in cls.options if option not in used}
-
-
-def _in_schema_order(reasons: dict[str, str]) -> dict[str, str]:
-    return {f.name: reasons[f.name] for f in fields(Settings) if f.name in reasons}
-
-
-#: The settings a command other than ``compare`` does not use, each with the reason: they are not
-#: shown as that command's flags, and its Python entry point refuses them with one sentence
-#: (:func:`refuse_unused`) instead of ignoring them. ``compare`` takes every setting.
-UNUSED_BY = {
-    "path": _in_schema_order({
-        "alpha": f"takes its alphas from the grid {_GRID}",
-        "C": f"takes its penalties from the grid {_GRID}",
-        "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
-        **_twinless_options(),
-        "loo": "computes no PSIS-LOO",
-        "bootstrap": "has no bootstrap intervals",
-        "relevance": "has no coefficient table",
-        "holdout": "scores no held-out rows",
-        "test": "scores no held-out rows",
-    }),
-    "calibrate": {
-        "hdi_prob": "reports the central 50% and 90% intervals",
-        "loo": "computes no PSIS-LOO",
-        "relevance": "tests ranks and interval coverage, not coefficient tables",
-        "holdout": "scores its own simulated data sets",
-        "test": "scores its own simulated data sets",
-    },
-}
-
-
-def settings_of(command: str) -> list[str]:
-    """The names of the settings ``command`` takes, in the schema's order."""
-    unused = UNUSED_BY.get(command, {})
-    return [f.name for f in fields(Settings) if f.name not in unused]
-
-
-def refuse_unused(command: str, values: dict) -> None:
-    """An InputError for a setting in ``values`` that ``command`` does not use (the first in the
-    schema's order); a value equal to the setting's default changes nothing and passes."""
-    schema = {f.name: f for f in fields(Settings)}
-    for name, why in UNUSED_BY.get(command, {}).items():
-        if name in values and schema[name].metadata["parse"](values[name]) != schema[name].default:
-            raise InputError(f"{name} {_text(values[name])} applies to priorfit compare only; priorfit {command} {why}.")
 
 
 def from_user(values: dict) -> Settings:

@@ -20,7 +20,7 @@ FLOORS = [
     ("models",),
     ("inference",),
     ("diagnostics",),
-    ("settings",),
+    ("settings", "command_settings"),
     ("report", "plots"),
     ("results",),
     ("runs",),

@@ -9,6 +9,6 @@ from priorfit.inference.mode import (
     polish,
     polish_from,
 )
-from priorfit.inference.sampling import Diagnostics, diagnostics, sample
+from priorfit.inference.sampling import Diagnostics, diagnostics, sample, sampler_for
 
-__all__ = ["Certificate", "Diagnostics", "ModeResult", "diagnostics", "find_map", "l1_quadratic", "polish", "polish_from", "sample"]
+__all__ = ["Certificate", "Diagnostics", "ModeResult", "diagnostics", "find_map", "l1_quadratic", "polish", "polish_from", "sample", "sampler_for"]

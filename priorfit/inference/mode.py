@@ -19,23 +19,10 @@ from typing import Literal
 
 import numpy as np
 
+from priorfit.inference.certificate import Certificate
+from priorfit.inference.kinked_mode import kinked_mode
 from priorfit.inference.l1_subproblem import l1_quadratic
 from priorfit.models.posterior import python_mode
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """Proof of optimality of a polished mode.
-
-    ``value`` is the largest gradient (for L1: subgradient, KKT) residual in log-density units
-    per unit of the variables; ``newton_decrement`` its scale-free counterpart; for L1 priors
-    ``kkt_relative`` is the largest violation ``(|grad_j| - 1/b) * b`` over coefficients at ``mu``.
-    """
-
-    kind: Literal["gradient", "kkt"]
-    value: float
-    newton_decrement: float
-    kkt_relative: float | None = None
 
 
 @dataclass
@@ -118,12 +105,17 @@ def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
         return ModeResult("degenerate", f"no meaningful posterior mode: {unbounded}", raw, raw_converged=raw_converged,
                           optimizer=optimizer)
     start, origin = raw, "find_MAP's answer"
-    twin_start = _twin_start(model, raw, say)
+    twin_start = None if model.likelihood.kinked else _twin_start(model, raw, say)
     if twin_start is not None:
         functions = model.mode_functions()
         if functions.value(functions.flat(twin_start)) >= functions.value(functions.flat(raw)):
             start, origin = twin_start, twin_start.pop("_twin")
-    point, certificate, stop = polish(model, start, progress=say, explain=True)
+    if model.likelihood.kinked:  # find_MAP's answer starts the loop (its s); the program needs no start
+        point, certificate, stop = kinked_mode(model, raw, progress=say)
+        origin = "the exact solution of the linear program (HiGHS)" if not model.prior.curvature(1.0) else \
+            "the exact solution of the quadratic program (HiGHS)"
+    else:
+        point, certificate, stop = polish(model, start, progress=say, explain=True)
     ok, message = _verdict(certificate, f"{message}; polished from {origin}", stop)
     return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
 
@@ -160,7 +152,7 @@ def _twin_start(model, raw: dict, say) -> dict | None:
     from priorfit.penalized import twins
 
     prior, likelihood, design = model.prior, model.likelihood, model.design
-    twin = twins.twin(prior.name, likelihood.name)
+    twin = twins.twin(prior.name, likelihood)
     if twin is None or prior.scale is None:
         return None
     if not likelihood.has_dispersion:
@@ -174,7 +166,7 @@ def _twin_start(model, raw: dict, say) -> dict | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a convergence warning: the polish decides, on its own certificate
-            fit = penalized.fit(design, prior, likelihood.name, alpha)
+            fit = penalized.fit(design, prior, likelihood, alpha)
     except Exception:  # noqa: BLE001 - a start only: the polish then starts from find_MAP's answer
         return None
     if not np.all(np.isfinite(fit.coef)):
@@ -190,7 +182,10 @@ def _twin_start(model, raw: dict, say) -> dict | None:
 def polish_from(model, start: dict, *, progress: Callable[[str], None] | None = None) -> ModeResult:
     """The mode of ``model`` polished from a nearby known mode ``start`` (the previous point of a
     path: its ``ModeResult.point``), without ``pm.find_MAP``; the same certificate decides."""
-    point, certificate, stop = polish(model, start, progress=progress, explain=True)
+    if model.likelihood.kinked:
+        point, certificate, stop = kinked_mode(model, start, progress=progress)
+    else:
+        point, certificate, stop = polish(model, start, progress=progress, explain=True)
     ok, message = _verdict(certificate, "polished from the previous point's mode", stop)
     return ModeResult("ok" if ok else "not_converged", message, {}, point, certificate)
 

@@ -10,6 +10,14 @@ import numpy as np
 Sampler = Literal["nutpie", "pymc"]
 
 
+def sampler_for(model, sampler: Sampler) -> Sampler:
+    """The NUTS implementation that runs for ``sampler`` on ``model``: PyMC's where nutpie cannot
+    start. nuts-rs 0.18 fails to initialize on a piecewise-linear log density for some seeds ("bad
+    initial gradient: Invalid initial point"; measured: Laplace prior and likelihood on diabetes,
+    seed 0, either nutpie backend), a panic that cannot be recovered from; PyMC's NUTS samples it."""
+    return "pymc" if sampler == "nutpie" and model.likelihood.kinked else sampler
+
+
 def sample(
     model,
     *,
@@ -29,6 +37,7 @@ def sample(
     from priorfit.runtime.cluster import in_worker
 
     cores = 1 if in_worker() else (cores or min(chains, os.cpu_count() or 1))  # a dask worker must not fork
+    sampler = sampler_for(model, sampler)
     if sampler == "nutpie":
         from priorfit.inference import nutpie_adapter
 

@@ -257,8 +257,12 @@ class ModeFunctions:
         mode = python_mode()
         self._value = pytensor.function([x], logp, mode=mode)
         self._gradient = pytensor.function([x], [logp, grad], mode=mode)
-        self._products = pytensor.function([x, columns], products, mode=mode)
+        # a density linear in every variable (a Laplace prior and likelihood at a fixed s) has no
+        # Hessian-vector product that depends on the block: its zeros then come without it
+        self._products = pytensor.function([x, columns], products, mode=mode, on_unused_input="ignore")
         self._point = pytensor.function([x], unobserved, mode=mode)
+        self._prior = (model, point)
+        self._prior_gradient = None
 
     def flat(self, values: dict) -> np.ndarray:
         """The flat vector of a dict of value-variable values."""
@@ -281,13 +285,27 @@ class ModeFunctions:
         value, grad = self._gradient(x)
         return float(value), np.asarray(grad)
 
+    def prior_gradient(self, x: np.ndarray) -> np.ndarray:
+        """The gradient at ``x`` of ``log p`` without the observed variables' terms (the prior of the
+        coefficients and of the dispersion; a likelihood written as a Potential stays in), compiled
+        on first use: a kinked likelihood's certificate adds the likelihood's subgradients itself."""
+        if self._prior_gradient is None:
+            import pytensor
+            from pymc.pytensorf import join_nonshared_inputs
+
+            model, point = self._prior
+            terms = model.logp(vars=[*model.free_RVs, *model.potentials], jacobian=False)
+            (logp,), x_var = join_nonshared_inputs(point, [terms], model.value_vars)
+            self._prior_gradient = pytensor.function([x_var], pytensor.gradient.grad(logp, x_var), mode=python_mode())
+        return np.asarray(self._prior_gradient(x))
+
     def hessian(self, x: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
         """The Hessian of ``log p`` at ``x`` on the coordinates ``columns`` (a boolean mask or
         indices; all of them when None): the square block ``H[columns][:, columns]``."""
         index = np.arange(self.size) if columns is None else np.flatnonzero(columns) if np.asarray(columns).dtype == bool else np.asarray(columns)
         unit = np.zeros((len(index), self.size))
         unit[np.arange(len(index)), index] = 1.0
-        block = np.asarray(self._products(x, unit))[:, index]
+        block = np.broadcast_to(np.asarray(self._products(x, unit)), unit.shape)[:, index]
         return (block + block.T) / 2
 
     def point(self, x: np.ndarray) -> dict:

@@ -102,7 +102,7 @@ def _replicate(design: Design, estimator, mu: np.ndarray, child: np.random.SeedS
     return penalized.fit_estimator(estimator, design.take(rows), mu)
 
 
-def bootstrap(design: Design, prior, likelihood: str, value: float, draws: int, seed: int, prob: float,
+def bootstrap(design: Design, prior, likelihood, value: float, draws: int, seed: int, prob: float,
               n_jobs: int | None = None) -> Bootstrap | None:
     """Percentile bootstrap of the exact twin of (``prior``, ``likelihood``) at penalty ``value``
     (alpha, or C): ``draws`` resamples of the rows with replacement, each refitted with the same

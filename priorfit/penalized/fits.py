@@ -76,8 +76,9 @@ def fit_estimator(estimator, design: Design, mu: np.ndarray) -> tuple[np.ndarray
     return np.ravel(np.asarray(best.coef_, dtype=float)) + mu, intercept
 
 
-def fit(design: Design, prior, likelihood: str, alpha: float | None) -> PenalizedFit:
-    """The exact twin of (prior, likelihood) at ``alpha``, or, without one, the nearest ones."""
+def fit(design: Design, prior, likelihood, alpha: float | None) -> PenalizedFit:
+    """The exact twin of (prior, likelihood) at ``alpha``, or, without one, the nearest ones.
+    ``likelihood``: the family, or its name when it has no settings the estimators take."""
     mu = prior.mu_vector(design.p)
     twin = twins.twin(prior.name, likelihood)
     if twin is not None and alpha is None:  # a random scale: the penalty chosen by the data instead
@@ -93,9 +94,11 @@ def fit(design: Design, prior, likelihood: str, alpha: float | None) -> Penalize
         coef, intercept = fit_estimator(twin.make(alpha, design.intercept, **options), design, mu)
         params = {twin.hyperparameter: float(alpha), **options, "fit_intercept": design.intercept}
         return PenalizedFit(twin.estimator, True, {twin.estimator: Estimate(coef, intercept, params)})
-    reference = twins.nearest(prior.name, likelihood)
+    name_of = likelihood if isinstance(likelihood, str) else likelihood.name
+    options = {} if isinstance(likelihood, str) else likelihood.twin_options()
+    reference = twins.nearest(prior.name, name_of)
     estimates = {}
-    for name, estimator in reference.estimators(design.intercept, design.n).items():
+    for name, estimator in reference.estimators(design.intercept, design.n, **options).items():
         if not design.has_rows and not gram.supports(estimator):
             continue  # ARDRegression's evidence needs the rows
         coef, intercept = fit_estimator(estimator, design, mu)

@@ -150,7 +150,10 @@ def fit_lines(fit) -> list[str]:
         lines.append(f"MAP: {mode.status}; {mode.message}; no certificate")
     else:
         cert = mode.certificate
-        lines.append(f"MAP: {mode.status}; {mode.message}; certificate: {cert.kind} {cert.value:.1e}")
+        kink = "" if cert.zero_residuals is None else (
+            f" (relative {cert.kkt_relative:.1e}; {cert.zero_residuals} residuals exactly 0: the rows the "
+            "fit interpolates)")
+        lines.append(f"MAP: {mode.status}; {mode.message}; certificate: {cert.kind} {cert.value:.1e}{kink}")
     if fit.agreement:
         a = fit.agreement
         lines.append(

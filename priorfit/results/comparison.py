@@ -153,7 +153,7 @@ class Comparison:
         """The comparison that :meth:`to_dict` describes; ``trees(prior)`` gives each fit's DataTree."""
         comparison = restore(cls, summary, trees=trees)
         for fit in comparison.fits:  # the likelihood's settings are saved once, in the settings block
-            fit.nu = comparison.settings.nu
+            fit.likelihood_options = comparison.settings.likelihood_options
         return comparison
 
     def to_json(self, **kwargs) -> str:

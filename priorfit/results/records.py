@@ -205,15 +205,15 @@ class Fit:
     timings: dict = field(default_factory=dict)
     # arviz-stats' pointwise PSIS-LOO result, for the comparison across priors; not saved (None when loaded)
     elpd: object = field(default=None, repr=False, metadata=stored(saved=False))
-    # the likelihood's settings (student_t's nu); not saved yet (None when loaded)
-    nu: float | None = field(default=None, metadata=stored(saved=False))
+    # the likelihood's own settings (student_t's nu, quantile's Q): saved once, in the comparison's settings block
+    likelihood_options: dict = field(default_factory=dict, metadata=stored(saved=False))
 
     @property
     def family(self):
         """The likelihood family of this fit, constructed with its settings."""
         from priorfit.models import likelihoods
 
-        return likelihoods.get(self.likelihood, nu=self.nu)
+        return likelihoods.get(self.likelihood, **self.likelihood_options)
 
     @property
     def idata(self):

@@ -192,7 +192,7 @@ def penalized_block(pen: PenalizedFit) -> dict:
 
 def read_mode(tree, block: dict) -> ModeResult:
     """The mode from the ``map``, ``find_map`` and ``optimizer_result`` groups and its status from the JSON."""
-    from priorfit.inference.mode import Certificate
+    from priorfit.inference.certificate import Certificate
 
     def point(name):
         ds = _group(tree, name)

@@ -158,7 +158,8 @@ def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100
          thinned: int = 99, bootstrap: int = 100, fit_scale: float | None = None, **settings) -> Plan:
     """Validate a calibration request (one sentence for bad input; no PyMC) and resolve its prior."""
     from priorfit.models.likelihoods import HalfNormal, Jeffreys
-    from priorfit.settings import UNUSED_BY, from_user, refuse_unused
+    from priorfit.command_settings import UNUSED_BY, refuse_unused
+    from priorfit.settings import from_user
     from priorfit.validation import integer, positive
 
     defaults = {f: v for f, v in DEFAULTS.items()}
@@ -372,14 +373,14 @@ class _Chunk:
         from priorfit.penalized.bootstrap import bootstrap
 
         spec = self.spec
-        twin = twins.twin(prior.name, likelihood.name)
+        twin = twins.twin(prior.name, likelihood)
         # a fixed alpha needs a fixed scale and a fixed sigma
         fixed = prior.scale is not None and (spec.sigma is not None or not likelihood.has_dispersion)
         if twin is None or not spec.config.bootstrap or not fixed:
             return None
         sigma = spec.sigma if likelihood.has_dispersion else 1.0
         value = twin.penalty(prior, sigma, design.n)
-        boot = bootstrap(design, prior, likelihood.name, value, spec.config.bootstrap, seed=spec.config.seed * 100_003 + i,
+        boot = bootstrap(design, prior, likelihood, value, spec.config.bootstrap, seed=spec.config.seed * 100_003 + i,
                          prob=0.9)
         return _covered(boot.coef, w)
 

@@ -187,7 +187,7 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
     cls, n = priors.get(name), design.n
     scale_given = (config.scale or {}).get(name)
     value_given = config.penalty(name)
-    twin = twins.twin(name, likelihood.name)
+    twin = twins.twin(name, likelihood)
     if twin is None:  # no penalized twin, so no alpha: the scale or the prior's own default
         # measured in the noise sd where the likelihood has one, else in its pseudo-sigma
         prior, description = cls.default(
@@ -239,17 +239,18 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     noise = _noise(likelihood, config, mode)
     penalty = _penalty(design, prior, likelihood, noise, hyper)
     start = time.perf_counter()
-    pen = penalized.fit(design, prior, likelihood.name, None if penalty is None else penalty.alpha)
+    pen = penalized.fit(design, prior, likelihood, None if penalty is None else penalty.alpha)
     timings["penalized"] = time.perf_counter() - start
     boot = None
     if config.bootstrap and pen.exact:  # the same alpha (at the mode's sigma) and offset as pen, on resampled rows
         start = time.perf_counter()
         with report.step(f"{prior.name}: {config.bootstrap} bootstrap refits of {pen.estimator}"):
-            boot = bootstrap(design, prior, likelihood.name, penalty.alpha, config.bootstrap, config.seed, config.hdi_prob)
+            boot = bootstrap(design, prior, likelihood, penalty.alpha, config.bootstrap, config.seed, config.hdi_prob)
         timings["bootstrap"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    label = f"{prior.name}: compiling and sampling with {config.sampler} ({config.chains} x {config.draws} draws)"
+    sampler = inference.sampler_for(model, config.sampler)
+    label = f"{prior.name}: compiling and sampling with {sampler} ({config.chains} x {config.draws} draws)"
     with report.step(label, spinner=False):
         tree = inference.sample(
             model,
@@ -288,7 +289,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         tree["prior"] = prior_scales
     profile = random_points = None
     if agreement is not None:
-        twin, sd = twins.twin(prior.name, likelihood.name), coefficients["sd"].to_numpy()
+        twin, sd = twins.twin(prior.name, likelihood), coefficients["sd"].to_numpy()
         profile = identity.profile(model, mode.point, twin, penalty, sd[: design.p])
         random_points = identity.random_points(model, mode.point, twin, penalty, sd, seed=config.seed)
         tree["identity"] = xr.DataTree(profile.to_dataset())
@@ -302,7 +303,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     checked, sensed = predictive.fit_checks(design, likelihood, prior, tree, loglik, dispersion, config.seed)
     timings["checks"] = time.perf_counter() - start
     return Fit(
-        prior=prior, hyper=hyper, likelihood=likelihood.name, nu=config.nu, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
+        prior=prior, hyper=hyper, likelihood=likelihood.name, likelihood_options=config.likelihood_options, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
         agreement=agreement, diagnostics=diagnostics, exact_posterior=exact, identity=profile, objective_identity=random_points,
         scale_choices=choices, shrinkage=amount, bootstrap=boot, coefficients=coefficients, original=original, notes=notes,
         timings=timings, predictive=checked, sensitivity=sensed, elpd=elpd,
@@ -333,7 +334,7 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
         loglik = shrinkage.log_likelihood(design, likelihood, posterior, dispersion)
         elpd = shrinkage.loo(design, likelihood, posterior, dispersion, loglik=loglik)
         out["elpd_loo"], out["elpd_loo_se"], out["p_loo"], out["pareto_k_max"] = shrinkage.loo_numbers(elpd)
-        twin = twins.twin(prior.name, likelihood.name)
+        twin = twins.twin(prior.name, likelihood)
         if pen.exact and twin is not None:
             def make():  # a CV score does not need the identity's precision
                 return twin.make_for_refits(penalty.alpha, design.intercept, **twin.options(prior))
@@ -349,7 +350,7 @@ def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree,
     sigma-scaled prior) and as the twin's penalty at the plug-in (or fixed) dispersion."""
     import arviz as az
 
-    twin = twins.twin(prior.name, likelihood.name)
+    twin = twins.twin(prior.name, likelihood)
     if twin is None:
         return []
     d = 1.0 if hyper.dispersion is None else hyper.dispersion
@@ -388,7 +389,7 @@ def _noise(likelihood, config: Settings, mode) -> Noise:
 
 def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) -> TwinPenalty | None:
     """The twin's alpha at the dispersion of the mode: there the identity holds exactly."""
-    twin = twins.twin(prior.name, likelihood.name)
+    twin = twins.twin(prior.name, likelihood)
     if twin is None or prior.scale is None:  # no twin, or a random scale (hierarchical): no fixed alpha
         return None
     if noise.mode == "none":
@@ -406,7 +407,7 @@ def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Ag
     """MAP against the twin; where the coefficients differ beyond the twin's tolerance, whether
     both are optima of a problem whose solution is not unique (:func:`penalized.uniqueness`)."""
     mu = prior.mu_vector(design.p)
-    twin = twins.twin(prior.name, likelihood.name)
+    twin = twins.twin(prior.name, likelihood)
     diff = np.abs(mode.point["coef"] - pen.coef)
     rel = float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300))
     # also where they agree (the polish starts from the twin's estimate): collinear active columns

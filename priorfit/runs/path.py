@@ -93,14 +93,15 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     from priorfit.models.posterior import PosteriorModel
     from priorfit.models.priors import create
     from priorfit.runs.compare import _check_proper, _dataset
-    from priorfit.settings import from_user, refuse_unused
+    from priorfit.command_settings import refuse_unused
+    from priorfit.settings import from_user
 
     refuse_unused("path", settings)  # first: its sentence says why path, not which prior, takes no such setting
     config = from_user({"prior": "laplace", **settings})
     if len(config.prior) != 1:
         raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
     name = config.prior[0]
-    twin = twins.twin(name, config.likelihood)
+    twin = twins.twin(name, config.family())
     if twin is None:
         raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")
     report = Progress(progress)

@@ -12,7 +12,8 @@ from priorfit.models.posterior import PosteriorModel
 from priorfit.penalized import twins
 from priorfit.results.records import TwinPenalty
 
-DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson"}
+DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson",
+        "laplace": "diabetes", "quantile": "diabetes"}
 
 
 def _prior(name, scale, mu):
@@ -25,9 +26,9 @@ def test_objective_identity_at_random_points(key, sigma):
     """-log p - k J is one constant over 200 random points, with k from the twin table, for
     every pair with a twin (and, for the Gaussian, with sigma fixed or estimated)."""
     prior_name, likelihood_name = key
-    likelihood = likelihoods.get(likelihood_name)
+    likelihood = likelihoods.get(likelihood_name, quantile=0.3)
     if not likelihood.has_dispersion and sigma != 30.0:
-        pytest.skip("only the gaussian likelihood has a sigma")
+        pytest.skip("only the likelihoods with a dispersion have a sigma")
     design = data.make_design(sources.load(DATA[likelihood_name]))
     gaussian = likelihood.has_dispersion
     prior = _prior(prior_name, 5.0 if gaussian else 0.7, 0.5 if gaussian else 0.0)
@@ -40,7 +41,7 @@ def test_objective_identity_at_random_points(key, sigma):
         dispersion = 37.0
     elif gaussian:
         dispersion = sigma
-    twin = twins.TWINS[key]
+    twin = twins.twin(prior_name, likelihood)  # with the family's settings bound (the quantile's Q)
     penalty = TwinPenalty(twin.alpha_from_scale(prior.scale, dispersion or 1.0, design.n), dispersion, "fixed sigma")
     sd = np.full(design.p + 1, 20.0 if gaussian else 0.5)
     result = identity.random_points(model, point, twin, penalty, sd, points=200, seed=0)

@@ -29,7 +29,7 @@ def run(argv, capsys):
         (["compare", "--alpha", "1"], "alpha 1 is ambiguous: the priors normal, laplace each have their own alpha units"),
         (["compare", "--alpha", "normal=x"], "alpha for the normal prior 'x' is not allowed; it must be a positive number."),
         (["compare", "--alpha", "normal"], "alpha 'normal' is not allowed; it must be a positive number."),
-        (["compare", "--likelihood", "gamma"], "Unknown likelihood 'gamma'; allowed are: gaussian, bernoulli, poisson, student_t."),
+        (["compare", "--likelihood", "gamma"], "Unknown likelihood 'gamma'; allowed are: gaussian, bernoulli, poisson, student_t, laplace, quantile."),
         (["compare", "--sigma", "-2"], "sigma '-2' is not allowed; give a positive number to fix it, or 'estimate'."),
         (["compare", "--sigma-prior", "gamma:2"], "Sigma prior 'gamma:2' is not understood"),
         (["compare", "--sampler", "stan"], "Sampler 'stan' is not allowed; use one of: nutpie, pymc."),
@@ -187,7 +187,8 @@ PATH_UNUSED = ["--alpha", "--C", "--scale", "--p0", "--slab-scale", "--slab-df",
 
 
 def test_each_subcommand_shows_only_the_settings_it_takes():
-    from priorfit.settings import UNUSED_BY, Settings, settings_of
+    from priorfit.command_settings import UNUSED_BY, settings_of
+    from priorfit.settings import Settings
 
     compare_help, path_help = _help("compare"), _help("path")
     flags = {name: f"--{name.replace('_', '-')}" for name in settings_of("compare")}
@@ -225,7 +226,7 @@ def test_path_refuses_the_settings_it_does_not_show(flags, sentence, tmp_path, c
 
 def test_unused_settings_at_their_defaults_pass():
     from priorfit import InputError
-    from priorfit.settings import refuse_unused
+    from priorfit.command_settings import refuse_unused
 
     refuse_unused("path", {"bootstrap": 0, "loo": "auto", "slab_df": "4", "alpha": None, "sigma": 2.0})
     refuse_unused("compare", {"bootstrap": 5, "alpha": 0.1})

@@ -116,7 +116,7 @@ def test_glm_settings_are_checked():
         priorfit.Settings(likelihood="bernoulli", prior="normal", alpha=1.0)
     with pytest.raises(InputError, match=r"^The prior location mu 1 is not allowed with the poisson likelihood: its scikit-learn twins take no offset, so the penalty cannot be on w - mu; use mu = 0.$"):
         priorfit.Settings(likelihood="poisson", prior="normal", mu=1.0)
-    with pytest.raises(InputError, match=r"^sigma applies to the gaussian or student_t likelihood only; the bernoulli likelihood has no noise sd.$"):
+    with pytest.raises(InputError, match=r"^sigma applies to the gaussian, student_t, laplace or quantile likelihood only; the bernoulli likelihood has no noise sd.$"):
         priorfit.Settings(likelihood="bernoulli", prior="normal", sigma=1.0)
 
 
@@ -145,7 +145,9 @@ def test_mean_is_each_familys_inverse_link():
     np.testing.assert_allclose(likelihoods.get("bernoulli").mean(eta), [1 / (1 + np.e**2), 0.5, 0.75], rtol=1e-15)
     np.testing.assert_allclose(likelihoods.get("poisson").mean(eta), [np.e**-2, 1.0, 3.0], rtol=1e-15)
     np.testing.assert_array_equal(likelihoods.get("student_t", nu=3.0).mean(eta), eta)
-    assert set(likelihoods.Likelihood.registry) == {"gaussian", "bernoulli", "poisson", "student_t"}  # a new family: add it here
+    np.testing.assert_array_equal(likelihoods.get("laplace").mean(eta), eta)  # the median
+    np.testing.assert_array_equal(likelihoods.get("quantile", quantile=0.9).mean(eta), eta)  # the 0.9 quantile
+    assert set(likelihoods.Likelihood.registry) == {"gaussian", "bernoulli", "poisson", "student_t", "laplace", "quantile"}  # a new family: add it here
     with pytest.raises(NotImplementedError):
         likelihoods.Likelihood().mean(eta)
 
@@ -177,7 +179,7 @@ def test_no_family_name_is_tested_outside_its_class():
     root = Path(priorfit.__file__).parent
     names = "|".join(likelihoods.Likelihood.registry)
     quoted = rf"""["']({names})["']"""
-    test = re.compile(rf"""(==|!=|\bin\b)\s*[(\[{{]?[^#\n]*?{quoted}|{quoted}\s*(==|!=)""")
+    test = re.compile(rf"""(==|!=|(?<![\w-])in\b)\s*[(\[{{]?[^#\n]*?{quoted}|{quoted}\s*(==|!=)""")
     found = []
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root).as_posix()
@@ -199,13 +201,13 @@ def test_a_new_family_is_read_from_the_registry_by_the_settings():
     try:
         assert likelihoods.get("test_student").has_dispersion
         assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == (
-            "likelihood family: gaussian, bernoulli, poisson, student_t or test_student")
-        with pytest.raises(InputError, match=r"^sigma applies to the gaussian, student_t or test_student likelihood only; "
+            "likelihood family: gaussian, bernoulli, poisson, student_t, laplace, quantile or test_student")
+        with pytest.raises(InputError, match=r"^sigma applies to the gaussian, student_t, laplace, quantile or test_student likelihood only; "
                                              r"the bernoulli likelihood has no noise sd.$"):
             priorfit.Settings(likelihood="bernoulli", prior="normal", sigma=1.0)
     finally:
         del likelihoods.Likelihood.registry["test_student"]
-    assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == "likelihood family: gaussian, bernoulli, poisson or student_t"
+    assert dict((name, text) for name, _, text, *_ in options())["likelihood"] == "likelihood family: gaussian, bernoulli, poisson, student_t, laplace or quantile"
 
 
 def test_poisson_simulates_a_rate_beyond_numpys_at_its_cap():

@@ -60,7 +60,7 @@ def test_sigma_scaled_normal_with_fixed_sigma_matches_the_closed_form():
 
 
 def test_scale_by_sigma_needs_a_sigma():
-    with pytest.raises(InputError, match=r"^scale_by_sigma applies to the gaussian or student_t likelihood only; the bernoulli likelihood has no sigma.$"):
+    with pytest.raises(InputError, match=r"^scale_by_sigma applies to the gaussian, student_t, laplace or quantile likelihood only; the bernoulli likelihood has no sigma.$"):
         priorfit.Settings(likelihood="bernoulli", prior="normal", scale_by_sigma=True)
 
 

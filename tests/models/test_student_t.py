@@ -132,7 +132,7 @@ def test_nearest_references_are_not_a_twin(robust_and_gaussian):
     (dict(likelihood="student_t", nu="many"),
      "nu 'many' is not allowed; the Student-t degrees of freedom must be a positive number."),
     (dict(likelihood="gaussian", nu=4),
-     "nu=4 is given, but the gaussian likelihood has no degrees of freedom; nu goes with --likelihood student_t."),
+     "nu=4 is given, but the gaussian likelihood does not take it; nu goes with --likelihood student_t."),
 ])
 def test_bad_nu_is_one_sentence(settings, message):
     from priorfit.settings import Settings

@@ -53,7 +53,8 @@ def test_readme_table_is_the_twin_table():
             assert f"`{objective}` | `{row['conversion']}` |" in readme, objective
 
 
-DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson"}
+DATA = {"gaussian": "diabetes", "bernoulli": "breast_cancer", "poisson": "synthetic:n=300,p=10,k=3,family=poisson",
+        "laplace": "diabetes", "quantile": "diabetes"}
 
 
 @pytest.mark.parametrize("key", list(twins.TWINS))
@@ -66,7 +67,7 @@ def test_the_installed_estimator_minimizes_the_written_objective(key):
 
     twin = twins.TWINS[key]
     design = data.make_design(sources.load(DATA[key[1]]))
-    options = {"l1_ratio": 0.3} if key[0] == "elasticnet" else {}
+    options = {"l1_ratio": 0.3} if key[0] == "elasticnet" else {"quantile": 0.3} if key[1] == "quantile" else {}
     value = {"alpha": 0.05, "C": 0.05}[twin.hyperparameter] if key[1] != "poisson" else 0.01
     fitted = twin.make(value, True, **options).fit(design.X, design.y)
     w, c = np.ravel(fitted.coef_), float(np.ravel(fitted.intercept_)[0])

@@ -20,7 +20,8 @@ for a GLM summed over rows), which registers itself when its module is imported,
 line below; the registry lists the families in the order of these lines.
 """
 
-from priorfit.models.likelihoods.base import Likelihood, PluginDispersion, RowLikelihood, get
+from priorfit.models.likelihoods.base import Likelihood, PluginDispersion, RowLikelihood, check_options, get
+from priorfit.models.likelihoods.location_scale import LocationScale
 from priorfit.models.likelihoods.sigma import HalfCauchy, HalfNormal, Jeffreys, SigmaPrior, sigma_prior
 
 # one line per family, in the registry's order
@@ -28,9 +29,11 @@ from priorfit.models.likelihoods.gaussian import Gaussian
 from priorfit.models.likelihoods.bernoulli import Bernoulli
 from priorfit.models.likelihoods.poisson import Poisson
 from priorfit.models.likelihoods.student_t import StudentT
+from priorfit.models.likelihoods.laplace import Laplace
+from priorfit.models.likelihoods.quantile import Quantile
 
 __all__ = [
-    "Likelihood", "PluginDispersion", "RowLikelihood", "get",
+    "Likelihood", "PluginDispersion", "RowLikelihood", "LocationScale", "check_options", "get",
     "SigmaPrior", "Jeffreys", "HalfNormal", "HalfCauchy", "sigma_prior",
-    "Gaussian", "Bernoulli", "Poisson", "StudentT",
+    "Gaussian", "Bernoulli", "Poisson", "StudentT", "Laplace", "Quantile",
 ]

@@ -38,6 +38,20 @@ def numeric_target(y: np.ndarray, where: str, family: str) -> np.ndarray:
     return y
 
 
+def fits_exactly(design) -> bool:
+    """Whether some coefficients (and intercept) fit every row exactly: always when the centred
+    columns span the rows (p >= n - 1 with an intercept), else only for noise-free y. From the
+    least-squares residual, whose relative rounding is ~1e-30 at an exact fit; computed once per
+    design (every prior of a comparison asks)."""
+
+    def compute():
+        Xc, yc = design.X - design.x_mean, design.y - (design.y.mean() if design.intercept else 0.0)
+        beta, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
+        return float(np.sum((yc - Xc @ beta) ** 2)) <= 1e-20 * float(yc @ yc)
+
+    return design.memo("exact_fit", compute)
+
+
 @dataclass(frozen=True)
 class PluginDispersion:
     """A rough dispersion from the data alone, to convert an alpha into a prior scale."""
@@ -56,13 +70,17 @@ class Likelihood:
     support: ClassVar[tuple[float, float]] = (-np.inf, np.inf)  # of y: where intervals of y are clipped
     discrete: ClassVar[bool] = False  # y takes whole-number values (predictive draws are stored as integers)
     binary: ClassVar[bool] = False  # y is 0/1: held-out rows are scored by the Brier score and log loss, not RMSE
-    options: ClassVar[tuple[str, ...]] = ()  # the settings the family is constructed with (``nu``)
+    options: ClassVar[tuple[str, ...]] = ()  # the settings the family is constructed with (``nu``, ``quantile``)
+    kinked: ClassVar[bool] = False  # the log density has a kink at every zero residual (Laplace, quantile)
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "name" in cls.__dict__:  # abstract intermediate classes have none
             Likelihood.registry[cls.name] = cls
+
+    def check(self) -> None:
+        """An InputError when a setting the family needs (its :attr:`options`) was not given."""
 
     def encode_y(self, y: np.ndarray, where: str) -> tuple[np.ndarray, dict | None]:
         """``y`` as the family models it, and the label mapping when one was applied (reported);
@@ -121,8 +139,14 @@ class Likelihood:
         """The values of the model's ``pm.Data`` that depend on y (new data without recompiling)."""
         raise NotImplementedError
 
+    def twin_options(self) -> dict:
+        """The family's settings that its penalized twin takes (QuantileRegressor's ``quantile``)."""
+        return {}
+
     def mean(self, eta: np.ndarray) -> np.ndarray:
-        """``E[y | eta]``, the inverse link in NumPy (the estimators' predictions)."""
+        """The point prediction at ``eta``, as the twin predicts: ``E[y | eta]`` (the inverse link,
+        in NumPy), or the quantile that ``eta`` is for a family whose location is one (median,
+        quantile Q)."""
         raise NotImplementedError
 
     def simulate(self, eta: np.ndarray, dispersion: float | None, rng) -> np.ndarray:
@@ -183,3 +207,15 @@ def get(name: str, **options) -> Likelihood:
     except KeyError:
         raise InputError(f"Unknown likelihood {name!r}; allowed are: {', '.join(Likelihood.registry)}.") from None
     return cls(**{key: options[key] for key in cls.options if options.get(key) is not None})
+
+
+def check_options(name: str, given: dict) -> Likelihood:
+    """The family ``name`` constructed with ``given`` (every family's settings, None where not
+    set), or an InputError for a setting it does not take or one it needs and was not given."""
+    family = get(name, **given)
+    for key, value in given.items():
+        if value is not None and key not in family.options:
+            owners = " or ".join(other.name for other in Likelihood.registry.values() if key in other.options)
+            raise InputError(f"{key}={value:g} is given, but the {name} likelihood does not take it; {key} goes with --likelihood {owners}.")
+    family.check()
+    return family

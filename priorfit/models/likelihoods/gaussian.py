@@ -8,7 +8,7 @@ import numpy as np
 
 from priorfit.data.sufficient import SufficientStatistics
 from priorfit.errors import InputError
-from priorfit.models.likelihoods.base import Likelihood, PluginDispersion
+from priorfit.models.likelihoods.base import Likelihood, PluginDispersion, fits_exactly
 from priorfit.models.likelihoods.sigma import SigmaPrior
 
 
@@ -37,12 +37,11 @@ class Gaussian(Likelihood):
         (centred, with an intercept) span the rows, as with p >= n - 1; else only for noise-free y.
         Computed once per design (every prior of a comparison asks)."""
 
-        def compute():
-            if design.has_rows:  # the residual itself: relative rounding ~1e-30 at an exact fit
-                Xc, yc = design.X - design.x_mean, design.y - (design.y.mean() if design.intercept else 0.0)
-                beta, *_ = np.linalg.lstsq(Xc, yc, rcond=None)
-                return float(np.sum((yc - Xc @ beta) ** 2)) <= 1e-20 * float(yc @ yc)
-            stats = self.statistics(design)  # y'y - b'X'y cancels: rounding ~1e-16 relative, or worse
+        if design.has_rows:
+            return fits_exactly(design)
+
+        def compute():  # y'y - b'X'y cancels: rounding ~1e-16 relative, or worse
+            stats = self.statistics(design)
             beta, *_ = np.linalg.lstsq(stats.gram, stats.xty, rcond=None)
             return max(stats.yty - beta @ stats.xty, 0.0) <= 1e-10 * stats.yty
 

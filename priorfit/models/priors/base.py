@@ -37,6 +37,10 @@ class Prior:
     options: ClassVar[tuple[str, ...]] = ()  # settings the prior takes besides scale and mu
     scales_with_sigma: ClassVar[bool] = False  # can be sigma-scaled (--scale-by-sigma)
     takes_scale: ClassVar[bool] = True  # a scale setting means something to it (refused otherwise)
+    # without a twin and a given scale: the prior's sd in units of the effect scale (rstanarm's
+    # autoscaled normal(0, 2.5 sd(y)) on standardized columns), or None: a scale must be given
+    autoscale_sd: ClassVar[float | None] = None
+    sd_per_scale: ClassVar[float] = 1.0  # the prior's sd at scale 1 (Laplace: sqrt 2)
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
 
@@ -187,9 +191,13 @@ class Prior:
         prior's own default, measured in the noise scale ``sigma`` (the Gaussian noise sd, or a
         GLM's pseudo-sigma) and ``effect_scale`` (a large effect of one standardized feature);
         and their description."""
-        if scale is None:
+        if scale is not None:
+            return create(cls.name, scale, settings), "scale"
+        if cls.autoscale_sd is None or not design.standardized or cls.scale_follows_sigma(settings):
             raise InputError(f"The {cls.name} prior needs a scale with this likelihood; give --scale {cls.name}=S.")
-        return create(cls.name, scale, settings), "scale"
+        prior = create(cls.name, cls.autoscale_sd * effect_scale / cls.sd_per_scale, settings)
+        return prior, (f"default: prior sd {cls.autoscale_sd:g} x the effect scale {effect_scale:.4g} (rstanarm's autoscaled "
+                       "weakly informative prior; the pair has no penalized twin to choose it)")
 
 
 def transform_kwargs(transform) -> dict:

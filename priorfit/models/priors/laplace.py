@@ -9,6 +9,8 @@ from priorfit.models.priors.base import Prior, anchored, transform_kwargs
 
 class Laplace(Prior):
     name = "laplace"
+    autoscale_sd = 2.5
+    sd_per_scale = 2.0**0.5
     scales_with_sigma = True
     anchors_whitening = True
     summary = "Laplace prior w_j ~ Laplace(mu, b): the lasso"

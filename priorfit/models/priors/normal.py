@@ -9,6 +9,7 @@ from priorfit.models.priors.base import Prior, anchored, transform_kwargs
 
 class Normal(Prior):
     name = "normal"
+    autoscale_sd = 2.5
     scales_with_sigma = True
     anchors_whitening = True
     summary = "Gaussian prior w_j ~ Normal(mu, tau): ridge regression"

@@ -11,6 +11,8 @@ prior        likelihood  estimator        objective                             
 ===========  ==========  ===============  ============================================  ===========================
 normal       gaussian    Ridge            ``||y - Xw||^2_2 + alpha * ||w||^2_2``          ``alpha = sigma^2 / tau^2``
 laplace      gaussian    Lasso            ``(1/(2n)) ||y - Xw||^2_2 + alpha * ||w||_1``   ``alpha = sigma^2 / (n b)``
+laplace      laplace     QuantileRegressor ``(1/n) sum pinball_0.5(y - Xw) + alpha ||w||_1`` ``alpha = s / (2 n b)``
+laplace      quantile    QuantileRegressor ``(1/n) sum pinball_Q(y - Xw) + alpha ||w||_1``   ``alpha = s / (n b)``
 horseshoe    gaussian    (none)           nearest shown: LassoCV, ARDRegression
 ===========  ==========  ===============  ============================================  ===========================
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.penalized.twins.numbers import (
-    BAYESIAN_RIDGE, COORDINATE_DESCENT, GLUM_ALPHAS, LOGISTIC_CS, POISSON_ALPHAS, RIDGE_ALPHAS,
+    BAYESIAN_RIDGE, COORDINATE_DESCENT, GLUM_ALPHAS, LOGISTIC_CS, POISSON_ALPHAS, QUANTILE_ALPHAS, RIDGE_ALPHAS,
     SEARCH_MAX_ITER, cv_folds,
 )
 
@@ -128,6 +128,36 @@ def _glum_poisson_cv(l1_ratio):
     return search
 
 
+def _quantile_regressor(quantile):
+    """scikit-learn's QuantileRegressor, a linear program solved by HiGHS (``quantile``: the median
+    for the Laplace likelihood; the family's Q, passed as an option, for the quantile likelihood)."""
+
+    def make(alpha, fit_intercept, **options):
+        from sklearn.linear_model import QuantileRegressor
+
+        return QuantileRegressor(quantile=options.get("quantile", quantile), alpha=alpha, fit_intercept=fit_intercept,
+                                 solver="highs")
+
+    return make
+
+
+def _quantile_cv(quantile):
+    def search(fit_intercept, n, **options):
+        from sklearn.linear_model import QuantileRegressor
+        from sklearn.metrics import make_scorer, mean_pinball_loss
+        from sklearn.model_selection import GridSearchCV
+
+        # scikit-learn has no QuantileRegressorCV: a grid search on the mean pinball loss
+        q = options.get("quantile", quantile)
+        return GridSearchCV(
+            QuantileRegressor(quantile=q, fit_intercept=fit_intercept, solver="highs"),
+            {"alpha": np.logspace(*QUANTILE_ALPHAS)}, cv=cv_folds(n),
+            scoring=make_scorer(mean_pinball_loss, alpha=q, greater_is_better=False),
+        )
+
+    return search
+
+
 def _bayesian_ridge(fit_intercept):
     from sklearn.linear_model import BayesianRidge
 
@@ -148,13 +178,13 @@ def _bayesian_ridge_scale(params: dict, by_sigma: bool) -> float:
     return tau
 
 
-def _horseshoe_nearest(fit_intercept, n):
+def _horseshoe_nearest(fit_intercept, n, **_):
     from sklearn.linear_model import ARDRegression
 
     return {"LassoCV": _lasso_cv(fit_intercept, n), "ARDRegression": ARDRegression(fit_intercept=fit_intercept)}
 
 
-def _robust_nearest(fit_intercept, n):
+def _robust_nearest(fit_intercept, n, **_):
     # the robust losses nearest to a Student-t likelihood (none is its mode): Huber's, with
     # scikit-learn's defaults (epsilon 1.35, a small L2 penalty), and the unpenalized median (L1)
     from sklearn.linear_model import HuberRegressor, QuantileRegressor
@@ -173,22 +203,34 @@ def _nearest_params(name, estimator) -> dict:
         return {"noise_precision": float(estimator.alpha_)}
     if name == "LogisticRegressionCV":
         return {"C": float(estimator.C_), "l1_ratio": 1.0}
-    if name == "PoissonRegressor (GridSearchCV)":
+    if name in ("PoissonRegressor (GridSearchCV)", "QuantileRegressor (GridSearchCV)"):
         return {"alpha": float(estimator.best_params_["alpha"])}
     return {"alpha": float(estimator.alpha_)}
 
 
+def _median_nearest(fit_intercept, n, **options):
+    # the L1-penalized quantile regression chosen by cross-validation: the nearest penalized estimate
+    # for a prior whose mode is not a QuantileRegressor's (a Normal or sparse prior with a Laplace or
+    # quantile likelihood)
+    return {"QuantileRegressor (GridSearchCV)": _quantile_cv(0.5)(fit_intercept, n, **options)}
+
+
 # -- the objectives, in NumPy -----------------------------------------------------------------------
-def _squared(y, eta):
+def _pinball(y, eta, quantile=0.5, **_):  # sum of rho_Q(y - eta) = (y - eta)(Q - 1[y < eta])
+    r = y - eta
+    return float(np.sum(r * (quantile - (r < 0))))
+
+
+def _squared(y, eta, **_):
     r = y - eta
     return r @ r
 
 
-def _log_loss(y, eta):  # sum of -log p(y_i), y in {0, 1}
+def _log_loss(y, eta, **_):  # sum of -log p(y_i), y in {0, 1}
     return float(np.sum(np.logaddexp(0.0, eta) - y * eta))
 
 
-def _poisson_deviance(y, eta):  # 2 sum(y log(y / mu) - y + mu), with 0 log 0 = 0
+def _poisson_deviance(y, eta, **_):  # 2 sum(y log(y / mu) - y + mu), with 0 log 0 = 0
     mu = np.exp(eta)
     return 2.0 * float(np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - y + mu))
 

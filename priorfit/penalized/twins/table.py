@@ -4,14 +4,14 @@ and search), the nearest references of the pairs without one, and the empirical-
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from priorfit.errors import InputError
 from priorfit.penalized.twins.estimators import (
-    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _nearest_params, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _squared,
+    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _median_nearest, _nearest_params, _pinball, _quantile_cv, _quantile_regressor, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _squared,
 )
 from priorfit.penalized.twins.numbers import LOOSE_TOL, TOLERANCE, unit
 
@@ -45,6 +45,8 @@ class Twin:
     hyperparameter: str = "alpha"  # the estimator's name of its penalty value: "alpha" or "C"
     best: Callable[[Any], float] = lambda search: float(search.alpha_)  # the value a fitted search chose
     tolerance: float = TOLERANCE  # relative MAP-vs-estimate agreement the estimator's solver can reach
+    # the likelihood family's settings the estimator takes (QuantileRegressor's quantile), bound by :func:`twin`
+    likelihood_options: dict = field(default_factory=dict)
 
     def value_of(self, scale, dispersion, n: int, by_sigma: bool = False):
         """The penalty value (alpha or C) of a prior of ``scale``, measured in :func:`unit`."""
@@ -68,17 +70,17 @@ class Twin:
             estimator.set_params(tol=LOOSE_TOL)
         return estimator
 
-    @staticmethod
-    def options(prior) -> dict:
-        """The prior's own parameters the estimator takes besides its penalty value."""
-        return {"l1_ratio": prior.l1_ratio} if prior.name == "elasticnet" else {}
+    def options(self, prior) -> dict:
+        """The parameters the estimator takes besides its penalty value: the prior's own
+        (``l1_ratio``) and the likelihood family's (``quantile``)."""
+        return ({"l1_ratio": prior.l1_ratio} if prior.name == "elasticnet" else {}) | self.likelihood_options
 
     def objective_at(self, design, w, intercept, mu, value, **options) -> float:
         """The estimator's objective on ``design`` at coefficients ``w`` and ``intercept`` (``mu``:
         the prior location, whose offset the penalized side fits). A design without rows has the
         squared loss from its sufficient statistics."""
         if design.has_rows:
-            loss = self.loss(design.y, design.X @ w + (0.0 if intercept is None else intercept))
+            loss = self.loss(design.y, design.X @ w + (0.0 if intercept is None else intercept), **options)
         elif self.loss is _squared:
             from priorfit.data.sufficient import moments
 
@@ -96,7 +98,7 @@ class Nearest:
     likelihood: str
     reason: str
     names: tuple[str, ...]
-    estimators: Callable[[bool, int], dict[str, Any]]  # (fit_intercept, n) -> unfitted, by name
+    estimators: Callable[..., dict[str, Any]]  # (fit_intercept, n, **likelihood options) -> unfitted, by name
     params: Callable[[str, Any], dict]  # (name, fitted estimator) -> its fitted hyperparameters
 
 
@@ -119,6 +121,9 @@ _GAUSSIAN_L1 = dict(
 )
 _LOGISTIC = dict(hyperparameter="C", objective_scale=lambda C, d, n: 1.0 / C, best=lambda search: float(search.C_))
 _C_IS_THE_SCALE = dict(alpha_from_scale=lambda s, d, n: s, scale_from_alpha=lambda C, d, n: C)
+# QuantileRegressor (HiGHS), at the quantile of the likelihood: the median, or the family's Q (an option)
+_QUANTILE = dict(documented="Regularization constant that multiplies the L1 penalty term", make=_quantile_regressor(0.5),
+                 search=_quantile_cv(0.5), loss=_pinball, best=lambda search: float(search.best_params_["alpha"]))
 _LOGISTIC_DOC = "`l1_ratio * L1 + (1 - l1_ratio) * L2`"
 
 TWINS: dict[tuple[str, str], Twin] = {
@@ -239,6 +244,26 @@ TWINS: dict[tuple[str, str], Twin] = {
             objective_value=lambda loss, n, d, alpha, l1_ratio: loss / (2.0 * n) + alpha * _elastic(d, l1_ratio),
             objective_scale=lambda alpha, d, n: float(n),
         ),
+        Twin(
+            "laplace", "laplace", "QuantileRegressor",
+            objective="(1 / n_samples) * sum(pinball_0.5(y - Xw)) + alpha * ||w||_1",
+            conversion="alpha = s / (2 n b), quantile = 0.5",
+            alpha_from_scale=lambda b, s, n: s / (2.0 * n * b),
+            scale_from_alpha=lambda alpha, s, n: s / (2.0 * n * alpha),
+            objective_value=lambda loss, n, d, alpha: loss / n + alpha * np.abs(d).sum(),
+            objective_scale=lambda alpha, s, n: 2.0 * n / s,
+            **_QUANTILE,
+        ),
+        Twin(
+            "laplace", "quantile", "QuantileRegressor",
+            objective="(1 / n_samples) * sum(pinball_Q(y - Xw)) + alpha * ||w||_1",
+            conversion="alpha = s / (n b), quantile = Q",
+            alpha_from_scale=lambda b, s, n: s / (n * b),
+            scale_from_alpha=lambda alpha, s, n: s / (n * alpha),
+            objective_value=lambda loss, n, d, alpha, quantile: loss / n + alpha * np.abs(d).sum(),
+            objective_scale=lambda alpha, s, n: n / s,
+            **_QUANTILE,
+        ),
     )
 }
 
@@ -249,10 +274,13 @@ _NO_TWIN_T = ("no penalized estimator exists: minus the Student-t log likelihood
               "scikit-learn estimator; Huber's loss and the median (L1) are the nearest robust losses")
 _SPARSE_NEAREST = {  # likelihood -> (names, estimators)
     "gaussian": (("LassoCV", "ARDRegression"), _horseshoe_nearest),
-    "bernoulli": (("LogisticRegressionCV",), lambda fit_intercept, n: {"LogisticRegressionCV": _logistic_cv(1.0)(fit_intercept, n)}),
+    "bernoulli": (("LogisticRegressionCV",), lambda fit_intercept, n, **_: {"LogisticRegressionCV": _logistic_cv(1.0)(fit_intercept, n)}),
     "poisson": (("PoissonRegressor (GridSearchCV)",),
-                lambda fit_intercept, n: {"PoissonRegressor (GridSearchCV)": _poisson_cv(fit_intercept, n)}),
+                lambda fit_intercept, n, **_: {"PoissonRegressor (GridSearchCV)": _poisson_cv(fit_intercept, n)}),
+    **{likelihood: (("QuantileRegressor (GridSearchCV)",), _median_nearest) for likelihood in ("laplace", "quantile")},
 }
+_NO_TWIN_PINBALL = ("no penalized estimator exists: scikit-learn's QuantileRegressor, the pinball loss, takes an L1 "
+                    "penalty only; its cross-validated L1 fit is the nearest")
 NEAREST: dict[tuple[str, str], Nearest] = {
     **{
         (prior, likelihood): Nearest(prior, likelihood, _NO_MODE if prior != "r2d2" else _NO_MODE_SCALES, names, estimators,
@@ -265,6 +293,10 @@ NEAREST: dict[tuple[str, str], Nearest] = {
                                       _robust_nearest, _nearest_params)
         for prior in ("normal", "laplace", "elasticnet", "horseshoe", "regularized_horseshoe", "r2d2")
     },
+    **{
+        (prior, likelihood): Nearest(prior, likelihood, _NO_TWIN_PINBALL, *_SPARSE_NEAREST[likelihood], _nearest_params)
+        for prior in ("normal", "elasticnet") for likelihood in ("laplace", "quantile")
+    },
 }
 
 # (prior, likelihood) -> its empirical-Bayes choice of the scale (the evidence needs the rows)
@@ -273,9 +305,17 @@ EMPIRICAL_BAYES: dict[tuple[str, str], EmpiricalBayes] = {
 }
 
 
-def twin(prior: str, likelihood: str) -> Twin | None:
-    """The exact twin of (prior, likelihood), or None when there is none (see :func:`nearest`)."""
-    return TWINS.get((prior, likelihood))
+def twin(prior: str, likelihood) -> Twin | None:
+    """The exact twin of (prior, likelihood), or None when there is none (see :func:`nearest`).
+
+    ``likelihood`` is the family's name, or the family itself, whose settings the estimator takes
+    (:meth:`~priorfit.models.likelihoods.Likelihood.twin_options`: the quantile Q) are then bound
+    to the row."""
+    if isinstance(likelihood, str):
+        return TWINS.get((prior, likelihood))
+    row = TWINS.get((prior, likelihood.name))
+    options = likelihood.twin_options()
+    return replace(row, likelihood_options=options) if row is not None and options else row
 
 
 def nearest(prior: str, likelihood: str) -> Nearest:
