@@ -5,8 +5,8 @@ and the coverage of 50% / 90% credible intervals, beside the penalized twin's bo
 
 Run: python benchmarks/calibration_table.py [--sims 100] [--jobs 2] [--seed 0]
          [--rows all|priors|settings|NAME,NAME,...] [--out benchmarks/calibration_results.json]
-(n = 50, p = 3 unless a row says otherwise, 2 chains x 400 draws thinned to 99; Poisson runs use the smaller scales below,
-as the slow test does). ``--rows priors`` runs the prior x likelihood matrix, ``--rows settings``
+(n = 50, p = 3 unless a row says otherwise, 2 chains x 400 draws thinned to 99; the matrix rows'
+settings are priorfit.runs.calibrate.matrix_settings, as the slow test's). ``--rows priors`` runs the prior x likelihood matrix, ``--rows settings``
 the settings rows (priorfit.runs.calibrate.SETTINGS_ROWS), a list of names picks rows of either kind
 (a matrix row is named PRIOR-LIKELIHOOD, e.g. laplace-bernoulli). The rows run replace the rows of
 the same name in the results file; the others stay (each row records its own sims and seed).
@@ -18,27 +18,18 @@ import time
 import warnings
 from pathlib import Path
 
-# as tests/diagnostics/test_calibration.py: Poisson counts overflow for heavy-tailed draws, and a skipped
-# simulation biases SBC, so smaller scales there (the horseshoe's is its fixed global scale)
-POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe": 0.05}
-
-
 def rows():
-    """Every row: name -> (prior, likelihood, settings)."""
+    """Every row: name -> (prior, likelihood, settings, kind, design)."""
     from priorfit.models.likelihoods import Likelihood
     from priorfit.models.priors import Prior
-    from priorfit.runs.calibrate import BASELINE, DESIGNS, SETTINGS_ROWS
+    from priorfit.runs.calibrate import DESIGNS, SETTINGS_ROWS, matrix_settings
 
     out = {}
-    for likelihood, family in Likelihood.registry.items():
+    for likelihood in Likelihood.registry:
         for prior in Prior.registry:
-            scale = POISSON_SCALES.get(prior) if likelihood == "poisson" else None
-            settings = {**BASELINE, **({"scale": scale} if scale is not None else {})}
-            if not family.has_dispersion:
-                del settings["sigma"]
-            out[f"{prior}-{likelihood}"] = (prior, likelihood, settings, "priors", {"n": 50, "p": 3})
-    for name, (prior, settings) in SETTINGS_ROWS.items():
-        out[name] = (prior, "gaussian", settings, "settings", DESIGNS.get(name, {"n": 50, "p": 3}))
+            out[f"{prior}-{likelihood}"] = (prior, likelihood, matrix_settings(prior, likelihood), "priors", {"n": 50, "p": 3})
+    for name, (prior, likelihood, settings) in SETTINGS_ROWS.items():
+        out[name] = (prior, likelihood, settings, "settings", DESIGNS.get(name, {"n": 50, "p": 3}))
     return out
 
 

@@ -19,6 +19,7 @@ from priorfit.runs.calibrate import (
     NEEDS_NORMALIZER,
     SETTINGS_ROWS,
     calibrate,
+    matrix_settings,
     plan,
 )
 
@@ -65,18 +66,13 @@ def test_a_wrong_model_fails_calibration():
 
 
 LIKELIHOODS = tuple(Likelihood.registry)
-# Poisson counts overflow for heavy-tailed draws, and a skipped simulation biases SBC: smaller
-# scales there (the horseshoe's is its fixed global scale)
-POISSON_SCALES = {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe": 0.05}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("likelihood", LIKELIHOODS)
 @pytest.mark.parametrize("prior", list(Prior.registry))
 def test_every_prior_and_likelihood_is_calibrated(prior, likelihood):
-    scale = POISSON_SCALES.get(prior) if likelihood == "poisson" else None
-    dispersed = Likelihood.registry[likelihood].has_dispersion
-    settings = {k: v for k, v in BASELINE.items() if dispersed or k != "sigma"} | ({"scale": scale} if scale else {})
+    settings = matrix_settings(prior, likelihood)
     result = calibrate(prior, likelihood, sims=100, n=50, p=3, jobs=2, **settings)
     tests = len(Prior.registry) * len(LIKELIHOODS) * len(result.parameters)
     assert result.pvalues().min() > 0.001 / tests, result.pvalues()  # family-wise 0.001 over every coefficient tested
@@ -236,8 +232,8 @@ def test_elastic_net_with_a_random_scale_is_calibrated():
 def test_every_settings_row_is_calibrated(row):
     """The table's settings rows (the elastic net's random and sigma-scaled scales, NEEDS_NORMALIZER,
     need the normalizer of ElasticNet.build)."""
-    prior, settings = SETTINGS_ROWS[row]
-    result = calibrate(prior, "gaussian", sims=100, jobs=2, **DESIGNS.get(row, {"n": 50, "p": 3}), **settings)
+    prior, likelihood, settings = SETTINGS_ROWS[row]
+    result = calibrate(prior, likelihood, sims=100, jobs=2, **DESIGNS.get(row, {"n": 50, "p": 3}), **settings)
     tests = len(SETTINGS_ROWS) * len(result.parameters)
     assert result.pvalues().min() > 0.001 / tests, (row in NEEDS_NORMALIZER, dict(zip(result.parameters, result.pvalues(), strict=True)))
     _coverage_is_plausible(result)

@@ -186,6 +186,12 @@ class Prior:
         return scale * sigma if self.by_sigma else scale
 
     @classmethod
+    def needs_scale(cls, settings, design) -> bool:
+        """Whether, without a twin, :meth:`default` needs a given scale: no default of its own
+        applies (the autoscale holds on standardized columns, for a scale not multiplied by sigma)."""
+        return cls.autoscale_sd is None or not design.standardized or cls.scale_follows_sigma(settings)
+
+    @classmethod
     def default(cls, settings, *, scale: float | None, sigma: float, effect_scale: float, design) -> tuple[Prior, str]:
         """Hyperparameters of a prior without a penalized twin: ``scale`` when given, else the
         prior's own default, measured in the noise scale ``sigma`` (the Gaussian noise sd, or a
@@ -193,7 +199,7 @@ class Prior:
         and their description."""
         if scale is not None:
             return create(cls.name, scale, settings), "scale"
-        if cls.autoscale_sd is None or not design.standardized or cls.scale_follows_sigma(settings):
+        if cls.needs_scale(settings, design):
             raise InputError(f"The {cls.name} prior needs a scale with this likelihood; give --scale {cls.name}=S.")
         prior = create(cls.name, cls.autoscale_sd * effect_scale / cls.sd_per_scale, settings)
         return prior, (f"default: prior sd {cls.autoscale_sd:g} x the effect scale {effect_scale:.4g} (rstanarm's autoscaled "

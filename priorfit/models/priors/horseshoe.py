@@ -31,6 +31,10 @@ class Horseshoe(Prior):
         self.global_prior_scale = positive(global_prior_scale, "The horseshoe global prior scale")
 
     @classmethod
+    def needs_scale(cls, settings, design) -> bool:
+        return False  # its default is a random global scale
+
+    @classmethod
     def default(cls, settings, *, scale, sigma, effect_scale, design):
         """tau ~ C+(0, sigma), as Carvalho, Polson & Scott scale the horseshoe by the noise sd."""
         if scale is not None:
@@ -121,6 +125,10 @@ class RegularizedHorseshoe(Prior):
         self.p0 = None if p0 is None else positive(p0, "p0")
         self.slab_scale = positive(slab_scale, "The slab scale")
         self.slab_df = positive(slab_df, "The slab df")
+
+    @classmethod
+    def needs_scale(cls, settings, design) -> bool:
+        return False  # its default is a random global scale
 
     @classmethod
     def default(cls, settings, *, scale, sigma, effect_scale, design):

@@ -44,6 +44,10 @@ class R2D2(Prior):
         self.noise = noise  # the pseudo-sigma, used where the model has no noise sd (GLMs)
 
     @classmethod
+    def needs_scale(cls, settings, design) -> bool:
+        return False  # its default is a random global scale
+
+    @classmethod
     def default(cls, settings, *, scale, sigma, effect_scale, design):
         # a scale was refused by Settings (takes_scale = False), with the sentence naming the options
         a = settings.r2_mean * settings.r2_precision
