@@ -1,8 +1,9 @@
-"""Seeded synthetic data: ``synthetic:n=500,p=20,k=5,noise=1.0,seed=0,rho=0`` (and ``family=``).
+"""Seeded synthetic data: ``synthetic:n=500,p=20,k=5,noise=1.0,seed=0,rho=0`` (and ``family=``,
+``outliers=``).
 
 :func:`parse` reads the spec, :func:`synthetic` draws the data set (AR(1)-correlated Gaussian
-rows, ``k`` nonzero true coefficients, a Gaussian, Bernoulli or Poisson target) and records the
-truth in :attr:`priorfit.data.design.Dataset.truth`.
+rows, ``k`` nonzero true coefficients, a Gaussian, Bernoulli or Poisson target, gross outliers in
+a Gaussian target) and records the truth in :attr:`priorfit.data.design.Dataset.truth`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import numpy as np
 from priorfit.data.design import Dataset, from_arrays
 from priorfit.errors import InputError
 
-SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0, "family": "gaussian"}
+SYNTHETIC_DEFAULTS = {"n": 500, "p": 20, "k": 5, "noise": 1.0, "seed": 0, "rho": 0.0, "family": "gaussian", "outliers": 0.0}
+# a gross outlier: y moved up by noise x (OUTLIER_SHIFT + OUTLIER_SPREAD |z|), z standard normal
+OUTLIER_SHIFT, OUTLIER_SPREAD = 10.0, 5.0
 SYNTHETIC_FAMILIES = ("gaussian", "bernoulli", "poisson")
 
 
@@ -44,13 +47,15 @@ def parse(source: str) -> dict:
             ) from None
     if "k" not in given:
         params["k"] = min(params["k"], params["p"])
-    if "noise" in given and params["family"] != "gaussian":
-        raise InputError(f"Synthetic noise applies to family=gaussian only; the {params['family']} family has no noise sd.")
+    for key in ("noise", "outliers"):
+        if key in given and params["family"] != "gaussian":
+            raise InputError(f"Synthetic {key} applies to family=gaussian only; the {params['family']} family has no noise sd.")
     return params
 
 
 def synthetic(
-    n: int = 500, p: int = 20, k: int = 5, noise: float = 1.0, seed: int = 0, rho: float = 0.0, family: str = "gaussian"
+    n: int = 500, p: int = 20, k: int = 5, noise: float = 1.0, seed: int = 0, rho: float = 0.0, family: str = "gaussian",
+    outliers: float = 0.0,
 ) -> Dataset:
     """Seeded data with ``k`` nonzero true coefficients out of ``p``.
 
@@ -59,6 +64,11 @@ def synthetic(
     ``family="bernoulli"``: ``y ~ Bernoulli(sigmoid(X @ w))`` and ``family="poisson"``:
     ``y ~ Poisson(exp(1 + X @ w))``, with ``|w_j|`` in [0.25, 0.75]. The true ``w`` (and
     intercept) are recorded in ``Dataset.truth``.
+
+    ``outliers`` (Gaussian only): the share of rows made gross outliers, drawn after the clean
+    data from the same seed. They are rows whose first feature lies above its median (high
+    leverage, so least squares tilts as well as shifts), and their y is moved up by
+    ``noise * (10 + 5 |z|)``; their indices are recorded in ``Dataset.truth["outlier_rows"]``.
     """
     if n < 3:
         raise InputError(f"Synthetic n={n} is too small; n must be at least 3.")
@@ -72,6 +82,8 @@ def synthetic(
         raise InputError(f"Synthetic noise={noise} is not allowed; noise must lie between 1e-6 and 1e6.")
     if not -1 < rho < 1:
         raise InputError(f"Synthetic rho={rho} is not allowed; rho must lie in (-1, 1).")
+    if not 0 <= outliers < 0.5:
+        raise InputError(f"Synthetic outliers={outliers} is not allowed; the share of outlying rows must lie in [0, 0.5).")
     copies = 1 if family == "gaussian" else 4  # a GLM keeps X, its standardized and centred copies
     needed, available = 8.0 * n * p * copies, _memory_bytes()
     if needed > available / 2:  # with room for the rest
@@ -93,16 +105,29 @@ def synthetic(
         y = rng.poisson(np.exp(eta)).astype(float)
     else:
         y = eta + noise * rng.standard_normal(n)
+    outlying = _outlying_rows(rng, X[:, 0], outliers)
+    y[outlying] += noise * (OUTLIER_SHIFT + OUTLIER_SPREAD * np.abs(rng.standard_normal(len(outlying))))
     features = tuple(f"x{j + 1}" for j in range(p))
-    spec = dict(n=n, p=p, k=k, noise=noise, seed=seed, rho=rho) | ({"family": family} if family != "gaussian" else {})
+    spec = (dict(n=n, p=p, k=k, noise=noise, seed=seed, rho=rho) | ({"family": family} if family != "gaussian" else {})
+            | ({"outliers": outliers} if outliers else {}))
     if family != "gaussian":
         del spec["noise"]
     spec = ",".join(f"{key}={value}" for key, value in spec.items())
     truth = {"coefficients": dict(zip(features, w.tolist())), "intercept": intercept}
     if family == "gaussian":
         truth["noise"] = noise
+    if outliers:
+        truth["outlier_rows"] = outlying.tolist()
     checked = from_arrays(X, y, features=features, name=f"synthetic:{spec}")
     return Dataset(checked.name, checked.X, checked.y, features, "y", truth)
+
+
+def _outlying_rows(rng, first: np.ndarray, share: float) -> np.ndarray:
+    """``round(share n)`` rows, at random among those whose first feature is above its median."""
+    count = round(share * len(first))
+    if not count:
+        return np.array([], dtype=int)
+    return np.sort(rng.choice(np.flatnonzero(first > np.median(first)), size=count, replace=False))
 
 
 def _memory_bytes() -> float:

@@ -29,7 +29,7 @@ ACROSS_PRIORS = ("forest_all", "shrinkage", "coverage")  # the kinds whose ``pri
 def __getattr__(name: str):
     """``plots.plot_forest`` and the others, imported on first use."""
     kind = name.removeprefix("plot_")
-    if name.startswith("plot_") and kind in (*KINDS, "path", "ranks"):
+    if name.startswith("plot_") and kind in (*KINDS, "path", "ranks", "fitted"):
         return getattr(import_module(f"{__name__}.{kind}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

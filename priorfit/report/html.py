@@ -117,7 +117,7 @@ def render(comparison, images: dict[str, bytes]) -> str:
         f"<title>priorfit: {html.escape(data.name)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Regularization is a prior: {html.escape(data.name)}</h1>",
         f"<p>{html.escape(data_sentence(comparison))}. {html.escape(run_sentence(comparison))}.</p>",
-        *(f"<p>{html.escape(line)}</p>" for line in data_lines(data) + relevance_lines(comparison)),
+        *(f"<p>{html.escape(line)}</p>" for line in data_lines(comparison) + relevance_lines(comparison)),
         _checks(all_checks),
         _image(images.get("forest_all.png"), "all priors"),
         _image(images.get("shrinkage.png"), "shrinkage"),

@@ -83,12 +83,15 @@ def _location(mu) -> str | None:
     return number(values.pop()) if len(values) == 1 else None
 
 
-def data_lines(data) -> list[str]:
-    """What a reader should know about the data besides its shape (every report shows these)."""
-    if not data.labels:
-        return []
-    mapped = ", ".join(f"{label} -> {code}" for label, code in data.labels.items())
-    return [f"target {data.target}: its two labels were mapped to 0/1 as {mapped}"]
+def data_lines(comparison) -> list[str]:
+    """What a reader should know about the data and the likelihood besides their names (every
+    report shows these): how two labels were coded, what the family's intervals mean."""
+    data, lines = comparison.data, []
+    if data.labels:
+        mapped = ", ".join(f"{label} -> {code}" for label, code in data.labels.items())
+        lines.append(f"target {data.target}: its two labels were mapped to 0/1 as {mapped}")
+    caveat = comparison.settings.family().caveat
+    return lines + ([f"{comparison.settings.likelihood} likelihood: {caveat}"] if caveat else [])
 
 
 def shrinkage_lines(fit) -> list[str]:

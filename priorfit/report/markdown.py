@@ -41,7 +41,7 @@ def render(comparison, images: list[str]) -> str:
         f"# Regularization is a prior: {data.name}",
         "",
         f"{data_sentence(comparison)}. {run_sentence(comparison)}.",
-        *data_lines(data),
+        *data_lines(comparison),
         *relevance_lines(comparison),
         "",
         *_checks([check for fit in comparison.fits for check in fit.check_results()]),

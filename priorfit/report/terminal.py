@@ -55,7 +55,7 @@ def render(comparison, console: Console | None = None) -> None:
     width = (168 if boot else 132) + (0 if relevance is None else 20)
     console = console or Console(width=max(Console().width, width))
     console.print(f"[bold]{escape(comparison.data.name)}[/]: {escape(data_sentence(comparison))}")
-    for line in data_lines(comparison.data) + relevance_lines(comparison):
+    for line in data_lines(comparison) + relevance_lines(comparison):
         console.print(escape(line))
     for fit in comparison.fits:
         console.print()

@@ -54,6 +54,32 @@ def test_synthetic_is_seeded_and_records_truth():
     assert residual.std() == pytest.approx(0.5, rel=0.3)
 
 
+def test_synthetic_outliers_are_high_leverage_rows_moved_up_and_the_rest_is_unchanged():
+    clean = sources.load("synthetic:n=200,p=3,k=2,noise=0.5,seed=7")
+    dirty = sources.load("synthetic:n=200,p=3,k=2,noise=0.5,seed=7,outliers=0.1")
+    rows = np.array(dirty.truth["outlier_rows"])
+    assert dirty.name == "synthetic:n=200,p=3,k=2,noise=0.5,seed=7,rho=0.0,outliers=0.1" and len(rows) == 20
+    assert "outlier_rows" not in clean.truth and clean.name == "synthetic:n=200,p=3,k=2,noise=0.5,seed=7,rho=0.0"
+    np.testing.assert_array_equal(dirty.X, clean.X)  # drawn after the clean data, from the same stream
+    others = np.setdiff1d(np.arange(200), rows)
+    np.testing.assert_array_equal(dirty.y[others], clean.y[others])
+    shift = (dirty.y - clean.y)[rows] / 0.5  # in units of the noise sd: 10 + 5 |z|
+    assert shift.min() >= 10 and shift.max() < 10 + 5 * 5
+    assert np.all(dirty.X[rows, 0] > np.median(dirty.X[:, 0]))  # high leverage along the first feature
+
+
+@pytest.mark.parametrize(("spec", "sentence"), [
+    ("synthetic:outliers=0.5", "Synthetic outliers=0.5 is not allowed; the share of outlying rows must lie in [0, 0.5)."),
+    ("synthetic:outliers=-0.1", "Synthetic outliers=-0.1 is not allowed; the share of outlying rows must lie in [0, 0.5)."),
+    ("synthetic:family=poisson,outliers=0.1",
+     "Synthetic outliers applies to family=gaussian only; the poisson family has no noise sd."),
+])
+def test_synthetic_bad_outliers_get_one_sentence(spec, sentence):
+    with pytest.raises(InputError) as error:
+        sources.load(spec)
+    assert str(error.value) == sentence
+
+
 def test_synthetic_bad_key():
     with pytest.raises(InputError, match=r"^Synthetic parameter 'q=1' is not understood; write key=value with keys n, p, k, noise, seed, rho"):
         sources.load("synthetic:q=1")

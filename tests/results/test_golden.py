@@ -1,4 +1,4 @@
-"""Golden masters: five canonical runs whose numbers must not move.
+"""Golden masters: eight canonical runs whose numbers must not move.
 
 Each case is stored as ``tests/results/golden/<case>.json``. The exact quantities (converted
 hyperparameters, the polished MAP, the penalized estimates, the zero pattern) must match to
@@ -49,6 +49,19 @@ CASES = {
     ),
     # more coefficients than rows, cross-validated penalties
     "p_greater_than_n": dict(X="synthetic:n=30,p=60,k=4,seed=4", prior="normal,laplace", sigma=1.0, seed=4),
+    # least absolute deviations on gross outliers: the mode is QuantileRegressor(0.5)'s vertex, the
+    # Normal prior's (no twin) a QP's; raw X, s fixed
+    "laplace_likelihood_outliers": dict(X="synthetic:n=200,p=4,k=2,seed=5,outliers=0.1", likelihood="laplace",
+                                        prior="laplace,normal", alpha=0.02, scale={"normal": 2.0}, sigma=1.0,
+                                        standardize=False, draws=1000, tune=500, chains=2, seed=5),
+    # the 0.9 quantile with s estimated under a proper prior and a given prior scale
+    "quantile_s_estimated": dict(X="synthetic:n=150,p=3,k=2,seed=6,outliers=0.1", likelihood="quantile", quantile=0.9,
+                                 prior="laplace", scale={"laplace": 1.0}, sigma_prior="halfnormal:2", draws=1000, tune=500,
+                                 chains=2, seed=6),
+    # Student-t with nu = 3 (no twin: HuberRegressor and QuantileRegressor beside it), s estimated
+    "student_t_outliers": dict(X="synthetic:n=200,p=4,k=2,seed=7,outliers=0.1", likelihood="student_t", nu=3.0,
+                               prior="normal", scale={"normal": 2.0}, sigma_prior="halfnormal:2", draws=1000, tune=500,
+                               chains=2, seed=7),
 }
 
 EXACT_RTOL = 1e-10

@@ -72,6 +72,7 @@ class Likelihood:
     binary: ClassVar[bool] = False  # y is 0/1: held-out rows are scored by the Brier score and log loss, not RMSE
     options: ClassVar[tuple[str, ...]] = ()  # the settings the family is constructed with (``nu``, ``quantile``)
     kinked: ClassVar[bool] = False  # the log density has a kink at every zero residual (Laplace, quantile)
+    caveat: ClassVar[str | None] = None  # what every report says of the family's intervals, if anything
     registry: ClassVar[dict[str, type[Likelihood]]] = {}
 
     def __init_subclass__(cls, **kwargs):

@@ -23,6 +23,9 @@ class Quantile(Laplace):
 
     name = "quantile"
     summary = "y ~ AsymmetricLaplace(Xw + c, s, Q) (--quantile Q): the Q-quantile; QuantileRegressor(quantile=Q)"
+    caveat = ("the asymmetric Laplace is a working likelihood for the quantile: its credible intervals have the wrong "
+              "width unless y given x is asymmetric-Laplace (Yang, Wang & He 2016; Sriram, Ramamoorthi & Ghosh 2013), "
+              "so read them with held-out coverage (--holdout) beside them")
     options = ("quantile",)
 
     def __init__(self, quantile: float | None = None):
