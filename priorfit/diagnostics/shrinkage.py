@@ -20,6 +20,7 @@ import numpy as np
 
 LOO_AUTO_MAX_CELLS = 20_000_000  # rows x draws: above this, LOO runs only when asked for (--loo yes)
 LOO_MIN_DRAWS = 100  # Pareto smoothing needs a tail to fit: fewer draws in all, no LOO
+ZERO_RESIDUAL = 1e-9  # a residual this small relative to max |y| is a row the fit interpolates
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,14 @@ class Shrinkage:
 
 def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tuple[float, str]:
     """``tr(H_A (H_A + P_A)^-1) - 1`` over the active set A plus the intercept (the intercept's 1
-    is removed); ``coef`` and ``intercept`` on the model scale, uncentred intercept."""
+    is removed); ``coef`` and ``intercept`` on the model scale, uncentred intercept. For a kinked
+    likelihood (least absolute deviations, quantiles) the number of rows fitted exactly, less the
+    intercept's 1: the degrees of freedom of L1-penalized quantile regression (Koenker 2005, Li & Zhu
+    2008), which is the number of nonzero coefficients at a vertex of the linear program."""
+    if likelihood.kinked:
+        residual = design.y - design.X @ coef - (0.0 if intercept is None else intercept)
+        exact = np.abs(residual) <= ZERO_RESIDUAL * (1.0 + np.abs(design.y).max())
+        return float(exact.sum()) - float(design.intercept), "rows fitted exactly (zero residuals)"
     mu = prior.mu_vector(design.p)
     active = np.ones(design.p, dtype=bool) if not prior.l1_weight() else coef != mu
     method = "nonzero coefficients" if not prior.curvature(dispersion) else "trace of the hat matrix on the active set"

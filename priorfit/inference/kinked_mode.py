@@ -71,7 +71,7 @@ class _Problem:
 
     def tolerance(self) -> float:
         """Residuals within this of 0 are on their kink: rounding of ``y - Xw - c``."""
-        scale = np.abs(self.y).max(initial=0.0) + np.abs(self.Xc).max(initial=0.0) * 1.0
+        scale = np.abs(self.y).max(initial=0.0) + np.abs(self.Xc).max(initial=0.0)
         return 1e-9 * max(scale, 1e-300)
 
 

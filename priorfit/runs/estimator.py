@@ -1,6 +1,7 @@
 """scikit-learn estimators on top of :func:`priorfit.compare`: one prior, fitted by NUTS.
 
-``BayesianRegression`` (Gaussian or Poisson likelihood) and ``BayesianClassifier`` (Bernoulli)
+``BayesianRegression`` (every likelihood of a numeric y: Gaussian, Poisson, Student-t, Laplace,
+quantile) and ``BayesianClassifier`` (Bernoulli)
 take exactly the settings of :class:`priorfit.Settings` as constructor parameters (the one schema;
 ``prior`` names a single prior), so they work in Pipelines, ``GridSearchCV`` and
 ``cross_val_score``. After ``fit``:
@@ -123,7 +124,8 @@ class _Bayesian(BaseEstimator):
 
 
 class BayesianRegression(RegressorMixin, _Bayesian):
-    """One prior fitted by NUTS, as a scikit-learn regressor (likelihood ``gaussian`` or ``poisson``)."""
+    """One prior fitted by NUTS, as a scikit-learn regressor (likelihood ``gaussian``, ``poisson``,
+    ``student_t`` with ``nu``, ``laplace``, or ``quantile`` with ``quantile``)."""
 
     __init__ = _init("gaussian")
 

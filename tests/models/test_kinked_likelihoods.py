@@ -182,3 +182,7 @@ def test_cli_runs_quantile_regression_and_says_what_its_intervals_are(capsys, tm
     assert summary["settings"]["quantile"] == 0.9
     fit = summary["fits"][0]
     assert fit["agreement"]["max_rel_diff"] < 1e-6 and fit["map"]["certificate"]["kind"] == "dual"
+    # the twin's degrees of freedom: the rows it interpolates, less the intercept's (a vertex: p + 1 rows)
+    zeros = fit["map"]["certificate"]["zero_residuals"]
+    assert fit["shrinkage"]["penalized_dof"] == zeros - 1 == sum(abs(c["map"]) > 0 for c in fit["coefficients"][:2])
+    assert fit["shrinkage"]["penalized_dof_method"] == "rows fitted exactly (zero residuals)"

@@ -49,6 +49,25 @@ def test_regression_map_is_ridge_and_predict_is_the_posterior_mean():
     assert np.all(std > 54.0) and np.abs((high - low) / (2 * 1.6448536 * std) - 1).max() < 0.15
 
 
+def test_quantile_regression_estimator_is_quantile_regressor_at_its_mode():
+    """The quantile likelihood through the estimator: its MAP is QuantileRegressor's (raw X, s fixed),
+    and the posterior predictive interval of the 0.9 quantile is skewed as the asymmetric Laplace is
+    (its lower tail 1/(1-Q) = 10 times s, its upper 1/Q)."""
+    from sklearn.linear_model import QuantileRegressor
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((120, 2))
+    y = X @ [1.0, -1.0] + rng.standard_t(3, 120)
+    model = priorfit.BayesianRegression(likelihood="quantile", quantile=0.9, prior="laplace", alpha=0.01, sigma=1.0,
+                                        standardize=False, **FAST).fit(X, y)
+    reference = QuantileRegressor(quantile=0.9, alpha=0.01, solver="highs").fit(X, y)
+    np.testing.assert_allclose(model.map_coef_, reference.coef_, rtol=1e-9)
+    assert model.map_intercept_ == pytest.approx(reference.intercept_, rel=1e-9)
+    low, high = model.predict_interval(X[:40], prob=0.9)
+    mean = model.predict(X[:40])
+    assert np.median((mean - low) / (high - mean)) > 3  # the fitted quantile sits high in its interval
+
+
 def test_classifier_on_two_labels():
     X, y = load_breast_cancer(return_X_y=True)
     labels = np.where(y == 1, "benign", "malignant")
