@@ -130,11 +130,14 @@ def _sigma(value) -> float | None:
         raise InputError(f"sigma {value!r} is not allowed; give a positive number to fix it, or 'estimate'.") from None
 
 
-def _nu(value) -> float:
+def _nu(value) -> float | str:
+    if isinstance(value, str) and value.strip().lower() == "estimate":
+        return "estimate"
     try:
         return positive(value, "nu")
     except InputError:
-        raise InputError(f"nu {value!r} is not allowed; the Student-t degrees of freedom must be a positive number.") from None
+        raise InputError(f"nu {value!r} is not allowed; the Student-t degrees of freedom must be a positive number, "
+                         "or 'estimate'.") from None
 
 
 def _quantile(value) -> float:
@@ -249,7 +252,7 @@ class Settings:
     sigma: float | str | None = option(
         "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
     nu: float | None = option(
-        None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0)", metavar="NU")
+        None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0) or 'estimate' (nu ~ Gamma(2, 0.1))", metavar="NU")
     quantile: float | None = option(
         None, _optional(_quantile), "quantile: the quantile Q that the asymmetric Laplace likelihood models (0 < Q < 1)", metavar="Q")
     sigma_prior: Any = option(

@@ -90,6 +90,7 @@ def posterior_predictive(design, likelihood, posterior, dispersion, seed: int):
     if "intercept" in posterior:
         eta = eta + posterior["intercept"].values[chain, draw][:, None]
     sigma = posterior["sigma"].values[chain, draw][:, None] if "sigma" in posterior else dispersion
+    likelihood = likelihood.at_draws({name: posterior[name].values[chain, draw][:, None] for name in likelihood.estimated()})
     rng = np.random.default_rng([seed, SEED_STREAM, 0])
     return likelihood.simulate(eta, sigma, rng), chain, draw
 
@@ -97,7 +98,8 @@ def posterior_predictive(design, likelihood, posterior, dispersion, seed: int):
 def prior_predictive(design, likelihood, prior, scales, dispersion, size: int, seed: int) -> np.ndarray:
     """Replicated data sets (size x rows) under the prior: coefficients from the prior (given the
     draws ``scales`` of its random scales, the model's ``prior`` group, or None), the centred
-    intercept at the likelihood's starting value, the noise sd at ``dispersion``."""
+    intercept at the likelihood's starting value, the noise sd at ``dispersion``, the likelihood's
+    own estimated parameters (Student-t's ``nu``) from their prior."""
     rng = np.random.default_rng([seed, SEED_STREAM, 1])
     given = None
     if scales is not None:
@@ -111,7 +113,7 @@ def prior_predictive(design, likelihood, prior, scales, dispersion, size: int, s
     coef = prior.coef_draws(design.p, size, rng, scales=given, sigma=sigma)
     X = design.X - design.x_mean if design.intercept else design.X
     eta = coef @ X.T + (likelihood.initial_intercept(design) if design.intercept else 0.0)
-    return likelihood.simulate(eta, dispersion, rng)
+    return likelihood.at_draws(likelihood.prior_draws(size, rng)).simulate(eta, dispersion, rng)
 
 
 def check(design, likelihood, prior, posterior, scales, dispersion, seed: int):

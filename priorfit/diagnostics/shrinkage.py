@@ -136,6 +136,7 @@ def log_likelihood(design, likelihood, posterior, dispersion) -> np.ndarray:
     if "intercept" in posterior:
         eta = eta + posterior["intercept"].values[..., None]
     sigma = posterior["sigma"].values[..., None] if "sigma" in posterior else dispersion
+    likelihood = likelihood.at_draws({name: posterior[name].values[..., None] for name in likelihood.estimated()})
     return likelihood.pointwise(eta, design.y, sigma)
 
 

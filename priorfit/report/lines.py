@@ -144,6 +144,10 @@ def fit_lines(fit) -> list[str]:
             holds = fit.agreement is not None and fit.agreement.holds
             line += f", alpha at MAP sigma = {number(penalty.alpha)}" + (" (the identity holds here)" if holds else "")
         lines.append(line)
+    for e in fit.estimated:  # the likelihood's own parameters (Student-t's nu)
+        at_mode = "" if e.value is None else f"MAP {e.name} = {number(e.value)}, "
+        lines.append(f"{e.name} estimated ({e.prior} prior): {at_mode}posterior mean {number(e.posterior_mean)}, "
+                     f"HDI [{number(e.hdi_low)}, {number(e.hdi_high)}]")
     if penalty is not None and penalty.basis == "plug-in sigma":
         lines.append(f"penalized twin fitted at the plug-in sigma {number(penalty.dispersion)}: alpha = {number(penalty.alpha)}")
     mode = fit.mode

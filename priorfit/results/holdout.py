@@ -86,7 +86,7 @@ def evaluate(fit, X: np.ndarray, y: np.ndarray, rows: np.ndarray, *, seed: int, 
     :func:`priorfit.results.predictions.predict` uses for the fit, so that the intervals are the same."""
     import xarray as xr
 
-    family = fit.family
+    family = fit.posterior_family
     columns = predictions.fit_predictions(fit, X, list(LEVELS), seed, index)
     split = predictions.conformal_split(fit)
     scores = []

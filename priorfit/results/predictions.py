@@ -218,7 +218,7 @@ def summarize(family, X: np.ndarray, coef: np.ndarray, intercept: np.ndarray, di
 def fit_predictions(fit, X: np.ndarray, probs: list[float], seed: int, index: int = 0) -> dict:
     """The columns of one prior's predictions at rows ``X`` (original scale, training order), keyed
     by name, or by ``(name, level)`` for the interval columns."""
-    family = fit.family
+    family = fit.posterior_family
     m = len(X)
     mean, mean_q, pred_q = summarize(family, X, *draws(fit, family), probs, seed, index)
     L = len(probs)

@@ -79,6 +79,19 @@ class Noise:
 
 
 @dataclass(frozen=True)
+class Estimated:
+    """One of the likelihood's own parameters besides its dispersion, estimated (Student-t's nu):
+    its prior, its value at the mode and its posterior mean and HDI."""
+
+    name: str
+    prior: str
+    value: float | None = None  # at the mode (None without one)
+    posterior_mean: float | None = None
+    hdi_low: float | None = None
+    hdi_high: float | None = None
+
+
+@dataclass(frozen=True)
 class TwinPenalty:
     """The alpha the exact twin was fitted with, and the dispersion it was converted at.
 
@@ -174,6 +187,7 @@ class Fit:
     hyper: Hyperparameters = field(metadata=stored("prior.hyperparameters"))
     likelihood: str = field(metadata=stored("likelihood.family"))
     noise: Noise = field(metadata=stored("likelihood.sigma"))
+    estimated: list[Estimated] = field(default_factory=list, metadata=stored("likelihood.estimated"))  # Student-t's nu
     penalized: PenalizedFit = field(metadata=stored(dump=tables.penalized_block,
                                                     load=lambda block, c: tables.read_penalized(c.tree, block)))
     penalty: TwinPenalty | None = field(metadata=stored("penalized.penalty"))
@@ -214,6 +228,14 @@ class Fit:
         from priorfit.models import likelihoods
 
         return likelihoods.get(self.likelihood, **self.likelihood_options)
+
+    @property
+    def posterior_family(self):
+        """:attr:`family` with its own estimated parameters (Student-t's ``nu``) at the posterior
+        draws, flattened over chains as :func:`priorfit.results.predictions.draws` flattens sigma."""
+        family = self.family
+        posterior = self.tree["posterior"]
+        return family.at_draws({name: posterior[name].values.ravel() for name in family.estimated()})
 
     @property
     def idata(self):

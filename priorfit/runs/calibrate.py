@@ -5,7 +5,8 @@ For each simulation: draw every random quantity from the prior of the very model
 and sigma first and then exact draws of the coefficients given them), draw y from the likelihood
 on a fixed seeded design X (n x p, standard normal, standardized and centred as the settings say),
 sample the posterior with NUTS and record the rank of each truth (every coefficient, and the
-intercept, sigma and the global scale where they are random) among ``L`` thinned draws. If the
+intercept, sigma, the global scale and the likelihood's own parameters, such as Student-t's nu, where
+they are random) among ``L`` thinned draws. If the
 posterior is right, every rank is uniform on 0..L: a chi-square test says how far it is, on as many
 bins (at most 10) as let each bin expect at least 5 ranks. The coverage of the central 50% and 90%
 credible intervals is recorded beside that of the penalized twin's percentile bootstrap on the same
@@ -81,7 +82,7 @@ class Calibration:
     covered: dict  # "posterior" / "bootstrap" -> level -> (sims x parameters) booleans (bootstrap: coefficients)
     settings: dict = field(default_factory=dict)
     skipped: int = 0  # simulations whose y could not be fitted (a constant target, an overflowing count)
-    parameters: tuple = ()  # what each column of ranks is: coef[j], then intercept, sigma, global_scale if random
+    parameters: tuple = ()  # what each column of ranks is: coef[j], then intercept, sigma, global_scale, nu if random
     stand_ins: dict = field(default_factory=dict)  # improper prior -> the proper one SBC drew from and fitted
 
     def __post_init__(self):
@@ -311,7 +312,7 @@ def _truths(spec: Plan, sims: int) -> dict:
     model, _ = _model(spec, spec.prior, _placeholder(spec.n))
     seed, p = spec.config.seed, spec.p
     random = {v.name for v in (*model.pymc.free_RVs, *model.pymc.deterministics)}  # not pm.Data of the same name
-    scalars = [v for v in ("sigma", "global_scale") if v in random]
+    scalars = [v for v in ("sigma", "global_scale", *spec.likelihood.estimated()) if v in random]
     exact = type(spec.prior).draw is not priors.Prior.draw  # a Potential: PyMC cannot draw the coefficients
     names = scalars if exact else ["coef", *scalars]
     drawn = {}
@@ -353,9 +354,10 @@ class _Chunk:
             w = truth[:p]
             c = self.truth["intercept"][i] if "intercept" in self.truth else 0.0
             sigma = self.truth["sigma"][i] if "sigma" in self.truth else (spec.sigma or 1.0)
+            family = likelihood.at_draws({name: self.truth[name][i] for name in likelihood.estimated()})
             rng = np.random.default_rng([config.seed, DATA, i])
             try:
-                y = likelihood.simulate(model.design.X @ w + c, sigma, rng)  # a heavy-tailed draw can overflow a count
+                y = family.simulate(model.design.X @ w + c, sigma, rng)  # a heavy-tailed draw can overflow a count
                 design = make_design(from_arrays(X, y, name="sbc"), standardize=config.standardize, intercept=config.intercept)
             except (InputError, ValueError):  # a constant or non-finite target: nothing to fit
                 out.append((i, None))
@@ -450,6 +452,8 @@ SETTINGS_ROWS = {
                                                         "sigma_prior": "halfnormal:1"}),
     "student_t-s-halfnormal": ("normal", "student_t", {**BASELINE, "nu": 4.0, "sigma": "estimate", "sigma_prior": "halfnormal:1"}),
     "student_t-nu-1-intercept": ("laplace", "student_t", {**BASELINE, "nu": 1.0, "intercept": True}),
+    "student_t-nu-estimated": ("normal", "student_t", {**BASELINE, "nu": "estimate", "sigma": "estimate",
+                                                       "sigma_prior": "halfnormal:1"}),
     # p large against n: there sigma is not pinned by the rows, and a missing normalizer of the
     # sigma-scaled elastic net shows (at n = 50, p = 3 it does not)
     "elasticnet-by-sigma-wide": ("elasticnet", "gaussian", {**BASELINE, "sigma": "estimate", "sigma_prior": "halfnormal:1",

@@ -29,7 +29,7 @@ from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import bootstrap
 from priorfit.results import holdout
 from priorfit.results.comparison import Comparison
-from priorfit.results.records import Agreement, DataInfo, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty
+from priorfit.results.records import Agreement, DataInfo, Estimated, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty
 from priorfit.results.tables import add_bootstrap_group, add_point_estimate_groups, coefficient_table
 from priorfit.runs import heldout
 from priorfit.runtime.progress import Progress
@@ -302,8 +302,10 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
     checked, sensed = predictive.fit_checks(design, likelihood, prior, tree, loglik, dispersion, config.seed)
     timings["checks"] = time.perf_counter() - start
+    estimated = [_estimated(likelihood, name, mode, tree, config.hdi_prob) for name in likelihood.estimated()]
     return Fit(
-        prior=prior, hyper=hyper, likelihood=likelihood.name, likelihood_options=config.likelihood_options, noise=noise, penalized=pen, penalty=penalty, mode=mode, tree=tree,
+        prior=prior, hyper=hyper, likelihood=likelihood.name, likelihood_options=config.likelihood_options, noise=noise,
+        estimated=estimated, penalized=pen, penalty=penalty, mode=mode, tree=tree,
         agreement=agreement, diagnostics=diagnostics, exact_posterior=exact, identity=profile, objective_identity=random_points,
         scale_choices=choices, shrinkage=amount, bootstrap=boot, coefficients=coefficients, original=original, notes=notes,
         timings=timings, predictive=checked, sensitivity=sensed, elpd=elpd,
@@ -427,6 +429,16 @@ def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Ag
     )
 
 
+def _estimated(likelihood, name: str, mode, tree, hdi_prob: float) -> Estimated:
+    """The record of one of the likelihood's own estimated parameters (Student-t's nu)."""
+    import arviz as az
+
+    draws = tree["posterior"][name].values.ravel()
+    low, high = az.hdi(draws, prob=hdi_prob)
+    value = float(mode.point[name]) if mode.point else None
+    return Estimated(name, likelihood.estimated_prior(name), value, float(draws.mean()), float(low), float(high))
+
+
 def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, config: Settings, diagnostics, mode=None) -> list[str]:
     """Things a reader should know that are not failures."""
     notes = []
@@ -446,6 +458,9 @@ def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, c
             "p >= n: with sigma estimated the joint density is unbounded as sigma -> 0 (the fit can interpolate), "
             "so the reported mode is a local one"
         )
+    local = config.family().local_mode_reason(design, config.sigma is None)
+    if local and (mode is None or mode.point):
+        notes.append(local)
     if diagnostics.max_rhat is None:
         notes.append("R-hat needs at least 2 chains; it was not computed")
     if config.loo == "yes" and config.draws * config.chains < shrinkage.LOO_MIN_DRAWS:

@@ -73,8 +73,8 @@ class _Bayesian(BaseEstimator):
             raise InputError(f"prior {params['prior']!r} is not allowed here; an estimator fits one prior, e.g. 'normal'.")
         features = list(getattr(self, "feature_names_in_", [])) or None
         self.comparison_ = compare(X, y, features=features, progress=False, **params)
-        self._family = self.comparison_.settings.family()  # E[y | x] is its mean of eta
         fit = self.comparison_.fits[0]
+        self._family = fit.posterior_family  # E[y | x] is its mean of eta
         self.idata_ = fit.tree
         posterior = fit.tree["posterior"]
         original = "coef_original" in posterior

@@ -133,8 +133,18 @@ def test_reports_say_how_labels_were_mapped():
     from priorfit.report.lines import data_lines
     from priorfit.results.records import DataInfo
 
+    from types import SimpleNamespace
+
+    from priorfit.settings import Settings
+
     info = DataInfo("data", 60, 2, ("x1", "x2"), "y", True, True, labels={"2": 0, "4": 1})
-    assert data_lines(info) == ["target y: its two labels were mapped to 0/1 as 2 -> 0, 4 -> 1"]
+    comparison = SimpleNamespace(data=info, settings=Settings(likelihood="bernoulli"))
+    assert data_lines(comparison) == ["target y: its two labels were mapped to 0/1 as 2 -> 0, 4 -> 1"]
+    # and a family whose intervals need a word says it (the quantile likelihood's, a working model's)
+    comparison = SimpleNamespace(data=DataInfo("data", 60, 2, ("x1", "x2"), "y", True, True),
+                                 settings=Settings(likelihood="quantile", quantile=0.3))
+    (line,) = data_lines(comparison)
+    assert line.startswith("quantile likelihood: the asymmetric Laplace is a working likelihood for the quantile")
 
 
 def test_mean_is_each_familys_inverse_link():

@@ -125,12 +125,12 @@ def test_nearest_references_are_not_a_twin(robust_and_gaussian):
 
 
 @pytest.mark.parametrize("settings, message", [
-    (dict(likelihood="student_t"), "The student_t likelihood needs --nu NU, its degrees of freedom (a number > 0)."),
-    (dict(likelihood="student_t", nu=0), "nu 0 is not allowed; the Student-t degrees of freedom must be a positive number."),
+    (dict(likelihood="student_t"), "The student_t likelihood needs --nu NU, its degrees of freedom (a number > 0), or --nu estimate."),
+    (dict(likelihood="student_t", nu=0), "nu 0 is not allowed; the Student-t degrees of freedom must be a positive number, or 'estimate'."),
     (dict(likelihood="student_t", nu=-2.5),
-     "nu -2.5 is not allowed; the Student-t degrees of freedom must be a positive number."),
+     "nu -2.5 is not allowed; the Student-t degrees of freedom must be a positive number, or 'estimate'."),
     (dict(likelihood="student_t", nu="many"),
-     "nu 'many' is not allowed; the Student-t degrees of freedom must be a positive number."),
+     "nu 'many' is not allowed; the Student-t degrees of freedom must be a positive number, or 'estimate'."),
     (dict(likelihood="gaussian", nu=4),
      "nu=4 is given, but the gaussian likelihood does not take it; nu goes with --likelihood student_t."),
 ])
@@ -146,7 +146,7 @@ def test_cli_refuses_a_bad_nu_with_exit_2(capsys):
     from priorfit import cli
 
     assert cli.main(["compare", "diabetes", "--likelihood", "student_t", "--nu", "-1"]) == 2
-    assert "nu '-1' is not allowed; the Student-t degrees of freedom must be a positive number." in capsys.readouterr().err
+    assert "nu '-1' is not allowed; the Student-t degrees of freedom must be a positive number, or 'estimate'." in capsys.readouterr().err
 
 
 def test_a_saved_folder_keeps_nu(robust_and_gaussian, tmp_path):

@@ -83,6 +83,29 @@ class Likelihood:
     def check(self) -> None:
         """An InputError when a setting the family needs (its :attr:`options`) was not given."""
 
+    def estimated(self) -> tuple[str, ...]:
+        """The names of the family's own random parameters besides the dispersion (Student-t's
+        ``nu`` when estimated): free variables of its model, with draws in its posterior."""
+        return ()
+
+    def estimated_prior(self, name: str) -> str:
+        """The prior of the estimated parameter ``name``, as reports name it."""
+        raise NotImplementedError
+
+    def at_draws(self, draws: dict) -> Likelihood:
+        """The family with its :meth:`estimated` parameters set to ``draws`` (name -> array, shaped
+        as the caller shapes the dispersion's draws), for NumPy evaluations at posterior draws."""
+        return self
+
+    def prior_draws(self, size: int, rng) -> dict:
+        """Draws of the :meth:`estimated` parameters from their prior (name -> ``(size, 1)``), for a
+        prior predictive check."""
+        return {}
+
+    def local_mode_reason(self, design, dispersion_estimated: bool) -> str | None:
+        """Why the joint density is unbounded, so that a mode found is a local one; None if it is not."""
+        return None
+
     def encode_y(self, y: np.ndarray, where: str) -> tuple[np.ndarray, dict | None]:
         """``y`` as the family models it, and the label mapping when one was applied (reported);
         an InputError if ``y`` cannot come from this family. ``y`` is float, or labels (bool or
@@ -217,6 +240,7 @@ def check_options(name: str, given: dict) -> Likelihood:
     for key, value in given.items():
         if value is not None and key not in family.options:
             owners = " or ".join(other.name for other in Likelihood.registry.values() if key in other.options)
-            raise InputError(f"{key}={value:g} is given, but the {name} likelihood does not take it; {key} goes with --likelihood {owners}.")
+            shown = value if isinstance(value, str) else f"{value:g}"
+            raise InputError(f"{key}={shown} is given, but the {name} likelihood does not take it; {key} goes with --likelihood {owners}.")
     family.check()
     return family
