@@ -52,6 +52,7 @@ def main() -> None:
         unknown = [name for name in chosen if name not in table]
         if unknown:
             parser.error(f"unknown row {unknown[0]!r}; rows are: {', '.join(table)}")
+    out = Path(args.out)
     results = []
     print(f"{'row':30s} {'sims':>5s} {'skip':>4s} {'min p':>7s}  post 50/90    boot 50/90   time  parameters")
     for name in chosen:
@@ -70,7 +71,11 @@ def main() -> None:
                         "skipped": result.skipped, "parameters": list(result.parameters), "chi_square_bins": result.bins,
                         "pvalues": pvalues.tolist(), "coverage": post, "bootstrap_coverage": boot or None,
                         "stand_ins": result.stand_ins, "seconds": seconds})
-    out = Path(args.out)
+        _write(out, results)  # after every row: a long run stopped keeps what it finished
+
+
+def _write(out: Path, results: list) -> None:
+    """The rows run replace the rows of the same name in the results file; the others stay."""
     kept = json.loads(out.read_text()) if out.exists() else []
     ran = {row["row"] for row in results}
     kept = [row for row in kept if row.get("row", f"{row['prior']}-{row['likelihood']}") not in ran]
