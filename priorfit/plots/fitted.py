@@ -31,7 +31,7 @@ def plot_fitted(results, X=None, y=None, *, feature: str | None = None, prior: s
     import xarray as xr
 
     from priorfit.errors import InputError
-    from priorfit.results.predictions import new_rows
+    from priorfit.data.new_rows import rows_in
 
     fits = dict(results) if isinstance(results, dict) else {results.settings.likelihood: results}
     if not fits:
@@ -43,7 +43,7 @@ def plot_fitted(results, X=None, y=None, *, feature: str | None = None, prior: s
         raise InputError(f"Feature {feature!r} is not a column of these fits; they have: {', '.join(features)}.")
     if X is None:
         X, y, highlight = _rows_of(first, highlight)
-    rows = new_rows(first, X, "X")
+    rows = rows_in(first.data.features, first.data.target, X, "X")
     y = np.asarray(y, dtype=float)
     if y.shape != (len(rows),):
         raise InputError(f"y has {y.size} values but X has {len(rows)} rows; give one y per row.")

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from priorfit.data import checks
+from priorfit.data.new_rows import rows_in
 from priorfit.errors import InputError
 from priorfit.validation import probability
 
@@ -58,10 +58,6 @@ def levels(prob) -> list[float]:
     return out
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
     """``X_new`` as a float array in the training features' order, checked: a DataFrame with every
     training feature (any order; the training target's column, if present, is ignored; any other
@@ -69,51 +65,6 @@ def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
     in training order. ``name`` says what the rows are in the sentences, in the plural ("the new
     rows in 'new.csv'")."""
     return rows_in(comparison.data.features, comparison.data.target, X_new, name)
-
-
-def rows_in(features, target: str, X_new, name: str = "the new rows") -> np.ndarray:
-    """:func:`new_rows` for the training ``features`` and ``target`` (before a comparison exists:
-    the held-out rows of ``--test``)."""
-    features = list(features)
-    if isinstance(X_new, pd.DataFrame):
-        columns = [str(c) for c in X_new.columns]
-        twice = next((c for k, c in enumerate(columns) if c in columns[:k]), None)
-        if twice is not None:
-            raise InputError(f"{_cap(name)} name the column {twice!r} twice; give every column its own name.")
-        missing = [f for f in features if f not in columns]
-        if missing:
-            s = "s" if len(missing) > 1 else ""
-            raise InputError(f"{_cap(name)} lack the training feature{s} "
-                             f"{checks.names(missing)}; give every feature the comparison was fitted on: {checks.names(features)}.")
-        extra = [c for c in columns if c not in features and c != target]
-        if extra:
-            s = "s" if len(extra) > 1 else ""
-            what = "which are not training features; drop them" if s else "which is not a training feature; drop it"
-            raise InputError(f"{_cap(name)} have the column{s} {checks.names(extra)}, {what}: the features are "
-                             f"{checks.names(features)}.")
-        frame = X_new.set_axis(columns, axis=1)
-        X = np.empty((len(frame), len(features)))
-        for j, feature in enumerate(features):
-            values = checks.column_values(frame[feature], feature, False)
-            if isinstance(values, checks.Problem):
-                raise InputError(values.message(name))
-            X[:, j] = values
-    else:
-        X = np.asarray(X_new)
-        if X.ndim != 2 or X.shape[1] != len(features):
-            shape = "x".join(str(d) for d in X.shape)
-            raise InputError(f"{_cap(name)} are an array of shape {shape}; give one column per training "
-                             f"feature ({len(features)}: {checks.names(features)}), in that order, or a DataFrame.")
-        if X.dtype.kind not in "iuf":
-            frame = pd.DataFrame(X, columns=features)
-            return rows_in(features, target, frame, name)
-        X = X.astype(float)
-        problem = checks.find_problem(X, np.zeros(1), features, target)
-        if problem is not None:
-            raise InputError(problem.message(name))
-    if len(X) == 0:
-        raise InputError(f"{_cap(name)} have no rows; give at least one row to predict.")
-    return X
 
 
 def draws(fit, family) -> tuple[np.ndarray, np.ndarray, np.ndarray | float | None]:

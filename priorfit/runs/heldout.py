@@ -64,7 +64,7 @@ def read_test(source: str, features, target: str) -> HeldOut:
     import pandas as pd
 
     from priorfit.data import checks, sources
-    from priorfit.results.predictions import rows_in
+    from priorfit.data.new_rows import rows_in
 
     path = Path(source)
     if path.is_file():

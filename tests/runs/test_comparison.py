@@ -104,7 +104,8 @@ def test_table_and_json_agree(normal_fixed):
     summary = json.loads(normal_fixed.to_json())
     fit = summary["fits"][0]
     assert fit["prior"] == {"family": "normal", "params": {"scale": pytest.approx(SIGMA / np.sqrt(2)), "mu": 0.0}, "hyperparameters": fit["prior"]["hyperparameters"]}
-    assert fit["likelihood"] == {"family": "gaussian", "sigma": {"mode": "fixed", "value": SIGMA, "prior": None, "posterior_mean": None}}
+    assert fit["likelihood"] == {"family": "gaussian", "sigma": {"mode": "fixed", "value": SIGMA, "prior": None, "posterior_mean": None},
+                                 "estimated": []}
     assert fit["penalized"]["exact"] is True and fit["map"]["status"] == "ok"
     assert set(fit["diagnostics"]) == {"max_rhat", "min_ess_bulk", "min_ess_tail", "divergences", "treedepth_hits"}
     assert set(fit["exact_posterior"]) >= {"max_abs_z_mean", "max_rel_sd"}
