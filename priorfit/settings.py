@@ -251,8 +251,9 @@ class Settings:
         0.0, _location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
     sigma: float | str | None = option(
         "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
-    nu: float | None = option(
-        None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0) or 'estimate' (nu ~ Gamma(2, 0.1))", metavar="NU")
+    nu: float | str | None = option(
+        None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0) or 'estimate' (under a Gamma prior)",
+        metavar="NU|estimate")
     quantile: float | None = option(
         None, _optional(_quantile), "quantile: the quantile Q that the asymmetric Laplace likelihood models (0 < Q < 1)", metavar="Q")
     sigma_prior: Any = option(

@@ -47,9 +47,11 @@ def parse(source: str) -> dict:
             ) from None
     if "k" not in given:
         params["k"] = min(params["k"], params["p"])
-    for key in ("noise", "outliers"):
-        if key in given and params["family"] != "gaussian":
-            raise InputError(f"Synthetic {key} applies to family=gaussian only; the {params['family']} family has no noise sd.")
+    if "noise" in given and params["family"] != "gaussian":
+        raise InputError(f"Synthetic noise applies to family=gaussian only; the {params['family']} family has no noise sd.")
+    if "outliers" in given and params["family"] != "gaussian":
+        raise InputError(f"Synthetic outliers applies to family=gaussian only; a {params['family']} target has no noise sd "
+                         "to move its rows by.")
     return params
 
 

@@ -20,7 +20,6 @@ import numpy as np
 
 LOO_AUTO_MAX_CELLS = 20_000_000  # rows x draws: above this, LOO runs only when asked for (--loo yes)
 LOO_MIN_DRAWS = 100  # Pareto smoothing needs a tail to fit: fewer draws in all, no LOO
-ZERO_RESIDUAL = 1e-9  # a residual this small relative to max |y| is a row the fit interpolates
 
 
 @dataclass(frozen=True)
@@ -49,8 +48,10 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     intercept's 1: the degrees of freedom of L1-penalized quantile regression (Koenker 2005, Li & Zhu
     2008), which is the number of nonzero coefficients at a vertex of the linear program."""
     if likelihood.kinked:
+        from priorfit.inference.kinked_mode import zero_residual_tolerance
+
         residual = design.y - design.X @ coef - (0.0 if intercept is None else intercept)
-        exact = np.abs(residual) <= ZERO_RESIDUAL * (1.0 + np.abs(design.y).max())
+        exact = np.abs(residual) <= zero_residual_tolerance(design.y, design.X - design.x_mean)
         return float(exact.sum()) - float(design.intercept), "rows fitted exactly (zero residuals)"
     mu = prior.mu_vector(design.p)
     active = np.ones(design.p, dtype=bool) if not prior.l1_weight() else coef != mu

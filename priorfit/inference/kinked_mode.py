@@ -32,6 +32,13 @@ from priorfit.inference.certificate import Certificate
 _MAX_ROUNDS = 50  # HiGHS solves: the s-step and the program alternate until the face stays
 
 
+def zero_residual_tolerance(y: np.ndarray, X: np.ndarray) -> float:
+    """Residuals of ``y - Xw - c`` within this of 0 are on their kink: its rounding, at the size of
+    ``y`` and of the columns (the certificate's zero residuals, the twin's degrees of freedom)."""
+    scale = np.abs(y).max(initial=0.0) + np.abs(X).max(initial=0.0)
+    return 1e-9 * max(scale, 1e-300)
+
+
 class _Problem:
     """The mode model's variables as the program sees them: ``x = (w, [c], [log s])``."""
 
@@ -70,9 +77,7 @@ class _Problem:
         return np.where(r > 0, self.hi, -self.lo)
 
     def tolerance(self) -> float:
-        """Residuals within this of 0 are on their kink: rounding of ``y - Xw - c``."""
-        scale = np.abs(self.y).max(initial=0.0) + np.abs(self.Xc).max(initial=0.0)
-        return 1e-9 * max(scale, 1e-300)
+        return zero_residual_tolerance(self.y, self.Xc)
 
 
 def _solve_program(problem: _Problem, s: float):

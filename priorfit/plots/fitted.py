@@ -41,12 +41,14 @@ def plot_fitted(results, X=None, y=None, *, feature: str | None = None, prior: s
     feature = features[0] if feature is None else feature
     if feature not in features:
         raise InputError(f"Feature {feature!r} is not a column of these fits; they have: {', '.join(features)}.")
+    if (X is None) != (y is None):
+        raise InputError("Give both X and y, or neither (the rows are then read again from the data set the fits name).")
     if X is None:
         X, y, highlight = _rows_of(first, highlight)
     rows = rows_in(first.data.features, first.data.target, X, "X")
     y = np.asarray(y, dtype=float)
     if y.shape != (len(rows),):
-        raise InputError(f"y has {y.size} values but X has {len(rows)} rows; give one y per row.")
+        raise InputError(f"y has shape {'x'.join(map(str, y.shape)) or 'scalar'} but X has {len(rows)} rows; give one y per row.")
     j = features.index(feature)
     values = np.linspace(rows[:, j].min(), rows[:, j].max(), GRID_POINTS)
     along = np.tile(rows.mean(axis=0), (GRID_POINTS, 1))
@@ -109,8 +111,8 @@ def _rows_of(comparison, highlight):
     name = comparison.data.name
     try:
         dataset = load(name, target=comparison.data.target)
-    except InputError as error:
-        raise InputError(f"The rows of {name!r} cannot be read again ({error}); give X and y.") from None
+    except InputError:
+        raise InputError(f"The rows of {name!r} cannot be read again from a data set of that name; give X and y.") from None
     if highlight is None and dataset.truth:
         highlight = dataset.truth.get("outlier_rows")
     return dataset.X, dataset.y, highlight

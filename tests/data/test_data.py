@@ -72,7 +72,7 @@ def test_synthetic_outliers_are_high_leverage_rows_moved_up_and_the_rest_is_unch
     ("synthetic:outliers=0.5", "Synthetic outliers=0.5 is not allowed; the share of outlying rows must lie in [0, 0.5)."),
     ("synthetic:outliers=-0.1", "Synthetic outliers=-0.1 is not allowed; the share of outlying rows must lie in [0, 0.5)."),
     ("synthetic:family=poisson,outliers=0.1",
-     "Synthetic outliers applies to family=gaussian only; the poisson family has no noise sd."),
+     "Synthetic outliers applies to family=gaussian only; a poisson target has no noise sd to move its rows by."),
 ])
 def test_synthetic_bad_outliers_get_one_sentence(spec, sentence):
     with pytest.raises(InputError) as error:

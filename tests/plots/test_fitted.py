@@ -62,7 +62,18 @@ def test_given_rows_and_bad_requests(robust):
     assert list(pc.data["fit"].values) == ["laplace"] and "highlight" not in pc.viz.children
     with pytest.raises(InputError) as error:
         plots.plot_fitted(robust["laplace"], data.X, data.y[:50])
-    assert str(error.value) == "y has 50 values but X has 100 rows; give one y per row."
+    assert str(error.value) == "y has shape 50 but X has 100 rows; give one y per row."
+    with pytest.raises(InputError) as error:
+        plots.plot_fitted(robust["laplace"], data.X)
+    assert str(error.value) == "Give both X and y, or neither (the rows are then read again from the data set the fits name)."
+    import pandas as pd
+
+    from_arrays = priorfit.compare(pd.DataFrame(data.X, columns=["x1"]), data.y, prior="normal", scale=10.0, standardize=False,
+                                   **FAST)
+    with pytest.raises(InputError) as error:
+        plots.plot_fitted(from_arrays)
+    assert str(error.value).startswith("The rows of ") and str(error.value).endswith(
+        " cannot be read again from a data set of that name; give X and y.")
     with pytest.raises(InputError) as error:
         plots.plot_fitted(robust, feature="x9")
     assert str(error.value) == "Feature 'x9' is not a column of these fits; they have: x1."

@@ -60,11 +60,13 @@ class StudentT(LocationScale):
     def local_mode_reason(self, design, dispersion_estimated: bool) -> str | None:
         if not self.nu_estimated or not dispersion_estimated:
             return None
-        return ("with nu and s estimated the Student-t joint density is unbounded where p + 1 residuals vanish as nu and "
+        k = design.p + int(design.intercept)  # the residuals the coefficients (and intercept) can make 0
+        return (f"with nu and s estimated the Student-t joint density is unbounded where {k} residuals vanish as nu and "
                 "s go to 0 (Fernández & Steel 1999), so the reported mode is a local one")
 
     def estimated_prior(self, name: str) -> str:
-        return "Gamma(2, 0.1)"
+        shape, rate = NU_PRIOR
+        return f"Gamma({shape:g}, {rate:g})"
 
     def _nu(self):
         """``nu`` for a NumPy evaluation: the fixed value or the draws :meth:`at_draws` bound."""
