@@ -91,7 +91,8 @@ def plot_fitted(results, X=None, y=None, *, feature: str | None = None, prior: s
         fitted.plot(values, along @ w + truth.get("intercept", 0.0), color="black", linestyle="-.", linewidth=1,
                     label="truth")
     residual.axhline(0.0, color="0.3", linewidth=0.8)
-    fitted.set(xlabel=feature, ylabel="y", title=f"posterior mean of E[y | x] and its {100 * prob:g}% credible band")
+    others = "" if len(features) == 1 else ", the other features at their means"
+    fitted.set(xlabel=feature, ylabel="y", title=f"posterior mean of E[y | x] and its {100 * prob:g}% credible band{others}")
     residual.set(xlabel=feature, ylabel="y − E[y | x]", title="residuals at the posterior mean")
     for ax in (fitted, residual):
         ax.title.set_fontsize(10)
