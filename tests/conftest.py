@@ -25,6 +25,7 @@ ONE_WORKER = {
                  "results/test_holdout.py::test_bernoulli_rows_are_scored_by_brier_and_log_loss_of_the_posterior_mean",
                  "runs/test_declarations.py[breast-cancer]", "runs/test_declarations.py[poisson-counts]",
                  "runs/test_declarations.py[park-casella]"),
+    "diabetes-default": ("results/test_golden.py[diabetes_default]", "results/test_schema.py"),
 }
 
 #: files whose tests share no fixture above function scope: handed out one by one
@@ -37,6 +38,9 @@ BY_PARAMETER = ("results/test_golden.py",)
 
 #: the draws of the shared declaration runs: enough for the likelihood tests' R-hat and divergence checks
 DECLARED_DRAWS = {"draws": 300, "tune": 400, "chains": 2}
+
+#: the golden master ``diabetes_default`` (the README's main job) and tests/results/test_schema.py's default run
+DIABETES_DEFAULT = dict(X="diabetes")
 
 #: one call for the golden master ``normal_fixed_sigma`` and tests/runs/test_comparison.py (defaults: 4 x 1000 draws)
 DIABETES_NORMAL_FIXED = dict(X="diabetes", prior="normal", sigma=54.0, alpha=2.0, seed=1)
@@ -53,6 +57,14 @@ def diabetes():
 @pytest.fixture(scope="session")
 def diabetes_design(diabetes):
     return data.make_design(diabetes)
+
+
+@pytest.fixture(scope="session")
+def diabetes_default():
+    """``priorfit.compare("diabetes")``, the README's main job: its golden master and the saved-files schema."""
+    import priorfit
+
+    return priorfit.compare(**DIABETES_DEFAULT)
 
 
 @pytest.fixture(scope="session")

@@ -39,9 +39,9 @@ def _coverage_is_plausible(result, kind="posterior", alpha=0.001):
 
 def test_the_cli_calibrates_the_normal_prior(tmp_path, capsys):
     out = tmp_path / "sbc"
-    # the command's files and keys: 25 simulations (the fewest with 5 chi-square bins) of 2 x 200 draws;
+    # the command's files and keys: 25 simulations (the fewest with 5 chi-square bins) of 2 x 100 draws;
     # the statistics are test_a_wrong_model_fails_calibration's and the slow matrix's
-    args = ["calibrate", "--prior", "normal", "--sims", "25", "--draws", "200", "--tune", "200", "--n", "40", "--p", "2",
+    args = ["calibrate", "--prior", "normal", "--sims", "25", "--draws", "100", "--tune", "100", "--n", "40", "--p", "2",
             "--bootstrap", "30", "--out", str(out)]
     assert main([*args, "--strict"]) == 0
     summary = json.loads((out / "calibration.json").read_text())

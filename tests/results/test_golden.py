@@ -141,8 +141,9 @@ def _versions() -> dict:
     return {"python": platform.python_version(), **{n: metadata.version(n) for n in names}}
 
 
-#: cases whose call a session fixture of tests/conftest.py makes too (tests/runs/test_comparison.py reads the same run)
-SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed"}
+#: cases whose call a session fixture of tests/conftest.py makes too (tests/runs/test_comparison.py and
+#: tests/results/test_schema.py read the same runs)
+SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed", "diabetes_default": "diabetes_default"}
 
 
 @functools.cache

@@ -76,28 +76,20 @@ def test_path_refuses_what_has_no_path():
         path("diabetes", prior="normal,laplace", **SMALL)
 
 
-def test_path_command_writes_json_and_png(tmp_path, capsys):
-    out = tmp_path / "p"
-    code = main(["path", "--alpha-grid", "2,0.5", "--sigma", "54", "--draws", "100", "--tune", "100", "--chains", "2",
-                 "--out", str(out), "--quiet"])
-    assert code == 0 and sorted(p.name for p in out.iterdir()) == ["path.json", "path.png"]
-    points = json.loads((out / "path.json").read_text())["points"]
-    assert [p["alpha"] for p in points] == [2.0, 0.5] and all(p["max_rel_diff"] < 1e-8 and p["same_zero_pattern"] for p in points)
-    assert "largest relative difference" in capsys.readouterr().out
-    assert main(["path", "--alphas", "1", "--out", str(tmp_path / "q")]) == 2
-    assert "alphas '1' is not allowed; it must be a whole number from 2 to 200." in capsys.readouterr().err
-
-
-def test_path_json_and_a_sigma_scaled_prior(tmp_path, capsys):
+def test_path_command_writes_json_and_png_for_a_sigma_scaled_prior(tmp_path, capsys):
     # --scale-by-sigma: the scale is in units of sigma, so the identity alpha is sigma / (n s) at the
-    # MAP sigma; before it was converted as if the scale were absolute (max_rel_diff 1.2 on diabetes)
+    # MAP sigma; before it was converted as if the scale were absolute (max_rel_diff 1.2 on diabetes).
+    # (The summary lines without --json: docs/cli.md's `priorfit path` block, run by tests/end_to_end/test_docs.py.)
     out = tmp_path / "p"
     code = main(["path", "--alpha-grid", "1,0.1", "--scale-by-sigma", "--no-standardize", "--draws", "60", "--tune", "60",
                  "--chains", "1", "--out", str(out), "--json"])
     captured = capsys.readouterr()
     assert code == 0 and captured.err == ""
+    assert sorted(p.name for p in out.iterdir()) == ["path.json", "path.png"]
     printed = json.loads(captured.out)
     assert printed == json.loads((out / "path.json").read_text())
     assert [p["nominal_alpha"] for p in printed["points"]] == [1.0, 0.1]
     assert all(p["max_rel_diff"] < 1e-8 and p["same_zero_pattern"] for p in printed["points"])
     assert not np.allclose([p["alpha"] for p in printed["points"]], [1.0, 0.1], rtol=1e-3)  # at the MAP sigma
+    assert main(["path", "--alphas", "1", "--out", str(tmp_path / "q")]) == 2
+    assert "alphas '1' is not allowed; it must be a whole number from 2 to 200." in capsys.readouterr().err
