@@ -14,7 +14,7 @@ from os import PathLike
 from typing import Any
 
 from priorfit.errors import InputError
-from priorfit.validation import boolean, finite, integer, positive, probability
+from priorfit.validation import boolean, bridge_exponent, finite, integer, positive, probability
 
 SAMPLERS = ("nutpie", "pymc")
 DEFAULT_PRIORS = ("normal", "laplace", "regularized_horseshoe")
@@ -227,7 +227,7 @@ class Settings:
     scale: float | dict | None = option(
         None, _per_prior("scale", hyper=True),
         "prior scale (tau, b, the elastic net's s, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...; "
-        "hyper:halfcauchy:S or hyper:halfnormal:S makes a normal/laplace/elasticnet scale random (hierarchical)",
+        "hyper:halfcauchy:S or hyper:halfnormal:S makes a normal/laplace/elasticnet/bridge scale random (hierarchical)",
         metavar="S|PRIOR=S,...")
     p0: float | None = option(
         None, _optional(lambda v: positive(v, "p0")),
@@ -239,7 +239,7 @@ class Settings:
     slab_df: float = option(4.0, lambda v: positive(v, "slab_df"), "regularized horseshoe: slab degrees of freedom", metavar="NU")
     scale_by_sigma: bool = option(
         False, lambda v: boolean(v, "scale_by_sigma"),
-        "multiply the normal/laplace/elasticnet prior scale by sigma, as Park & Casella's Bayesian lasso (b = sigma / lambda)")
+        "multiply the normal/laplace/elasticnet/bridge prior scale by sigma, as Park & Casella's Bayesian lasso (b = sigma / lambda)")
     r2_mean: float = option(0.5, lambda v: probability(v, "r2_mean"), "r2d2: prior mean of R^2", metavar="M")
     r2_precision: float = option(2.0, lambda v: positive(v, "r2_precision"), "r2d2: prior precision of R^2 (Beta(m k, (1-m) k))",
                                  metavar="K")
@@ -247,6 +247,9 @@ class Settings:
         0.5, lambda v: positive(v, "r2d2_concentration"), "r2d2: Dirichlet concentration of the variance split", metavar="C")
     l1_ratio: float = option(
         0.5, lambda v: probability(v, "l1_ratio"), "the elastic net's L1 share r, as scikit-learn's l1_ratio", metavar="R")
+    bridge_q: float = option(
+        1.5, bridge_exponent, "the bridge prior's exponent q (0 < q <= 2): the L_q penalty alpha sum |w_j - mu|^q",
+        metavar="Q")
     mu: float | tuple = option(
         0.0, _location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
     sigma: float | str | None = option(
@@ -314,17 +317,17 @@ class Settings:
 
         family = check_options(self.likelihood, self.likelihood_options)
         for name in self.prior:
-            if twins.twin(name, self.likelihood) is None:
+            if twins.twin(name, self.likelihood, self) is None:
                 twins.nearest(name, self.likelihood)  # raises for a pair priorfit does not know
         alpha, C = self._per_prior("alpha", twin_only=True), self._per_prior("C", twin_only=True)
         scale = self._per_prior("scale", twin_only=False)
         for given, values in (("alpha", alpha), ("C", C)):
             for name in values or {}:
-                takes = twins.twin(name, self.likelihood).hyperparameter
+                takes = twins.twin(name, self.likelihood, self).hyperparameter
                 if takes != given:
                     raise InputError(
                         f"{given} is given for the {name} prior, but its {self.likelihood} twin "
-                        f"{twins.twin(name, self.likelihood).estimator} takes {takes}; give {takes} instead."
+                        f"{twins.twin(name, self.likelihood, self).estimator} takes {takes}; give {takes} instead."
                     )
         for name in sorted(set(alpha or {}) | set(C or {})):
             if name in (scale or {}):
@@ -401,7 +404,7 @@ class Settings:
         value = getattr(self, name)
         if value is None:
             return None
-        eligible = [p for p in self.prior if not twin_only or twins.twin(p, self.likelihood)]
+        eligible = [p for p in self.prior if not twin_only or twins.twin(p, self.likelihood, self)]
         if not isinstance(value, dict):
             if len(eligible) != 1:
                 if not eligible:

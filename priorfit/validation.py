@@ -27,6 +27,11 @@ def probability(value, what: str) -> float:
     return _real(value, what, lambda x: 0 < x < 1, "lie strictly between 0 and 1")
 
 
+def bridge_exponent(value, what: str = "bridge_q") -> float:
+    """The exponent q of the bridge prior (the L_q penalty), ``0 < q <= 2``."""
+    return _real(value, what, lambda x: 0 < x <= 2, "be a number with 0 < Q <= 2")
+
+
 def finite(value, what: str) -> float:
     return _real(value, what, math.isfinite, "be a finite number")
 

@@ -54,13 +54,13 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
         exact = np.abs(residual) <= zero_residual_tolerance(design.y, design.X - design.x_mean)
         return float(exact.sum()) - float(design.intercept), "rows fitted exactly (zero residuals)"
     mu = prior.mu_vector(design.p)
-    active = np.ones(design.p, dtype=bool) if not prior.l1_weight() else coef != mu
-    method = "nonzero coefficients" if not prior.curvature(dispersion) else "trace of the hat matrix on the active set"
+    active = np.ones(design.p, dtype=bool) if not (prior.l1_weight() or prior.pins_at_mu()) else coef != mu
+    penalty = prior.curvatures(np.asarray(coef)[active] - mu[active], dispersion)
+    method = "nonzero coefficients" if not np.any(penalty) else "trace of the hat matrix on the active set"
     if not design.has_rows:  # the Gaussian: constant weights 1 / sigma^2, centred columns orthogonal to the intercept
         m = design.sufficient()
         H = m.gram[np.ix_(active, active)] / dispersion**2
-        curvature = np.full(int(active.sum()), prior.curvature(dispersion))
-        return float(np.trace(_solve(H + np.diag(curvature), H))), method
+        return float(np.trace(_solve(H + np.diag(penalty), H))), method
     X = design.X - design.x_mean if design.intercept else design.X
     eta = design.X @ coef + (0.0 if intercept is None else intercept)
     w = likelihood.weights(eta, dispersion)
@@ -69,7 +69,7 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
         Z = np.column_stack([Z, np.ones(design.n)])
     H = Z.T @ (w[:, None] * Z)
     curvature = np.zeros(Z.shape[1])
-    curvature[: int(active.sum())] = prior.curvature(dispersion)
+    curvature[: int(active.sum())] = penalty
     dof = float(np.trace(_solve(H + np.diag(curvature), H))) - float(design.intercept)
     return dof, method
 

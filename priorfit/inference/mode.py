@@ -106,6 +106,8 @@ def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
                           optimizer=optimizer)
     start, origin = raw, "find_MAP's answer"
     twin_start = None if model.likelihood.kinked else _twin_start(model, raw, say)
+    if twin_start is not None and model.prior.pins_at_mu():
+        return _better_of_two_local_modes(model, raw, twin_start, message, raw_converged, optimizer, say)
     if twin_start is not None:
         functions = model.mode_functions()
         if functions.value(functions.flat(twin_start)) >= functions.value(functions.flat(raw)):
@@ -118,6 +120,24 @@ def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
         point, certificate, stop = polish(model, start, progress=say, explain=True)
     ok, message = _verdict(certificate, f"{message}; polished from {origin}", stop)
     return ModeResult("ok" if ok else "not_converged", message, raw, point, certificate, raw_converged, optimizer)
+
+
+def _better_of_two_local_modes(model, raw, twin_start, message, raw_converged, optimizer, say) -> ModeResult:
+    """A non-convex penalty (the bridge with q < 1) has local modes: the polish runs from find_MAP's
+    answer and from the twin's estimate, and the better is the MAP; both values are reported."""
+    functions = model.mode_functions()
+    twin = twin_start.pop("_twin")
+    ends = []
+    for origin, start in (("find_MAP's answer", raw), (twin, twin_start)):
+        point, certificate, stop = polish(model, start, progress=say, explain=True)
+        value = -functions.value(functions.flat({name: point[name] for name in functions.names}))
+        ends.append((value, origin, point, certificate, stop))
+    (value, origin, point, certificate, stop), other = sorted(ends, key=lambda end: end[0])
+    same = abs(other[0] - value) <= 1e-12 * max(1.0, abs(value))
+    ok, text = _verdict(certificate, f"{message}; polished from {origin}", stop)
+    text += (f"; a local mode (the penalty is not convex): -log p {value:.10g} from {origin}, {other[0]:.10g} from "
+             f"{other[1]}" + (" (the same mode)" if same else ""))
+    return ModeResult("ok" if ok else "not_converged", text, raw, point, certificate, raw_converged, optimizer)
 
 
 def _sigma_runs_to_zero(model, raw: dict) -> str | None:
@@ -152,7 +172,7 @@ def _twin_start(model, raw: dict, say) -> dict | None:
     from priorfit.penalized import twins
 
     prior, likelihood, design = model.prior, model.likelihood, model.design
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     if twin is None or prior.scale is None:
         return None
     if not likelihood.has_dispersion:
@@ -248,6 +268,11 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
         kinked[coef] = True
         mu[coef] = prior.mu_vector(int(kinked.sum()))
     log_sigma = functions.slice("sigma_log__") if "sigma_log__" in functions.names else None
+    # a coefficient on mu stays there where the prior's slope is infinite at mu (the bridge with
+    # q < 1): it is a local minimum in its coordinate; the others are pinned where that lowers -log p
+    pins = np.zeros(len(x), dtype=bool)
+    if prior.pins_at_mu():
+        x, pins = _pin_at_mu(functions, objective, x, prior)
 
     def weight_at(x) -> float:
         """The weight of |w - mu|: for a sigma-scaled prior it is divided by the current sigma."""
@@ -259,14 +284,14 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
     def smooth_gradient(x, weight):
         _, grad = functions.gradient(x)
         # PyMC's gradient of |w - mu| is its sign (0 at the kink): remove it to get the smooth part
-        return -grad - weight * np.sign(x - mu) * kinked
+        return np.where(pins, 0.0, -grad - weight * np.sign(x - mu) * kinked)
 
     stop, previous = f"the limit of {max_iter} Newton steps", np.inf
     for iteration in range(max_iter):
         weight = weight_at(x)
         g = smooth_gradient(x, weight)
         pinned = kinked & (x == mu)
-        work = ~pinned | (np.abs(g) > weight)  # off the kink, or on it with its condition violated
+        work = (~pinned | (np.abs(g) > weight)) & ~pins  # off the kink, or on it with its condition violated
         H = -functions.hessian(x, work)
         Hp = _positive_definite(H)
         step = np.zeros(len(x))
@@ -306,16 +331,37 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
     point = functions.point(x)
     weight = weight_at(x)
     g = smooth_gradient(x, weight)
-    free = ~(kinked & (x == mu))
-    certificate = _certificate(g, -functions.hessian(x, free), x, mu, kinked, weight)
+    free = ~(kinked & (x == mu)) & ~pins
+    certificate = _certificate(g, -functions.hessian(x, free), x, mu, kinked, weight, pins)
     return (point, certificate, stop) if explain else (point, certificate)
 
 
-def _certificate(g, H_free, x, mu, kinked, weight) -> Certificate:
+def _pin_at_mu(functions, objective, x, prior):
+    """``x`` with the coefficients put exactly on mu where that does not raise -log p (nearest to mu
+    first), for a prior whose slope is infinite at mu; and the mask of the coefficients on mu."""
+    coef = functions.slice("coef")
+    mu = prior.mu_vector(coef.stop - coef.start)
+    x = x.copy()
+    best = objective(x)
+    for j in np.argsort(np.abs(x[coef] - mu)):
+        if x[coef][j] == mu[j]:
+            continue
+        trial = x.copy()
+        trial[coef.start + j] = mu[j]
+        value = objective(trial)
+        if value <= best:
+            x, best = trial, value
+    pins = np.zeros(len(x), dtype=bool)
+    pins[coef] = x[coef] == mu
+    return x, pins
+
+
+def _certificate(g, H_free, x, mu, kinked, weight, pins=None) -> Certificate:
     """The certificate from the smooth gradient ``g`` (all coordinates) and the smooth Hessian on
-    the free coordinates (those not on a kink)."""
+    the free coordinates (those not on a kink, and not ``pins``: coefficients on mu where the
+    prior's slope is infinite, each a local minimum in its coordinate)."""
     pinned = kinked & (x == mu)
-    free = ~pinned
+    free = ~pinned if pins is None else ~pinned & ~pins
     g = g + weight * np.sign(x - mu) * kinked  # full gradient off the kinks
     violation = np.abs(g[pinned]) - weight
     try:

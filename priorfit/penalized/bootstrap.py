@@ -122,7 +122,7 @@ def bootstrap(design: Design, prior, likelihood, value: float, draws: int, seed:
 
     Returns None for a prior without an exact twin (there is no penalized estimate to resample).
     """
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     if twin is None:
         return None
     if draws < 1:

@@ -120,7 +120,7 @@ def calibrate(design: Design, prior, likelihood, dispersion: float, seed: int,
     proper-training rows have a constant target (no estimator fits one). ``start``: the full twin's
     ``(coef, intercept)`` (model scale), where saga starts the refit (at the loose tolerance of
     refits, about ten times fewer iterations for the L1 logistic regression of breast_cancer)."""
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     rows = split(design.n, seed, fraction) if design.has_rows else None
     if twin is None or prior.scale is None or rows is None:
         return None

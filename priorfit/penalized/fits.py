@@ -80,7 +80,7 @@ def fit(design: Design, prior, likelihood, alpha: float | None) -> PenalizedFit:
     """The exact twin of (prior, likelihood) at ``alpha``, or, without one, the nearest ones.
     ``likelihood``: the family, or its name when it has no settings the estimators take."""
     mu = prior.mu_vector(design.p)
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     if twin is not None and alpha is None:  # a random scale: the penalty chosen by the data instead
         estimates, grids = {}, {}
         for k, (name, (estimator, params)) in enumerate(choices(design, twin, prior).items()):

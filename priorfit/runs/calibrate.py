@@ -196,7 +196,7 @@ def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100
                                   "which cannot be drawn from")
     if config.penalty(name) is not None and family.has_dispersion and config.sigma is None:
         raise InputError(
-            f"{twins.twin(name, config.likelihood).hyperparameter} converts to a prior scale through a fixed sigma, "
+            f"{twins.twin(name, config.likelihood, config).hyperparameter} converts to a prior scale through a fixed sigma, "
             "but sigma is estimated; give the prior's scale instead (--scale), or fix sigma."
         )
     design = make_design(from_arrays(_design(n, p, config.seed), _placeholder(n), name="sbc"),
@@ -222,7 +222,7 @@ def _resolve(name, family, config, design, noise):
     # the noise sd that the priors' own defaults are measured in: the fixed sigma or its prior's
     # scale; a GLM's pseudo-sigma near the middle
     sd = (noise.scale if isinstance(noise, SigmaPrior) else noise) if family.has_dispersion else 2.0
-    if twins.twin(name, family.name) is None:
+    if twins.twin(name, family.name, config) is None:
         if scale is None and cls.needs_scale(config, design):  # where compare would refuse the pair without a scale
             return priors.create(name, TWIN_SCALE, config), f"scale {TWIN_SCALE:g} (calibrate's default: the pair has no twin)"
         return cls.default(config, scale=scale, sigma=sd, effect_scale=2.0 * sd, design=design)
@@ -378,7 +378,7 @@ class _Chunk:
         from priorfit.penalized.bootstrap import bootstrap
 
         spec = self.spec
-        twin = twins.twin(prior.name, likelihood)
+        twin = twins.twin(prior, likelihood)
         # a fixed alpha needs a fixed scale and a fixed sigma
         fixed = prior.scale is not None and (spec.sigma is not None or not likelihood.has_dispersion)
         if twin is None or not spec.config.bootstrap or not fixed:

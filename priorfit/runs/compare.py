@@ -187,7 +187,7 @@ def resolve_hyperparameters(design: Design, name: str, likelihood, config: Setti
     cls, n = priors.get(name), design.n
     scale_given = (config.scale or {}).get(name)
     value_given = config.penalty(name)
-    twin = twins.twin(name, likelihood)
+    twin = twins.twin(name, likelihood, config)
     if twin is None:  # no penalized twin, so no alpha: the scale or the prior's own default
         # measured in the noise sd where the likelihood has one, else in its pseudo-sigma
         prior, description = cls.default(
@@ -289,7 +289,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         tree["prior"] = prior_scales
     profile = random_points = None
     if agreement is not None:
-        twin, sd = twins.twin(prior.name, likelihood), coefficients["sd"].to_numpy()
+        twin, sd = twins.twin(prior, likelihood), coefficients["sd"].to_numpy()
         profile = identity.profile(model, mode.point, twin, penalty, sd[: design.p])
         random_points = identity.random_points(model, mode.point, twin, penalty, sd, seed=config.seed)
         tree["identity"] = xr.DataTree(profile.to_dataset())
@@ -336,7 +336,7 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
         loglik = shrinkage.log_likelihood(design, likelihood, posterior, dispersion)
         elpd = shrinkage.loo(design, likelihood, posterior, dispersion, loglik=loglik)
         out["elpd_loo"], out["elpd_loo_se"], out["p_loo"], out["pareto_k_max"] = shrinkage.loo_numbers(elpd)
-        twin = twins.twin(prior.name, likelihood)
+        twin = twins.twin(prior, likelihood)
         if pen.exact and twin is not None:
             def make():  # a CV score does not need the identity's precision
                 return twin.make_for_refits(penalty.alpha, design.intercept, **twin.options(prior))
@@ -352,7 +352,7 @@ def _scale_choices(design, prior, likelihood, hyper: Hyperparameters, pen, tree,
     sigma-scaled prior) and as the twin's penalty at the plug-in (or fixed) dispersion."""
     import arviz as az
 
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     if twin is None:
         return []
     d = 1.0 if hyper.dispersion is None else hyper.dispersion
@@ -391,7 +391,7 @@ def _noise(likelihood, config: Settings, mode) -> Noise:
 
 def _penalty(design, prior, likelihood, noise: Noise, hyper: Hyperparameters) -> TwinPenalty | None:
     """The twin's alpha at the dispersion of the mode: there the identity holds exactly."""
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     if twin is None or prior.scale is None:  # no twin, or a random scale (hierarchical): no fixed alpha
         return None
     if noise.mode == "none":
@@ -409,7 +409,7 @@ def _agreement(design, prior, likelihood, mode, pen, penalty: TwinPenalty) -> Ag
     """MAP against the twin; where the coefficients differ beyond the twin's tolerance, whether
     both are optima of a problem whose solution is not unique (:func:`penalized.uniqueness`)."""
     mu = prior.mu_vector(design.p)
-    twin = twins.twin(prior.name, likelihood)
+    twin = twins.twin(prior, likelihood)
     diff = np.abs(mode.point["coef"] - pen.coef)
     rel = float(diff.max() / max(np.abs(pen.coef - mu).max(), 1e-300))
     # also where they agree (the polish starts from the twin's estimate): collinear active columns
@@ -458,9 +458,9 @@ def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, c
             "p >= n: with sigma estimated the joint density is unbounded as sigma -> 0 (the fit can interpolate), "
             "so the reported mode is a local one"
         )
-    local = config.family().local_mode_reason(design, config.sigma is None)
-    if local and (mode is None or mode.point):
-        notes.append(local)
+    for local in (config.family().local_mode_reason(design, config.sigma is None), prior.local_mode_reason()):
+        if local and (mode is None or mode.point):
+            notes.append(local)
     if diagnostics.max_rhat is None:
         notes.append("R-hat needs at least 2 chains; it was not computed")
     if config.loo == "yes" and config.draws * config.chains < shrinkage.LOO_MIN_DRAWS:

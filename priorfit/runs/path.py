@@ -101,7 +101,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     if len(config.prior) != 1:
         raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
     name = config.prior[0]
-    twin = twins.twin(name, config.family())
+    twin = twins.twin(name, config.family(), config)
     if twin is None:
         raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")
     report = Progress(progress)

@@ -42,12 +42,12 @@ def test_prior_predictive_r2_is_the_beta_it_claims():
 
 
 def test_r2d2_runs_with_no_mode_and_nearest_references():
-    result = priorfit.compare("synthetic:n=100,p=5,k=2,seed=1", prior="r2d2", draws=300, tune=400, chains=2, seed=1, progress=False)
+    result = priorfit.compare("diabetes", prior="r2d2", draws=300, tune=400, chains=2, seed=1, progress=False)
     fit = result.fits[0]
     assert fit.mode.status == "degenerate" and "random scales" in fit.mode.message
     assert not fit.penalized.exact and set(fit.penalized.estimates) == {"LassoCV", "ARDRegression"}
     assert np.all(np.isfinite(fit.tree["posterior"]["coef"].values))
-    assert fit.shrinkage.m_eff is not None and 0 < fit.shrinkage.m_eff <= 5
+    assert fit.shrinkage.m_eff is not None and 0 < fit.shrinkage.m_eff <= 10
     assert fit.diagnostics.divergences <= 5
 
 

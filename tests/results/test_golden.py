@@ -1,4 +1,4 @@
-"""Golden masters: eight canonical runs whose numbers must not move.
+"""Golden masters: nine canonical runs whose numbers must not move.
 
 Each case is stored as ``tests/results/golden/<case>.json``. The exact quantities (converted
 hyperparameters, the polished MAP, the penalized estimates, the zero pattern) must match to
@@ -62,6 +62,9 @@ CASES = {
     "student_t_outliers": dict(X="synthetic:n=200,p=4,k=2,seed=7,outliers=0.1", likelihood="student_t", nu=3.0,
                                prior="normal", scale={"normal": 2.0}, sigma_prior="halfnormal:2", draws=1000, tune=500,
                                chains=2, seed=7),
+    # the bridge prior at q = 1.5 (the L_1.5 penalty, priorfit's BridgeRegression), sigma fixed, raw X
+    "bridge_q_1_5": dict(X="diabetes", prior="bridge", bridge_q=1.5, alpha=0.5, sigma=54.0, standardize=False, draws=500,
+                         tune=500, chains=2, seed=8),
 }
 
 EXACT_RTOL = 1e-10

@@ -160,6 +160,21 @@ class Prior:
         """Weight of |w_j - mu_j| in the negative log density, for kinked priors."""
         return None
 
+    def curvatures(self, d: np.ndarray, sigma: float | None) -> np.ndarray:
+        """The second derivative of the smooth part of -log p(w_j) at each ``d = w - mu`` (a penalty's
+        local curvature, for the degrees of freedom at the estimate): :meth:`curvature` where it is
+        constant."""
+        return np.full(np.shape(d), self.curvature(sigma))
+
+    def local_mode_reason(self) -> str | None:
+        """Why the mode found may be a local one (a penalty that is not convex), or None."""
+        return None
+
+    def pins_at_mu(self) -> bool:
+        """Whether a coefficient the mode puts exactly on ``mu`` is a local minimum in its coordinate
+        whatever the likelihood's slope (a density whose slope is infinite at mu)."""
+        return False
+
     def curvature(self, sigma: float | None) -> float:
         """Second derivative of the smooth part of -log p(w_j) (the penalty's curvature), at the
         noise sd ``sigma`` for a sigma-scaled prior; 0 where there is none or it is not fixed."""

@@ -27,5 +27,5 @@ from priorfit.penalized.twins.numbers import (  # noqa: F401 - the table's numbe
     BAYESIAN_RIDGE, COORDINATE_DESCENT, CV_FOLDS, CV_PATH_TOL, EXTENSION_DECADES, EXTENSION_POINTS, GLUM_ALPHAS, GLUM_MIN_ALPHA_RATIO, LOGISTIC_CS, LOOSE_TOL, MAX_EXTENSIONS, PATH_DECADES, PATH_EPS, POISSON_ALPHAS, RIDGE_ALPHAS, SCORE_FOLDS, SEARCH_MAX_ITER, TOLERANCE, cv_folds, unit,
 )
 from priorfit.penalized.twins.table import (  # noqa: F401 - the table
-    EMPIRICAL_BAYES, EmpiricalBayes, NEAREST, Nearest, TWINS, Twin, nearest, rows, twin,
+    BRIDGE_EXPONENTS, EMPIRICAL_BAYES, EmpiricalBayes, NEAREST, Nearest, TWINS, Twin, VARIANTS, bridge_twin, nearest, rows, twin,
 )

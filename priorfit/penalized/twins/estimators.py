@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.penalized.twins.numbers import (
-    BAYESIAN_RIDGE, COORDINATE_DESCENT, GLUM_ALPHAS, LOGISTIC_CS, POISSON_ALPHAS, QUANTILE_ALPHAS, RIDGE_ALPHAS,
+    BAYESIAN_RIDGE, BRIDGE_ALPHAS, COORDINATE_DESCENT, GLUM_ALPHAS, LOGISTIC_CS, POISSON_ALPHAS, QUANTILE_ALPHAS, RIDGE_ALPHAS,
     SEARCH_MAX_ITER, cv_folds,
 )
 
@@ -156,6 +156,82 @@ def _quantile_cv(quantile):
         )
 
     return search
+
+
+def _glum_ridge(alpha, fit_intercept):
+    """The bridge penalty at q = 2, ``alpha ||w||^2``, as glum's Gaussian GLM with its ``alpha / 2
+    ||w||^2`` at twice the alpha (its closed-form solve; Ridge's alpha would be ``2 n alpha``)."""
+    from glum import GeneralizedLinearRegressor
+
+    return GeneralizedLinearRegressor(family="normal", alpha=2.0 * alpha, l1_ratio=0.0, fit_intercept=fit_intercept,
+                                      gradient_tol=1e-12)
+
+
+def _glum_ridge_cv(fit_intercept, n):
+    from glum import GeneralizedLinearRegressorCV
+
+    return GeneralizedLinearRegressorCV(family="normal", l1_ratio=0.0, fit_intercept=fit_intercept, cv=cv_folds(n),
+                                        n_alphas=GLUM_ALPHAS)
+
+
+def _skglm_bridge(q):
+    """skglm's least squares with its non-convex ``L0_5`` (q = 1/2) or ``L2_3`` (q = 2/3) penalty,
+    ``alpha sum |w_j|^q``, by coordinate descent with Anderson acceleration to a fixed point of its
+    closed-form thresholding (``ws_strategy="fixpoint"``: the subdifferential test of skglm 0.5
+    counts every zero as optimal for these penalties), from w = 0: a local minimum."""
+
+    def make(alpha, fit_intercept, **_):
+        from skglm import GeneralizedLinearEstimator
+        from skglm.datafits import Quadratic
+        from skglm.penalties import L0_5, L2_3
+        from skglm.solvers import AndersonCD
+
+        penalty = L0_5(alpha) if q == 0.5 else L2_3(alpha)
+        return GeneralizedLinearEstimator(Quadratic(), penalty, AndersonCD(tol=1e-12, ws_strategy="fixpoint",
+                                                                           fit_intercept=fit_intercept, max_iter=1000))
+
+    return make
+
+
+def _bridge_regression(q):
+    def make(alpha, fit_intercept, **_):
+        from priorfit.penalized.bridge import BridgeRegression
+
+        return BridgeRegression(alpha=alpha, q=q, fit_intercept=fit_intercept)
+
+    return make
+
+
+def _bridge_cv(make):
+    def search(fit_intercept, n, **_):
+        from sklearn.model_selection import GridSearchCV
+
+        # no library has a cross-validated bridge: a grid search on the mean squared error
+        return GridSearchCV(_alpha_estimator()(make, fit_intercept), {"alpha": np.logspace(*BRIDGE_ALPHAS)}, cv=cv_folds(n),
+                            scoring="neg_mean_squared_error")
+
+    return search
+
+
+def _alpha_estimator():
+    from sklearn.base import BaseEstimator, RegressorMixin
+
+    class AlphaEstimator(RegressorMixin, BaseEstimator):
+        """The estimator ``make(alpha, fit_intercept)`` makes, with ``alpha`` a parameter (for
+        GridSearchCV over an estimator a factory makes)."""
+
+        def __init__(self, make=None, fit_intercept=True, alpha=1.0):
+            self.make, self.fit_intercept, self.alpha = make, fit_intercept, alpha
+
+        def fit(self, X, y):
+            self.fitted_ = self.make(self.alpha, self.fit_intercept).fit(X, y)
+            self.coef_, self.intercept_ = np.ravel(self.fitted_.coef_), float(self.fitted_.intercept_)
+            return self
+
+        def predict(self, X):
+            return self.fitted_.predict(X)
+
+    return AlphaEstimator
 
 
 def _bayesian_ridge(fit_intercept):

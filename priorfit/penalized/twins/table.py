@@ -11,7 +11,7 @@ import numpy as np
 
 from priorfit.errors import InputError
 from priorfit.penalized.twins.estimators import (
-    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _median_nearest, _nearest_params, _pinball, _quantile_cv, _quantile_regressor, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _squared,
+    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _bridge_cv, _bridge_regression, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _glum_ridge, _glum_ridge_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _median_nearest, _nearest_params, _pinball, _quantile_cv, _quantile_regressor, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _skglm_bridge, _squared,
 )
 from priorfit.penalized.twins.numbers import LOOSE_TOL, TOLERANCE, unit
 
@@ -267,6 +267,63 @@ TWINS: dict[tuple[str, str], Twin] = {
     )
 }
 
+# -- the bridge prior's rows: one per exponent q (bound by :func:`twin` from the prior's bridge_q) ------
+_GRID_BEST = lambda search: float(search.best_params_["alpha"])  # noqa: E731 - a grid search's choice
+#: q -> (estimator, documented objective, factory, search, its choice, tolerance) of the exponents a library solves
+_BRIDGE_SOLVERS = {
+    0.5: ("skglm L0_5", "ell_(0.5)", _skglm_bridge(0.5), _bridge_cv(_skglm_bridge(0.5)), _GRID_BEST, TOLERANCE),
+    2.0 / 3.0: ("skglm L2_3", "ell_(2/3)", _skglm_bridge(2.0 / 3.0), _bridge_cv(_skglm_bridge(2.0 / 3.0)), _GRID_BEST, TOLERANCE),
+    1.0: ("Lasso", "(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * ||w||_1", _lasso, _lasso_cv,
+          lambda search: float(search.alpha_), TOLERANCE),
+    # glum's alpha / 2 w'P2w at P2 = I is alpha_glum = 2 alpha
+    2.0: ("GeneralizedLinearRegressor", "1/2 * alpha * (1 - l1_ratio) * w*P2*w", _glum_ridge, _glum_ridge_cv,
+          lambda search: float(search.alpha_) / 2.0, TOLERANCE),
+}
+#: the exponents of the README's table (``rows``): each solver's, and one between 1 and 2
+BRIDGE_EXPONENTS = (0.5, 2.0 / 3.0, 1.0, 1.5, 2.0)
+
+
+def _bridge_penalty(d, q):  # sum |d_j|^q
+    return float(np.sum(np.abs(d) ** q))
+
+
+def bridge_twin(q: float) -> Twin | None:
+    """The twin of the bridge prior of exponent ``q`` with the Gaussian likelihood: the least squares
+    of skglm's convention, ``(1/(2n)) ||y - Xw - c||^2 + alpha sum |w_j - mu_j|^q``, with ``alpha =
+    sigma^2 / (n b^q)`` (``-log p(w | y) = (n / sigma^2) J(w) + const``). Its solver: skglm's
+    ``L0_5`` and ``L2_3`` at q = 1/2 and 2/3, Lasso at 1, glum's Gaussian GLM at 2 (Ridge's alpha
+    would be ``2 n alpha``), priorfit's :class:`~priorfit.penalized.bridge.BridgeRegression` for
+    1 < q < 2; None for the other q < 1, which no library solves."""
+    solver = next((row for exponent, row in _BRIDGE_SOLVERS.items() if np.isclose(q, exponent, rtol=0, atol=1e-12)), None)
+    if solver is None and not 1.0 < q < 2.0:
+        return None
+    if solver is None:
+        solver = ("BridgeRegression", "alpha sum |w_j|^q", _bridge_regression(q),
+                  _bridge_cv(_bridge_regression(q)), _GRID_BEST, TOLERANCE)
+    estimator, documented, make, search, best, tolerance = solver
+    return Twin(
+        "bridge", "gaussian", estimator,
+        objective=f"(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * sum |w_j|^{q:.4g}",
+        documented=documented,
+        conversion=f"alpha = sigma^2 / (n b^q), q = {q:.4g}",
+        alpha_from_scale=lambda b, sigma, n: sigma**2 / (n * b**q),
+        scale_from_alpha=lambda alpha, sigma, n: (sigma**2 / (n * alpha)) ** (1.0 / q),
+        objective_scale=lambda alpha, sigma, n: n / sigma**2,
+        make=make,
+        search=search,
+        loss=_squared,
+        objective_value=lambda loss, n, d, alpha: loss / (2.0 * n) + alpha * _bridge_penalty(d, q),
+        tolerance=tolerance,
+        best=best,
+    )
+
+
+#: (prior, likelihood) -> the row, from the prior's options (a Prior, or Settings): pairs whose twin
+#: depends on them
+VARIANTS: dict[tuple[str, str], Callable[[Any], Twin | None]] = {
+    ("bridge", "gaussian"): lambda options: bridge_twin(float(options.bridge_q)),
+}
+
 _NO_MODE = "no penalized estimator exists: the density has a pole at mu, so there is no meaningful posterior mode"
 _NO_MODE_SCALES = ("no penalized estimator exists: with random scales the joint density is unbounded as a scale goes to 0, "
                    "so there is no meaningful posterior mode")
@@ -281,6 +338,10 @@ _SPARSE_NEAREST = {  # likelihood -> (names, estimators)
 }
 _NO_TWIN_PINBALL = ("no penalized estimator exists: scikit-learn's QuantileRegressor, the pinball loss, takes an L1 "
                     "penalty only; its cross-validated L1 fit is the nearest")
+_NO_TWIN_BRIDGE_Q = ("no penalized estimator exists for this q: below 1 the L_q penalty is solved by skglm at q = 1/2 and 2/3 "
+                     "only (the identity at random points stands alone); LassoCV is the nearest convex penalty")
+_NO_TWIN_BRIDGE = ("no penalized estimator is paired: priorfit pairs the bridge penalty with least squares (the gaussian "
+                   "likelihood) only")
 NEAREST: dict[tuple[str, str], Nearest] = {
     **{
         (prior, likelihood): Nearest(prior, likelihood, _NO_MODE if prior != "r2d2" else _NO_MODE_SCALES, names, estimators,
@@ -297,6 +358,14 @@ NEAREST: dict[tuple[str, str], Nearest] = {
         (prior, likelihood): Nearest(prior, likelihood, _NO_TWIN_PINBALL, *_SPARSE_NEAREST[likelihood], _nearest_params)
         for prior in ("normal", "elasticnet") for likelihood in ("laplace", "quantile")
     },
+    ("bridge", "gaussian"): Nearest("bridge", "gaussian", _NO_TWIN_BRIDGE_Q, ("LassoCV",),
+                                    lambda fit_intercept, n, **_: {"LassoCV": _lasso_cv(fit_intercept, n)}, _nearest_params),
+    **{
+        ("bridge", likelihood): Nearest("bridge", likelihood, _NO_TWIN_BRIDGE, names, estimators, _nearest_params)
+        for likelihood, (names, estimators) in _SPARSE_NEAREST.items() if likelihood != "gaussian"
+    },
+    ("bridge", "student_t"): Nearest("bridge", "student_t", _NO_TWIN_T, ("HuberRegressor", "QuantileRegressor (median)"),
+                                     _robust_nearest, _nearest_params),
 }
 
 # (prior, likelihood) -> its empirical-Bayes choice of the scale (the evidence needs the rows)
@@ -305,16 +374,25 @@ EMPIRICAL_BAYES: dict[tuple[str, str], EmpiricalBayes] = {
 }
 
 
-def twin(prior: str, likelihood) -> Twin | None:
+def twin(prior, likelihood, settings=None) -> Twin | None:
     """The exact twin of (prior, likelihood), or None when there is none (see :func:`nearest`).
 
+    ``prior`` is a :class:`~priorfit.models.priors.Prior`, or a prior's name with the ``settings``
+    that hold its options (the rows of :data:`VARIANTS` depend on them: the bridge's q).
     ``likelihood`` is the family's name, or the family itself, whose settings the estimator takes
     (:meth:`~priorfit.models.likelihoods.Likelihood.twin_options`: the quantile Q) are then bound
     to the row."""
-    if isinstance(likelihood, str):
-        return TWINS.get((prior, likelihood))
-    row = TWINS.get((prior, likelihood.name))
-    options = likelihood.twin_options()
+    name = prior if isinstance(prior, str) else prior.name
+    family = likelihood if isinstance(likelihood, str) else likelihood.name
+    variant = VARIANTS.get((name, family))
+    if variant is not None:
+        source = settings if isinstance(prior, str) else prior
+        if source is None:
+            raise TypeError(f"the {name} prior's twin depends on its options: pass the prior, or the settings")
+        row = variant(source)
+    else:
+        row = TWINS.get((name, family))
+    options = {} if isinstance(likelihood, str) else likelihood.twin_options()
     return replace(row, likelihood_options=options) if row is not None and options else row
 
 
@@ -334,6 +412,10 @@ def rows() -> list[dict[str, str]]:
     out = []
     for (prior, likelihood), t in TWINS.items():
         out.append({"prior": prior, "likelihood": likelihood, "estimator": t.estimator, "objective": t.objective, "conversion": t.conversion})
+    for q in BRIDGE_EXPONENTS:
+        t = bridge_twin(q)
+        out.append({"prior": f"bridge (q = {q:.4g})", "likelihood": "gaussian", "estimator": t.estimator, "objective": t.objective,
+                    "conversion": t.conversion})
     for (prior, likelihood), t in NEAREST.items():
         names = ", ".join(t.names)
         out.append({"prior": prior, "likelihood": likelihood, "estimator": f"none (nearest: {names})", "objective": "", "conversion": t.reason})
