@@ -1,4 +1,6 @@
-"""Bridge regression for 1 < q < 2: ``(1/(2n)) ||y - Xw - c||^2 + alpha sum |w_j|^q``, minimized.
+"""The bridge penalty's estimators, ``(1/(2n)) ||y - Xw - c||^2 + alpha sum |w_j|^q`` minimized:
+skglm's at q = 1/2 and 2/3 (:class:`SkglmBridge`, in scikit-learn's form so that it clones), and
+priorfit's own for 1 < q < 2 (:class:`BridgeRegression`).
 
 No well-kept library solves the L_q penalty for these exponents (skglm has q = 1/2 and 2/3,
 scikit-learn q = 1 and 2), so this is the penalized side's own minimizer, written from the
@@ -66,6 +68,37 @@ class BridgeRegression(RegressorMixin, BaseEstimator):
             g = gradient(w)
         self.coef_ = w
         self.intercept_ = float(y_mean - x_mean @ w) if self.fit_intercept else 0.0
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return X @ self.coef_ + self.intercept_
+
+
+class SkglmBridge(RegressorMixin, BaseEstimator):
+    """skglm's least squares with its non-convex ``L0_5`` (q = 1/2) or ``L2_3`` (q = 2/3) penalty,
+    ``alpha sum |w_j|^q``, by coordinate descent with Anderson acceleration to a fixed point of its
+    closed-form thresholding (``ws_strategy="fixpoint"``: the subdifferential test of skglm 0.5
+    counts every zero as optimal for these penalties), from w = 0: a local minimum. (skglm's own
+    estimator holds its penalty as an object, which scikit-learn's ``clone`` cannot rebuild.)"""
+
+    def __init__(self, alpha: float = 1.0, q: float = 0.5, fit_intercept: bool = True, tol: float = 1e-12):
+        self.alpha, self.q, self.fit_intercept, self.tol = alpha, q, fit_intercept, tol
+
+    def fit(self, X, y):
+        from skglm import GeneralizedLinearEstimator
+        from skglm.datafits import Quadratic
+        from skglm.penalties import L0_5, L2_3
+        from skglm.solvers import AndersonCD
+
+        X, y = validate_data(self, X, y, y_numeric=True)
+        if self.q not in (0.5, 2.0 / 3.0):
+            raise ValueError(f"skglm solves q = 1/2 and 2/3, not q = {self.q!r}.")
+        penalty = L0_5(self.alpha) if self.q == 0.5 else L2_3(self.alpha)
+        solver = AndersonCD(tol=self.tol, ws_strategy="fixpoint", fit_intercept=self.fit_intercept, max_iter=1000)
+        fitted = GeneralizedLinearEstimator(Quadratic(), penalty, solver).fit(X, y)
+        self.coef_, self.intercept_ = np.asarray(fitted.coef_, dtype=float), float(fitted.intercept_)
         return self
 
     def predict(self, X):

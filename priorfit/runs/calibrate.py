@@ -405,7 +405,7 @@ def _covered(samples: np.ndarray, truth: np.ndarray) -> dict:
 # SBC, so smaller scales there (the horseshoe's is its fixed global scale).
 BASELINE = {"sigma": 1.0, "intercept": False, "standardize": False}
 LIKELIHOOD_OPTIONS = {"quantile": {"quantile": 0.25}, "student_t": {"nu": 4.0}}
-ROW_SCALES = {"poisson": {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "horseshoe": 0.05}}  # likelihood -> prior -> scale
+ROW_SCALES = {"poisson": {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "bridge": 0.5, "horseshoe": 0.05}}  # likelihood -> prior -> scale
 
 
 def matrix_settings(prior: str, likelihood: str) -> dict:
@@ -458,9 +458,15 @@ SETTINGS_ROWS = {
     # sigma-scaled elastic net shows (at n = 50, p = 3 it does not)
     "elasticnet-by-sigma-wide": ("elasticnet", "gaussian", {**BASELINE, "sigma": "estimate", "sigma_prior": "halfnormal:1",
                                                 "scale_by_sigma": True}),
+    # the bridge prior below 1 (skglm's L0_5), with a random scale, and sigma-scaled: its normalizer
+    # log(2 b Gamma(1 + 1/q)) is part of the joint density when b is random
+    "bridge-q-0.5": ("bridge", "gaussian", {**BASELINE, "bridge_q": 0.5}),
+    "bridge-q-1.5-hyper-halfnormal": ("bridge", "gaussian", {**BASELINE, "bridge_q": 1.5, "scale": "hyper:halfnormal:1"}),
+    "bridge-q-0.7-by-sigma": ("bridge", "gaussian", {**BASELINE, "bridge_q": 0.7, "scale": 1.0, "sigma": "estimate",
+                                                     "sigma_prior": "halfnormal:1", "scale_by_sigma": True}),
 }
 DESIGNS = {"elasticnet-by-sigma-wide": {"n": 20, "p": 10}}  # the others: n = 50, p = 3
 # the rows whose prior density is a Potential with a random scale: they need the elastic net's
 # normalizer -p log Z(s, r) (issue 14, item 1)
 NEEDS_NORMALIZER = ("elasticnet-hyper-halfcauchy", "elasticnet-hyper-halfnormal", "elasticnet-by-sigma",
-                    "elasticnet-by-sigma-wide")
+                    "elasticnet-by-sigma-wide", "bridge-q-1.5-hyper-halfnormal", "bridge-q-0.7-by-sigma")

@@ -110,7 +110,7 @@ def test_random_scale_posterior_is_its_hyperprior_under_a_flat_likelihood():
         warnings.simplefilter("ignore")
         result = priorfit.compare(
             "synthetic:n=50,p=1,k=1,seed=0", prior=",".join(names), sigma=1e6, intercept=False,
-            scale={name: str(HYPER) for name in names}, draws=1000, tune=1000, chains=2, target_accept=0.95,
+            scale={name: str(HYPER) for name in names}, draws=600, tune=600, chains=2, target_accept=0.95,
             progress=False, loo="no",
         )
     for fit in result.fits:

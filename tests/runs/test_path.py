@@ -72,6 +72,8 @@ def test_ridge_path_with_sigma_estimated_holds_at_the_map_sigma():
 def test_path_refuses_what_has_no_path():
     with pytest.raises(InputError, match=r"^The horseshoe prior has no penalized twin, so it has no path; use normal or laplace.$"):
         path("diabetes", prior="horseshoe", **SMALL)
+    with pytest.raises(InputError, match=r"^priorfit path does not run the bridge prior yet; use normal, laplace or elasticnet.$"):
+        path("diabetes", prior="bridge", **SMALL)
     with pytest.raises(InputError, match=r"^priorfit path takes one prior; normal, laplace were given.$"):
         path("diabetes", prior="normal,laplace", **SMALL)
 

@@ -175,20 +175,13 @@ def _glum_ridge_cv(fit_intercept, n):
 
 
 def _skglm_bridge(q):
-    """skglm's least squares with its non-convex ``L0_5`` (q = 1/2) or ``L2_3`` (q = 2/3) penalty,
-    ``alpha sum |w_j|^q``, by coordinate descent with Anderson acceleration to a fixed point of its
-    closed-form thresholding (``ws_strategy="fixpoint"``: the subdifferential test of skglm 0.5
-    counts every zero as optimal for these penalties), from w = 0: a local minimum."""
+    """skglm's least squares with its ``L0_5`` (q = 1/2) or ``L2_3`` (q = 2/3) penalty
+    (:class:`~priorfit.penalized.bridge.SkglmBridge`)."""
 
     def make(alpha, fit_intercept, **_):
-        from skglm import GeneralizedLinearEstimator
-        from skglm.datafits import Quadratic
-        from skglm.penalties import L0_5, L2_3
-        from skglm.solvers import AndersonCD
+        from priorfit.penalized.bridge import SkglmBridge
 
-        penalty = L0_5(alpha) if q == 0.5 else L2_3(alpha)
-        return GeneralizedLinearEstimator(Quadratic(), penalty, AndersonCD(tol=1e-12, ws_strategy="fixpoint",
-                                                                           fit_intercept=fit_intercept, max_iter=1000))
+        return SkglmBridge(alpha=alpha, q=q, fit_intercept=fit_intercept)
 
     return make
 
@@ -207,31 +200,10 @@ def _bridge_cv(make):
         from sklearn.model_selection import GridSearchCV
 
         # no library has a cross-validated bridge: a grid search on the mean squared error
-        return GridSearchCV(_alpha_estimator()(make, fit_intercept), {"alpha": np.logspace(*BRIDGE_ALPHAS)}, cv=cv_folds(n),
+        return GridSearchCV(make(1.0, fit_intercept), {"alpha": np.logspace(*BRIDGE_ALPHAS)}, cv=cv_folds(n),
                             scoring="neg_mean_squared_error")
 
     return search
-
-
-def _alpha_estimator():
-    from sklearn.base import BaseEstimator, RegressorMixin
-
-    class AlphaEstimator(RegressorMixin, BaseEstimator):
-        """The estimator ``make(alpha, fit_intercept)`` makes, with ``alpha`` a parameter (for
-        GridSearchCV over an estimator a factory makes)."""
-
-        def __init__(self, make=None, fit_intercept=True, alpha=1.0):
-            self.make, self.fit_intercept, self.alpha = make, fit_intercept, alpha
-
-        def fit(self, X, y):
-            self.fitted_ = self.make(self.alpha, self.fit_intercept).fit(X, y)
-            self.coef_, self.intercept_ = np.ravel(self.fitted_.coef_), float(self.fitted_.intercept_)
-            return self
-
-        def predict(self, X):
-            return self.fitted_.predict(X)
-
-    return AlphaEstimator
 
 
 def _bayesian_ridge(fit_intercept):
