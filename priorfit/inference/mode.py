@@ -112,6 +112,10 @@ def _find_map(model, seed: int, say: Callable[[str], None]) -> ModeResult:
         functions = model.mode_functions()
         if functions.value(functions.flat(twin_start)) >= functions.value(functions.flat(raw)):
             start, origin = twin_start, twin_start.pop("_twin")
+    if model.likelihood.kinked and not model.prior.solved_as_a_program():
+        return ModeResult("not_converged", f"{message}; not polished: the mode of a {model.likelihood.name} likelihood is "
+                          f"solved as a linear or quadratic program, which the {model.prior.name} prior's density is not",
+                          raw, raw_converged=raw_converged, optimizer=optimizer)
     if model.likelihood.kinked:  # find_MAP's answer starts the loop (its s); the program needs no start
         point, certificate, stop = kinked_mode(model, raw, progress=say)
         origin = "the exact solution of the linear program (HiGHS)" if not model.prior.curvature(1.0) else \

@@ -139,3 +139,23 @@ def test_an_alpha_without_a_twin_is_refused():
         priorfit.Settings(prior="bridge", bridge_q=0.7, alpha=0.1)
     with pytest.raises(InputError, match=r"^The bridge prior needs a scale with this likelihood; give --scale bridge=S.$"):
         priorfit.compare("diabetes", prior="bridge", bridge_q=0.7, **SMALL)
+
+
+def test_a_sigma_scaled_bridge_below_1_with_sigma_estimated_has_a_finite_certificate():
+    """The coefficients pinned on mu have an infinite slope there; the Hessian that couples them to
+    sigma (b = scale x sigma) was NaN before the kernel took its power of 1 on mu."""
+    result = priorfit.compare(DATA, prior="bridge", bridge_q=0.5, scale=0.3, scale_by_sigma=True, sigma_prior="halfnormal:5",
+                              standardize=False, seed=3, **SMALL)
+    mode = result.fit("bridge").mode
+    assert mode.status == "ok" and np.isfinite(mode.certificate.newton_decrement) and mode.certificate.value < 1e-8
+    assert np.count_nonzero(np.asarray(mode.point["coef"]) == 0) > 0
+
+
+def test_a_kinked_likelihood_with_a_bridge_between_1_and_2_says_its_mode_is_not_solved():
+    result = priorfit.compare(DATA, prior="bridge", bridge_q=1.5, likelihood="laplace", sigma=1.0, scale=1.0,
+                              standardize=False, seed=3, **SMALL)
+    fit = result.fit("bridge")
+    assert fit.mode.status == "not_converged"
+    assert fit.mode.message.endswith("; not polished: the mode of a laplace likelihood is solved as a linear or quadratic "
+                                     "program, which the bridge prior's density is not")
+    assert np.all(np.isfinite(fit.tree["posterior"]["coef"].values))

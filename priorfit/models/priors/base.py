@@ -166,6 +166,11 @@ class Prior:
         constant."""
         return np.full(np.shape(d), self.curvature(sigma))
 
+    def solved_as_a_program(self) -> bool:
+        """Whether ``-log p(w)`` is an L1 term plus a quadratic (:meth:`l1_weight`, :meth:`curvature`), so
+        that the mode under a kinked likelihood is a linear or quadratic program."""
+        return True
+
     def local_mode_reason(self) -> str | None:
         """Why the mode found may be a local one (a penalty that is not convex), or None."""
         return None

@@ -57,6 +57,9 @@ class Bridge(Prior):
     def curvature(self, sigma):
         return 0.0 if self.scale is None or self.bridge_q != 2.0 else 2.0 / self.effective_scale(sigma) ** 2
 
+    def solved_as_a_program(self) -> bool:
+        return self.bridge_q in (1.0, 2.0)
+
     def curvatures(self, d, sigma):
         """``q (q - 1) |d|^(q - 2) / b^q``: 0 at q = 1 (the lasso's active set), negative below
         (a local mode's), ``2 / b^2`` at q = 2."""
@@ -81,8 +84,17 @@ class Bridge(Prior):
         # below q = 1 the gradient is not finite at mu: find_MAP starts a scale away
         start = self.mu_vector(p) + (0.0 if self.bridge_q >= 1.0 else self.scale or 1.0)
         coef = pm.Flat("coef", dims="feature", initval=start, **transform_kwargs(transform))
+        d = pt.abs(coef - mu)
+        if self.bridge_q < 1.0:
+            # |d|^q has an infinite slope at 0, whose 0 x inf would make NaN of every derivative that
+            # passes a coefficient on mu (the polish pins some there): the power is taken of 1 there
+            # and its value replaced by 0, so that no branch of the derivative is infinite
+            on_mu = pt.eq(d, 0.0)
+            d = pt.switch(on_mu, 0.0, pt.switch(on_mu, 1.0, d) ** q)
+        else:
+            d = d**q
         # normalized: -p log(2 b Gamma(1 + 1/q)) is part of the joint density when b is random
-        kernel = pt.sum(pt.abs(coef - mu) ** q) / b**q
+        kernel = pt.sum(d) / b**q
         pm.Potential("coef_prior", -kernel - p * (pt.log(2.0 * b) + pt.gammaln(1.0 + 1.0 / q)))
         return coef
 
