@@ -159,3 +159,26 @@ def test_a_kinked_likelihood_with_a_bridge_between_1_and_2_says_its_mode_is_not_
     assert fit.mode.message.endswith("; not polished: the mode of a laplace likelihood is solved as a linear or quadratic "
                                      "program, which the bridge prior's density is not")
     assert np.all(np.isfinite(fit.tree["posterior"]["coef"].values))
+
+
+def test_the_local_curvature_of_each_coefficient():
+    """The degrees of freedom's penalty term, q (q - 1) |d|^(q - 2) / b^q; on mu infinite for 1 < q < 2
+    (that coefficient counts 0), 0 below 1 (it is pinned, off the active set), 2 / b^2 at q = 2."""
+    from priorfit.data import design as data
+    from priorfit.data import sources
+    from priorfit.diagnostics.shrinkage import penalized_dof
+    from priorfit.models import likelihoods
+
+    d = np.array([0.0, 0.5, -2.0])
+    np.testing.assert_allclose(Bridge(2.0, bridge_q=1.5).curvatures(d, None), [np.inf, *(0.75 * np.abs(d[1:]) ** -0.5 / 2**1.5)])
+    np.testing.assert_allclose(Bridge(2.0, bridge_q=0.5).curvatures(d, None), [0.0, *(-0.25 * np.abs(d[1:]) ** -1.5 / 2**0.5)])
+    np.testing.assert_allclose(Bridge(2.0, bridge_q=2.0).curvatures(d, None), [0.5, 0.5, 0.5])
+    design = data.make_design(sources.load(DATA), standardize=False)
+    coef, prior = np.array([0.0, 1.0, -0.5, 0.3, 0.2]), Bridge(0.5, bridge_q=1.5)
+    dof, method = penalized_dof(design, likelihoods.get("gaussian"), prior, coef, 0.1, 1.0)
+    # by hand: the hat matrix of the other four columns and the intercept, their curvatures added (sigma = 1)
+    Z = np.column_stack([(design.X - design.X.mean(axis=0))[:, 1:], np.ones(design.n)])
+    H = Z.T @ Z
+    P = np.diag([*prior.curvatures(coef[1:], None), 0.0])
+    expected = np.trace(np.linalg.solve(H + P, H)) - 1.0
+    assert method == "trace of the hat matrix on the active set" and dof == pytest.approx(expected, rel=1e-12) and 0 < dof < 4

@@ -62,11 +62,13 @@ class Bridge(Prior):
 
     def curvatures(self, d, sigma):
         """``q (q - 1) |d|^(q - 2) / b^q``: 0 at q = 1 (the lasso's active set), negative below
-        (a local mode's), ``2 / b^2`` at q = 2."""
+        (a local mode's), ``2 / b^2`` at q = 2; at ``d = 0`` infinite for 1 < q < 2, and 0 below 1
+        (a pinned coefficient is off the active set)."""
         q, b = self.bridge_q, self.effective_scale(sigma)
         d = np.abs(np.asarray(d, dtype=float))
+        on_mu = np.inf if 1.0 < q < 2.0 else 2.0 if q == 2.0 else 0.0
         with np.errstate(divide="ignore"):
-            return np.where(d > 0, q * (q - 1.0) * d ** (q - 2.0), 0.0 if q != 2.0 else 2.0) / b**q
+            return np.where(d > 0, q * (q - 1.0) * d ** (q - 2.0), on_mu) / b**q
 
     def local_mode_reason(self) -> str | None:
         if self.bridge_q >= 1.0:
