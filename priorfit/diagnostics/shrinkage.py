@@ -57,8 +57,9 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     active = np.ones(design.p, dtype=bool) if not (prior.l1_weight() or prior.pins_at_mu()) else coef != mu
     # a coefficient where the penalty's curvature is infinite (the bridge with 1 < q < 2, on mu) is held
     # there: it counts 0, as one off the active set
-    active &= np.isfinite(prior.curvatures(np.asarray(coef) - mu, dispersion))
-    penalty = prior.curvatures(np.asarray(coef)[active] - mu[active], dispersion)
+    curvatures = prior.curvatures(np.asarray(coef) - mu, dispersion)
+    active &= np.isfinite(curvatures)
+    penalty = curvatures[active]
     method = "nonzero coefficients" if not np.any(penalty) else "trace of the hat matrix on the active set"
     if not design.has_rows:  # the Gaussian: constant weights 1 / sigma^2, centred columns orthogonal to the intercept
         m = design.sufficient()

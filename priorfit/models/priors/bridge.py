@@ -16,9 +16,6 @@ from priorfit.errors import InputError
 from priorfit.models.priors.base import Prior, transform_kwargs
 from priorfit.validation import bridge_exponent
 
-#: the exponents with a kink at mu (q <= 1): the coefficients the mode puts on mu stay there exactly
-KINKED_AT_OR_BELOW = 1.0
-
 
 class Bridge(Prior):
     name = "bridge"
@@ -52,7 +49,7 @@ class Bridge(Prior):
         """Whether a coefficient the mode puts exactly on ``mu`` stays there (q < 1: the infinite
         slope of ``|w - mu|^q`` at ``mu`` makes it a local minimum in that coordinate, whatever the
         likelihood's slope)."""
-        return self.bridge_q < KINKED_AT_OR_BELOW
+        return self.bridge_q < 1.0
 
     def curvature(self, sigma):
         return 0.0 if self.scale is None or self.bridge_q != 2.0 else 2.0 / self.effective_scale(sigma) ** 2
