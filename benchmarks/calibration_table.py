@@ -22,11 +22,15 @@ def rows():
     """Every row: name -> (prior, likelihood, settings, kind, design)."""
     from priorfit.models.likelihoods import Likelihood
     from priorfit.models.priors import Prior
+    from priorfit.penalized import twins
     from priorfit.runs.calibrate import DESIGNS, SETTINGS_ROWS, matrix_settings
 
     out = {}
+    pairs = {*twins.TWINS, *twins.VARIANTS, *twins.NEAREST}  # the pairs priorfit takes
     for likelihood in Likelihood.registry:
         for prior in Prior.registry:
+            if (prior, likelihood) not in pairs:
+                continue
             out[f"{prior}-{likelihood}"] = (prior, likelihood, matrix_settings(prior, likelihood), "priors", {"n": 50, "p": 3})
     for name, (prior, likelihood, settings) in SETTINGS_ROWS.items():
         out[name] = (prior, likelihood, settings, "settings", DESIGNS.get(name, {"n": 50, "p": 3}))

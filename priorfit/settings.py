@@ -155,6 +155,12 @@ def _sigma_prior(value):
     return sigma_prior(value)
 
 
+def _precision(value):
+    from priorfit.models.priors.mvnormal import parse_precision
+
+    return parse_precision(value)
+
+
 def _sampler(value) -> str:
     if value not in SAMPLERS:
         raise InputError(f"Sampler {value!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
@@ -227,7 +233,7 @@ class Settings:
     scale: float | dict | None = option(
         None, _per_prior("scale", hyper=True),
         "prior scale (tau, b, the elastic net's s, or the horseshoe's global scale); a number with one prior, else PRIOR=S,...; "
-        "hyper:halfcauchy:S or hyper:halfnormal:S makes a normal/laplace/elasticnet/bridge scale random (hierarchical)",
+        "hyper:halfcauchy:S or hyper:halfnormal:S makes a normal/laplace/elasticnet/bridge/mvnormal scale random (hierarchical)",
         metavar="S|PRIOR=S,...")
     p0: float | None = option(
         None, _optional(lambda v: positive(v, "p0")),
@@ -239,7 +245,7 @@ class Settings:
     slab_df: float = option(4.0, lambda v: positive(v, "slab_df"), "regularized horseshoe: slab degrees of freedom", metavar="NU")
     scale_by_sigma: bool = option(
         False, lambda v: boolean(v, "scale_by_sigma"),
-        "multiply the normal/laplace/elasticnet/bridge prior scale by sigma, as Park & Casella's Bayesian lasso (b = sigma / lambda)")
+        "multiply the normal/laplace/elasticnet/bridge/mvnormal prior scale by sigma, as Park & Casella's Bayesian lasso (b = sigma / lambda)")
     r2_mean: float = option(0.5, lambda v: probability(v, "r2_mean"), "r2d2: prior mean of R^2", metavar="M")
     r2_precision: float = option(2.0, lambda v: positive(v, "r2_precision"), "r2d2: prior precision of R^2 (Beta(m k, (1-m) k))",
                                  metavar="K")
@@ -250,6 +256,10 @@ class Settings:
     bridge_q: float = option(
         1.5, bridge_exponent, "the bridge prior's exponent q (0 < q <= 2): the L_q penalty alpha sum |w_j - mu|^q",
         metavar="Q")
+    precision: Any = option(
+        None, _precision, "mvnormal: the prior precision Q of w ~ N(mu, tau^2 Q^-1): rw1 or rw2 (first- or second-difference "
+        "penalty D'D over the features in order), or a .csv (no header) or .npy file of the p x p matrix (an array in Python)",
+        metavar="FILE|rw1|rw2")
     mu: float | tuple = option(
         0.0, _location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
     sigma: float | str | None = option(
@@ -315,7 +325,11 @@ class Settings:
 
         from priorfit.models.likelihoods import check_options
 
+        from priorfit.models.priors import get as get_prior
+
         family = check_options(self.likelihood, self.likelihood_options)
+        for name in self.prior:
+            get_prior(name).check_settings(self)
         for name in self.prior:
             if twins.twin(name, self.likelihood, self) is None:
                 twins.nearest(name, self.likelihood)  # raises for a pair priorfit does not know
@@ -340,7 +354,6 @@ class Settings:
         object.__setattr__(self, "C", C)
         object.__setattr__(self, "scale", scale)
         from priorfit.models.priors import Hyperprior, Prior
-        from priorfit.models.priors import get as get_prior
 
         for name, value in (scale or {}).items():
             if isinstance(value, Hyperprior) and not get_prior(name).scales_with_sigma:
@@ -438,6 +451,7 @@ class Settings:
             out["scale"] = {k: v if isinstance(v, float) else str(v) for k, v in self.scale.items()}
         out["sigma"] = "estimate" if self.sigma is None else self.sigma
         out["sigma_prior"] = None if self.sigma_prior is None else str(self.sigma_prior)
+        out["precision"] = None if self.precision is None else self.precision.as_json()
         return out
 
 

@@ -26,6 +26,7 @@ ONE_WORKER = {
                  "runs/test_declarations.py[breast-cancer]", "runs/test_declarations.py[poisson-counts]",
                  "runs/test_declarations.py[park-casella]"),
     "diabetes-default": ("results/test_golden.py[diabetes_default]", "results/test_schema.py"),
+    "mvnormal-rw2": ("results/test_golden.py[mvnormal_rw2]", "models/test_mvnormal.py"),
 }
 
 #: files whose tests share no fixture above function scope: handed out one by one
@@ -44,6 +45,10 @@ DIABETES_DEFAULT = dict(X="diabetes")
 
 #: one call for the golden master ``normal_fixed_sigma`` and tests/runs/test_comparison.py (defaults: 4 x 1000 draws)
 DIABETES_NORMAL_FIXED = dict(X="diabetes", prior="normal", sigma=54.0, alpha=2.0, seed=1)
+
+#: one call for the golden master ``mvnormal_rw2`` and tests/models/test_mvnormal.py
+MVNORMAL_RW2 = dict(X="diabetes", prior="mvnormal", precision="rw2", alpha=0.5, sigma=54.0, standardize=False, draws=500, tune=500,
+                    chains=2, seed=9)
 
 #: sparse synthetic data under three priors, one with no twin: the plots, the identity profile and the reports
 SPARSE_THREE = dict(X="synthetic:n=80,p=6,k=2,seed=3", prior="normal,laplace,horseshoe", draws=200, tune=300, chains=2, seed=1)
@@ -72,6 +77,13 @@ def diabetes_normal_fixed():
     import priorfit
 
     return priorfit.compare(**DIABETES_NORMAL_FIXED)
+
+
+@pytest.fixture(scope="session")
+def mvnormal_rw2():
+    import priorfit
+
+    return priorfit.compare(**MVNORMAL_RW2, progress=False)
 
 
 @pytest.fixture(scope="session")

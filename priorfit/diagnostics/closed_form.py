@@ -3,7 +3,8 @@
 With ``w ~ N(mu, tau^2 I)``, flat intercept and known ``sigma``, the coefficients are Gaussian
 with precision ``A = X'X / sigma^2 + I / tau^2`` (centred X) and mean
 ``A^-1 (X'y / sigma^2 + mu / tau^2)``; the centred intercept is ``N(ybar, sigma^2 / n)``,
-independent of them.
+independent of them. The multivariate normal prior ``N(mu, tau^2 Q^-1)`` puts ``Q`` in the place of
+``I`` (Tikhonov's closed form).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from priorfit.data.design import Design
 from priorfit.models.likelihoods import Gaussian
-from priorfit.models.priors import Normal
+from priorfit.models.priors import MvNormal, Normal
 
 # the chance that a correct run fails the check, over all its statistics together
 FALSE_ALARM = 1e-3
@@ -72,17 +73,20 @@ class ExactPosteriorCheck:
 
 
 def applies(prior, likelihood: str, sigma: float | None) -> bool:
-    """Whether the posterior is Gaussian in closed form: Normal prior of fixed scale, Gaussian, fixed sigma."""
-    return isinstance(prior, Normal) and prior.scale is not None and likelihood == Gaussian.name and sigma is not None
+    """Whether the posterior is Gaussian in closed form: a Normal or multivariate normal prior of fixed
+    scale, Gaussian likelihood, fixed sigma."""
+    return isinstance(prior, Normal | MvNormal) and prior.scale is not None and likelihood == Gaussian.name and sigma is not None
 
 
-def normal_posterior(design: Design, prior: Normal, sigma: float) -> dict:
-    """Means and sds of ``coef`` and ``intercept`` (uncentred model scale)."""
+def normal_posterior(design: Design, prior: Normal | MvNormal, sigma: float) -> dict:
+    """Means and sds of ``coef`` and ``intercept`` (uncentred model scale). The prior precision is
+    ``I / tau^2``, or ``Q / tau^2`` for the multivariate normal (Q singular: flat on its null space,
+    which the data identify)."""
     stats = Gaussian().statistics(design)
     tau = prior.effective_scale(sigma)
-    precision = stats.gram / sigma**2 + np.eye(design.p) / tau**2
-    cov = np.linalg.inv(precision)
-    mean = cov @ (stats.xty / sigma**2 + prior.mu_vector(design.p) / tau**2)
+    prior_precision = np.eye(design.p) / tau**2 if isinstance(prior, Normal) else prior.matrix(design.p) / tau**2
+    cov = np.linalg.inv(stats.gram / sigma**2 + prior_precision)
+    mean = cov @ (stats.xty / sigma**2 + prior_precision @ prior.mu_vector(design.p))
     result = {"coef_mean": mean, "coef_sd": np.sqrt(np.diag(cov))}
     if design.intercept:
         x_mean = design.x_mean

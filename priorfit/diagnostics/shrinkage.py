@@ -57,14 +57,15 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     active = np.ones(design.p, dtype=bool) if not (prior.l1_weight() or prior.pins_at_mu()) else coef != mu
     # a coefficient where the penalty's curvature is infinite (the bridge with 1 < q < 2, on mu) is held
     # there: it counts 0, as one off the active set
-    curvatures = prior.curvatures(np.asarray(coef) - mu, dispersion)
-    active &= np.isfinite(curvatures)
-    penalty = curvatures[active]
+    # (the Hessian of the penalty: diagonal but for the mvnormal prior's precision matrix)
+    curvatures = prior.curvature_matrix(np.asarray(coef) - mu, dispersion)
+    active &= np.isfinite(np.diag(curvatures))
+    penalty = curvatures[np.ix_(active, active)]
     method = "nonzero coefficients" if not np.any(penalty) else "trace of the hat matrix on the active set"
     if not design.has_rows:  # the Gaussian: constant weights 1 / sigma^2, centred columns orthogonal to the intercept
         m = design.sufficient()
         H = m.gram[np.ix_(active, active)] / dispersion**2
-        return float(np.trace(_solve(H + np.diag(penalty), H))), method
+        return float(np.trace(_solve(H + penalty, H))), method
     X = design.X - design.x_mean if design.intercept else design.X
     eta = design.X @ coef + (0.0 if intercept is None else intercept)
     w = likelihood.weights(eta, dispersion)
@@ -72,9 +73,10 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
     if design.intercept:
         Z = np.column_stack([Z, np.ones(design.n)])
     H = Z.T @ (w[:, None] * Z)
-    curvature = np.zeros(Z.shape[1])
-    curvature[: int(active.sum())] = penalty
-    dof = float(np.trace(_solve(H + np.diag(curvature), H))) - float(design.intercept)
+    curvature = np.zeros((Z.shape[1], Z.shape[1]))
+    k = int(active.sum())
+    curvature[:k, :k] = penalty
+    dof = float(np.trace(_solve(H + curvature, H))) - float(design.intercept)
     return dof, method
 
 

@@ -45,11 +45,11 @@ PYTHON_MODE_REWRITES = ("canonicalize", "stabilize", "specialize")
 def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
     """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
     lik_precision, lik_linear = likelihood.quadratic(design, dispersion)
-    prior_precision = prior.precision() / unit(dispersion, prior.by_sigma) ** 2  # precision() is in that unit
-    precision = lik_precision + prior_precision * np.eye(design.p)
-    cov = np.linalg.inv(precision)
+    # precision_matrix() is in that unit
+    prior_precision = prior.precision_matrix(design.p) / unit(dispersion, prior.by_sigma) ** 2
+    cov = np.linalg.inv(lik_precision + prior_precision)
     cov = (cov + cov.T) / 2
-    shift = cov @ (lik_linear + prior_precision * prior.mu_vector(design.p))
+    shift = cov @ (lik_linear + prior_precision @ prior.mu_vector(design.p))
     return shift, np.linalg.cholesky(cov)
 
 

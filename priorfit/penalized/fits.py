@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 
 from priorfit.data.design import Design
+from priorfit.errors import InputError
 from priorfit.penalized import gram, twins
 
 
@@ -255,6 +256,9 @@ def cv_choice(design: Design, twin: twins.Twin, prior) -> tuple[float, str, Grid
     (at most :data:`~priorfit.penalized.twins.MAX_EXTENSIONS` times); a choice still on an edge is reported as such."""
     search = twin.search(design.intercept, design.n, **twin.options(prior))
     name = type(search).__name__
+    if not design.has_rows and name not in gram.SEARCHES:
+        raise InputError(f"The {prior.name} prior's twin {twin.estimator} is cross-validated on the rows, but {design.dataset.name} "
+                         f"is summarized by X'X ({design.n} rows, not kept); give its alpha or scale.")
     if not design.has_rows:
         label = f"{name} ({design.folds.kind} folds, from X'X)"
     else:

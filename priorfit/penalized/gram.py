@@ -47,7 +47,7 @@ def square_root_design(m: SufficientStatistics, per_row: bool) -> tuple[np.ndarr
 
 
 # the scikit-learn estimators fitted here, and whether their loss is a mean over rows
-PER_ROW = {"Ridge": False, "Lasso": True, "ElasticNet": True}
+PER_ROW = {"Ridge": False, "Lasso": True, "ElasticNet": True, "TikhonovGLM": True}  # glum's normal family: 1/(2n)
 SEARCHES = {"RidgeCV": "Ridge", "LassoCV": "Lasso", "ElasticNetCV": "ElasticNet"}
 
 

@@ -405,14 +405,20 @@ def _covered(samples: np.ndarray, truth: np.ndarray) -> dict:
 # SBC, so smaller scales there (the horseshoe's is its fixed global scale).
 BASELINE = {"sigma": 1.0, "intercept": False, "standardize": False}
 LIKELIHOOD_OPTIONS = {"quantile": {"quantile": 0.25}, "student_t": {"nu": 4.0}}
-ROW_SCALES = {"poisson": {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "bridge": 0.5, "horseshoe": 0.05}}  # likelihood -> prior -> scale
+ROW_SCALES = {"poisson": {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "bridge": 0.5, "mvnormal": 0.5, "horseshoe": 0.05}}  # likelihood -> prior -> scale
+
+
+#: the mvnormal prior's precision in the table (p = 3): the first-difference penalty D'D plus I / 2, of
+#: full rank (a proper prior, as SBC's draws of the truth need); its correlations are -0.43 and 0.19
+PROPER_PRECISION = ((1.5, -1.0, 0.0), (-1.0, 2.5, -1.0), (0.0, -1.0, 1.5))
+PRIOR_OPTIONS = {"mvnormal": {"precision": PROPER_PRECISION}}  # prior -> the options its rows need
 
 
 def matrix_settings(prior: str, likelihood: str) -> dict:
     """compare's settings of the table's ``prior`` x ``likelihood`` row."""
     from priorfit.models.likelihoods import Likelihood
 
-    settings = {**BASELINE, **LIKELIHOOD_OPTIONS.get(likelihood, {})}
+    settings = {**BASELINE, **LIKELIHOOD_OPTIONS.get(likelihood, {}), **PRIOR_OPTIONS.get(prior, {})}
     if not Likelihood.registry[likelihood].has_dispersion:
         del settings["sigma"]
     if prior in ROW_SCALES.get(likelihood, {}):
@@ -464,9 +470,15 @@ SETTINGS_ROWS = {
     "bridge-q-1.5-hyper-halfnormal": ("bridge", "gaussian", {**BASELINE, "bridge_q": 1.5, "scale": "hyper:halfnormal:1"}),
     "bridge-q-0.7-by-sigma": ("bridge", "gaussian", {**BASELINE, "bridge_q": 0.7, "scale": 1.0, "sigma": "estimate",
                                                      "sigma_prior": "halfnormal:1", "scale_by_sigma": True}),
+    # the multivariate normal prior (Tikhonov with a matrix) with a random scale, and sigma-scaled: its
+    # normalizer r log tau is part of the joint density when tau is random
+    "mvnormal-hyper-halfnormal": ("mvnormal", "gaussian", {**BASELINE, "precision": PROPER_PRECISION, "scale": "hyper:halfnormal:1"}),
+    "mvnormal-by-sigma": ("mvnormal", "gaussian", {**BASELINE, "precision": PROPER_PRECISION, "scale": 1.0, "sigma": "estimate",
+                                                   "sigma_prior": "halfnormal:1", "scale_by_sigma": True}),
 }
 DESIGNS = {"elasticnet-by-sigma-wide": {"n": 20, "p": 10}}  # the others: n = 50, p = 3
 # the rows whose prior density is a Potential with a random scale: they need the elastic net's
 # normalizer -p log Z(s, r) (issue 14, item 1)
 NEEDS_NORMALIZER = ("elasticnet-hyper-halfcauchy", "elasticnet-hyper-halfnormal", "elasticnet-by-sigma",
-                    "elasticnet-by-sigma-wide", "bridge-q-1.5-hyper-halfnormal", "bridge-q-0.7-by-sigma")
+                    "elasticnet-by-sigma-wide", "bridge-q-1.5-hyper-halfnormal", "bridge-q-0.7-by-sigma",
+                    "mvnormal-hyper-halfnormal", "mvnormal-by-sigma")

@@ -59,6 +59,8 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         if held is not None:
             held = heldout.encode(likelihood, held, train_y, labels, dataset.name)
         _check_location(config, design)
+        for name in config.prior:  # a prior not defined on these data, or improper where they do not reach
+            priors.get(name).check_design(config, design, likelihood)
         _check_rows(config, design)
         _check_proper(config, design, likelihood)
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
@@ -458,6 +460,8 @@ def _notes(design, prior, hyper: Hyperparameters, penalty: TwinPenalty | None, c
             "p >= n: with sigma estimated the joint density is unbounded as sigma -> 0 (the fit can interpolate), "
             "so the reported mode is a local one"
         )
+    if prior.note(design.p):
+        notes.append(prior.note(design.p))
     for local in (config.family().local_mode_reason(design, config.sigma is None), prior.local_mode_reason()):
         if local and (mode is None or mode.point):
             notes.append(local)

@@ -138,8 +138,9 @@ def load(path) -> Declaration:
     for key in settings:
         if key not in allowed:
             raise _unknown(path, "[settings]", key, allowed)
-    if isinstance(settings.get("test"), str) and (path.parent / settings["test"]).exists():  # relative to the declaration too
-        settings = {**settings, "test": str((path.parent / settings["test"]).resolve())}
+    for key in ("test", "precision"):  # files relative to the declaration too
+        if isinstance(settings.get(key), str) and (path.parent / settings[key]).is_file():
+            settings = {**settings, key: str((path.parent / settings[key]).resolve())}
     sweep = document.get("sweep", {})
     if not isinstance(sweep, dict):
         raise InputError(f"{path}: sweep must be a table ([sweep]) of settings keys with lists of values.")

@@ -26,7 +26,7 @@ def test_the_log_density_is_scipys_generalized_normal_normalized(q):
         prior.build(4)
     logp = model.compile_logp()({"coef": d + 0.3})
     assert logp == pytest.approx(expected.sum(), rel=1e-12)  # the Potential, with its normalizer
-    assert prior.precision() == pytest.approx(1.0 / stats.gennorm.var(q, scale=0.7), rel=1e-13)
+    assert prior.gaussian_precision() == pytest.approx(1.0 / stats.gennorm.var(q, scale=0.7), rel=1e-13)
 
 
 @pytest.mark.parametrize("q", [0.5, 1.5])

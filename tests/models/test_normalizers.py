@@ -79,6 +79,7 @@ PRIORS_WITH_HYPER = {
     "elasticnet": lambda scale: priors.ElasticNet(scale, 0.3, l1_ratio=0.4),
     "bridge-0.5": lambda scale: priors.Bridge(scale, 0.3, bridge_q=0.5),
     "bridge-1.5": lambda scale: priors.Bridge(scale, 0.3, bridge_q=1.5),
+    "mvnormal": lambda scale: priors.MvNormal(scale, 0.3, precision=[[2.5]]),  # p = 1: tau^2 / 2.5 its variance
 }
 # the width, in scales, beyond which each density is below exp(-100) of its peak ((d / b)^q >= 100)
 WIDTHS = {"bridge-0.5": 1e4}

@@ -1,4 +1,4 @@
-"""Golden masters: nine canonical runs whose numbers must not move.
+"""Golden masters: canonical runs whose numbers must not move.
 
 Each case is stored as ``tests/results/golden/<case>.json``. The exact quantities (converted
 hyperparameters, the polished MAP, the penalized estimates, the zero pattern) must match to
@@ -65,6 +65,10 @@ CASES = {
     # the bridge prior at q = 1.5 (the L_1.5 penalty, priorfit's BridgeRegression), sigma fixed, raw X
     "bridge_q_1_5": dict(X="diabetes", prior="bridge", bridge_q=1.5, alpha=0.5, sigma=54.0, standardize=False, draws=500,
                          tune=500, chains=2, seed=8),
+    # the multivariate normal prior with the second-difference precision (Tikhonov with D'D, rank 8 of
+    # 10: flat on straight lines), glum's P2 twin, NUTS against the closed form; sigma fixed, raw X
+    "mvnormal_rw2": dict(X="diabetes", prior="mvnormal", precision="rw2", alpha=0.5, sigma=54.0, standardize=False, draws=500,
+                         tune=500, chains=2, seed=9),
 }
 
 EXACT_RTOL = 1e-10
@@ -146,7 +150,7 @@ def _versions() -> dict:
 
 #: cases whose call a session fixture of tests/conftest.py makes too (tests/runs/test_comparison.py and
 #: tests/results/test_schema.py read the same runs)
-SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed", "diabetes_default": "diabetes_default"}
+SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed", "diabetes_default": "diabetes_default", "mvnormal_rw2": "mvnormal_rw2"}
 
 
 @functools.cache

@@ -131,6 +131,13 @@ class Likelihood:
         ``design``, or None (always None for a family without a dispersion)."""
         return None
 
+    def rises_without_end(self, Z: np.ndarray, y: np.ndarray) -> str | None:
+        """Whether the likelihood, as a function of coefficients ``v`` on the columns ``Z`` (directions
+        a prior leaves flat), rises toward a limit along some ``t v``, t -> infinity, so that a flat
+        prior on them leaves the posterior improper: what it is, for a sentence, or None. Only
+        ``Z``'s rank matters to the Gaussian (checked by the caller): None."""
+        return None
+
     def effect_scale(self, design) -> float:
         """The size of a large effect of one standardized feature on the linear predictor: the sd
         of y for the Gaussian, 1 (log-odds, log-rate) for the GLMs."""

@@ -33,6 +33,11 @@ class Bernoulli(RowLikelihood):
         names = [str(v) for v in labels] if text else [f"{v:g}" for v in labels]
         return ((y.astype(str) if text else y) == labels[1]).astype(float), {names[0]: 0, names[1]: 1}
 
+    def rises_without_end(self, Z, y):
+        from priorfit.models.likelihoods.unbounded import separated
+
+        return "the labels are separated along them (a maximum likelihood estimate does not exist there)" if separated(Z, y) else None
+
     def mean_function(self, eta):
         import pytensor.tensor as pt
 

@@ -19,6 +19,14 @@ class Poisson(RowLikelihood):
     summary = "y ~ Poisson(exp(Xw + c)); y is a non-negative integer count; row by row"
     support = (0.0, np.inf)
 
+    def rises_without_end(self, Z, y):
+        from priorfit.models.likelihoods.unbounded import counts_unbounded
+
+        if not counts_unbounded(Z, y):
+            return None
+        return ("the counts' likelihood increases without end along them (X times a flat direction is 0 on every positive "
+                "count and negative on zeros)")
+
     def encode_y(self, y, where):
         y = numeric_target(y, where, self.name)
         bad = np.flatnonzero((y < 0) | (y != np.round(y)))

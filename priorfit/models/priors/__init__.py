@@ -21,10 +21,11 @@ from priorfit.models.priors.normal import Normal
 from priorfit.models.priors.laplace import Laplace
 from priorfit.models.priors.elastic_net import ElasticNet, elasticnet_log_normalizer
 from priorfit.models.priors.bridge import Bridge
+from priorfit.models.priors.mvnormal import MvNormal
 from priorfit.models.priors.horseshoe import Horseshoe, RegularizedHorseshoe
 from priorfit.models.priors.r2d2 import R2D2
 
 __all__ = [
     "Prior", "create", "get", "Hyperprior", "hyperprior",
-    "Normal", "Laplace", "ElasticNet", "elasticnet_log_normalizer", "Bridge", "Horseshoe", "RegularizedHorseshoe", "R2D2",
+    "Normal", "Laplace", "ElasticNet", "elasticnet_log_normalizer", "Bridge", "MvNormal", "Horseshoe", "RegularizedHorseshoe", "R2D2",
 ]

@@ -152,9 +152,14 @@ class Prior:
         """``log p(w_j)`` at ``d = w - mu``, elementwise, at the effective scale (broadcast to d)."""
         raise NotImplementedError
 
-    def precision(self) -> float:
+    def gaussian_precision(self) -> float:
         """Precision of a Gaussian with the prior's variance (to precondition sampling)."""
         raise NotImplementedError
+
+    def precision_matrix(self, p: int) -> np.ndarray:
+        """The p x p precision of a Gaussian with the prior's covariance (to whiten sampling), in the
+        unit of :meth:`gaussian_precision`: that precision times the identity for independent coefficients."""
+        return self.gaussian_precision() * np.eye(p)
 
     def l1_weight(self) -> float | None:
         """Weight of |w_j - mu_j| in the negative log density, for kinked priors."""
@@ -166,6 +171,11 @@ class Prior:
         constant."""
         return np.full(np.shape(d), self.curvature(sigma))
 
+    def curvature_matrix(self, d: np.ndarray, sigma: float | None) -> np.ndarray:
+        """The Hessian of the smooth part of ``-log p(w)`` at ``d = w - mu`` (p x p): the diagonal of
+        :meth:`curvatures` for independent coefficients."""
+        return np.diag(self.curvatures(d, sigma))
+
     def solved_as_a_program(self) -> bool:
         """Whether ``-log p(w)`` is an L1 term plus a quadratic (:meth:`l1_weight`, :meth:`curvature`), so
         that the mode under a kinked likelihood is a linear or quadratic program."""
@@ -173,6 +183,10 @@ class Prior:
 
     def local_mode_reason(self) -> str | None:
         """Why the mode found may be a local one (a penalty that is not convex), or None."""
+        return None
+
+    def note(self, p: int) -> str | None:
+        """What a reader should know about the prior on p coefficients (a flat, improper part), or None."""
         return None
 
     def pins_at_mu(self) -> bool:
@@ -204,6 +218,16 @@ class Prior:
 
         scale = self.hyperprior.build("global_scale") if self.hyperprior else pm.Data("prior_scale", self.scale)
         return scale * sigma if self.by_sigma else scale
+
+    @classmethod
+    def check_settings(cls, settings) -> None:
+        """Refuse, with one sentence, settings the prior cannot be built from (a missing option)."""
+
+    @classmethod
+    def check_design(cls, settings, design, likelihood) -> None:
+        """Refuse, with one sentence, data on which the prior is not defined or leaves the posterior
+        improper (the mvnormal prior's precision matrix: its size, and what its null space needs);
+        nothing for a proper prior of independent coefficients."""
 
     @classmethod
     def needs_scale(cls, settings, design) -> bool:

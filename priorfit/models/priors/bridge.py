@@ -39,7 +39,7 @@ class Bridge(Prior):
     def from_params(cls, params):
         return cls(params["scale"], params["mu"], bridge_q=params["bridge_q"])
 
-    def precision(self):
+    def gaussian_precision(self):
         return 1.0 / (self.scale * self.sd_at_unit_scale()) ** 2
 
     def l1_weight(self):

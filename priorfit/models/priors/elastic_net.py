@@ -34,7 +34,7 @@ class ElasticNet(Prior):
     def from_params(cls, params):
         return cls(params["scale"], params["mu"], l1_ratio=params["l1_ratio"])
 
-    def precision(self):
+    def gaussian_precision(self):
         # the Normal factor's precision plus the Laplace factor's (1 / (2 b^2))
         r, s = self.l1_ratio, self.scale
         return (1.0 - r) / s + r**2 / (2.0 * s**2)

@@ -52,7 +52,7 @@ class Horseshoe(Prior):
     def from_params(cls, params):
         return cls(params["scale"], params["mu"], global_prior_scale=params["global_prior_scale"])
 
-    def precision(self):
+    def gaussian_precision(self):
         return 0.0
 
     def _global_beta(self) -> float:
@@ -154,7 +154,7 @@ class RegularizedHorseshoe(Prior):
         return cls(params["scale"], params["mu"], tau0=params["tau0"], p0=params["p0"], slab_scale=params["slab_scale"],
                    slab_df=params["slab_df"])
 
-    def precision(self):
+    def gaussian_precision(self):
         return 0.0
 
     # the prior predictive and power-scaling: the horseshoe's, with the slab

@@ -15,7 +15,7 @@ class Laplace(Prior):
     anchors_whitening = True
     summary = "Laplace prior w_j ~ Laplace(mu, b): the lasso"
 
-    def precision(self):
+    def gaussian_precision(self):
         return 1.0 / (2.0 * self.scale**2)
 
     def _kernel_draws(self, p, size, rng, scale):

@@ -14,7 +14,7 @@ class Normal(Prior):
     anchors_whitening = True
     summary = "Gaussian prior w_j ~ Normal(mu, tau): ridge regression"
 
-    def precision(self):
+    def gaussian_precision(self):
         return 1.0 / self.scale**2
 
     def _kernel_draws(self, p, size, rng, scale):

@@ -72,7 +72,7 @@ class R2D2(Prior):
     def scale_follows_sigma(cls, settings) -> bool:
         return True  # tau = sigma sqrt(W): the coefficients' scale is in units of the noise sd
 
-    def precision(self):
+    def gaussian_precision(self):
         return 0.0
 
     def _noise(self, sigma):

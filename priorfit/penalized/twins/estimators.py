@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.penalized.twins.numbers import (
-    BAYESIAN_RIDGE, BRIDGE_ALPHAS, COORDINATE_DESCENT, GLUM_ALPHAS, LOGISTIC_CS, POISSON_ALPHAS, QUANTILE_ALPHAS, RIDGE_ALPHAS,
+    BAYESIAN_RIDGE, GRID_ALPHAS, COORDINATE_DESCENT, GLUM_ALPHAS, LOGISTIC_CS, POISSON_ALPHAS, QUANTILE_ALPHAS, RIDGE_ALPHAS,
     SEARCH_MAX_ITER, cv_folds,
 )
 
@@ -195,15 +195,28 @@ def _bridge_regression(q):
     return make
 
 
-def _bridge_cv(make):
+def _grid_cv(make, scoring="neg_mean_squared_error"):
+    """A grid search of ``alpha`` for a penalty no library cross-validates (the bridge, Tikhonov with a
+    matrix): on the mean squared error, or with ``scoring`` None the estimator's own score."""
+
     def search(fit_intercept, n, **_):
         from sklearn.model_selection import GridSearchCV
 
-        # no library has a cross-validated bridge: a grid search on the mean squared error
-        return GridSearchCV(make(1.0, fit_intercept), {"alpha": np.logspace(*BRIDGE_ALPHAS)}, cv=cv_folds(n),
-                            scoring="neg_mean_squared_error")
+        return GridSearchCV(make(1.0, fit_intercept), {"alpha": np.logspace(*GRID_ALPHAS)}, cv=cv_folds(n), scoring=scoring)
 
     return search
+
+
+def _tikhonov(precision, family):
+    """glum's GLM of ``family`` with the penalty ``alpha / 2 w'Qw`` (:class:`~priorfit.penalized.tikhonov.TikhonovGLM`;
+    ``precision`` gives Q for the data's columns)."""
+
+    def make(alpha, fit_intercept, **_):
+        from priorfit.penalized.tikhonov import TikhonovGLM
+
+        return TikhonovGLM(alpha=alpha, precision=precision, family=family, fit_intercept=fit_intercept)
+
+    return make
 
 
 def _bayesian_ridge(fit_intercept):

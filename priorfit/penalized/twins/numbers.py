@@ -26,9 +26,10 @@ POISSON_ALPHAS = (-5, 1, 13)  # the grid search of PoissonRegressor
 # the grid search of QuantileRegressor: its alpha_max, max_j |X_j' g| / n for a subgradient g of the
 # pinball loss in [Q - 1, Q], is at most 1 on standardized columns whatever the scale of y
 QUANTILE_ALPHAS = (-4, 0, 17)
-# the grid search of the bridge penalty alpha sum |w_j|^q (skglm's q = 1/2 and 2/3, priorfit's 1 < q < 2):
-# its units are those of y^(2-q) over X^q, so the grid is wide
-BRIDGE_ALPHAS = (-6, 3, 28)
+# the grid searches of the penalties no library cross-validates: the bridge's alpha sum |w_j|^q (skglm's
+# q = 1/2 and 2/3, priorfit's 1 < q < 2), whose units are those of y^(2-q) over X^q, and the Tikhonov
+# alpha / 2 w'Qw, whose units depend on Q's: so the grid is wide
+GRID_ALPHAS = (-6, 3, 28)
 GLUM_ALPHAS = 20  # glum's default path of 100 alphas x 5 folds took 30 s at n = 400
 GLUM_MIN_ALPHA_RATIO = (1e-6, 1e-2)  # glum's own default min_alpha_ratio, with n >= p and with n < p
 MAX_EXTENSIONS = 3  # grid extensions beyond an edge before a choice there is reported as no choice

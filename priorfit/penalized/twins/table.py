@@ -11,7 +11,7 @@ import numpy as np
 
 from priorfit.errors import InputError
 from priorfit.penalized.twins.estimators import (
-    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _bridge_cv, _bridge_regression, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _glum_ridge, _glum_ridge_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _median_nearest, _nearest_params, _pinball, _quantile_cv, _quantile_regressor, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _skglm_bridge, _squared,
+    _bayesian_ridge, _bayesian_ridge_params, _bayesian_ridge_scale, _bridge_regression, _elastic, _elastic_net, _elastic_net_cv, _glum_poisson, _glum_poisson_cv, _glum_ridge, _glum_ridge_cv, _horseshoe_nearest, _lasso, _lasso_cv, _log_loss, _logistic, _logistic_cv, _logistic_elastic_net, _median_nearest, _nearest_params, _pinball, _quantile_cv, _quantile_regressor, _poisson, _poisson_cv, _poisson_deviance, _ridge, _ridge_cv, _robust_nearest, _skglm_bridge, _squared, _grid_cv, _tikhonov,
 )
 from priorfit.penalized.twins.numbers import LOOSE_TOL, TOLERANCE, unit
 
@@ -271,8 +271,8 @@ TWINS: dict[tuple[str, str], Twin] = {
 _GRID_BEST = lambda search: float(search.best_params_["alpha"])  # noqa: E731 - a grid search's choice
 #: q -> (estimator, documented objective, factory, search, its choice, tolerance) of the exponents a library solves
 _BRIDGE_SOLVERS = {
-    0.5: ("skglm L0_5", "ell_(0.5)", _skglm_bridge(0.5), _bridge_cv(_skglm_bridge(0.5)), _GRID_BEST, TOLERANCE),
-    2.0 / 3.0: ("skglm L2_3", "ell_(2/3)", _skglm_bridge(2.0 / 3.0), _bridge_cv(_skglm_bridge(2.0 / 3.0)), _GRID_BEST, TOLERANCE),
+    0.5: ("skglm L0_5", "ell_(0.5)", _skglm_bridge(0.5), _grid_cv(_skglm_bridge(0.5)), _GRID_BEST, TOLERANCE),
+    2.0 / 3.0: ("skglm L2_3", "ell_(2/3)", _skglm_bridge(2.0 / 3.0), _grid_cv(_skglm_bridge(2.0 / 3.0)), _GRID_BEST, TOLERANCE),
     1.0: ("Lasso", "(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * ||w||_1", _lasso, _lasso_cv,
           lambda search: float(search.alpha_), TOLERANCE),
     # glum's alpha / 2 w'P2w at P2 = I is alpha_glum = 2 alpha
@@ -299,7 +299,7 @@ def bridge_twin(q: float) -> Twin | None:
         return None
     if solver is None:
         solver = ("BridgeRegression", "alpha sum |w_j|^q", _bridge_regression(q),
-                  _bridge_cv(_bridge_regression(q)), _GRID_BEST, TOLERANCE)
+                  _grid_cv(_bridge_regression(q)), _GRID_BEST, TOLERANCE)
     estimator, documented, make, search, best, tolerance = solver
     return Twin(
         "bridge", "gaussian", estimator,
@@ -318,10 +318,57 @@ def bridge_twin(q: float) -> Twin | None:
     )
 
 
+# -- the mvnormal prior's rows: glum's GLM with P2 = Q (bound by :func:`twin` from the prior's precision) --
+#: likelihood -> (glum's family, the summed loss, its factor in glum's objective at n rows, the objective
+#: for people, and the conversion's three callables: alpha from tau, tau from alpha, the factor k)
+_TIKHONOV = {
+    "gaussian": ("normal", _squared, lambda n: 1.0 / (2.0 * n), "(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha / 2 * w'Qw",
+                 "alpha = sigma^2 / (n tau^2)", lambda tau, sigma, n: sigma**2 / (n * tau**2),
+                 lambda alpha, sigma, n: sigma / np.sqrt(n * alpha), lambda alpha, sigma, n: n / sigma**2),
+    "bernoulli": ("binomial", _log_loss, lambda n: 1.0 / n, "(1 / n_samples) * sum(log_loss) + alpha / 2 * w'Qw",
+                  "alpha = 1 / (n tau^2)", lambda tau, d, n: 1.0 / (n * tau**2), lambda alpha, d, n: 1.0 / np.sqrt(n * alpha),
+                  lambda alpha, d, n: float(n)),
+    "poisson": ("poisson", _poisson_deviance, lambda n: 1.0 / (2.0 * n),
+                "1 / (2 * n_samples) * sum(deviance) + alpha / 2 * w'Qw", "alpha = 1 / (n tau^2)",
+                lambda tau, d, n: 1.0 / (n * tau**2), lambda alpha, d, n: 1.0 / np.sqrt(n * alpha), lambda alpha, d, n: float(n)),
+}
+
+
+def mvnormal_twin(precision, likelihood: str) -> Twin:
+    """The twin of the mvnormal prior ``w ~ N(mu, tau^2 Q^-1)``: glum's ``GeneralizedLinearRegressor(alpha,
+    P2=Q, l1_ratio=0)`` of the likelihood's family, whose objective is ``1/(2n) deviance + alpha / 2
+    w'Qw`` (the deviance is the squared error, twice the log loss, the Poisson deviance), so that
+    ``alpha = sigma^2 / (n tau^2)`` (gaussian) or ``1 / (n tau^2)``. ``precision`` gives Q for the
+    data's columns (:class:`~priorfit.models.priors.mvnormal.Precision`; None only to list the table)."""
+    family, loss, per_loss, objective, conversion, alpha_from_scale, scale_from_alpha, objective_scale = _TIKHONOV[likelihood]
+    make = _tikhonov(precision, family)
+
+    def objective_value(loss, n, d, alpha):
+        return per_loss(n) * loss + alpha / 2.0 * float(d @ precision.of(len(d)) @ d)
+
+    return Twin(
+        "mvnormal", likelihood, "GeneralizedLinearRegressor",
+        objective=objective,
+        documented="1/2 * alpha * (1 - l1_ratio) * w*P2*w",
+        conversion=f"{conversion} (glum, P2 = Q)",
+        alpha_from_scale=alpha_from_scale,
+        scale_from_alpha=scale_from_alpha,
+        objective_scale=objective_scale,
+        make=make,
+        # the Gaussian's on the mean squared error, as the bridge's; a GLM's on glum's D^2 (its deviance)
+        search=_grid_cv(make, scoring="neg_mean_squared_error" if likelihood == "gaussian" else None),
+        loss=loss,
+        objective_value=objective_value,
+        best=_GRID_BEST,
+    )
+
+
 #: (prior, likelihood) -> the row, from the prior's options (a Prior, or Settings): pairs whose twin
 #: depends on them
 VARIANTS: dict[tuple[str, str], Callable[[Any], Twin | None]] = {
     ("bridge", "gaussian"): lambda options: bridge_twin(float(options.bridge_q)),
+    **{("mvnormal", likelihood): (lambda options, likelihood=likelihood: mvnormal_twin(options.precision, likelihood))
+       for likelihood in _TIKHONOV},
 }
 
 _NO_MODE = "no penalized estimator exists: the density has a pole at mu, so there is no meaningful posterior mode"
@@ -415,6 +462,10 @@ def rows() -> list[dict[str, str]]:
     for q in BRIDGE_EXPONENTS:
         t = bridge_twin(q)
         out.append({"prior": f"bridge (q = {q:.4g})", "likelihood": "gaussian", "estimator": t.estimator, "objective": t.objective,
+                    "conversion": t.conversion})
+    for likelihood in _TIKHONOV:
+        t = mvnormal_twin(None, likelihood)
+        out.append({"prior": "mvnormal", "likelihood": likelihood, "estimator": t.estimator, "objective": t.objective,
                     "conversion": t.conversion})
     for (prior, likelihood), t in NEAREST.items():
         names = ", ".join(t.names)
