@@ -37,6 +37,7 @@ UNUSED_BY = {
         "C": f"takes its penalties from the grid {_GRID}",
         "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
         **_twinless_options(),
+        "weights": "runs the unweighted lasso's path",
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
         "relevance": "has no coefficient table",

@@ -155,6 +155,12 @@ def _sigma_prior(value):
     return sigma_prior(value)
 
 
+def _weights(value):
+    from priorfit.models.priors.laplace import penalty_weights
+
+    return penalty_weights(value)
+
+
 def _precision(value):
     from priorfit.models.priors.mvnormal import parse_precision
 
@@ -256,6 +262,9 @@ class Settings:
     bridge_q: float = option(
         1.5, bridge_exponent, "the bridge prior's exponent q (0 < q <= 2): the L_q penalty alpha sum |w_j - mu|^q",
         metavar="Q")
+    weights: tuple | None = option(
+        None, _weights, "laplace: a weight v_j per feature (comma-separated), the weighted (adaptive) lasso alpha sum v_j "
+        "|w_j - mu_j|: the prior scale of coefficient j is b / v_j", metavar="V1,V2,...")
     precision: Any = option(
         None, _precision, "mvnormal: the prior precision Q of w ~ N(mu, tau^2 Q^-1): rw1 or rw2 (first- or second-difference "
         "penalty D'D over the features in order), or a .csv (no header) or .npy file of the p x p matrix (an array in Python)",
@@ -452,6 +461,7 @@ class Settings:
         out["sigma"] = "estimate" if self.sigma is None else self.sigma
         out["sigma_prior"] = None if self.sigma_prior is None else str(self.sigma_prior)
         out["precision"] = None if self.precision is None else self.precision.as_json()
+        out["weights"] = None if self.weights is None else list(self.weights)
         return out
 
 

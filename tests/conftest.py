@@ -27,6 +27,7 @@ ONE_WORKER = {
                  "runs/test_declarations.py[park-casella]"),
     "diabetes-default": ("results/test_golden.py[diabetes_default]", "results/test_schema.py"),
     "mvnormal-rw2": ("results/test_golden.py[mvnormal_rw2]", "models/test_mvnormal.py"),
+    "laplace-weights": ("results/test_golden.py[laplace_weights]", "models/test_weighted_laplace.py"),
 }
 
 #: files whose tests share no fixture above function scope: handed out one by one
@@ -49,6 +50,10 @@ DIABETES_NORMAL_FIXED = dict(X="diabetes", prior="normal", sigma=54.0, alpha=2.0
 #: one call for the golden master ``mvnormal_rw2`` and tests/models/test_mvnormal.py
 MVNORMAL_RW2 = dict(X="diabetes", prior="mvnormal", precision="rw2", alpha=0.5, sigma=54.0, standardize=False, draws=500, tune=500,
                     chains=2, seed=9)
+
+#: one call for the golden master ``laplace_weights`` and tests/models/test_weighted_laplace.py (the weighted lasso)
+LAPLACE_WEIGHTS = dict(X="diabetes", prior="laplace", weights=(1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0, 1.0, 0.7, 1.0), alpha=0.5,
+                       sigma=54.0, standardize=False, draws=500, tune=500, chains=2, seed=10)
 
 #: sparse synthetic data under three priors, one with no twin: the plots, the identity profile and the reports
 SPARSE_THREE = dict(X="synthetic:n=80,p=6,k=2,seed=3", prior="normal,laplace,horseshoe", draws=200, tune=300, chains=2, seed=1)
@@ -84,6 +89,13 @@ def mvnormal_rw2():
     import priorfit
 
     return priorfit.compare(**MVNORMAL_RW2, progress=False)
+
+
+@pytest.fixture(scope="session")
+def laplace_weights():
+    import priorfit
+
+    return priorfit.compare(**LAPLACE_WEIGHTS, progress=False)
 
 
 @pytest.fixture(scope="session")

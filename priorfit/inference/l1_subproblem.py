@@ -11,7 +11,8 @@ import numpy as np
 
 
 def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
-    """argmin_d g'd + d'Hd/2 + weight * sum_{kinked} |offset + d|, and where it sits on a kink.
+    """argmin_d g'd + d'Hd/2 + sum_{kinked} weight_j |offset_j + d_j|, and where it sits on a kink
+    (``weight``: one number, or one per coordinate: a weighted lasso's).
 
     ``H`` must be positive definite (or semidefinite with a positive diagonal). Coordinate
     descent with active-set cycling (glmnet's inner loop): a sweep over every coordinate, then
@@ -25,6 +26,7 @@ def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
     """
     g, H, offset = np.asarray(g, dtype=float), np.asarray(H, dtype=float), np.asarray(offset, dtype=float)
     kinked = np.asarray(kinked, dtype=bool)
+    weight = np.broadcast_to(np.asarray(weight, dtype=float), g.shape)
     size = len(g)
     h = np.diag(H).copy()
     root = np.sqrt(h)
@@ -78,7 +80,7 @@ def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
     signs = np.sign(offset + d) * kinked
     exact = d.copy()
     exact[on_kink] = -offset[on_kink]
-    rhs = g[free] + weight * signs[free] + H[np.ix_(free, on_kink)] @ exact[on_kink]
+    rhs = g[free] + weight[free] * signs[free] + H[np.ix_(free, on_kink)] @ exact[on_kink]
     try:
         exact[free] = -np.linalg.solve(H[np.ix_(free, free)], rhs)
     except np.linalg.LinAlgError:
@@ -86,7 +88,7 @@ def l1_quadratic(g, H, offset, kinked, weight, *, max_sweeps: int = 5_000):
     if not np.all(np.isfinite(exact)):
         return d, on_kink
     consistent = np.array_equal(np.sign(offset + exact)[free & kinked], signs[free & kinked])
-    kkt = np.abs((g + H @ exact)[on_kink]).max(initial=0.0) <= weight * (1 + 1e-9)
+    kkt = np.all(np.abs((g + H @ exact)[on_kink]) <= weight[on_kink] * (1 + 1e-9))
     if consistent and kkt:
         return exact, on_kink
     return d, on_kink

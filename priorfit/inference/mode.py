@@ -264,13 +264,16 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
         return value if np.isfinite(value) else np.inf
 
     x = functions.flat(start)
-    base_weight = prior.l1_weight() or 0.0
+    # the weight of each |w_j - mu_j| (one number but for a weighted lasso), 0 off the coefficients
+    base_weight = np.zeros(len(x))
     kinked = np.zeros(len(x), dtype=bool)
     mu = np.zeros(len(x))
-    if base_weight:
+    if prior.l1_weight():
         coef = functions.slice("coef")
         kinked[coef] = True
-        mu[coef] = prior.mu_vector(int(kinked.sum()))
+        p = int(kinked.sum())
+        mu[coef] = prior.mu_vector(p)
+        base_weight[coef] = prior.l1_weights(p)
     log_sigma = functions.slice("sigma_log__") if "sigma_log__" in functions.names else None
     # a coefficient on mu stays there where the prior's slope is infinite at mu (the bridge with
     # q < 1): it is a local minimum in its coordinate; the others are pinned where that lowers -log p
@@ -278,9 +281,9 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
     if prior.pins_at_mu():
         x, pins = _pin_at_mu(functions, objective, x, prior)
 
-    def weight_at(x) -> float:
-        """The weight of |w - mu|: for a sigma-scaled prior it is divided by the current sigma."""
-        if not (base_weight and prior.by_sigma):
+    def weight_at(x) -> np.ndarray:
+        """The weights of |w - mu|: for a sigma-scaled prior divided by the current sigma."""
+        if not (kinked.any() and prior.by_sigma):
             return base_weight
         sigma = float(np.exp(x[log_sigma][0])) if log_sigma is not None else float(model.sigma)
         return base_weight / sigma
@@ -300,11 +303,11 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
         Hp = _positive_definite(H)
         step = np.zeros(len(x))
         on_kink = pinned.copy()
-        if weight:
-            step[work], on_kink[work] = l1_quadratic(g[work], Hp, (x - mu)[work], kinked[work], weight)
+        if kinked.any():
+            step[work], on_kink[work] = l1_quadratic(g[work], Hp, (x - mu)[work], kinked[work], weight[work])
         else:
             step[work] = -np.linalg.solve(Hp, g[work])
-        l1 = weight * (np.abs(x + step - mu)[kinked].sum() - np.abs(x - mu)[kinked].sum())
+        l1 = float((weight * (np.abs(x + step - mu) - np.abs(x - mu)))[kinked].sum())
         predicted = g @ step + l1  # first-order change of the objective: negative
         length2 = step[work] @ Hp @ step[work]  # squared step length in posterior-sd units (no cancellation)
         say(f"polish: Newton step {iteration + 1} on {int(work.sum())} of {len(x)} coordinates, "
@@ -366,17 +369,19 @@ def _certificate(g, H_free, x, mu, kinked, weight, pins=None) -> Certificate:
     prior's slope is infinite, each a local minimum in its coordinate)."""
     pinned = kinked & (x == mu)
     free = ~pinned if pins is None else ~pinned & ~pins
+    weight = np.broadcast_to(np.asarray(weight, dtype=float), g.shape)
     g = g + weight * np.sign(x - mu) * kinked  # full gradient off the kinks
-    violation = np.abs(g[pinned]) - weight
+    violation = np.abs(g[pinned]) - weight[pinned]
     try:
         decrement2 = float(g[free] @ np.linalg.solve(_positive_definite(H_free), g[free]))
     except np.linalg.LinAlgError:
         decrement2 = float("inf")
+    l1 = bool(kinked.any())
     return Certificate(
-        kind="kkt" if weight else "gradient",
+        kind="kkt" if l1 else "gradient",
         value=float(max(np.abs(g[free]).max(initial=0.0), violation.max(initial=0.0))),
         newton_decrement=float(np.sqrt(decrement2)) if np.isfinite(decrement2) else float("inf"),
-        kkt_relative=float(max(violation.max(initial=0.0), 0.0) / weight) if weight else None,
+        kkt_relative=float(max((violation / weight[pinned]).max(initial=0.0), 0.0)) if l1 else None,
     )
 
 

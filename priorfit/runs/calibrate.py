@@ -470,6 +470,9 @@ SETTINGS_ROWS = {
     "bridge-q-1.5-hyper-halfnormal": ("bridge", "gaussian", {**BASELINE, "bridge_q": 1.5, "scale": "hyper:halfnormal:1"}),
     "bridge-q-0.7-by-sigma": ("bridge", "gaussian", {**BASELINE, "bridge_q": 0.7, "scale": 1.0, "sigma": "estimate",
                                                      "sigma_prior": "halfnormal:1", "scale_by_sigma": True}),
+    # the weighted lasso: a Laplace scale b / v_j per coefficient
+    "laplace-weights": ("laplace", "gaussian", {**BASELINE, "weights": (1.0, 2.0, 0.5)}),
+    "laplace-weights-bernoulli": ("laplace", "bernoulli", {"intercept": False, "standardize": False, "weights": (1.0, 2.0, 0.5)}),
     # the multivariate normal prior (Tikhonov with a matrix) with a random scale, and sigma-scaled: its
     # normalizer r log tau is part of the joint density when tau is random
     "mvnormal-hyper-halfnormal": ("mvnormal", "gaussian", {**BASELINE, "precision": PROPER_PRECISION, "scale": "hyper:halfnormal:1"}),

@@ -102,7 +102,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
     name = config.prior[0]
     twin = twins.twin(name, config.family(), config)
-    if (name, config.likelihood) in twins.VARIANTS:  # its twin depends on its options: not on a path yet
+    if (name, config.likelihood) in twins.VARIANTS and (name, config.likelihood) not in twins.TWINS:
+        # its twin depends on its options (the bridge's q, the mvnormal's precision): not on a path yet
         raise InputError(f"priorfit path does not run the {name} prior yet; use normal, laplace or elasticnet.")
     if twin is None:
         raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")

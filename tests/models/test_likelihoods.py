@@ -176,6 +176,7 @@ def test_families_without_a_dispersion_have_no_improper_posterior():
 #: files that may compare a family's name, and why: the name is the key of their table
 _NAMED_BY_TABLE = {
     "penalized/twins/table.py": "the twin table, keyed by (prior, likelihood) names; below the models",
+    "penalized/twins/variants.py": "the twin table's rows built from a prior's options, keyed as the table",
     "data/synthetic.py": "synthetic data's family= generates y itself; the data stage is below the models",
 }
 

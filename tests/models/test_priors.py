@@ -105,6 +105,6 @@ def test_each_family_file_imports_base_and_is_imported_by_the_package(package):
             assert not any(m.startswith(f"priorfit.models.{package}.") and m.split(".")[-1] in {h.split(".")[-1] for h in homes}
                            for m in imported), "base.py imports a family"
     # every family file defines a registered class; the helpers' files (base, hyperpriors, sigma, the
-    # location-scale base of the robust likelihoods) none
-    helpers = ("base", "hyperpriors", "sigma", "location_scale")
+    # location-scale base of the robust likelihoods, the GLMs' unbounded directions) none
+    helpers = ("base", "hyperpriors", "sigma", "location_scale", "unbounded")
     assert homes == {f"priorfit.models.{package}.{p.stem}" for p in files if p.stem not in helpers}

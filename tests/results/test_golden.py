@@ -69,6 +69,9 @@ CASES = {
     # 10: flat on straight lines), glum's P2 twin, NUTS against the closed form; sigma fixed, raw X
     "mvnormal_rw2": dict(X="diabetes", prior="mvnormal", precision="rw2", alpha=0.5, sigma=54.0, standardize=False, draws=500,
                          tune=500, chains=2, seed=9),
+    # the weighted lasso: a Laplace prior with a scale b / v_j per coefficient, skglm's WeightedL1 twin; raw X
+    "laplace_weights": dict(X="diabetes", prior="laplace", weights=(1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0, 1.0, 0.7, 1.0), alpha=0.5,
+                            sigma=54.0, standardize=False, draws=500, tune=500, chains=2, seed=10),
 }
 
 EXACT_RTOL = 1e-10
@@ -150,7 +153,8 @@ def _versions() -> dict:
 
 #: cases whose call a session fixture of tests/conftest.py makes too (tests/runs/test_comparison.py and
 #: tests/results/test_schema.py read the same runs)
-SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed", "diabetes_default": "diabetes_default", "mvnormal_rw2": "mvnormal_rw2"}
+SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed", "diabetes_default": "diabetes_default", "mvnormal_rw2": "mvnormal_rw2",
+          "laplace_weights": "laplace_weights"}
 
 
 @functools.cache

@@ -23,6 +23,7 @@ line below; the registry lists the families in the order of these lines.
 from priorfit.models.likelihoods.base import Likelihood, PluginDispersion, RowLikelihood, check_options, get
 from priorfit.models.likelihoods.location_scale import LocationScale
 from priorfit.models.likelihoods.sigma import HalfCauchy, HalfNormal, Jeffreys, SigmaPrior, sigma_prior
+from priorfit.models.likelihoods.unbounded import counts_unbounded, separated
 
 # one line per family, in the registry's order
 from priorfit.models.likelihoods.gaussian import Gaussian
@@ -34,6 +35,6 @@ from priorfit.models.likelihoods.quantile import Quantile
 
 __all__ = [
     "Likelihood", "PluginDispersion", "RowLikelihood", "LocationScale", "check_options", "get",
-    "SigmaPrior", "Jeffreys", "HalfNormal", "HalfCauchy", "sigma_prior",
+    "SigmaPrior", "Jeffreys", "HalfNormal", "HalfCauchy", "sigma_prior", "counts_unbounded", "separated",
     "Gaussian", "Bernoulli", "Poisson", "StudentT", "Laplace", "Quantile",
 ]

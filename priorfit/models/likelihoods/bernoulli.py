@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.errors import InputError
+from priorfit.models.likelihoods.unbounded import separated
 from priorfit.models.likelihoods.base import RowLikelihood
 
 
@@ -34,8 +35,6 @@ class Bernoulli(RowLikelihood):
         return ((y.astype(str) if text else y) == labels[1]).astype(float), {names[0]: 0, names[1]: 1}
 
     def rises_without_end(self, Z, y):
-        from priorfit.models.likelihoods.unbounded import separated
-
         return "the labels are separated along them (a maximum likelihood estimate does not exist there)" if separated(Z, y) else None
 
     def mean_function(self, eta):

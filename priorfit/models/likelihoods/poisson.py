@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.errors import InputError
+from priorfit.models.likelihoods.unbounded import counts_unbounded
 from priorfit.models.likelihoods.base import RowLikelihood, numeric_target
 
 
@@ -20,8 +21,6 @@ class Poisson(RowLikelihood):
     support = (0.0, np.inf)
 
     def rises_without_end(self, Z, y):
-        from priorfit.models.likelihoods.unbounded import counts_unbounded
-
         if not counts_unbounded(Z, y):
             return None
         return ("the counts' likelihood increases without end along them (X times a flat direction is 0 on every positive "

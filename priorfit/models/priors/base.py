@@ -165,6 +165,11 @@ class Prior:
         """Weight of |w_j - mu_j| in the negative log density, for kinked priors."""
         return None
 
+    def l1_weights(self, p: int) -> np.ndarray:
+        """The weight of each |w_j - mu_j| (p of them): :meth:`l1_weight` for every coefficient, but for a
+        prior with a scale per coefficient (the weighted Laplace's ``v_j / b``)."""
+        return np.full(p, self.l1_weight() or 0.0)
+
     def curvatures(self, d: np.ndarray, sigma: float | None) -> np.ndarray:
         """The second derivative of the smooth part of -log p(w_j) at each ``d = w - mu`` (a penalty's
         local curvature, for the degrees of freedom at the estimate): :meth:`curvature` where it is

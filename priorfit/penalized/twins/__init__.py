@@ -26,6 +26,8 @@ from __future__ import annotations
 from priorfit.penalized.twins.numbers import (  # noqa: F401 - the table's numbers
     BAYESIAN_RIDGE, COORDINATE_DESCENT, CV_FOLDS, CV_PATH_TOL, EXTENSION_DECADES, EXTENSION_POINTS, GLUM_ALPHAS, GLUM_MIN_ALPHA_RATIO, LOGISTIC_CS, LOOSE_TOL, MAX_EXTENSIONS, PATH_DECADES, PATH_EPS, POISSON_ALPHAS, RIDGE_ALPHAS, SCORE_FOLDS, SEARCH_MAX_ITER, TOLERANCE, cv_folds, unit,
 )
-from priorfit.penalized.twins.table import (  # noqa: F401 - the table
-    BRIDGE_EXPONENTS, EMPIRICAL_BAYES, EmpiricalBayes, NEAREST, Nearest, TWINS, Twin, VARIANTS, bridge_twin, nearest, rows, twin,
+from priorfit.penalized.twins.records import EmpiricalBayes, Nearest, Twin  # noqa: F401 - the rows
+from priorfit.penalized.twins.table import EMPIRICAL_BAYES, NEAREST, TWINS, nearest, rows, twin  # noqa: F401 - the table
+from priorfit.penalized.twins.variants import (  # noqa: F401 - the rows built from a prior's options
+    BRIDGE_EXPONENTS, VARIANTS, bridge_twin, mvnormal_twin, weighted_laplace_twin,
 )

@@ -207,6 +207,18 @@ def _grid_cv(make, scoring="neg_mean_squared_error"):
     return search
 
 
+def _weighted_l1(weights, family, tol=1e-12):
+    """skglm's GLM of ``family`` with ``alpha sum v_j |w_j|`` (:class:`~priorfit.penalized.weighted_l1.WeightedL1GLM`),
+    solved to ``tol``."""
+
+    def make(alpha, fit_intercept, **_):
+        from priorfit.penalized.weighted_l1 import WeightedL1GLM
+
+        return WeightedL1GLM(alpha=alpha, weights=weights, family=family, fit_intercept=fit_intercept, tol=tol)
+
+    return make
+
+
 def _tikhonov(precision, family):
     """glum's GLM of ``family`` with the penalty ``alpha / 2 w'Qw`` (:class:`~priorfit.penalized.tikhonov.TikhonovGLM`;
     ``precision`` gives Q for the data's columns)."""
