@@ -72,7 +72,7 @@ class Laplace(Prior):
         return rng.laplace(0.0, 1.0, (size, p)) * scale[:, None] / self.weight_vector(p)
 
     def _kernel_log_density(self, d, scale):
-        b = scale / self.weight_vector(np.shape(d)[-1])
+        b = scale if self.weights is None else scale / self.weight_vector(np.shape(d)[-1])
         return -np.log(2.0 * b) - np.abs(d) / b
 
     def l1_weight(self):
