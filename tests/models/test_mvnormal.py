@@ -63,7 +63,7 @@ def test_draws_have_the_prior_covariance():
     draws = prior.draw(3, 40_000, np.random.default_rng(2))
     cov = 4.0 * np.linalg.inv(PROPER_PRECISION)
     se = np.sqrt((np.outer(np.diag(cov), np.diag(cov)) + cov**2) / len(draws))  # of each sample covariance
-    assert np.abs(np.cov(draws.T) - cov).max() < 5 * se.min() * 2
+    assert np.all(np.abs(np.cov(draws.T) - cov) < 5 * se)  # each entry within 5 of its own standard error
     assert np.abs(draws.mean(axis=0) - 1.0).max() < 5 * np.sqrt(np.diag(cov).max() / len(draws))
     with pytest.raises(InputError, match=re.escape("The mvnormal prior with precision rw1 is improper (Q has rank 2 of 3), so it "
                                                    "has no draws; give a precision matrix of full rank.")):
