@@ -9,7 +9,7 @@ Parsers are idempotent, so a parsed ``Settings`` can be rebuilt from its own val
 
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from os import PathLike
 from typing import Any
 
@@ -161,6 +161,12 @@ def _weights(value):
     return penalty_weights(value)
 
 
+def _groups(value):
+    from priorfit.models.priors.group_laplace import parse_groups
+
+    return parse_groups(value)
+
+
 def _precision(value):
     from priorfit.models.priors.mvnormal import parse_precision
 
@@ -265,6 +271,10 @@ class Settings:
     weights: tuple | None = option(
         None, _weights, "laplace: a weight v_j per feature (comma-separated), the weighted (adaptive) lasso alpha sum v_j "
         "|w_j - mu_j|: the prior scale of coefficient j is b / v_j", metavar="V1,V2,...")
+    groups: Any = option(
+        None, _groups, "group_laplace: the groups of features that partition them, names joined by + within a group and , "
+        "between groups (lists of names or column numbers in Python and TOML): the group lasso alpha sum_g sqrt(|g|) "
+        "||w_g - mu_g||", metavar="F1+F2,F3,...")
     precision: Any = option(
         None, _precision, "mvnormal: the prior precision Q of w ~ N(mu, tau^2 Q^-1): rw1 or rw2 (first- or second-difference "
         "penalty D'D over the features in order), or a .csv (no header) or .npy file of the p x p matrix (an array in Python)",
@@ -444,6 +454,13 @@ class Settings:
                 raise InputError(f"{name} does not apply to the {prior} prior: it has no penalized twin; give its scale instead.")
         return dict(value)
 
+    def for_features(self, features) -> Settings:
+        """The settings with the groups (given by feature name or column number) resolved against the
+        data's ``features`` as column numbers, checked to partition them; the same settings without groups."""
+        if self.groups is None or self.groups.names is not None:
+            return self
+        return replace(self, groups=self.groups.resolved(features))
+
     def mu_text(self) -> str:
         return f"{self.mu:g}" if isinstance(self.mu, float) else "(" + ", ".join(f"{m:g}" for m in self.mu) + ")"
 
@@ -462,6 +479,7 @@ class Settings:
         out["sigma_prior"] = None if self.sigma_prior is None else str(self.sigma_prior)
         out["precision"] = None if self.precision is None else self.precision.as_json()
         out["weights"] = None if self.weights is None else list(self.weights)
+        out["groups"] = None if self.groups is None else self.groups.as_json()
         return out
 
 

@@ -28,6 +28,7 @@ ONE_WORKER = {
     "diabetes-default": ("results/test_golden.py[diabetes_default]", "results/test_schema.py"),
     "mvnormal-rw2": ("results/test_golden.py[mvnormal_rw2]", "models/test_mvnormal.py"),
     "laplace-weights": ("results/test_golden.py[laplace_weights]", "models/test_weighted_laplace.py"),
+    "group-laplace": ("results/test_golden.py[group_laplace]", "models/test_group_laplace.py"),
 }
 
 #: files whose tests share no fixture above function scope: handed out one by one
@@ -54,6 +55,11 @@ MVNORMAL_RW2 = dict(X="diabetes", prior="mvnormal", precision="rw2", alpha=0.5, 
 #: one call for the golden master ``laplace_weights`` and tests/models/test_weighted_laplace.py (the weighted lasso)
 LAPLACE_WEIGHTS = dict(X="diabetes", prior="laplace", weights=(1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0, 1.0, 0.7, 1.0), alpha=0.5,
                        sigma=54.0, standardize=False, draws=500, tune=500, chains=2, seed=10)
+
+#: one call for the golden master ``group_laplace`` and tests/models/test_group_laplace.py (the group lasso): diabetes'
+#: age+sex, bmi, bp and the six serum measurements s1..s6, as column numbers
+GROUP_LAPLACE = dict(X="diabetes", prior="group_laplace", groups=[[0, 1], [2], [3], [4, 5, 6, 7, 8, 9]], alpha=0.4, sigma=54.0,
+                     standardize=False, draws=500, tune=500, chains=2, seed=11)
 
 #: sparse synthetic data under three priors, one with no twin: the plots, the identity profile and the reports
 SPARSE_THREE = dict(X="synthetic:n=80,p=6,k=2,seed=3", prior="normal,laplace,horseshoe", draws=200, tune=300, chains=2, seed=1)
@@ -96,6 +102,13 @@ def laplace_weights():
     import priorfit
 
     return priorfit.compare(**LAPLACE_WEIGHTS, progress=False)
+
+
+@pytest.fixture(scope="session")
+def group_laplace():
+    import priorfit
+
+    return priorfit.compare(**GROUP_LAPLACE, progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -46,8 +46,8 @@ def coordinate(design, prior, point: dict) -> int:
     """The coefficient to profile: one the mode puts exactly on ``mu`` (kinked priors), else the
     largest in magnitude."""
     w, mu = np.asarray(point["coef"]), prior.mu_vector(design.p)
-    pinned = np.flatnonzero(w == mu)
-    if prior.l1_weight() and pinned.size:
+    pinned = np.flatnonzero(~prior.active(w - mu))
+    if (prior.l1_weight() or prior.grouped) and pinned.size:
         return int(pinned[0])
     return int(np.argmax(np.abs(w - mu)))
 
@@ -91,15 +91,17 @@ class _Sides:
 def random_points(model, point: dict, twin, penalty, sd: np.ndarray, *, points: int = 200, seed: int = 0) -> RandomPoints:
     """Both sides at ``points`` random coefficient vectors (and intercepts) around the mode
     ``point``: each coordinate ``mode + 3 sd z``; for L1 priors a third of the coordinates are
-    put exactly on ``mu``, where the penalty has its kink."""
+    put exactly on ``mu``, where the penalty has its kink (a third of the groups, for a group penalty)."""
     sides = _Sides(model, point, twin, penalty)
     rng = np.random.default_rng(seed)
     center, p = np.asarray(point["coef"], dtype=float), model.design.p
     gaps, scale = [], 0.0
+    kinks = model.prior.kink_groups(p) if model.prior.l1_weight() or model.prior.grouped else []
     for _ in range(points):
         coef = center + 3.0 * sd[:p] * rng.standard_normal(p)
-        if model.prior.l1_weight():
-            coef = np.where(rng.random(p) < 1 / 3, sides.mu, coef)
+        for group, on_mu in zip(kinks, rng.random(len(kinks)) < 1 / 3):
+            if on_mu:
+                coef[group] = sides.mu[group]
         intercept = None
         if model.design.intercept:
             intercept = float(point["intercept_centred"]) + 3.0 * float(sd[p] if len(sd) > p else 1.0) * rng.standard_normal()

@@ -54,7 +54,7 @@ def penalized_dof(design, likelihood, prior, coef, intercept, dispersion) -> tup
         exact = np.abs(residual) <= zero_residual_tolerance(design.y, design.X - design.x_mean)
         return float(exact.sum()) - float(design.intercept), "rows fitted exactly (zero residuals)"
     mu = prior.mu_vector(design.p)
-    active = np.ones(design.p, dtype=bool) if not (prior.l1_weight() or prior.pins_at_mu()) else coef != mu
+    active = prior.active(np.asarray(coef) - mu)
     # a coefficient where the penalty's curvature is infinite (the bridge with 1 < q < 2, on mu) is held
     # there: it counts 0, as one off the active set
     # (the Hessian of the penalty: diagonal but for the mvnormal prior's precision matrix)

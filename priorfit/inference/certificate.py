@@ -23,3 +23,4 @@ class Certificate:
     newton_decrement: float
     kkt_relative: float | None = None
     zero_residuals: int | None = None  # "dual": the rows on their kink (a kinked likelihood's interpolated points)
+

@@ -8,7 +8,8 @@ model of the smooth part plus the exact L1 term, which puts coefficients exactly
 kink (:func:`~priorfit.inference.l1_subproblem.l1_quadratic`); near the mode that is Newton's
 method on the active set. The result is certified by
 the gradient norm (smooth priors) or the largest KKT violation (L1), and by the scale-free
-Newton decrement.
+Newton decrement. A group penalty (the group lasso) is polished the same way with the block soft
+threshold (:mod:`priorfit.inference.group_mode`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Literal
 import numpy as np
 
 from priorfit.inference.certificate import Certificate
+from priorfit.inference.group_mode import group_polish
 from priorfit.inference.kinked_mode import kinked_mode
 from priorfit.inference.l1_subproblem import l1_quadratic
+from priorfit.inference.newton import NO_DECREASE, backtrack, converged, positive_definite
 from priorfit.models.posterior import python_mode
 
 
@@ -222,23 +225,6 @@ def _verdict(certificate: Certificate, message: str, stop: str | None = None) ->
     return ok, message
 
 
-def _positive_definite(H: np.ndarray) -> np.ndarray:
-    """``H`` with its eigenvalues made positive, after Jacobi scaling (sigma and coefficients
-    can differ by many orders of magnitude), so that a Newton step always descends. A matrix
-    that is already safely positive definite (its Cholesky factor exists, no pivot below 1e-6 of
-    the unit diagonal) is returned as it is, without an eigendecomposition."""
-    d = 1.0 / np.sqrt(np.maximum(np.abs(np.diag(H)), 1e-300))
-    scaled = d[:, None] * H * d[None, :]
-    try:
-        if np.diag(np.linalg.cholesky(scaled)).min(initial=1.0) >= 1e-6:
-            return H
-    except np.linalg.LinAlgError:
-        pass
-    lam, Q = np.linalg.eigh(scaled)
-    lam = np.maximum(np.abs(lam), 1e-12 * np.abs(lam).max(initial=1.0))
-    return (Q * lam) @ Q.T / d[:, None] / d[None, :]
-
-
 def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str], None] | None = None, explain: bool = False):
     """Exact mode of ``model`` (a :class:`~priorfit.models.posterior.PosteriorModel`) near ``start``, and
     its :class:`Certificate` (and, with ``explain``, why it stopped short, or None).
@@ -255,6 +241,8 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
     (:meth:`~priorfit.models.posterior.PosteriorModel.mode_functions`), in ``w`` (the mode model: kinks on
     the axes). At most ``max_iter`` Newton steps; ``progress`` hears of each.
     """
+    if model.prior.grouped:  # a norm per group: the block soft threshold's own loop
+        return group_polish(model, start, max_iter=max_iter, progress=progress, explain=explain)
     functions = model.mode_functions()
     say = progress or (lambda text: None)
     prior = model.prior
@@ -300,7 +288,7 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
         pinned = kinked & (x == mu)
         work = (~pinned | (np.abs(g) > weight)) & ~pins  # off the kink, or on it with its condition violated
         H = -functions.hessian(x, work)
-        Hp = _positive_definite(H)
+        Hp = positive_definite(H)
         step = np.zeros(len(x))
         on_kink = pinned.copy()
         if kinked.any():
@@ -312,24 +300,14 @@ def polish(model, start: dict, *, max_iter: int = 100, progress: Callable[[str],
         length2 = step[work] @ Hp @ step[work]  # squared step length in posterior-sd units (no cancellation)
         say(f"polish: Newton step {iteration + 1} on {int(work.sum())} of {len(x)} coordinates, "
             f"step {np.sqrt(max(length2, 0.0)):.1e} posterior sd")
-        # converged: a step too small to matter, or steps at rounding level that no longer shrink
-        # (Newton's steps shrink quadratically until the gradient is rounding noise; an
-        # ill-conditioned Hessian, a nearly flat ridge penalty on wide data, keeps that noise
-        # at 1e-11 posterior sds)
-        if length2 <= 1e-24 or np.array_equal(x + step, x) or (length2 <= 1e-16 and length2 > previous / 4):
+        if converged(length2, previous, x, step):
             x[on_kink] = mu[on_kink]  # a step too small to matter may still pin a coefficient
             stop = None
             break
         previous = length2
-        f0, t = objective(x), 1.0
-        close = length2 < 1e-8  # f cannot resolve the decrease any more: take the full step
-        while t > 1e-14:
-            trial = objective(x + t * step)
-            if trial <= f0 + 1e-4 * t * predicted or (close and np.isfinite(trial)):
-                break
-            t /= 2
-        if t <= 1e-14:
-            stop = "no further decrease of the log density in floating point"
+        t = backtrack(objective, x, step, predicted, length2)
+        if t is None:
+            stop = NO_DECREASE
             break
         x = x + t * step
         if t == 1.0:
@@ -373,7 +351,7 @@ def _certificate(g, H_free, x, mu, kinked, weight, pins=None) -> Certificate:
     g = g + weight * np.sign(x - mu) * kinked  # full gradient off the kinks
     violation = np.abs(g[pinned]) - weight[pinned]
     try:
-        decrement2 = float(g[free] @ np.linalg.solve(_positive_definite(H_free), g[free]))
+        decrement2 = float(g[free] @ np.linalg.solve(positive_definite(H_free), g[free]))
     except np.linalg.LinAlgError:
         decrement2 = float("inf")
     l1 = bool(kinked.any())

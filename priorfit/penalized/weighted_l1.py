@@ -27,10 +27,27 @@ DATAFITS = {
 FAMILIES = tuple(DATAFITS)
 
 
-class WeightedL1GLM(RegressorMixin, BaseEstimator):
+class SkglmGLM(RegressorMixin, BaseEstimator):
+    """What skglm's penalized GLMs share once fitted (``coef_``, ``intercept_``, ``family``): the linear
+    predictor, the mean response, and the score: minus the datafit on the rows it is given (the mean
+    negative log likelihood, up to a constant), which a grid search maximizes."""
+
+    def decision_function(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False) @ self.coef_ + self.intercept_
+
+    def predict(self, X):
+        """The mean response: ``eta``, its logistic, or its exponential."""
+        return DATAFITS[self.family][2](self.decision_function(X))
+
+    def score(self, X, y, sample_weight=None):
+        loss = DATAFITS[self.family][3](np.asarray(y, dtype=float), self.decision_function(X))
+        return -float(np.average(loss, weights=sample_weight))
+
+
+class WeightedL1GLM(SkglmGLM):
     """skglm's GLM of ``family`` with the penalty ``alpha sum_j v_j |w_j|`` (``weights``: v), from w = 0,
-    to a gradient tolerance of ``tol``. Its score is minus the datafit on the rows it is given (the
-    mean negative log likelihood, up to a constant), which a grid search maximizes."""
+    to a gradient tolerance of ``tol``."""
 
     def __init__(self, alpha: float = 1.0, weights=None, family: str = "gaussian", fit_intercept: bool = True, tol: float = 1e-12):
         self.alpha, self.weights, self.family, self.fit_intercept, self.tol = alpha, weights, family, fit_intercept, tol
@@ -64,15 +81,3 @@ class WeightedL1GLM(RegressorMixin, BaseEstimator):
         coef = np.ravel(np.asarray(fitted.coef_, dtype=float))
         self.coef_, self.intercept_ = (coef[:-1], float(coef[-1])) if self.fit_intercept else (coef, 0.0)
         return self
-
-    def decision_function(self, X):
-        check_is_fitted(self)
-        return validate_data(self, X, reset=False) @ self.coef_ + self.intercept_
-
-    def predict(self, X):
-        """The mean response: ``eta``, its logistic, or its exponential."""
-        return DATAFITS[self.family][2](self.decision_function(X))
-
-    def score(self, X, y, sample_weight=None):
-        loss = DATAFITS[self.family][3](np.asarray(y, dtype=float), self.decision_function(X))
-        return -float(np.average(loss, weights=sample_weight))

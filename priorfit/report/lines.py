@@ -123,6 +123,8 @@ def _parameter(value) -> str:
     (the JSON keeps them all); parameters that are not set (None) are left out by the caller."""
     if isinstance(value, float):
         return number(value)
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):  # groups of column numbers
+        return ",".join("+".join(str(v) for v in group) for group in value)
     if isinstance(value, list):
         return "(" + ", ".join(number(v) for v in value) + ")" if len(value) <= 4 else f"({len(value)} values)"
     return str(value)
@@ -131,7 +133,7 @@ def _parameter(value) -> str:
 def fit_lines(fit) -> list[str]:
     """What a reader should know about one fit, one sentence a line (every report uses these)."""
     hyper, lines = fit.hyper, []
-    params = ", ".join(f"{k}={_parameter(v)}" for k, v in fit.prior.params().items() if v is not None)
+    params = ", ".join(f"{k}={_parameter(v)}" for k, v in fit.prior.shown_params().items() if v is not None)
     lines.append(f"prior: {fit.prior.name}({params}); hyperparameters from {hyper.source}")
     if hyper.alpha is not None:
         where = "" if hyper.dispersion is None else f" at sigma = {number(hyper.dispersion)}" + (

@@ -201,6 +201,7 @@ def plan(prior: str = "normal", likelihood: str = "gaussian", *, sims: int = 100
         )
     design = make_design(from_arrays(_design(n, p, config.seed), _placeholder(n), name="sbc"),
                          standardize=config.standardize, intercept=config.intercept)
+    config = config.for_features(design.features)  # groups by name or column number, checked to partition them
     prior_obj, description = _resolve(name, family, config, design, noise)
     fitted = prior_obj
     if fit_scale is not None:
@@ -405,13 +406,16 @@ def _covered(samples: np.ndarray, truth: np.ndarray) -> dict:
 # SBC, so smaller scales there (the horseshoe's is its fixed global scale).
 BASELINE = {"sigma": 1.0, "intercept": False, "standardize": False}
 LIKELIHOOD_OPTIONS = {"quantile": {"quantile": 0.25}, "student_t": {"nu": 4.0}}
-ROW_SCALES = {"poisson": {"normal": 0.5, "laplace": 0.5, "elasticnet": 0.5, "bridge": 0.5, "mvnormal": 0.5, "horseshoe": 0.05}}  # likelihood -> prior -> scale
+ROW_SCALES = {"poisson": {"normal": 0.5, "laplace": 0.5, "group_laplace": 0.5, "elasticnet": 0.5, "bridge": 0.5, "mvnormal": 0.5,
+                          "horseshoe": 0.05}}  # likelihood -> prior -> scale
 
 
 #: the mvnormal prior's precision in the table (p = 3): the first-difference penalty D'D plus I / 2, of
 #: full rank (a proper prior, as SBC's draws of the truth need); its correlations are -0.43 and 0.19
 PROPER_PRECISION = ((1.5, -1.0, 0.0), (-1.0, 2.5, -1.0), (0.0, -1.0, 1.5))
-PRIOR_OPTIONS = {"mvnormal": {"precision": PROPER_PRECISION}}  # prior -> the options its rows need
+#: the group Laplace prior's groups in the table (p = 3): a pair and one alone
+TABLE_GROUPS = ((0, 1), (2,))
+PRIOR_OPTIONS = {"mvnormal": {"precision": PROPER_PRECISION}, "group_laplace": {"groups": TABLE_GROUPS}}  # prior -> its rows' options
 
 
 def matrix_settings(prior: str, likelihood: str) -> dict:
@@ -478,10 +482,16 @@ SETTINGS_ROWS = {
     "mvnormal-hyper-halfnormal": ("mvnormal", "gaussian", {**BASELINE, "precision": PROPER_PRECISION, "scale": "hyper:halfnormal:1"}),
     "mvnormal-by-sigma": ("mvnormal", "gaussian", {**BASELINE, "precision": PROPER_PRECISION, "scale": 1.0, "sigma": "estimate",
                                                    "sigma_prior": "halfnormal:1", "scale_by_sigma": True}),
+    # the group Laplace prior (the group lasso) with a random scale, and sigma-scaled: its normalizer
+    # sum_g m log(sqrt(m) / b) is part of the joint density when b is random
+    "group-laplace-hyper-halfnormal": ("group_laplace", "gaussian", {**BASELINE, "groups": TABLE_GROUPS,
+                                                                     "scale": "hyper:halfnormal:1"}),
+    "group-laplace-by-sigma": ("group_laplace", "gaussian", {**BASELINE, "groups": TABLE_GROUPS, "scale": 1.0, "sigma": "estimate",
+                                                             "sigma_prior": "halfnormal:1", "scale_by_sigma": True}),
 }
 DESIGNS = {"elasticnet-by-sigma-wide": {"n": 20, "p": 10}}  # the others: n = 50, p = 3
 # the rows whose prior density is a Potential with a random scale: they need the elastic net's
 # normalizer -p log Z(s, r) (issue 14, item 1)
 NEEDS_NORMALIZER = ("elasticnet-hyper-halfcauchy", "elasticnet-hyper-halfnormal", "elasticnet-by-sigma",
                     "elasticnet-by-sigma-wide", "bridge-q-1.5-hyper-halfnormal", "bridge-q-0.7-by-sigma",
-                    "mvnormal-hyper-halfnormal", "mvnormal-by-sigma")
+                    "mvnormal-hyper-halfnormal", "mvnormal-by-sigma", "group-laplace-hyper-halfnormal", "group-laplace-by-sigma")

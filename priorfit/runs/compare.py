@@ -54,6 +54,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
             y, labels = likelihood.encode_y(dataset.y, dataset.name)
             design = _design(dataclasses.replace(dataset, y=y), likelihood, config)
         dataset = design.dataset  # without rows: X is not kept
+        config = config.for_features(dataset.features)  # groups given by name, as column numbers
         if config.test is not None:
             held = heldout.read_test(config.test, dataset.features, dataset.target)
         if held is not None:

@@ -155,7 +155,7 @@ def test_the_regularized_horseshoe_gets_compare_s_defaults():
     ({"prior": "normal", "slab_scale": 2.0},
      "slab_scale 2 applies to the regularized_horseshoe prior, which is not being fitted; fitted are: normal."),
     ({"prior": "horseshoe", "scale_by_sigma": True},
-     "scale_by_sigma applies to the normal, laplace, elasticnet, bridge and mvnormal priors, none of which is being fitted; fitted are: horseshoe."),
+     "scale_by_sigma applies to the normal, laplace, group_laplace, elasticnet, bridge and mvnormal priors, none of which is being fitted; fitted are: horseshoe."),
     ({"prior": "normal,laplace"}, "calibrate takes one prior; normal, laplace were given."),
     ({"prior": "laplace", "alpha": 0.1},
      ("alpha converts to a prior scale through a fixed sigma, but sigma is estimated; give the prior's scale instead "

@@ -93,7 +93,7 @@ CLI = [
     ("draws-zero", "diabetes", ["--draws", "0"], "draws '0' is not allowed; it must be a whole number from 1 to"),
     ("chains-zero", "diabetes", ["--chains", "0"], "chains '0' is not allowed; it must be a whole number from 1 to"),
     ("unknown-prior", "diabetes", ["--prior", "cauchy"],
-     "Unknown prior 'cauchy'; allowed are: normal, laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2."),
+     "Unknown prior 'cauchy'; allowed are: normal, laplace, group_laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2."),
     ("unknown-likelihood", "diabetes", ["--likelihood", "gamma"], "gamma"),
     ("unknown-sampler", "diabetes", ["--sampler", "emcee"], "emcee"),
     ("alpha-and-scale", "diabetes", ["--prior", "laplace", "--alpha", "1", "--scale", "1"],

@@ -23,7 +23,7 @@ def run(argv, capsys):
     "argv,message",
     [
         (["compare", "nothere.csv"], "Data 'nothere.csv' is neither a file that exists nor a known data set"),
-        (["compare", "--prior", "normal,cauchy"], "Unknown prior 'cauchy'; allowed are: normal, laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2."),
+        (["compare", "--prior", "normal,cauchy"], "Unknown prior 'cauchy'; allowed are: normal, laplace, group_laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2."),
         (["compare", "--scale", "-1"], "scale '-1' is not allowed; it must be a positive number."),
         (["compare", "--prior", "normal", "--alpha", "1", "--scale", "2"], "Both alpha=1 and scale=2 were given for the normal prior"),
         (["compare", "--alpha", "1"], "alpha 1 is ambiguous: the priors normal, laplace each have their own alpha units"),
@@ -182,7 +182,7 @@ def test_the_docs_park_casella_command_runs(tmp_path, capsys):
 
 
 # settings that priorfit path does not use: not shown, and refused with the reason
-PATH_UNUSED = ["--alpha", "--C", "--scale", "--weights", "--bridge-q", "--precision", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
+PATH_UNUSED = ["--alpha", "--C", "--scale", "--weights", "--groups", "--bridge-q", "--precision", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
                "--r2d2-concentration", "--loo", "--bootstrap", "--relevance", "--holdout", "--test"]
 
 

@@ -108,7 +108,7 @@ def test_scale_choices_survive_the_saved_folder(hierarchical, tmp_path):
 def test_bad_hyperpriors_are_one_sentence():
     with pytest.raises(InputError, match=r"^Scale 'hyper:gamma:2' is not understood; give a positive number, or hyper:halfcauchy:S or hyper:halfnormal:S.$"):
         priorfit.Settings(prior="normal", scale="hyper:gamma:2")
-    with pytest.raises(InputError, match=r"^A hyperprior \(hyper:halfcauchy:1\) applies to the normal, laplace, elasticnet, bridge and mvnormal scales; the horseshoe prior has its own hierarchy \(give its global scale as a number to fix it\).$"):
+    with pytest.raises(InputError, match=r"^A hyperprior \(hyper:halfcauchy:1\) applies to the normal, laplace, group_laplace, elasticnet, bridge and mvnormal scales; the horseshoe prior has its own hierarchy \(give its global scale as a number to fix it\).$"):
         priorfit.Settings(prior="horseshoe", scale="hyper:halfcauchy:1")
 
 

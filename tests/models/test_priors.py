@@ -6,7 +6,7 @@ from priorfit.models import priors
 
 
 def test_unknown_prior():
-    with pytest.raises(InputError, match=r"^Unknown prior 'cauchy'; allowed are: normal, laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2.$"):
+    with pytest.raises(InputError, match=r"^Unknown prior 'cauchy'; allowed are: normal, laplace, group_laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2.$"):
         priors.get("cauchy")
 
 
@@ -16,7 +16,8 @@ def test_negative_scale():
 
 
 def test_registry_lists_every_prior_once():
-    assert list(priors.Prior.registry) == ["normal", "laplace", "elasticnet", "bridge", "mvnormal", "horseshoe", "regularized_horseshoe", "r2d2"]
+    assert list(priors.Prior.registry) == ["normal", "laplace", "group_laplace", "elasticnet", "bridge", "mvnormal", "horseshoe", "regularized_horseshoe",
+                                          "r2d2"]
     assert np.array_equal(priors.Normal(1.0, mu=2.0).mu_vector(3), [2.0, 2.0, 2.0])
 
 

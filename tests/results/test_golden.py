@@ -72,6 +72,10 @@ CASES = {
     # the weighted lasso: a Laplace prior with a scale b / v_j per coefficient, skglm's WeightedL1 twin; raw X
     "laplace_weights": dict(X="diabetes", prior="laplace", weights=(1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0, 1.0, 0.7, 1.0), alpha=0.5,
                             sigma=54.0, standardize=False, draws=500, tune=500, chains=2, seed=10),
+    # the group lasso: a group Laplace prior on age+sex, bmi, bp and s1..s6 (age+sex on mu), skglm's
+    # WeightedGroupL2 twin; raw X
+    "group_laplace": dict(X="diabetes", prior="group_laplace", groups=[[0, 1], [2], [3], [4, 5, 6, 7, 8, 9]], alpha=0.4,
+                          sigma=54.0, standardize=False, draws=500, tune=500, chains=2, seed=11),
 }
 
 EXACT_RTOL = 1e-10
@@ -154,7 +158,7 @@ def _versions() -> dict:
 #: cases whose call a session fixture of tests/conftest.py makes too (tests/runs/test_comparison.py and
 #: tests/results/test_schema.py read the same runs)
 SHARED = {"normal_fixed_sigma": "diabetes_normal_fixed", "diabetes_default": "diabetes_default", "mvnormal_rw2": "mvnormal_rw2",
-          "laplace_weights": "laplace_weights"}
+          "laplace_weights": "laplace_weights", "group_laplace": "group_laplace"}
 
 
 @functools.cache

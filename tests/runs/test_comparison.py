@@ -175,7 +175,7 @@ def test_pymc_sampler_gives_the_same_posterior():
 def test_bad_api_input_is_one_sentence():
     with pytest.raises(InputError, match=r"^Both alpha=1 and scale=2 were given for the normal prior; give one of them, or neither for the cross-validated default.$"):
         priorfit.compare("diabetes", prior="normal", alpha=1, scale=2)
-    with pytest.raises(InputError, match=r"^Unknown prior 'ridge'; allowed are: normal, laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2.$"):
+    with pytest.raises(InputError, match=r"^Unknown prior 'ridge'; allowed are: normal, laplace, group_laplace, elasticnet, bridge, mvnormal, horseshoe, regularized_horseshoe, r2d2.$"):
         priorfit.compare("diabetes", prior="ridge")
     with pytest.raises(InputError, match=r"^scale -3 is not allowed; it must be a positive number.$"):
         priorfit.compare("diabetes", prior="normal", scale=-3)

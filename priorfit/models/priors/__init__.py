@@ -19,6 +19,7 @@ from priorfit.models.priors.hyperpriors import Hyperprior, hyperprior
 # one line per prior family, in the registry's order
 from priorfit.models.priors.normal import Normal
 from priorfit.models.priors.laplace import Laplace
+from priorfit.models.priors.group_laplace import GroupLaplace
 from priorfit.models.priors.elastic_net import ElasticNet, elasticnet_log_normalizer
 from priorfit.models.priors.bridge import Bridge
 from priorfit.models.priors.mvnormal import MvNormal
@@ -27,5 +28,5 @@ from priorfit.models.priors.r2d2 import R2D2
 
 __all__ = [
     "Prior", "create", "get", "Hyperprior", "hyperprior",
-    "Normal", "Laplace", "ElasticNet", "elasticnet_log_normalizer", "Bridge", "MvNormal", "Horseshoe", "RegularizedHorseshoe", "R2D2",
+    "Normal", "Laplace", "GroupLaplace", "ElasticNet", "elasticnet_log_normalizer", "Bridge", "MvNormal", "Horseshoe", "RegularizedHorseshoe", "R2D2",
 ]

@@ -40,6 +40,8 @@ class Prior:
     # without a twin and a given scale: the prior's sd in units of the effect scale (rstanarm's
     # autoscaled normal(0, 2.5 sd(y)) on standardized columns), or None: a scale must be given
     autoscale_sd: ClassVar[float | None] = None
+    # -log p has a norm of each group of coefficients (the group lasso's): the polish's block soft threshold
+    grouped: ClassVar[bool] = False
     sd_per_scale: ClassVar[float] = 1.0  # the prior's sd at scale 1 (Laplace: sqrt 2)
 
     registry: ClassVar[dict[str, type[Prior]]] = {}
@@ -74,6 +76,10 @@ class Prior:
         if self.hyperprior is not None:
             params["hyperprior"] = str(self.hyperprior)
         return params | ({"by_sigma": True} if self.by_sigma else {})
+
+    def shown_params(self) -> dict:
+        """:meth:`params` as a report shows them (the group Laplace prior's groups by feature name)."""
+        return self.params()
 
     @classmethod
     def from_params(cls, params: dict) -> Prior:
@@ -169,6 +175,16 @@ class Prior:
         """The weight of each |w_j - mu_j| (p of them): :meth:`l1_weight` for every coefficient, but for a
         prior with a scale per coefficient (the weighted Laplace's ``v_j / b``)."""
         return np.full(p, self.l1_weight() or 0.0)
+
+    def kink_groups(self, p: int) -> list[np.ndarray]:
+        """The sets of coefficients that a mode puts on mu together, where the density has its kink: each
+        coefficient alone for a kinked prior (an L1 term, an infinite slope at mu), none for a smooth one."""
+        return [np.array([j]) for j in range(p)] if (self.l1_weight() or self.pins_at_mu()) else []
+
+    def active(self, d: np.ndarray) -> np.ndarray:
+        """The coefficients off their kink at ``d = w - mu`` (the active set: every one for a smooth prior)."""
+        d = np.asarray(d, dtype=float)
+        return d != 0 if (self.l1_weight() or self.pins_at_mu()) else np.ones(d.shape[-1], dtype=bool)
 
     def curvatures(self, d: np.ndarray, sigma: float | None) -> np.ndarray:
         """The second derivative of the smooth part of -log p(w_j) at each ``d = w - mu`` (a penalty's

@@ -29,5 +29,5 @@ from priorfit.penalized.twins.numbers import (  # noqa: F401 - the table's numbe
 from priorfit.penalized.twins.records import EmpiricalBayes, Nearest, Twin  # noqa: F401 - the rows
 from priorfit.penalized.twins.table import EMPIRICAL_BAYES, NEAREST, TWINS, nearest, rows, twin  # noqa: F401 - the table
 from priorfit.penalized.twins.variants import (  # noqa: F401 - the rows built from a prior's options
-    BRIDGE_EXPONENTS, VARIANTS, bridge_twin, mvnormal_twin, weighted_laplace_twin,
+    BRIDGE_EXPONENTS, VARIANTS, bridge_twin, group_laplace_twin, mvnormal_twin, weighted_laplace_twin,
 )

@@ -219,6 +219,18 @@ def _weighted_l1(weights, family, tol=1e-12):
     return make
 
 
+def _group_lasso(groups, family, tol=1e-12):
+    """skglm's GLM of ``family`` with ``alpha sum_g sqrt(|g|) ||w_g||`` (:class:`~priorfit.penalized.group_lasso.GroupLassoGLM`),
+    solved to ``tol``."""
+
+    def make(alpha, fit_intercept, **_):
+        from priorfit.penalized.group_lasso import GroupLassoGLM
+
+        return GroupLassoGLM(alpha=alpha, groups=groups, family=family, fit_intercept=fit_intercept, tol=tol)
+
+    return make
+
+
 def _tikhonov(precision, family):
     """glum's GLM of ``family`` with the penalty ``alpha / 2 w'Qw`` (:class:`~priorfit.penalized.tikhonov.TikhonovGLM`;
     ``precision`` gives Q for the data's columns)."""

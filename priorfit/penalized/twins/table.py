@@ -16,7 +16,10 @@ from priorfit.penalized.twins.estimators import (
     _ridge_cv, _robust_nearest, _squared,
 )
 from priorfit.penalized.twins.records import GAUSSIAN_L1, EmpiricalBayes, Nearest, Twin
-from priorfit.penalized.twins.variants import _TIKHONOV, _WEIGHTED_L1, BRIDGE_EXPONENTS, VARIANTS, bridge_twin, mvnormal_twin, weighted_laplace_twin
+from priorfit.penalized.twins.variants import (
+    _GROUP_OBJECTIVES, _TIKHONOV, _WEIGHTED_L1, BRIDGE_EXPONENTS, VARIANTS, bridge_twin, group_laplace_twin, mvnormal_twin,
+    weighted_laplace_twin,
+)
 
 _LOGISTIC = dict(hyperparameter="C", objective_scale=lambda C, d, n: 1.0 / C, best=lambda search: float(search.C_))
 _C_IS_THE_SCALE = dict(alpha_from_scale=lambda s, d, n: s, scale_from_alpha=lambda C, d, n: C)
@@ -194,7 +197,7 @@ NEAREST: dict[tuple[str, str], Nearest] = {
     **{
         (prior, "student_t"): Nearest(prior, "student_t", _NO_TWIN_T, ("HuberRegressor", "QuantileRegressor (median)"),
                                       _robust_nearest, _nearest_params)
-        for prior in ("normal", "laplace", "elasticnet", "horseshoe", "regularized_horseshoe", "r2d2")
+        for prior in ("normal", "laplace", "group_laplace", "elasticnet", "horseshoe", "regularized_horseshoe", "r2d2")
     },
     **{
         (prior, likelihood): Nearest(prior, likelihood, _NO_TWIN_PINBALL, *_SPARSE_NEAREST[likelihood], _nearest_params)
@@ -221,7 +224,7 @@ def twin(prior, likelihood, settings=None) -> Twin | None:
 
     ``prior`` is a :class:`~priorfit.models.priors.Prior`, or a prior's name with the ``settings``
     that hold its options (the rows of :data:`VARIANTS` depend on them: the bridge's q, the mvnormal's
-    precision, the Laplace prior's weights; a name alone has the row of their defaults where there is one).
+    precision, the Laplace prior's weights, the group Laplace prior's groups; a name alone has the row of their defaults where there is one).
     ``likelihood`` is the family's name, or the family itself, whose settings the estimator takes
     (:meth:`~priorfit.models.likelihoods.Likelihood.twin_options`: the quantile Q) are then bound
     to the row."""
@@ -261,6 +264,10 @@ def rows() -> list[dict[str, str]]:
     for likelihood in _WEIGHTED_L1:
         t = weighted_laplace_twin(None, likelihood)
         out.append({"prior": "laplace (weights v_j)", "likelihood": likelihood, "estimator": t.estimator, "objective": t.objective,
+                    "conversion": t.conversion})
+    for likelihood in _GROUP_OBJECTIVES:
+        t = group_laplace_twin(None, likelihood)
+        out.append({"prior": "group_laplace", "likelihood": likelihood, "estimator": t.estimator, "objective": t.objective,
                     "conversion": t.conversion})
     for likelihood in _TIKHONOV:
         t = mvnormal_twin(None, likelihood)

@@ -1,5 +1,6 @@
 """The rows that depend on a prior's options, built from them: the bridge's exponent q, the
-multivariate normal's precision matrix, the Laplace prior's weights (:data:`VARIANTS`, which
+multivariate normal's precision matrix, the Laplace prior's weights, the group Laplace prior's
+groups (:data:`VARIANTS`, which
 :func:`~priorfit.penalized.twins.table.twin` consults before the fixed rows)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from priorfit.penalized.twins.estimators import (
-    _bridge_regression, _glum_ridge, _glum_ridge_cv, _grid_cv, _lasso, _lasso_cv, _log_loss, _poisson_deviance, _skglm_bridge,
+    _bridge_regression, _glum_ridge, _glum_ridge_cv, _grid_cv, _group_lasso, _lasso, _lasso_cv, _log_loss, _poisson_deviance, _skglm_bridge,
     _squared, _tikhonov, _weighted_l1,
 )
 from priorfit.penalized.twins.numbers import GRID_SEARCH_TOL, TOLERANCE
@@ -154,6 +155,43 @@ def weighted_laplace_twin(weights, likelihood: str) -> Twin:
     )
 
 
+# -- the group Laplace prior's rows: skglm's group lasso (bound by :func:`twin` from the prior's groups) --
+#: likelihood -> the objective for people (the loss, its factor and the conversion are the weighted lasso's)
+_GROUP_OBJECTIVES = {
+    "gaussian": "(1 / (2 * n_samples)) * ||y - Xw||^2_2 + alpha * sum_g sqrt(|g|) ||w_g||_2",
+    "bernoulli": "(1 / n_samples) * sum(log_loss) + alpha * sum_g sqrt(|g|) ||w_g||_2",
+    "poisson": "1 / (2 * n_samples) * sum(deviance) + alpha * sum_g sqrt(|g|) ||w_g||_2",
+}
+
+
+def group_laplace_twin(groups, likelihood: str) -> Twin:
+    """The twin of the group Laplace prior ``-log p(w_g) = sqrt(|g|) ||w_g - mu_g|| / b + const``: skglm's
+    ``WeightedGroupL2`` penalty ``alpha sum_g sqrt(|g|) ||w_g - mu_g||`` on its ``QuadraticGroup``,
+    ``LogisticGroup`` or ``PoissonGroup`` datafit, so that ``alpha = sigma^2 / (n b)`` (gaussian) or ``1 /
+    (n b)``: the lasso's conversion (a group of one is the lasso). ``groups``: a
+    :class:`~priorfit.models.priors.group_laplace.Groups`, resolved to column numbers before a fit."""
+    loss, per_loss, _, conversion, alpha_from_scale, scale_from_alpha, objective_scale = _WEIGHTED_L1[likelihood]
+
+    def objective_value(loss, n, d, alpha):
+        return per_loss(n) * loss + alpha * sum(np.sqrt(len(g)) * np.linalg.norm(d[g]) for g in groups.of(len(d)))
+
+    return Twin(
+        "group_laplace", likelihood, "skglm WeightedGroupL2",
+        objective=_GROUP_OBJECTIVES[likelihood],
+        documented="Weighted Group L2 penalty.",
+        conversion=conversion.replace("b_j = b / v_j", "weights sqrt(|g|)"),
+        alpha_from_scale=alpha_from_scale,
+        scale_from_alpha=scale_from_alpha,
+        objective_scale=objective_scale,
+        make=_group_lasso(groups, likelihood),
+        # skglm has no cross-validation: a grid on the held-out datafit, at a tolerance enough to choose
+        search=_grid_cv(_group_lasso(groups, likelihood, tol=GRID_SEARCH_TOL), scoring=None),
+        loss=loss,
+        objective_value=objective_value,
+        best=_GRID_BEST,
+    )
+
+
 #: (prior, likelihood) -> the row, from the prior's options (a Prior, or Settings) and the pair's
 #: fixed row (or None): pairs whose twin depends on them
 VARIANTS: dict[tuple[str, str], Callable[[Any, Twin | None], Twin | None]] = {
@@ -164,4 +202,6 @@ VARIANTS: dict[tuple[str, str], Callable[[Any, Twin | None], Twin | None]] = {
     **{("laplace", likelihood): (lambda options, row, likelihood=likelihood: row if options.weights is None
                                  else weighted_laplace_twin(options.weights, likelihood))
        for likelihood in _WEIGHTED_L1},
+    **{("group_laplace", likelihood): (lambda options, row, likelihood=likelihood: group_laplace_twin(options.groups, likelihood))
+       for likelihood in _GROUP_OBJECTIVES},
 }
