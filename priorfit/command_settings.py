@@ -38,6 +38,7 @@ UNUSED_BY = {
         "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
         **_twinless_options(),
         "weights": "runs the unweighted lasso's path",
+        "formula": "reads numeric columns only (a formula's design is compare's for now)",
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
         "relevance": "has no coefficient table",
@@ -50,6 +51,7 @@ UNUSED_BY = {
         "relevance": "tests ranks and interval coverage, not coefficient tables",
         "holdout": "scores its own simulated data sets",
         "test": "scores its own simulated data sets",
+        "formula": "draws its own design",
     },
 }
 

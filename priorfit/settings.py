@@ -150,27 +150,24 @@ def _quantile(value) -> float:
 def _sigma_prior(value):
     from priorfit.models.likelihoods import SigmaPrior, sigma_prior
 
-    if value is None or isinstance(value, SigmaPrior):
-        return value
-    return sigma_prior(value)
+    return value if value is None or isinstance(value, SigmaPrior) else sigma_prior(value)
 
 
-def _weights(value):
-    from priorfit.models.priors.laplace import penalty_weights
+def _parser(module: str, name: str):
+    """The parser ``name`` of ``module``, imported only when a value is parsed (the models and formulaic stay out)."""
 
-    return penalty_weights(value)
+    def parse(value):
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(value)
+
+    return parse
 
 
-def _groups(value):
-    from priorfit.models.priors.group_laplace import parse_groups
-
-    return parse_groups(value)
-
-
-def _precision(value):
-    from priorfit.models.priors.mvnormal import parse_precision
-
-    return parse_precision(value)
+_weights = _parser("priorfit.models.priors.laplace", "penalty_weights")
+_formula = _parser("priorfit.data.formulas", "parse_formula")
+_groups = _parser("priorfit.models.priors.group_laplace", "parse_groups")
+_precision = _parser("priorfit.models.priors.mvnormal", "parse_precision")
 
 
 def _sampler(value) -> str:
@@ -271,6 +268,9 @@ class Settings:
     weights: tuple | None = option(
         None, _weights, "laplace: a weight v_j per feature (comma-separated), the weighted (adaptive) lasso alpha sum v_j "
         "|w_j - mu_j|: the prior scale of coefficient j is b / v_j", metavar="V1,V2,...")
+    formula: str | None = option(
+        None, _formula, "a Wilkinson formula for the design, as y ~ x1 + C(site) + x1:arm (formulaic's model matrix; its "
+        "left side is the target, its intercept the model's, - 1 removes it)", metavar="FORMULA")
     groups: Any = option(
         None, _groups, "group_laplace: the groups of features that partition them, names joined by + within a group and , "
         "between groups (lists of names or column numbers in Python and TOML): the group lasso alpha sum_g sqrt(|g|) "

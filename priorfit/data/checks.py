@@ -209,9 +209,22 @@ def checked_frame(frame: pd.DataFrame, y, name: str, target: str):
             y = labels(values, values.name, name)  # two labels are a bernoulli target; the likelihood decides
             continue
         problem = column_values(values, values.name, False)
+        if isinstance(problem, Problem) and problem.kind == "numeric":
+            raise InputError(problem.message(name)[:-1] + "; to encode its levels, give the formula --formula "
+                             f"{formula_for(frame, target)!r}.")
         if isinstance(problem, Problem):
             raise InputError(problem.message(name, counted=True))
     return y
+
+
+def formula_for(frame: pd.DataFrame, target: str) -> str:
+    """The formula of every column of ``frame`` against ``target``, the text columns as categories ``C(...)``."""
+    def term(column) -> str:
+        name = str(column) if str(column).isidentifier() else f"`{column}`"
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        return name if numeric else f"C({name})"
+
+    return f"{target} ~ " + " + ".join(term(c) for c in frame.columns)
 
 
 def checked_arrays(X, y, given_features, name: str, target: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:

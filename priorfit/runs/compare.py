@@ -15,7 +15,7 @@ import xarray as xr
 from priorfit import inference
 from priorfit import settings as settings_module
 from priorfit.data import design as data
-from priorfit.data import sources
+from priorfit.data import formulas, sources
 from priorfit.data.dask import is_dask
 from priorfit.data.design import Dataset, Design, from_arrays, from_frame, make_design
 from priorfit.data.sources import load
@@ -42,12 +42,21 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     with report.step("loading and checking the data"):
         likelihood = config.family()
         held = train_y = None
+        if (sources.read_in_chunks(X) or is_dask(X)) and config.formula is not None:
+            raise InputError(f"A formula applies to data read whole; {_source_name(X)} is read in chunks into its sufficient "
+                             "statistics, so give it numeric columns (or a smaller file).")
         if sources.read_in_chunks(X) or is_dask(X):
             if config.holdout is not None:
                 heldout.refuse_without_rows(X, config.holdout)
             design, labels = _chunked_design(X, y, target, likelihood, config), None
         else:
-            dataset = _dataset(X, y, target=target, features=features)
+            if config.formula is not None:
+                frame, name = formulas.table(X, y, target=target)
+                made = formulas.apply(frame, config.formula, name)
+                # the formula's intercept is the model's; - 1 (or --no-intercept) fits none
+                dataset, config = made.dataset, dataclasses.replace(config, intercept=config.intercept and made.intercept)
+            else:
+                dataset = _dataset(X, y, target=target, features=features)
             if config.holdout is not None:  # split before anything is fitted: the twins' CV and the conformal see the rest
                 dataset, held = heldout.hold_out(dataset, config.holdout, config.seed)
             train_y = dataset.y
@@ -171,6 +180,10 @@ def _check_location(config: Settings, design: Design) -> None:
             f"The prior location mu has {len(config.mu)} entries but the data have {design.p} features; "
             "give one number, or one per feature in their order."
         )
+
+
+def _source_name(X) -> str:
+    return repr(str(X)) if isinstance(X, str) else "the dask collection"
 
 
 def _dataset(X, y, *, target, features) -> Dataset:

@@ -99,7 +99,8 @@ BAD = [
     ("missing", None, r"^Data '.*nothere.csv' is neither a file that exists nor a known data set; use a CSV or Parquet path, diabetes, breast_cancer, diamonds, randhie, or synthetic:n=...,p=....$"),
     ("target", "nope", r"^Target column 'nope' is not in '.*ok.csv'; columns are: a, b, y.$"),
     ("nan", None, r"^Column 'b' of nan.csv has 1 missing or non-finite value\(s\), the first in row 2; priorfit needs complete, finite data.$"),
-    ("text", None, r"^Column 'b' of text.csv is not numeric \(value 'abc' in row 2\); priorfit needs numeric columns.$"),
+    ("text", None, r"^Column 'b' of text.csv is not numeric \(value 'abc' in row 2\); priorfit needs numeric columns; to encode "
+                   r"its levels, give the formula --formula 'y ~ a \+ C\(b\)'.$"),
     ("constant", None, r"^Column 'b' of constant.csv is constant \(every value is 7\); drop it: it cannot be standardized and duplicates the intercept.$"),
 ]
 
@@ -220,7 +221,9 @@ def test_frame_and_file_chunks_name_the_first_bad_value_alike(tmp_path):
     with pytest.raises(InputError) as chunks:
         from_files(tmp_path / "d.csv", chunk_rows=8)
     head = "Column 'b' of {} is not numeric (value 'x' in row 21"
-    assert str(memory.value) == head.format("data") + "); priorfit needs numeric columns."
+    # in memory the sentence shows the formula that encodes the text column; a file read in chunks takes no formula
+    assert str(memory.value) == head.format("data") + ("); priorfit needs numeric columns; to encode its levels, give the formula "
+                                                       "--formula 'y ~ a + C(b)'.")
     assert str(chunks.value) == head.format("d.csv") + ", data row 21 of d.csv); priorfit needs numeric columns."
 
 
