@@ -219,12 +219,14 @@ def checked_frame(frame: pd.DataFrame, y, name: str, target: str):
 
 def formula_for(frame: pd.DataFrame, target: str) -> str:
     """The formula of every column of ``frame`` against ``target``, the text columns as categories ``C(...)``."""
-    def term(column) -> str:
-        name = str(column) if str(column).isidentifier() else f"`{column}`"
-        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
-        return name if numeric else f"C({name})"
+    def quoted(column) -> str:  # a name that is not an identifier in backticks, as formulaic reads it
+        return str(column) if str(column).isidentifier() else f"`{column}`"
 
-    return f"{target} ~ " + " + ".join(term(c) for c in frame.columns)
+    def term(column) -> str:
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        return quoted(column) if numeric else f"C({quoted(column)})"
+
+    return f"{quoted(target)} ~ " + " + ".join(term(c) for c in frame.columns)
 
 
 def checked_arrays(X, y, given_features, name: str, target: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:

@@ -79,7 +79,7 @@ def apply(frame: pd.DataFrame, formula: str, name: str) -> FormulaDesign:
         missing = np.flatnonzero(frame[column].isna().to_numpy())
         if missing.size:
             raise InputError(f"Column {column!r} of {name!r}, which the formula uses, has {missing.size} missing "
-                             f"value{'s' * (missing.size > 1)}, the first in row {int(missing[0])}; give complete rows.")
+                             f"value{'s' * (missing.size > 1)}, the first in row {int(missing[0]) + 1}; give complete rows.")
     target = target_of(formula)
     try:
         with warnings.catch_warnings():

@@ -51,6 +51,10 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
             design, labels = _chunked_design(X, y, target, likelihood, config), None
         else:
             if config.formula is not None:
+                if config.test is not None:
+                    raise InputError(f"test {config.test!r} is given with a formula; held-out rows from a file need the "
+                                     "formula's columns for new rows, which priorfit does not build yet: use holdout (a "
+                                     "share of the rows) instead.")
                 frame, name = formulas.table(X, y, target=target)
                 made = formulas.apply(frame, config.formula, name)
                 # the formula's intercept is the model's; - 1 (or --no-intercept) fits none

@@ -80,7 +80,7 @@ def test_bad_formulas_get_one_sentence(trial, formula, sentence):
 def test_a_missing_value_the_formula_uses_is_named(trial):
     holed = trial.assign(age=trial["age"].where(trial.index != 4))
     with pytest.raises(InputError, match=r"^Column 'age' of 'data', which the formula uses, has 1 missing value, the first in "
-                                         r"row 4; give complete rows.$"):
+                                         r"row 5; give complete rows.$"):  # rows counted from 1, as in every sentence
         priorfit.compare(holed, formula=FORMULA, prior="normal", alpha=1.0, sigma=1.0, **FAST)
 
 
@@ -92,6 +92,14 @@ def test_a_text_column_without_a_formula_is_refused_with_the_formula_to_write(tr
         "Column 'site' of trial.csv is not numeric (value 'east' in row 1); priorfit needs numeric columns; to encode its "
         "levels, give the formula --formula 'y ~ dose + age + C(site) + C(arm)'.")
     assert not out.exists()
+
+
+def test_held_out_rows_from_a_file_wait_for_new_rows_through_the_formula(trial, tmp_path):
+    trial.to_csv(tmp_path / "new.csv", index=False)
+    with pytest.raises(InputError, match=r"^test .* is given with a formula; held-out rows from a file need the formula's columns "
+                                         r"for new rows, which priorfit does not build yet: use holdout \(a share of the rows\) "
+                                         r"instead.$"):
+        priorfit.compare(trial, formula=FORMULA, test=str(tmp_path / "new.csv"), **FAST)
 
 
 def test_toml_and_the_estimators_take_the_formula_or_say_what_to_do_instead(tmp_path, trial):
