@@ -86,6 +86,15 @@ CLI = [
     ("semicolons-text-column", _csv("a;b;y\n1;2;3\n2;x;4\n3;5;2\n4;4;6\n"), [], "Column 'b' of data.csv is not numeric (value 'x' in row 2)"),
     ("poisson-negative", _frame(y=[0.0, 1.0, -2.0, 1.0, 0.0]), ["--likelihood", "poisson"], "poisson likelihood needs"),
     ("poisson-non-integer", _frame(y=[0.0, 1.5, 2.0, 1.0, 0.0]), ["--likelihood", "poisson"], "poisson likelihood needs"),
+    # formulas (issue 19): the column, the grammar, the target's side and a missing value the formula uses
+    ("formula-unknown-column", _frame(), ["--formula", "y ~ a + dose"], "The formula 'y ~ a + dose' uses 'dose', which 'data.csv' "
+                                                                        "does not have; its columns are: a, b, y."),
+    ("formula-malformed", _frame(), ["--formula", "y ~ a + ("], "The formula 'y ~ a + (' is not one formulaic can read"),
+    ("formula-no-left-side", _frame(), ["--formula", "a + b"], "The formula 'a + b' has no left side; name the target on it"),
+    ("formula-and-target", _frame(), ["--formula", "y ~ a", "--target", "b"],
+     "--target 'b' is given with a formula; the formula's left side names the target."),
+    ("formula-missing-value", _frame(b=["u", None, "v", "u", "v"]), ["--formula", "y ~ a + C(b)"],
+     "Column 'b' of 'data.csv', which the formula uses, has 1 missing value, the first in row 2; give complete rows."),
     ("scale-zero", "diabetes", ["--prior", "normal", "--scale", "0"], "scale '0' is not allowed"),
     ("alpha-negative", "diabetes", ["--prior", "laplace", "--alpha", "-1"], "alpha '-1' is not allowed"),
     ("alpha-text", "diabetes", ["--prior", "laplace", "--alpha", "lots"], "alpha 'lots' is not allowed"),
