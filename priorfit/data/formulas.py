@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from priorfit.data import checks
-from priorfit.data.design import Dataset, from_arrays
+from priorfit.data.design import Dataset, from_frame
 from priorfit.errors import InputError
 
 INTERCEPT = "Intercept"
@@ -93,11 +93,8 @@ def apply(frame: pd.DataFrame, formula: str, name: str) -> FormulaDesign:
     X = right.drop(columns=[INTERCEPT]) if intercept else right
     if X.shape[1] == 0:
         raise checks.no_features(name)
-    y = frame[target]
-    values = y.to_numpy() if not pd.api.types.is_numeric_dtype(y) or pd.api.types.is_bool_dtype(y) else y.to_numpy(dtype=float)
-    if values.dtype.kind not in "fiub":
-        values = checks.labels(y, target, name)
-    dataset = from_arrays(X.to_numpy(dtype=float), values, features=[str(c) for c in X.columns], name=name, target=target)
+    # the model matrix and the target take the checks of any table (labels stay labels)
+    dataset = from_frame(X.set_axis([str(c) for c in X.columns], axis=1), frame[target], name=name, target=target)
     return FormulaDesign(dataset, intercept, right.model_spec)
 
 

@@ -47,7 +47,7 @@ def coordinate(design, prior, point: dict) -> int:
     largest in magnitude."""
     w, mu = np.asarray(point["coef"]), prior.mu_vector(design.p)
     pinned = np.flatnonzero(~prior.active(w - mu))
-    if (prior.l1_weight() or prior.grouped) and pinned.size:
+    if prior.kink_groups(design.p) and pinned.size:
         return int(pinned[0])
     return int(np.argmax(np.abs(w - mu)))
 
@@ -96,7 +96,7 @@ def random_points(model, point: dict, twin, penalty, sd: np.ndarray, *, points: 
     rng = np.random.default_rng(seed)
     center, p = np.asarray(point["coef"], dtype=float), model.design.p
     gaps, scale = [], 0.0
-    kinks = model.prior.kink_groups(p) if model.prior.l1_weight() or model.prior.grouped else []
+    kinks = model.prior.kink_groups(p)
     for _ in range(points):
         coef = center + 3.0 * sd[:p] * rng.standard_normal(p)
         for group, on_mu in zip(kinks, rng.random(len(kinks)) < 1 / 3):

@@ -177,9 +177,9 @@ class Prior:
         return np.full(p, self.l1_weight() or 0.0)
 
     def kink_groups(self, p: int) -> list[np.ndarray]:
-        """The sets of coefficients that a mode puts on mu together, where the density has its kink: each
-        coefficient alone for a kinked prior (an L1 term, an infinite slope at mu), none for a smooth one."""
-        return [np.array([j]) for j in range(p)] if (self.l1_weight() or self.pins_at_mu()) else []
+        """The sets of coefficients on whose mu the density has a kink in ``|w - mu|`` terms (the identity's
+        random points put a third of them there): each coefficient alone for an L1 prior, none for others."""
+        return [np.array([j]) for j in range(p)] if self.l1_weight() else []
 
     def active(self, d: np.ndarray) -> np.ndarray:
         """The coefficients off their kink at ``d = w - mu`` (the active set: every one for a smooth prior)."""
