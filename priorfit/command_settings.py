@@ -38,7 +38,6 @@ UNUSED_BY = {
         "scale": f"sets the prior scale from each alpha of the grid {_GRID}",
         **_twinless_options(),
         "weights": "runs the unweighted lasso's path",
-        "formula": "reads numeric columns only (a formula's design is compare's for now)",
         "loo": "computes no PSIS-LOO",
         "bootstrap": "has no bootstrap intervals",
         "relevance": "has no coefficient table",
@@ -52,6 +51,7 @@ UNUSED_BY = {
         "holdout": "scores its own simulated data sets",
         "test": "scores its own simulated data sets",
         "formula": "draws its own design",
+        "missing": "draws its own data, with no value missing",
     },
 }
 

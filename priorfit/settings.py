@@ -10,11 +10,12 @@ Parsers are idempotent, so a parsed ``Settings`` can be rebuilt from its own val
 from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
-from os import PathLike
 from typing import Any
 
 from priorfit.errors import InputError
-from priorfit.validation import boolean, bridge_exponent, finite, integer, positive, probability
+from priorfit.validation import (boolean, bridge_exponent, integer, loo_choice, missing_rows, nu_or_estimate, positive,
+                                 prior_location, probability, quantile_level, relevance_threshold, sigma_or_estimate,
+                                 test_rows)
 
 SAMPLERS = ("nutpie", "pymc")
 DEFAULT_PRIORS = ("normal", "laplace", "regularized_horseshoe")
@@ -106,47 +107,6 @@ def _per_prior(what: str, *, hyper: bool = False):
     return parse
 
 
-def _location(value) -> float | tuple[float, ...]:
-    """The prior location: a number, or one number per feature (its length is checked against the
-    data's columns when the data are known)."""
-    if isinstance(value, str) and "," in value:
-        value = value.split(",")
-    if getattr(value, "ndim", None) == 1:  # a NumPy vector
-        value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        values = tuple(finite(v, "An entry of the prior location mu") for v in value)
-        if not values:
-            raise InputError("The prior location mu is an empty list; give one number, or one per feature.")
-        return values
-    return finite(value, "The prior location mu")
-
-
-def _sigma(value) -> float | None:
-    if value is None or (isinstance(value, str) and value.strip().lower() == "estimate"):
-        return None
-    try:
-        return positive(value, "sigma")
-    except InputError:
-        raise InputError(f"sigma {value!r} is not allowed; give a positive number to fix it, or 'estimate'.") from None
-
-
-def _nu(value) -> float | str:
-    if isinstance(value, str) and value.strip().lower() == "estimate":
-        return "estimate"
-    try:
-        return positive(value, "nu")
-    except InputError:
-        raise InputError(f"nu {value!r} is not allowed; the Student-t degrees of freedom must be a positive number, "
-                         "or 'estimate'.") from None
-
-
-def _quantile(value) -> float:
-    try:
-        return probability(value, "quantile")
-    except InputError:
-        raise InputError(f"quantile {value!r} is not allowed; the quantile Q must lie strictly between 0 and 1.") from None
-
-
 def _sigma_prior(value):
     from priorfit.models.likelihoods import SigmaPrior, sigma_prior
 
@@ -170,12 +130,6 @@ _groups = _parser("priorfit.models.priors.group_laplace", "parse_groups")
 _precision = _parser("priorfit.models.priors.mvnormal", "parse_precision")
 
 
-def _sampler(value) -> str:
-    if value not in SAMPLERS:
-        raise InputError(f"Sampler {value!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
-    return value
-
-
 def _text(value) -> str:
     """A setting's value for a sentence: numbers as %g, anything else (a hyperprior) as itself."""
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
@@ -187,28 +141,10 @@ def _and(names) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _loo(value) -> str:
-    text = "yes" if value is True else "no" if value is False else str(value).strip().lower()
-    if text not in ("auto", "yes", "no"):
-        raise InputError(f"loo {value!r} is not allowed; use auto, yes or no.")
-    return text
-
-
-def _relevance(value) -> float | None:
-    if value is None:
-        return None
-    try:
-        return positive(value, "relevance")
-    except InputError:
-        raise InputError(
-            f"relevance {value!r} is not allowed; it must be a positive finite number, the threshold C of P(|w - mu| > C)."
-        ) from None
-
-
-def _test(value) -> str:
-    if not isinstance(value, str | PathLike) or not str(value).strip():
-        raise InputError(f"test {value!r} is not allowed; give a CSV or Parquet file (or a data set by name) of held-out rows.")
-    return str(value)
+def _sampler(value) -> str:
+    if value not in SAMPLERS:
+        raise InputError(f"Sampler {value!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
+    return value
 
 
 def _optional(parse):
@@ -271,6 +207,9 @@ class Settings:
     formula: str | None = option(
         None, _formula, "a Wilkinson formula for the design, as y ~ x1 + C(site) + x1:arm (formulaic's model matrix; its "
         "left side is the target, its intercept the model's, - 1 removes it)", metavar="FORMULA")
+    missing: str = option(
+        "refuse", missing_rows, "a row with a missing value in a column the fit uses: refuse (one sentence names the column and "
+        "row) or drop (the incomplete rows are dropped, and their number reported)", metavar="refuse|drop")
     groups: Any = option(
         None, _groups, "group_laplace: the groups of features that partition them, names joined by + within a group and , "
         "between groups (lists of names or column numbers in Python and TOML): the group lasso alpha sum_g sqrt(|g|) "
@@ -280,14 +219,14 @@ class Settings:
         "penalty D'D over the features in order), or a .csv (no header) or .npy file of the p x p matrix (an array in Python)",
         metavar="FILE|rw1|rw2")
     mu: float | tuple = option(
-        0.0, _location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
+        0.0, prior_location, "prior location: the penalty is on w - mu; one number (CLI), or one per feature (API, TOML)", metavar="M")
     sigma: float | str | None = option(
-        "estimate", _sigma, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
+        "estimate", sigma_or_estimate, "Gaussian noise sd: a number fixes it (the exact identity), 'estimate' samples it", metavar="VALUE|estimate")
     nu: float | str | None = option(
-        None, _optional(_nu), "student_t: the degrees of freedom nu, fixed (a number > 0) or 'estimate' (under a Gamma prior)",
+        None, _optional(nu_or_estimate), "student_t: the degrees of freedom nu, fixed (a number > 0) or 'estimate' (under a Gamma prior)",
         metavar="NU|estimate")
     quantile: float | None = option(
-        None, _optional(_quantile), "quantile: the quantile Q that the asymmetric Laplace likelihood models (0 < Q < 1)", metavar="Q")
+        None, _optional(quantile_level), "quantile: the quantile Q that the asymmetric Laplace likelihood models (0 < Q < 1)", metavar="Q")
     sigma_prior: Any = option(
         None, _sigma_prior, "prior of an estimated sigma: jeffreys (default), halfnormal:S or halfcauchy:S", metavar="PRIOR")
     standardize: bool = option(True, lambda v: boolean(v, "standardize"), "standardize the columns of X")
@@ -300,7 +239,7 @@ class Settings:
     target_accept: float | None = option(
         None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8; regularized horseshoe 0.99; horseshoe 0.999)", metavar="P")
     loo: str = option(
-        "auto", _loo, "PSIS-LOO from the rows (and with it the priors compared by LOO and power-scaling sensitivity): "
+        "auto", loo_choice, "PSIS-LOO from the rows (and with it the priors compared by LOO and power-scaling sensitivity): "
         "auto (when rows x draws <= 2e7), yes or no", metavar="auto|yes|no")
     hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
     bootstrap: int = option(
@@ -309,7 +248,7 @@ class Settings:
         "not credible intervals", metavar="B")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
     relevance: float | None = option(
-        None, _relevance,
+        None, relevance_threshold,
         "evidence for large coefficients: add P(|w - mu| > C) per coefficient, C in the units of each table "
         "(model scale, and the original scale of X); default: off", metavar="C")
     holdout: float | None = option(
@@ -317,7 +256,7 @@ class Settings:
         "held-out evaluation: fit on the other rows and score the intervals, log predictive density and error on a seeded "
         "FRACTION of the rows (default: off)", metavar="FRACTION")
     test: str | None = option(
-        None, _optional(_test),
+        None, _optional(test_rows),
         "held-out evaluation on the rows of DATA (a CSV/Parquet file or a data set by name, with the training columns), "
         "instead of --holdout", metavar="DATA")
 

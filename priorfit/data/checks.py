@@ -90,6 +90,26 @@ def column_values(values: pd.Series, label: str, is_target: bool) -> np.ndarray 
 
 
 # -- sentences about a whole data set -------------------------------------------------------------
+MISSING = ("refuse", "drop")  # what --missing does with a row that has a missing value
+
+
+def complete_rows(frame: pd.DataFrame, columns, name: str, missing: str) -> tuple[pd.DataFrame, int]:
+    """``frame`` without the rows that miss a value (NaN, None, NA) in one of ``columns``, and how
+    many were dropped, where ``missing`` is 'drop'; ``frame`` as it is where it is 'refuse' (the
+    checks that follow name the first missing value). Rows keep their order; the index restarts."""
+    if missing == "refuse":
+        return frame, 0
+    incomplete = frame[list(columns)].isna().any(axis=1).to_numpy()
+    if incomplete.all():
+        raise nothing_left(name)
+    return frame.loc[~incomplete].reset_index(drop=True), int(incomplete.sum())
+
+
+def nothing_left(name: str) -> InputError:
+    return InputError(f"Every row of {name} misses a value in a column the fit uses; nothing is left after dropping the "
+                      "incomplete rows (--missing drop).")
+
+
 def no_rows(name: str) -> InputError:
     return InputError(f"{name} has no rows; priorfit needs at least 3.")
 

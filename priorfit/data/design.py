@@ -47,6 +47,8 @@ class Dataset(_Shape):
     ``truth`` holds the generating coefficients of synthetic data (``None`` otherwise). ``y`` is
     float, or, for a target that is not numbers, its labels (bool or text) as the user gave them:
     the likelihood encodes them (:meth:`priorfit.models.likelihoods.Likelihood.encode_y`).
+    ``formula_spec`` is the saved model spec of a formula's design (:mod:`priorfit.data.formula_spec`),
+    which builds its columns for new rows; ``dropped`` counts the rows dropped for a missing value.
     """
 
     name: str
@@ -55,6 +57,8 @@ class Dataset(_Shape):
     features: tuple[str, ...]
     target: str = "y"
     truth: dict | None = None
+    formula_spec: dict | None = None
+    dropped: int = 0
 
 
 @dataclass(frozen=True)

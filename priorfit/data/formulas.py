@@ -12,8 +12,7 @@ standardized like any other column (unless ``--no-standardize``), on both sides 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -50,13 +49,11 @@ def parse_formula(value) -> str | None:
 
 @dataclass(frozen=True)
 class FormulaDesign:
-    """The formula's data set (features: the right side's columns without the intercept), whether the
-    formula has an intercept, and formulaic's model spec of its right side (which rebuilds the same
-    columns, with the training data's levels, for new rows)."""
+    """The formula's data set (features: the right side's columns without the intercept; its
+    ``formula_spec`` rebuilds them for new rows) and whether the formula has an intercept."""
 
     dataset: Dataset
     intercept: bool
-    spec: Any
 
 
 def target_of(formula: str) -> str:
@@ -65,28 +62,49 @@ def target_of(formula: str) -> str:
     return str(next(iter(Formula(formula).lhs)))
 
 
-def apply(frame: pd.DataFrame, formula: str, name: str) -> FormulaDesign:
-    """The design of ``formula`` on ``frame`` (the table with the target among its columns)."""
-    from formulaic import Formula, model_matrix
+def used(formula: str) -> list[str]:
+    """The columns ``formula`` reads: its target and the variables of its right side."""
+    from formulaic import Formula
 
-    columns = [str(c) for c in frame.columns]
-    used = sorted(Formula(formula).required_variables)
-    absent = [v for v in used if v not in columns]
-    if absent:
-        raise InputError(f"The formula {formula!r} uses {', '.join(map(repr, absent))}, which {name!r} does not have; "
-                         f"its columns are: {checks.names(columns)}.")
-    for column in used:  # formulaic would drop incomplete rows without a word
+    return [target_of(formula), *sorted(Formula(formula).rhs.required_variables)]
+
+
+def _refuse_missing(frame: pd.DataFrame, columns, name: str, remedy: str) -> None:
+    """One sentence for the first column of ``columns`` with a missing value (formulaic would drop
+    the row without a word)."""
+    for column in columns:
         missing = np.flatnonzero(frame[column].isna().to_numpy())
         if missing.size:
-            raise InputError(f"Column {column!r} of {name!r}, which the formula uses, has {missing.size} missing "
-                             f"value{'s' * (missing.size > 1)}, the first in row {int(missing[0]) + 1}; give complete rows.")
-    target = target_of(formula)
+            raise InputError(f"Column {column!r} of {name}, which the formula uses, has {missing.size} missing "
+                             f"value{'s' * (missing.size > 1)}, the first in row {int(missing[0]) + 1}; {remedy}.")
+
+
+def _absent(formula: str, columns, name: str, needed, *, plural: bool = False) -> None:
+    absent = [v for v in needed if v not in columns]
+    if absent:
+        have = "do not have; their" if plural else "does not have; its"
+        raise InputError(f"The formula {formula!r} uses {', '.join(map(repr, absent))}, which {name} {have} columns are: "
+                         f"{checks.names(columns)}.")
+
+
+def apply(frame: pd.DataFrame, formula: str, name: str, missing: str = "refuse") -> FormulaDesign:
+    """The design of ``formula`` on ``frame`` (the table with the target among its columns);
+    ``missing``: 'refuse' a row with a missing value in a column the formula uses, or 'drop' it
+    (the number dropped is the data set's ``dropped``)."""
+    from formulaic import Formula, model_matrix
+
+    from priorfit.data import formula_spec
+
+    columns = [str(c) for c in frame.columns]
+    needed = used(formula)
+    _absent(formula, columns, repr(name), needed)
+    frame, dropped = checks.complete_rows(frame.set_axis(columns, axis=1), needed, repr(name), missing)
+    _refuse_missing(frame, needed, repr(name), "give complete rows, or drop the incomplete ones with --missing drop")
+    target = needed[0]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # formulaic's notes on its own defaults
             right = model_matrix(Formula(formula).rhs, frame.drop(columns=[target]), na_action="raise")
-    except InputError:
-        raise
     except Exception as error:  # noqa: BLE001 - any evaluation failure is a bad formula for these data
         raise InputError(f"The formula {formula!r} cannot be evaluated on {name!r}: {checks.first_line(error)}.") from None
     intercept = INTERCEPT in right.columns
@@ -95,39 +113,38 @@ def apply(frame: pd.DataFrame, formula: str, name: str) -> FormulaDesign:
         raise checks.no_features(name)
     # the model matrix and the target take the checks of any table (labels stay labels)
     dataset = from_frame(X.set_axis([str(c) for c in X.columns], axis=1), frame[target], name=name, target=target)
-    return FormulaDesign(dataset, intercept, right.model_spec)
+    return FormulaDesign(replace(dataset, formula_spec=formula_spec.to_json(right.model_spec), dropped=dropped), intercept)
 
 
-def frame_of(dataset: Dataset) -> pd.DataFrame:
-    """A data set as one table, its target among the columns (a bundled or synthetic data set for a formula)."""
-    frame = pd.DataFrame(np.asarray(dataset.X, dtype=float), columns=list(dataset.features))
-    frame[dataset.target] = dataset.y
-    return frame
+def new_columns(saved: dict, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """New rows (a table of the columns the formula reads; others are ignored) as the training
+    design's columns, built by the saved spec (:mod:`priorfit.data.formula_spec`): the training
+    levels and transform states, the intercept column left out. One sentence for a column the
+    formula reads that is not there, a missing value, or a level the training data did not have."""
+    from priorfit.data import formula_spec
 
+    spec = formula_spec.from_json(saved)
+    formula = f"~ {saved['formula']}"
+    columns = [str(c) for c in frame.columns]
+    frame = frame.set_axis(columns, axis=1)
+    needed = sorted(spec.required_variables)
+    _absent(formula, columns, name, needed, plural=True)
+    _refuse_missing(frame, needed, name, "give complete rows")
+    for factor, levels in formula_spec.categories(saved).items():
+        for column in saved["factor_columns"].get(factor, ()):
+            unseen = np.flatnonzero(~frame[column].isin(levels).to_numpy())
+            if unseen.size:
+                value = frame[column].iloc[unseen[0]]
+                raise InputError(f"Column {column!r} of {name} has the level {value!r} in row {int(unseen[0]) + 1}, which the "
+                                 f"training data did not have; its levels are: {', '.join(map(repr, levels))}.")
+    from formulaic.errors import DataMismatchWarning
 
-def table(source, y=None, *, target: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The table a formula reads, and its name: a CSV or Parquet file as it is (text columns too), a
-    bundled or synthetic data set, or a DataFrame (the target among its columns: the formula names it)."""
-    from pathlib import Path
-
-    from priorfit.data import sources
-
-    if target is not None:
-        raise InputError(f"--target {target!r} is given with a formula; the formula's left side names the target.")
-    if isinstance(source, pd.DataFrame):
-        if y is not None:
-            raise InputError("y was given with a formula; put the target in the DataFrame and name it on the formula's "
-                             "left side.")
-        return source, "data"
-    if isinstance(source, Dataset):
-        return frame_of(source), source.name
-    if not isinstance(source, str):
-        raise InputError("A formula reads a table: give a CSV or Parquet path, a data set's name, or a DataFrame; with arrays "
-                         "(the scikit-learn estimators), encode the columns in a Pipeline with a ColumnTransformer instead.")
-    if source in sources.BUNDLED or source.startswith("synthetic") and not Path(source).exists():
-        dataset = sources.load(source)
-        return frame_of(dataset), dataset.name
-    path = Path(source)
-    if not path.exists():
-        sources.load(source)  # its sentence for data that are not there
-    return sources.read_frame(path), path.name
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", DataMismatchWarning)  # a level not seen in training: not a row of zeros
+            built = spec.get_model_matrix(frame)
+    except Exception as error:  # noqa: BLE001 - any evaluation failure is a bad row for this formula
+        raise InputError(f"The formula {formula!r} cannot build the training columns for {name}: "
+                         f"{checks.first_line(error)}.") from None
+    return built.drop(columns=[INTERCEPT]) if INTERCEPT in built.columns else built

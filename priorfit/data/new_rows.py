@@ -14,13 +14,19 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def rows_in(features, target: str, X_new, name: str = "the new rows") -> np.ndarray:
+def rows_in(features, target: str, X_new, name: str = "the new rows", formula_spec: dict | None = None) -> np.ndarray:
     """``X_new`` as a float array in the order of the training ``features``, checked: a DataFrame
     with every training feature (any order; the training ``target``'s column, if present, is ignored;
     any other column is refused: it is most often a misspelt feature), or an array of one column per
     feature in training order. ``name`` says what the rows are in the sentences, in the plural ("the
-    new rows in 'new.csv'")."""
+    new rows in 'new.csv'"). With the ``formula_spec`` of a formula's design, a DataFrame holds the
+    columns the formula reads (others are ignored, as in training), and the formula builds the
+    features from them, with the training levels."""
     features = list(features)
+    if isinstance(X_new, pd.DataFrame) and formula_spec is not None:
+        from priorfit.data.formulas import new_columns
+
+        X_new = new_columns(formula_spec, X_new, name)
     if isinstance(X_new, pd.DataFrame):
         columns = [str(c) for c in X_new.columns]
         twice = next((c for k, c in enumerate(columns) if c in columns[:k]), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,14 +23,16 @@ from priorfit.data.design import Dataset, Design, from_arrays, from_frame, stati
 from priorfit.data.files import csv_format, from_files
 from priorfit.errors import InputError
 
-# scikit-learn's diabetes and breast_cancer; posteriordb's diamonds; statsmodels' randhie counts
-# (priorfit/data/datasets/README.md)
-BUNDLED = ("diabetes", "breast_cancer", "diamonds", "randhie")
-_BUNDLED_FILES = {"diamonds": ("diamonds.csv.gz", "y"), "randhie": ("randhie.csv.gz", "mdvis")}
+# scikit-learn's diabetes and breast_cancer; posteriordb's diamonds; statsmodels' randhie counts and
+# Grunfeld's investment panel, a text column of firms (priorfit/data/datasets/README.md)
+BUNDLED = ("diabetes", "breast_cancer", "diamonds", "randhie", "grunfeld")
+_BUNDLED_FILES = {"diamonds": ("diamonds.csv.gz", "y"), "randhie": ("randhie.csv.gz", "mdvis"),
+                  "grunfeld": ("grunfeld.csv.gz", "invest")}
 
 
-def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:
-    """Load a data set by name, ``synthetic:...`` spec, or CSV/Parquet path."""
+def load(source: str = "diabetes", *, target: str | None = None, missing: str = "refuse") -> Dataset:
+    """Load a data set by name, ``synthetic:...`` spec, or CSV/Parquet path; ``missing="drop"``
+    drops a file's rows that miss a value (:func:`~priorfit.data.checks.complete_rows`)."""
     if source in BUNDLED:
         if target is not None:
             raise InputError(
@@ -39,13 +42,20 @@ def load(source: str = "diabetes", *, target: str | None = None) -> Dataset:
         return _load_bundled(source)
     if (source == "synthetic" or source.startswith("synthetic:")) and not Path(source).exists():
         return synthetic.synthetic(**synthetic.parse(source))
-    return _load_file(Path(source), target)
+    return _load_file(Path(source), target, missing)
+
+
+def bundled_frame(name: str) -> pd.DataFrame | None:
+    """A bundled file's table as it is, its target among the columns (text columns too, for a
+    formula); None for a data set that is not a bundled file."""
+    if name not in _BUNDLED_FILES:
+        return None
+    return pd.read_csv(Path(__file__).parent / "datasets" / _BUNDLED_FILES[name][0])
 
 
 def _load_bundled(name: str) -> Dataset:
     if name in _BUNDLED_FILES:
-        file, target = _BUNDLED_FILES[name]
-        frame = pd.read_csv(Path(__file__).parent / "datasets" / file)
+        frame, target = bundled_frame(name), _BUNDLED_FILES[name][1]
         return from_frame(frame, frame.pop(target), name=name, target=target)
     from sklearn import datasets
 
@@ -88,7 +98,7 @@ def read_frame(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _load_file(path: Path, target: str | None) -> Dataset:
+def _load_file(path: Path, target: str | None, missing: str = "refuse") -> Dataset:
     if not path.exists():
         raise InputError(
             f"Data {str(path)!r} is neither a file that exists nor a known data set; "
@@ -104,8 +114,9 @@ def _load_file(path: Path, target: str | None) -> Dataset:
         target = "y"
     if target not in frame.columns:
         raise checks.target_not_in(target, repr(str(path)), checks.names(frame.columns))
+    frame, dropped = checks.complete_rows(frame, frame.columns, path.name, missing)
     y = frame.pop(target)
-    return from_frame(frame, y, name=path.name, target=target)
+    return replace(from_frame(frame, y, name=path.name, target=target), dropped=dropped)
 
 
 # a single file larger than this is read in chunks into its sufficient statistics (Gaussian)

@@ -45,7 +45,7 @@ def plot_fitted(results, X=None, y=None, *, feature: str | None = None, prior: s
         raise InputError("Give both X and y, or neither (the rows are then read again from the data set the fits name).")
     if X is None:
         X, y, highlight = _rows_of(first, highlight)
-    rows = rows_in(first.data.features, first.data.target, X, "X")
+    rows = rows_in(first.data.features, first.data.target, X, "X", first.data.formula_spec)
     y = np.asarray(y, dtype=float)
     if y.shape != (len(rows),):
         raise InputError(f"y has shape {'x'.join(map(str, y.shape)) or 'scalar'} but X has {len(rows)} rows; give one y per row.")
@@ -106,12 +106,14 @@ def plot_fitted(results, X=None, y=None, *, feature: str | None = None, prior: s
 
 def _rows_of(comparison, highlight):
     """The rows of the data set ``comparison`` was fitted to, read again from its source."""
-    from priorfit.data.sources import load
+    from priorfit.data import intake, sources
     from priorfit.errors import InputError
 
-    name = comparison.data.name
-    try:
-        dataset = load(name, target=comparison.data.target)
+    name, settings = comparison.data.name, comparison.settings
+    own = settings.formula is not None or name in sources.BUNDLED  # the target is the formula's, or the data set's own
+    try:  # through the formula, if there was one, and with the rows dropped as they were
+        dataset, _ = intake.dataset(name, target=None if own else comparison.data.target, formula=settings.formula,
+                                    missing=settings.missing)
     except InputError:
         raise InputError(f"The rows of {name!r} cannot be read again from a data set of that name; give X and y.") from None
     if highlight is None and dataset.truth:

@@ -87,6 +87,20 @@ def data_lines(comparison) -> list[str]:
     """What a reader should know about the data and the likelihood besides their names (every
     report shows these): how two labels were coded, what the family's intervals mean."""
     data, lines = comparison.data, []
+    if comparison.settings.formula is not None:
+        lines.append(f"design: formulaic's model matrix of {comparison.settings.formula!r}, its columns standardized like any "
+                     "other (the intercept is the model's, unpenalized)")
+        if data.formula_spec is not None:
+            from priorfit.data.formula_spec import categories, reference
+
+            for factor, levels in categories(data.formula_spec).items():
+                shown = ", ".join(map(repr, levels[:12])) + (f" and {len(levels) - 12} more" if len(levels) > 12 else "")
+                base = reference(data.formula_spec, factor)
+                lines.append(f"{factor}: {len(levels)} levels ({shown})" + (
+                    "" if base is None else f"; the reference, without a column of its own, is {base!r}"))
+    if data.dropped:
+        lines.append(f"{data.dropped} row{'s' * (data.dropped > 1)} with a missing value in a column used were dropped "
+                     f"(--missing drop); the fit uses the other {data.n}")
     if data.labels:
         mapped = ", ".join(f"{label} -> {code}" for label, code in data.labels.items())
         lines.append(f"target {data.target}: its two labels were mapped to 0/1 as {mapped}")

@@ -63,8 +63,9 @@ def new_rows(comparison, X_new, name: str = "the new rows") -> np.ndarray:
     training feature (any order; the training target's column, if present, is ignored; any other
     column is refused: it is most often a misspelt feature), or an array of one column per feature
     in training order. ``name`` says what the rows are in the sentences, in the plural ("the new
-    rows in 'new.csv'")."""
-    return rows_in(comparison.data.features, comparison.data.target, X_new, name)
+    rows in 'new.csv'"). After a formula, a DataFrame holds the columns the formula reads, and the
+    saved formula builds the features from them (:func:`priorfit.data.formulas.new_columns`)."""
+    return rows_in(comparison.data.features, comparison.data.target, X_new, name, comparison.data.formula_spec)
 
 
 def draws(fit, family) -> tuple[np.ndarray, np.ndarray, np.ndarray | float | None]:

@@ -48,6 +48,8 @@ class DataInfo:
     truth: dict | None = None  # generating coefficients of synthetic data, original scale of X
     x_scale: tuple[float, ...] = ()  # column sds used for standardization (1 if not)
     labels: dict | None = None  # how two target labels were mapped to 0/1 (bernoulli), if they were
+    dropped: int = 0  # rows dropped for a missing value (--missing drop)
+    formula_spec: dict | None = None  # a formula's saved model spec: it builds the columns of new rows
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,14 @@ import inspect
 import time
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from priorfit import inference
 from priorfit import settings as settings_module
 from priorfit.data import design as data
-from priorfit.data import formulas, sources
+from priorfit.data import intake, sources
 from priorfit.data.dask import is_dask
-from priorfit.data.design import Dataset, Design, from_arrays, from_frame, make_design
-from priorfit.data.sources import load
+from priorfit.data.design import Dataset, Design, make_design
 from priorfit.diagnostics import closed_form, identity, predictive, shrinkage
 from priorfit.errors import InputError
 from priorfit.models import priors
@@ -42,25 +40,16 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     with report.step("loading and checking the data"):
         likelihood = config.family()
         held = train_y = None
-        if (sources.read_in_chunks(X) or is_dask(X)) and config.formula is not None:
-            raise InputError(f"A formula applies to data read whole; {_source_name(X)} is read in chunks into its sufficient "
-                             "statistics, so give it numeric columns (or a smaller file).")
         if sources.read_in_chunks(X) or is_dask(X):
+            _refuse_for_chunks(X, config)
             if config.holdout is not None:
                 heldout.refuse_without_rows(X, config.holdout)
             design, labels = _chunked_design(X, y, target, likelihood, config), None
         else:
-            if config.formula is not None:
-                if config.test is not None:
-                    raise InputError(f"test {config.test!r} is given with a formula; held-out rows from a file need the "
-                                     "formula's columns for new rows, which priorfit does not build yet: use holdout (a "
-                                     "share of the rows) instead.")
-                frame, name = formulas.table(X, y, target=target)
-                made = formulas.apply(frame, config.formula, name)
-                # the formula's intercept is the model's; - 1 (or --no-intercept) fits none
-                dataset, config = made.dataset, dataclasses.replace(config, intercept=config.intercept and made.intercept)
-            else:
-                dataset = _dataset(X, y, target=target, features=features)
+            dataset, with_intercept = intake.dataset(X, y, target=target, features=features, formula=config.formula,
+                                                     missing=config.missing)
+            # a formula's intercept is the model's; - 1 (or --no-intercept) fits none
+            config = dataclasses.replace(config, intercept=config.intercept and with_intercept)
             if config.holdout is not None:  # split before anything is fitted: the twins' CV and the conformal see the rest
                 dataset, held = heldout.hold_out(dataset, config.holdout, config.seed)
             train_y = dataset.y
@@ -69,7 +58,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
         dataset = design.dataset  # without rows: X is not kept
         config = config.for_features(dataset.features)  # groups given by name, as column numbers
         if config.test is not None:
-            held = heldout.read_test(config.test, dataset.features, dataset.target)
+            held = heldout.read_test(config.test, dataset.features, dataset.target, dataset.formula_spec)
         if held is not None:
             held = heldout.encode(likelihood, held, train_y, labels, dataset.name)
         _check_location(config, design)
@@ -96,7 +85,8 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
     info = DataInfo(
         name=dataset.name, n=design.n, p=design.p, features=tuple(dataset.features), target=dataset.target,
         standardized=design.standardized, intercept=design.intercept, truth=dataset.truth,
-        x_scale=tuple(float(s) for s in design.x_scale), labels=labels,
+        x_scale=tuple(float(s) for s in design.x_scale), labels=labels, dropped=dataset.dropped,
+        formula_spec=dataset.formula_spec,
     )
     ranking = shrinkage.compare_priors({fit.prior.name: fit.elpd for fit in fits},
                                        {fit.prior.name: fit.shrinkage.cv_log_score for fit in fits if fit.shrinkage})
@@ -190,16 +180,14 @@ def _source_name(X) -> str:
     return repr(str(X)) if isinstance(X, str) else "the dask collection"
 
 
-def _dataset(X, y, *, target, features) -> Dataset:
-    if isinstance(X, Dataset):
-        return X
-    if isinstance(X, str):
-        if y is not None:
-            raise InputError(f"y was given with the data name {X!r}; give y only with an array or DataFrame X.")
-        return load(X, target=target)
-    if isinstance(X, pd.DataFrame):
-        return from_frame(X, y, target=target or "y")
-    return from_arrays(X, y, features=features, target=target or "y")
+def _refuse_for_chunks(X, config: Settings) -> None:
+    """A formula, or dropping incomplete rows, on data read in chunks: refused with a sentence."""
+    if config.formula is not None:
+        raise InputError(f"A formula applies to data read whole; {_source_name(X)} is read in chunks into its sufficient "
+                         "statistics, so give it numeric columns (or a smaller file).")
+    if config.missing == "drop":
+        raise InputError(f"missing 'drop' applies to data read whole; {_source_name(X)} is read in chunks into its "
+                         "sufficient statistics, so give it complete rows (or a smaller file).")
 
 
 def resolve_hyperparameters(design: Design, name: str, likelihood, config: Settings, dispersion, plugin):

@@ -57,20 +57,22 @@ def refuse_without_rows(X, fraction: float) -> None:
                      "kept; give the held-out rows as a file with --test, or one file of at most 1 GiB.")
 
 
-def read_test(source: str, features, target: str) -> HeldOut:
+def read_test(source: str, features, target: str, formula_spec: dict | None = None) -> HeldOut:
     """The rows of ``source`` (a CSV/Parquet file, or a data set by name) with the training
     ``features`` (any order) and the ``target`` column; one sentence for a file that is not there
-    or has other columns."""
+    or has other columns. With a formula's ``formula_spec``, the columns the formula reads."""
     import pandas as pd
 
     from priorfit.data import checks, sources
     from priorfit.data.new_rows import rows_in
 
     path = Path(source)
-    if path.is_file():
-        frame, name = sources.read_frame(path), f"the held-out rows in {path.name!r}"
+    bundled = None if path.is_file() else sources.bundled_frame(source)  # a bundled table, text columns too
+    if path.is_file() or bundled is not None:
+        frame = sources.read_frame(path) if bundled is None else bundled
+        name = f"the held-out rows in {path.name!r}" if bundled is None else f"the held-out rows of {source}"
         if target not in frame.columns:
-            raise checks.target_not_in(target, f"the held-out rows in {path.name!r}", checks.names(frame.columns))
+            raise checks.target_not_in(target, name, checks.names(frame.columns))
         series = frame[target]
         if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
             y = checks.labels(series, target, name)
@@ -85,7 +87,7 @@ def read_test(source: str, features, target: str) -> HeldOut:
     else:
         raise InputError(f"test {source!r} is not a file that exists; give a CSV or Parquet file of held-out rows with the "
                          "training columns (or a data set by name, such as synthetic:...).")
-    X = rows_in(features, target, X, name)
+    X = rows_in(features, target, X, name, formula_spec)
     return HeldOut(X, y, np.arange(len(X)), f"the {len(X)} rows of {source}")
 
 

@@ -92,7 +92,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     from priorfit.data.design import make_design
     from priorfit.models.posterior import PosteriorModel
     from priorfit.models.priors import create
-    from priorfit.runs.compare import _check_proper, _dataset
+    from priorfit.data import intake
+    from priorfit.runs.compare import _check_proper
     from priorfit.command_settings import refuse_unused
     from priorfit.settings import from_user
 
@@ -108,7 +109,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     if twin is None:
         raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")
     report = Progress(progress)
-    dataset = _dataset(X, y, target=target, features=None)
+    dataset, with_intercept = intake.dataset(X, y, target=target, formula=config.formula, missing=config.missing)
+    config = replace(config, intercept=config.intercept and with_intercept)  # a formula's - 1 fits none
     likelihood = config.family()
     encoded, _ = likelihood.encode_y(dataset.y, dataset.name)
     dataset = replace(dataset, y=encoded)

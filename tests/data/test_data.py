@@ -96,7 +96,7 @@ def test_csv_and_parquet_round_trip(tmp_path, diabetes):
 
 
 BAD = [
-    ("missing", None, r"^Data '.*nothere.csv' is neither a file that exists nor a known data set; use a CSV or Parquet path, diabetes, breast_cancer, diamonds, randhie, or synthetic:n=...,p=....$"),
+    ("missing", None, r"^Data '.*nothere.csv' is neither a file that exists nor a known data set; use a CSV or Parquet path, diabetes, breast_cancer, diamonds, randhie, grunfeld, or synthetic:n=...,p=....$"),
     ("target", "nope", r"^Target column 'nope' is not in '.*ok.csv'; columns are: a, b, y.$"),
     ("nan", None, r"^Column 'b' of nan.csv has 1 missing or non-finite value\(s\), the first in row 2; priorfit needs complete, finite data.$"),
     ("text", None, r"^Column 'b' of text.csv is not numeric \(value 'abc' in row 2\); priorfit needs numeric columns; to encode "

@@ -94,7 +94,16 @@ CLI = [
     ("formula-and-target", _frame(), ["--formula", "y ~ a", "--target", "b"],
      "--target 'b' is given with a formula; the formula's left side names the target."),
     ("formula-missing-value", _frame(b=["u", None, "v", "u", "v"]), ["--formula", "y ~ a + C(b)"],
-     "Column 'b' of 'data.csv', which the formula uses, has 1 missing value, the first in row 2; give complete rows."),
+     "Column 'b' of 'data.csv', which the formula uses, has 1 missing value, the first in row 2; give complete rows, or drop "
+     "the incomplete ones with --missing drop."),
+    ("missing-unknown", _frame(), ["--missing", "keep"], "missing 'keep' is not allowed; use refuse (a row with a missing value "
+                                                        "is refused with a sentence) or drop (such rows are dropped and counted)."),
+    ("missing-drop-every-row", _frame(b=[np.nan] * 5), ["--missing", "drop"],
+     "Every row of data.csv misses a value in a column the fit uses; nothing is left after dropping the incomplete rows "
+     "(--missing drop)."),
+    ("missing-drop-in-chunks", lambda folder: _frame()(folder) and str(folder), ["--missing", "drop"],
+     "missing 'drop' applies to data read whole; '{tmp}' is read in chunks into its sufficient statistics, so give it "
+     "complete rows (or a smaller file)."),
     ("scale-zero", "diabetes", ["--prior", "normal", "--scale", "0"], "scale '0' is not allowed"),
     ("alpha-negative", "diabetes", ["--prior", "laplace", "--alpha", "-1"], "alpha '-1' is not allowed"),
     ("alpha-text", "diabetes", ["--prior", "laplace", "--alpha", "lots"], "alpha 'lots' is not allowed"),
@@ -142,7 +151,7 @@ def _check_cli(argv, out, capsys, expected):
 def test_compare_refuses(tmp_path, monkeypatch, capsys, data, flags, expected):
     monkeypatch.chdir(tmp_path)
     source = data(tmp_path) if callable(data) else data
-    _check_cli(["compare", source, *flags], tmp_path / "out", capsys, expected)
+    _check_cli(["compare", source, *flags], tmp_path / "out", capsys, expected.replace("{tmp}", str(tmp_path)))
 
 
 @pytest.mark.parametrize(("declaration", "expected"), [c[1:] for c in RUN], ids=[c[0] for c in RUN])
@@ -232,6 +241,41 @@ def test_predict_refuses(sparse_three_saved, tmp_path, capsys, data, flags, expe
     assert code == 2 and captured.out == "", captured.err
     assert captured.err == f"priorfit: error: {expected.format(tmp=tmp_path)}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == listed  # nothing written
+
+
+# priorfit predict after a formula: the new rows hold the columns the formula reads (issue 19)
+FORMULA_PREDICT = [
+    ("unseen-level", {"site": ["u", "w", "v"]},
+     "Column 'site' of the new rows in 'new.csv' has the level 'w' in row 2, which the training data did not have; its levels "
+     "are: 'u', 'v'."),
+    ("formula-column-absent", {"site": None},
+     "The formula '~ 1 + a + C(site)' uses 'site', which the new rows in 'new.csv' do not have; their columns are: a."),
+    ("formula-missing-value", {"a": [1.0, np.nan, 2.0]},
+     "Column 'a' of the new rows in 'new.csv', which the formula uses, has 1 missing value, the first in row 2; give complete "
+     "rows."),
+]
+
+
+@pytest.fixture(scope="module")
+def formula_saved(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("formula")
+    frame = pd.DataFrame({"a": np.arange(12.0), "site": ["u", "v"] * 6, "y": np.sin(np.arange(12.0))})
+    frame.to_csv(folder / "train.csv", index=False)
+    assert main(["compare", str(folder / "train.csv"), "--formula", "y ~ a + C(site)", "--prior", "normal", "--draws", "50",
+                 "--tune", "50", "--chains", "1", "--loo", "no", "--no-plots", "--quiet", "--out", str(folder / "out")]) == 0
+    return folder / "out"
+
+
+@pytest.mark.parametrize(("changes", "expected"), [c[1:] for c in FORMULA_PREDICT], ids=[c[0] for c in FORMULA_PREDICT])
+def test_predict_after_a_formula_refuses(formula_saved, tmp_path, capsys, changes, expected):
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "site": ["u", "v", "u"]})
+    for column, values in changes.items():
+        frame = frame.drop(columns=[column]) if values is None else frame.assign(**{column: values})
+    frame.to_csv(tmp_path / "new.csv", index=False)
+    code = main(["predict", str(formula_saved), str(tmp_path / "new.csv"), "--out", str(tmp_path / "p.csv")])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.err == f"priorfit: error: {expected}\n", captured.err
+    assert not (tmp_path / "p.csv").exists()
 
 
 def test_predict_refuses_a_folder_that_is_not_priorfit_output(sparse_three_saved, tmp_path, capsys):

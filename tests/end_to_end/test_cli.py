@@ -182,7 +182,7 @@ def test_the_docs_park_casella_command_runs(tmp_path, capsys):
 
 
 # settings that priorfit path does not use: not shown, and refused with the reason
-PATH_UNUSED = ["--alpha", "--C", "--scale", "--weights", "--formula", "--groups", "--bridge-q", "--precision", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
+PATH_UNUSED = ["--alpha", "--C", "--scale", "--weights", "--groups", "--bridge-q", "--precision", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
                "--r2d2-concentration", "--loo", "--bootstrap", "--relevance", "--holdout", "--test"]
 
 

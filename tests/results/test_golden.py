@@ -237,8 +237,11 @@ def test_posterior_summaries_match_golden_within_mcse(case, request):
                 assert np.max(z) < MCSE_Z, f"{case}.{prior}.{name}.{stat}: {np.max(z):.2f} MCSE apart"
         # sampling quality must not get worse than the stored run's (with Monte Carlo slack)
         diag, old_diag = new[prior]["diagnostics"], old["diagnostics"]
+        # the largest R-hat of 2 chains x 500 draws is itself a Monte Carlo quantity, and the draws move with the
+        # machine's floating point (numba compiles for the host CPU): laplace_weights, stored at <= 1.01, measured
+        # 1.016 on another CPU with the same versions; a run above 1.02 is a regression
         if old_diag["max_rhat"] is not None and old_diag["max_rhat"] <= 1.01:
-            assert diag["max_rhat"] <= 1.01, f"{case}.{prior}: R-hat {diag['max_rhat']:.3f}"
+            assert diag["max_rhat"] <= 1.02, f"{case}.{prior}: R-hat {diag['max_rhat']:.3f}"
         assert diag["min_ess_bulk"] >= 0.5 * old_diag["min_ess_bulk"], f"{case}.{prior}: ESS dropped"
         # divergences are rare events whose count moves with the machine's floating point (numba
         # compiles for the host CPU): the regularized horseshoe on diabetes at target_accept 0.99 gives
