@@ -90,9 +90,12 @@ def test_missing_drop_drops_only_the_rows_incomplete_in_the_columns_the_formula_
     complete = holed.drop(index=[4, 9])  # row 11 misses only a column the formula does not read: it stays
     names, coef, intercept = _ridge_on_formulaics_matrix(complete, FORMULA, 2.0)
     result = priorfit.compare(holed, formula=FORMULA, missing="drop", prior="normal", alpha=2.0, sigma=1.0, standardize=False,
-                              **FAST)
+                              bootstrap=40, **FAST)
     assert result.data.dropped == 2 and result.data.n == len(trial) - 2 == len(complete)
     np.testing.assert_allclose(result.fits[0].mode.point["coef"], coef, rtol=1e-8, atol=0)
+    # the bootstrap resamples the formula's rows: its interval holds the twin's estimate, under formulaic's names
+    table = result.fits[0].coefficients.loc[names]
+    assert (table["boot_low"] <= table["penalized"]).all() and (table["penalized"] <= table["boot_high"]).all()
     assert json.loads(result.to_json())["data"]["dropped"] == 2
     # and through the CLI: the terminal and the report say so
     holed.to_csv(tmp_path / "holed.csv", index=False)
@@ -196,8 +199,8 @@ def test_held_out_rows_from_a_file_go_through_the_formula(trial, tmp_path):
 
 
 def test_path_takes_a_formula(trial):
-    result = priorfit.path(trial, formula="y ~ dose + C(site)", prior="normal", alphas=3, sigma=1.0, draws=100, tune=100,
-                           chains=2, progress=False)
+    result = priorfit.path(trial, formula="y ~ dose + C(site)", prior="normal", alphas=2, sigma=1.0, draws=50, tune=50,
+                           chains=1, progress=False)
     assert list(result.features) == ["dose", "C(site)[T.north]", "C(site)[T.south]"]
 
 

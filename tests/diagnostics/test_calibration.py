@@ -58,6 +58,7 @@ def test_the_cli_calibrates_the_normal_prior(tmp_path, capsys):
     assert "rank uniformity (chi-square, 5 bins) p-values per parameter (coef[0], coef[1], intercept, sigma)" in printed
 
 
+@pytest.mark.slow  # a statistical check (30 fits): the default run keeps the CLI's calibration and the rank tests
 def test_a_wrong_model_fails_calibration():
     """Data drawn with prior scale 1, fitted with scale 0.2: the posterior is too narrow and
     pulled to 0, so the truths pile up in the extreme ranks."""
@@ -221,6 +222,7 @@ def test_sigma_scaled_elastic_net_truths_draw_sigma_first():
 
 
 # -- SBC with the settings -------------------------------------------------------------------------
+@pytest.mark.slow  # 30 fits; the normalizer it needs is checked by quadrature in tests/models/test_normalizers.py
 def test_elastic_net_with_a_random_scale_is_calibrated():
     """NEEDS the elastic net's normalizer -p log Z(s, r) in ElasticNet.build (issue 14, item 1):
     without it the posterior of the random scale is pushed far up, and the truths of global_scale

@@ -16,7 +16,14 @@ def _text(outputs) -> str:
     return "".join(str(o.get("text", "")) + str(o.get("data", {})) for o in outputs)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+# the longest walkthroughs (horseshoe funnels, held-out rows under two noises, three likelihoods, a hierarchical
+# Tikhonov fit: 18-32 s each cold) run with the slow checks (pytest -m slow); the others in every run
+SLOW = {"03-horseshoe-vs-lasso", "04-what-the-intervals-promise", "05-the-median-is-the-l1-loss",
+        "06-tikhonov-is-a-gaussian-prior"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p.stem in SLOW else p for p in NOTEBOOKS],
+                         ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
