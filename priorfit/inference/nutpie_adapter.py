@@ -95,9 +95,30 @@ def private_api() -> PrivateApi:
     return PrivateApi(version, _make_functions, _prepare_dims_and_coords, from_pyfunc, arity == 3)
 
 
-def compiled(model):
+# the Python-call backend's PyTensor linker for a run of at most this many NUTS iterations (chains x (tune +
+# draws)): the C VM, whose ops' code is compiled once per op and kept on disk, so that a new model costs
+# about 0.3 s against numba's 2 s for its whole function; a gradient costs about 40 microseconds through it
+# against 6 (diabetes, p = 10, measured), so a longer run (4 x 2000 by default) keeps numba
+SHORT_RUN_ITERATIONS = 1600
+
+
+def python_call_mode(iterations: int):
+    """PyTensor's mode for the Python-call backend of a run of ``iterations``: the C VM for a short
+    run when a C++ compiler is there (:data:`SHORT_RUN_ITERATIONS`), else numba (``FAST_RUN``)."""
+    import pytensor
+
+    if iterations > SHORT_RUN_ITERATIONS or not pytensor.config.cxx:
+        return "FAST_RUN"
+    from pytensor.compile.mode import Mode
+    from pytensor.link.vm import VMLinker
+
+    return Mode(VMLinker(use_cloop=True, c_thunks=True), "fast_run")
+
+
+def compiled(model, iterations: int = SHORT_RUN_ITERATIONS + 1):
     """nutpie's compiled model of ``model`` (a PosteriorModel) on its :attr:`nutpie_backend`,
-    built on first use and kept on the model; its ``pm.Data`` values as they are now."""
+    built on first use (for a run of ``iterations``: :func:`python_call_mode`) and kept on the
+    model; its ``pm.Data`` values as they are now."""
     held = model.compiled.get("nutpie")
     if held is None:
         if model.nutpie_backend == "numba":
@@ -105,7 +126,7 @@ def compiled(model):
 
             held = (nutpie.compile_pymc_model(model.pymc), model.data_version)
         else:
-            held = (calling_pytensor(model.pymc), model.data_version)
+            held = (calling_pytensor(model.pymc, python_call_mode(iterations)), model.data_version)
     elif held[1] != model.data_version and model.nutpie_backend == "numba":
         # the numba model holds copies of the data; the PyTensor function reads the shared variables
         held = (held[0].with_data(**{k: np.asarray(v) for k, v in model.data_values.items()}), model.data_version)
@@ -120,7 +141,7 @@ def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, 
     if model.nutpie_backend == "python":
         cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
     return nutpie.sample(
-        compiled(model),
+        compiled(model, chains * (tune + draws)),
         draws=draws,
         tune=tune,
         chains=chains,
@@ -132,18 +153,25 @@ def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, 
     )
 
 
-def calling_pytensor(model):
-    """A nutpie model of the PyMC ``model`` whose log density and gradient are a PyTensor function,
-    called from nutpie through Python, on nutpie's own graph preparation (see the module's text)."""
+def calling_pytensor(model, mode="FAST_RUN"):
+    """A nutpie model of the PyMC ``model`` whose log density and gradient are a PyTensor function
+    compiled in ``mode``, called from nutpie through Python, on nutpie's own graph preparation (see
+    the module's text)."""
     from pymc.initial_point import make_initial_point_fn
+
+    import warnings
 
     api = private_api()
     initial_point = make_initial_point_fn(
         model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
     )
-    n_dim, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = api.unpack(api.make_functions(
-        model, mode="FAST_RUN", compute_grad=True, join_expanded=False, pymc_initial_point_fn=initial_point
-    ))
+    with warnings.catch_warnings():
+        # the C VM's BLAS ops fall back to NumPy's C API where PyTensor finds no BLAS to link (a pip install):
+        # measured above, at the sizes this backend takes, and so not the user's concern
+        warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS installation")
+        n_dim, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = api.unpack(api.make_functions(
+            model, mode=mode, compute_grad=True, join_expanded=False, pymc_initial_point_fn=initial_point
+        ))
     names, _, shapes = shape_info
 
     def make_logp_fn():

@@ -172,7 +172,9 @@ def test_reports_hold_the_predictive_checks_the_compare_table_and_the_sensitivit
     # every row has its ten cells: a pipe inside a cell (arviz-stats' "|elpd_diff| < 4") is escaped
     table = section[section.index("| prior | rank"):].strip().splitlines()
     assert [len(re.findall(r"(?<!\\)\|", line)) for line in table] == [11] * (len(result.loo_compare) + 2)
-    assert lines.loo_compare_rows(result)[1][1][-1] == result.loo_compare[1].diagnosis == "N < 100; 1 k̂ > 0.62"
+    # arviz-stats' warnings of the row (their Pareto-k part moves with the draws)
+    assert lines.loo_compare_rows(result)[1][1][-1] == result.loo_compare[1].diagnosis
+    assert result.loo_compare[1].diagnosis.startswith("N < 100")
     from priorfit.report.markdown import _cells
 
     assert _cells(["warning"], [["|elpd_diff| < 4"]])[-1] == "| \\|elpd_diff\\| < 4 |"
