@@ -7,11 +7,12 @@ and kept on the model (``model.compiled["nutpie"]``) for the next sampling; a mo
 through nutpie's ``with_data`` instead of a recompile.
 
 - ``"numba"``: nutpie's public :func:`nutpie.compile_pymc_model`.
-- ``"python"``: nutpie calls PyTensor's compiled function (default mode, its parts cached on disk)
-  through Python. nutpie's own graph preparation is reused (its private
-  ``nutpie.compile_pymc._make_functions`` and ``_prepare_dims_and_coords``: the same flat
-  parametrization, initial points and trace variables as ``compile_pymc_model``), so the draws
-  are those of the numba backend for the same seed. That private API has two known shapes:
+- ``"python"``: nutpie calls PyTensor's compiled function (numba, or the C VM for a short run:
+  :func:`python_call_mode`; their parts cached on disk) through Python. nutpie's own graph
+  preparation is reused (its private ``nutpie.compile_pymc._make_functions`` and
+  ``_prepare_dims_and_coords``: the same flat parametrization, initial points and trace variables
+  as ``compile_pymc_model``), so with numba the draws are those of the numba backend for the same
+  seed (the C VM rounds otherwise). That private API has two known shapes:
   nutpie 0.14.0 to 0.16.8 return 6 values and take no reparameterized names; 0.16.9 to 0.16.11
   (the newest) return 7, the last being the names of the reparameterized value variables, which
   ``_prepare_dims_and_coords`` and ``from_pyfunc`` then take. Both are read; any other shape
