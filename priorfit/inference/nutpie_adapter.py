@@ -2,8 +2,8 @@
 
 nutpie's compiled model of a :class:`~priorfit.models.posterior.PosteriorModel` is built here, on
 the backend the model asks for (:attr:`~priorfit.models.posterior.PosteriorModel.nutpie_backend`),
-and kept on the model (``model.compiled["nutpie"]``) for the next sampling; a model whose
-``pm.Data`` changed since (:meth:`~priorfit.models.posterior.PosteriorModel.set_data`) gets them
+and kept on the model (``model.compiled["nutpie"]``, with its linker) for the next sampling; a
+model whose ``pm.Data`` changed since (:meth:`~priorfit.models.posterior.PosteriorModel.set_data`) gets them
 through nutpie's ``with_data`` instead of a recompile.
 
 - ``"numba"``: nutpie's public :func:`nutpie.compile_pymc_model`.
@@ -103,12 +103,17 @@ def private_api() -> PrivateApi:
 SHORT_RUN_ITERATIONS = 1600
 
 
-def python_call_mode(iterations: int):
-    """PyTensor's mode for the Python-call backend of a run of ``iterations``: the C VM for a short
-    run when a C++ compiler is there (:data:`SHORT_RUN_ITERATIONS`), else numba (``FAST_RUN``)."""
+def python_call_linker(iterations: int) -> str:
+    """The Python-call backend's linker for a run of ``iterations``: ``"c"`` (the C VM) for a short
+    run when a C++ compiler is there (:data:`SHORT_RUN_ITERATIONS`), else ``"numba"``."""
     import pytensor
 
-    if iterations > SHORT_RUN_ITERATIONS or not pytensor.config.cxx:
+    return "c" if iterations <= SHORT_RUN_ITERATIONS and pytensor.config.cxx else "numba"
+
+
+def python_call_mode(linker: str):
+    """PyTensor's compile mode of a :func:`python_call_linker` choice."""
+    if linker == "numba":
         return "FAST_RUN"
     from pytensor.compile.mode import Mode
     from pytensor.link.vm import VMLinker
@@ -118,19 +123,23 @@ def python_call_mode(iterations: int):
 
 def compiled(model, iterations: int = SHORT_RUN_ITERATIONS + 1):
     """nutpie's compiled model of ``model`` (a PosteriorModel) on its :attr:`nutpie_backend`,
-    built on first use (for a run of ``iterations``: :func:`python_call_mode`) and kept on the
-    model; its ``pm.Data`` values as they are now."""
+    built on first use (for a run of ``iterations``: :func:`python_call_linker`) and kept on the
+    model; its ``pm.Data`` values as they are now. A model kept from a short run on the C VM is
+    compiled again with numba for a long one, whose gradients would cost more than the compile."""
+    linker = "callbacks" if model.nutpie_backend == "numba" else python_call_linker(iterations)
     held = model.compiled.get("nutpie")
+    if held is not None and held[2] == "c" and linker == "numba":
+        held = None
     if held is None:
-        if model.nutpie_backend == "numba":
+        if linker == "callbacks":
             import nutpie
 
-            held = (nutpie.compile_pymc_model(model.pymc), model.data_version)
+            held = (nutpie.compile_pymc_model(model.pymc), model.data_version, linker)
         else:
-            held = (calling_pytensor(model.pymc, python_call_mode(iterations)), model.data_version)
-    elif held[1] != model.data_version and model.nutpie_backend == "numba":
+            held = (calling_pytensor(model.pymc, python_call_mode(linker)), model.data_version, linker)
+    elif held[1] != model.data_version and linker == "callbacks":
         # the numba model holds copies of the data; the PyTensor function reads the shared variables
-        held = (held[0].with_data(**{k: np.asarray(v) for k, v in model.data_values.items()}), model.data_version)
+        held = (held[0].with_data(**{k: np.asarray(v) for k, v in model.data_values.items()}), model.data_version, linker)
     model.compiled["nutpie"] = held
     return held[0]
 

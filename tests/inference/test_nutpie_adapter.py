@@ -105,3 +105,22 @@ def test_the_compiled_model_is_kept_on_the_model(model):
     model.set_data(prior_scale=1.0)
     tree = inference.sample(model, draws=20, tune=20, chains=1, seed=1)
     assert tree["posterior"]["coef"].shape == (1, 20, 10)
+
+
+def test_a_short_run_compiles_with_the_c_vm_and_a_long_one_with_numba(diabetes_design):
+    """The Python-call backend's linker follows the run's length; a model kept from a short run is
+    compiled again for a long one (whose gradients would cost more on the C VM than numba's compile)."""
+    import pytensor
+
+    if not pytensor.config.cxx:
+        pytest.skip("no C++ compiler: every run takes numba")
+    model = PosteriorModel(diabetes_design, priors.Normal(1.0), likelihoods.Gaussian(), 50.0, plugin_sigma=50.0)
+    short = nutpie_adapter.SHORT_RUN_ITERATIONS
+    assert nutpie_adapter.python_call_linker(short) == "c" and nutpie_adapter.python_call_linker(short + 1) == "numba"
+    first = nutpie_adapter.compiled(model, 2 * (100 + 100))
+    assert model.compiled["nutpie"][2] == "c" and nutpie_adapter.compiled(model, 400) is first
+    again = nutpie_adapter.compiled(model, 4 * (1000 + 1000))
+    assert again is not first and model.compiled["nutpie"][2] == "numba"
+    assert nutpie_adapter.compiled(model, 400) is again  # numba is kept for a short run: it is the faster one
+    # both linkers sample the same posterior: the closed-form checks of tests/runs (short runs, the C VM) and the
+    # golden masters (2 x 1000 iterations, numba) hold each
