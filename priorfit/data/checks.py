@@ -99,10 +99,18 @@ def complete_rows(frame: pd.DataFrame, columns, name: str, missing: str) -> tupl
     checks that follow name the first missing value). Rows keep their order; the index restarts."""
     if missing == "refuse":
         return frame, 0
-    incomplete = frame[list(columns)].isna().any(axis=1).to_numpy()
+    incomplete = incomplete_rows(frame[list(columns)], name=name)
+    return frame.loc[~incomplete].reset_index(drop=True), int(incomplete.sum())
+
+
+def incomplete_rows(*parts, name: str = "the data") -> np.ndarray:
+    """Which rows miss a value (NaN, None, NA) in any of ``parts`` (frames, 2-D or 1-D arrays of one
+    row count); the sentence of :func:`nothing_left` if every row does."""
+    masks = [p.isna().to_numpy() if isinstance(p, pd.DataFrame | pd.Series) else pd.isna(np.asarray(p)) for p in parts]
+    incomplete = np.logical_or.reduce([m.reshape(len(m), -1).any(axis=1) for m in masks])
     if incomplete.all():
         raise nothing_left(name)
-    return frame.loc[~incomplete].reset_index(drop=True), int(incomplete.sum())
+    return incomplete
 
 
 def nothing_left(name: str) -> InputError:

@@ -41,10 +41,7 @@ def _complete(X, y):
     that do not match are left as they are, for the checks to name)."""
     if y is None or np.ndim(X) != 2 or np.ndim(y) != 1 or len(X) != len(y):
         return X, y, 0
-    incomplete = X.isna().any(axis=1).to_numpy() if isinstance(X, pd.DataFrame) else pd.isna(np.asarray(X)).any(axis=1)
-    incomplete = incomplete | pd.isna(np.asarray(y))
-    if incomplete.all():
-        raise checks.nothing_left("the data")
+    incomplete = checks.incomplete_rows(X, y)
     keep = ~incomplete
     X = X.loc[keep].reset_index(drop=True) if isinstance(X, pd.DataFrame) else np.asarray(X)[keep]
     y = y.loc[keep].reset_index(drop=True) if isinstance(y, pd.Series) else np.asarray(y)[keep]

@@ -88,8 +88,9 @@ def data_lines(comparison) -> list[str]:
     report shows these): how two labels were coded, what the family's intervals mean."""
     data, lines = comparison.data, []
     if comparison.settings.formula is not None:
-        lines.append(f"design: formulaic's model matrix of {comparison.settings.formula!r}, its columns standardized like any "
-                     "other (the intercept is the model's, unpenalized)")
+        scaled = "its dummy and interaction columns standardized like any other" if data.standardized else "unstandardized"
+        intercept = "the intercept is the model's, unpenalized" if data.intercept else "no intercept"
+        lines.append(f"design: formulaic's model matrix of {comparison.settings.formula!r}, {scaled} ({intercept})")
         if data.formula_spec is not None:
             from priorfit.data.formula_spec import categories, reference
 

@@ -97,6 +97,10 @@ def test_missing_drop_drops_only_the_rows_incomplete_in_the_columns_the_formula_
     table = result.fits[0].coefficients.loc[names]
     assert (table["boot_low"] <= table["penalized"]).all() and (table["penalized"] <= table["boot_high"]).all()
     assert json.loads(result.to_json())["data"]["dropped"] == 2
+    from priorfit.report.lines import data_lines
+
+    assert data_lines(result)[0] == (f"design: formulaic's model matrix of {FORMULA!r}, unstandardized "
+                                                           "(the intercept is the model's, unpenalized)")
     # and through the CLI: the terminal and the report say so
     holed.to_csv(tmp_path / "holed.csv", index=False)
     out = tmp_path / "out"
@@ -106,6 +110,7 @@ def test_missing_drop_drops_only_the_rows_incomplete_in_the_columns_the_formula_
     said = "2 rows with a missing value in a column used were dropped (--missing drop); the fit uses the other 118"
     assert said in " ".join(capsys.readouterr().out.split())
     assert said in (out / "report.md").read_text() and said in (out / "report.html").read_text()
+    assert "its dummy and interaction columns standardized like any other" in (out / "report.md").read_text()
 
 
 def test_missing_drop_without_a_formula_drops_incomplete_rows_of_a_table(trial, tmp_path):
