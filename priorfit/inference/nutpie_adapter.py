@@ -1,22 +1,26 @@
 """nutpie: the one module that calls it, and the only one that touches its private functions.
 
-nutpie's compiled model of a :class:`~priorfit.models.posterior.PosteriorModel` is built here, on
-the backend the model asks for (:attr:`~priorfit.models.posterior.PosteriorModel.nutpie_backend`),
-and kept on the model (``model.compiled["nutpie"]``, with its linker) for the next sampling; a
-model whose ``pm.Data`` changed since (:meth:`~priorfit.models.posterior.PosteriorModel.set_data`) gets them
-through nutpie's ``with_data`` instead of a recompile.
+nutpie's compiled model of a :class:`~priorfit.models.posterior.PosteriorModel` is built here, in
+one of two ways (:func:`linker`), and kept on the model (``model.compiled["nutpie"]``, with its way)
+for the next sampling; a model whose ``pm.Data`` changed since
+(:meth:`~priorfit.models.posterior.PosteriorModel.set_data`) gets them through nutpie's ``with_data``
+instead of a rebuild.
 
-- ``"numba"``: nutpie's public :func:`nutpie.compile_pymc_model`.
-- ``"python"``: nutpie calls PyTensor's compiled function (numba, or the C VM for a short run:
-  :func:`python_call_mode`; their parts cached on disk) through Python. nutpie's own graph
-  preparation is reused (its private ``nutpie.compile_pymc._make_functions`` and
-  ``_prepare_dims_and_coords``: the same flat parametrization, initial points and trace variables
-  as ``compile_pymc_model``), so with numba the draws are those of the numba backend for the same
-  seed (the C VM rounds otherwise). That private API has two known shapes:
-  nutpie 0.14.0 to 0.16.8 return 6 values and take no reparameterized names; 0.16.9 to 0.16.11
-  (the newest) return 7, the last being the names of the reparameterized value variables, which
-  ``_prepare_dims_and_coords`` and ``from_pyfunc`` then take. Both are read; any other shape
-  stops with one sentence naming the installed and the supported versions (:func:`private_api`).
+- ``"callbacks"``: nutpie's numba model with priorfit's C callbacks around PyTensor's numba function
+  (:func:`numba_callbacks_model`, :mod:`~priorfit.inference.numba_callbacks`; nutpie's own
+  :func:`nutpie.compile_pymc_model` spends 9-11 s a model compiling its callbacks).
+- ``"c"``: for a short run of a cheap model, nutpie calls PyTensor's function on the C VM (its ops
+  cached on disk) through Python (:func:`calling_pytensor`).
+
+Both reuse nutpie's own graph preparation (its private ``nutpie.compile_pymc._make_functions`` and
+``_prepare_dims_and_coords``: the same flat parametrization, initial points and trace variables as
+``compile_pymc_model``), so the callbacks draw what nutpie's own numba model draws for the same seed
+(tested, to the bit); the C VM rounds otherwise. That private API has two known shapes: nutpie
+0.14.0 to 0.16.8 return 6 values and take no reparameterized names; 0.16.9 to 0.16.11 (the newest)
+return 7, the last being the names of the reparameterized value variables, which
+``_prepare_dims_and_coords`` and ``from_pyfunc`` then take. Both are read (with the 6, the numba
+model is nutpie's own); any other shape stops with one sentence naming the installed and the
+supported versions (:func:`private_api`).
 """
 
 from __future__ import annotations
@@ -96,25 +100,28 @@ def private_api() -> PrivateApi:
     return PrivateApi(version, _make_functions, _prepare_dims_and_coords, from_pyfunc, arity == 3)
 
 
-# the Python-call backend's PyTensor linker for a run of at most this many NUTS iterations (chains x (tune +
-# draws)): the C VM, whose ops' code is compiled once per op and kept on disk, so that a new model costs
-# about 0.3 s against numba's 2 s for its whole function; a gradient costs about 40 microseconds through it
-# against 6 (diabetes, p = 10, measured), so a longer run (4 x 2000 by default) keeps numba
+# a run of at most this many NUTS iterations (chains x (tune + draws)) of a model whose gradient is cheap
+# (PosteriorModel.nutpie_backend "python") calls PyTensor's C VM through Python: its ops' code is compiled once
+# per op and kept on disk, so that a new model costs 0.4-1 s (cold caches: a few seconds, shared by every later
+# model), then about 100 microseconds a gradient with nutpie's Python overhead; a longer run (4 x 2000 by default)
+# takes the numba callbacks, 1.8-3.3 s to build from warm caches and about 1 microsecond a gradient on every core
+# (diabetes, p = 10, 44,000 gradients: 1.8 s in all against 6-7 s on the C VM and 4.5-5.5 s with numba through
+# Python, measured)
 SHORT_RUN_ITERATIONS = 1600
 
 
-def python_call_linker(iterations: int) -> str:
-    """The Python-call backend's linker for a run of ``iterations``: ``"c"`` (the C VM) for a short
-    run when a C++ compiler is there (:data:`SHORT_RUN_ITERATIONS`), else ``"numba"``."""
+def linker(model, iterations: int) -> str:
+    """How nutpie evaluates ``model`` (a PosteriorModel) for a run of ``iterations``: ``"c"``, the C VM
+    through Python calls, for a short run of a cheap model when a C++ compiler is there
+    (:data:`SHORT_RUN_ITERATIONS`); else ``"callbacks"``, the numba callbacks."""
     import pytensor
 
-    return "c" if iterations <= SHORT_RUN_ITERATIONS and pytensor.config.cxx else "numba"
+    short = iterations <= SHORT_RUN_ITERATIONS and bool(pytensor.config.cxx)
+    return "c" if model.nutpie_backend == "python" and short else "callbacks"
 
 
-def python_call_mode(linker: str):
-    """PyTensor's compile mode of a :func:`python_call_linker` choice."""
-    if linker == "numba":
-        return "FAST_RUN"
+def c_vm_mode():
+    """PyTensor's C VM (C thunks, C loop) with its fast_run rewrites."""
     from pytensor.compile.mode import Mode
     from pytensor.link.vm import VMLinker
 
@@ -122,24 +129,23 @@ def python_call_mode(linker: str):
 
 
 def compiled(model, iterations: int = SHORT_RUN_ITERATIONS + 1):
-    """nutpie's compiled model of ``model`` (a PosteriorModel) on its :attr:`nutpie_backend`,
-    built on first use (for a run of ``iterations``: :func:`python_call_linker`) and kept on the
-    model; its ``pm.Data`` values as they are now. A model kept from a short run on the C VM is
-    compiled again with numba for a long one, whose gradients would cost more than the compile."""
-    linker = "callbacks" if model.nutpie_backend == "numba" else python_call_linker(iterations)
+    """nutpie's compiled model of ``model`` (a PosteriorModel) for a run of ``iterations`` (:func:`linker`),
+    built on first use and kept on the model, with its ``pm.Data`` values as they are now. A model kept
+    from a short run on the C VM is built again with the callbacks for a long one; the callbacks, once
+    built, serve every run."""
+    wanted = linker(model, iterations)
     held = model.compiled.get("nutpie")
-    if held is not None and held[2] == "c" and linker == "numba":
+    if held is not None and held[2] == "c" and wanted == "callbacks":
         held = None
     if held is None:
-        if linker == "callbacks":
-            import nutpie
-
-            held = (nutpie.compile_pymc_model(model.pymc), model.data_version, linker)
+        if wanted == "callbacks":
+            held = (numba_callbacks_model(model.pymc), model.data_version, wanted)
         else:
-            held = (calling_pytensor(model.pymc, python_call_mode(linker)), model.data_version, linker)
-    elif held[1] != model.data_version and linker == "callbacks":
-        # the numba model holds copies of the data; the PyTensor function reads the shared variables
-        held = (held[0].with_data(**{k: np.asarray(v) for k, v in model.data_values.items()}), model.data_version, linker)
+            held = (calling_pytensor(model.pymc, c_vm_mode()), model.data_version, wanted)
+    elif held[1] != model.data_version and held[2] == "callbacks":
+        # the callbacks read copies of the data; the C VM's function reads the shared variables
+        values = {k: np.asarray(v) for k, v in model.data_values.items()}
+        held = (with_data(held[0], values) or numba_callbacks_model(model.pymc), model.data_version, held[2])
     model.compiled["nutpie"] = held
     return held[0]
 
@@ -148,10 +154,11 @@ def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, 
     """nutpie's NUTS on :func:`compiled`; an ``xarray.DataTree``."""
     import nutpie
 
-    if model.nutpie_backend == "python":
+    compiled_model = compiled(model, chains * (tune + draws))
+    if model.compiled["nutpie"][2] == "c":
         cores = 1  # its gradients are Python calls: chains in parallel threads only contend for the GIL
     return nutpie.sample(
-        compiled(model, chains * (tune + draws)),
+        compiled_model,
         draws=draws,
         tune=tune,
         chains=chains,
@@ -161,6 +168,71 @@ def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, 
         save_warmup=False,
         progress_bar=progress,
     )
+
+
+def numba_callbacks_model(model):
+    """nutpie's numba model of the PyMC ``model``: nutpie's own graph preparation and model class (as
+    :func:`nutpie.compile_pymc_model` has them), with priorfit's C callbacks
+    (:mod:`~priorfit.inference.numba_callbacks`), which numba compiles in about a second where
+    nutpie's take 9-11 s. An installed nutpie whose model class has other fields gets its own
+    :func:`nutpie.compile_pymc_model`."""
+    import dataclasses
+    import uuid
+
+    import nutpie
+    import nutpie.compile_pymc as compile_pymc
+    from pymc.initial_point import make_initial_point_fn
+
+    from priorfit.inference import numba_callbacks
+
+    api = private_api()
+    fields = {field.name for field in dataclasses.fields(compile_pymc.CompiledPyMCModel)}
+    if not api.reparameterized or not callable(getattr(compile_pymc, "make_user_data", None)) or \
+            not _CALLBACK_MODEL_FIELDS <= fields:
+        return nutpie.compile_pymc_model(model)
+    initial_point = make_initial_point_fn(
+        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
+    )
+    n_dim, n_expanded, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = api.make_functions(
+        model, mode="NUMBA", compute_grad=True, join_expanded=True, pymc_initial_point_fn=initial_point
+    )
+    shared_data, keys = {}, {}  # as nutpie's: read-only copies, one key per shared variable
+    for variable in [*logp_fn.get_shared(), *expand_fn.get_shared()]:
+        if variable not in keys:
+            keys[variable] = uuid.uuid4().hex
+            shared_data[keys[variable]] = np.array(variable.get_value(), order="C", copy=True)
+            shared_data[keys[variable]].flags.writeable = False
+    order = list(keys.values())
+
+    def callback_parts(fn):
+        shared = fn.get_shared()
+        return [order.index(keys[v]) for v in shared], [shared_data[keys[v]] for v in shared], len(order)
+
+    dims, coords = api.dims_and_coords(model, shape_info, reparameterized)
+    return compile_pymc.CompiledPyMCModel(
+        _n_dim=n_dim, dims=dims, _coords=coords, _shapes={name: tuple(shape) for name, _, shape in zip(*shape_info)},
+        compiled_logp_func=numba_callbacks.logp_callback(n_dim, logp_fn.vm.jit_fn, *callback_parts(logp_fn)),
+        compiled_expand_func=numba_callbacks.expand_callback(n_dim, n_expanded, expand_fn.vm.jit_fn,
+                                                             *callback_parts(expand_fn)),
+        initial_point_func=initial_point_fn, shared_data=shared_data, shared_var_keys=keys,
+        user_data=compile_pymc.make_user_data(keys, shared_data), n_expanded=n_expanded, shape_info=shape_info,
+        logp_func=logp_fn, expand_func=expand_fn, reparameterized_names=reparameterized,
+    )
+
+
+_CALLBACK_MODEL_FIELDS = {"_n_dim", "dims", "_coords", "_shapes", "compiled_logp_func", "compiled_expand_func",
+                          "initial_point_func", "shared_data", "shared_var_keys", "user_data", "n_expanded", "shape_info",
+                          "logp_func", "expand_func", "reparameterized_names"}
+
+
+def with_data(compiled_model, values: dict):
+    """``compiled_model`` with new values of its ``pm.Data`` (nutpie's ``with_data``), or None where a
+    value's shape changed: priorfit's callbacks fix the shapes they were built with."""
+    shapes = {variable.name: compiled_model.shared_data[key].shape
+              for variable, key in getattr(compiled_model, "shared_var_keys", {}).items()}
+    if any(name in shapes and np.shape(value) != shapes[name] for name, value in values.items()):
+        return None
+    return compiled_model.with_data(**values)
 
 
 def calling_pytensor(model, mode="FAST_RUN"):

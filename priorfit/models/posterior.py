@@ -30,7 +30,7 @@ from priorfit.models.likelihoods import Likelihood, SigmaPrior
 from priorfit.models.priors import Prior
 from priorfit.penalized.twins import unit
 
-# nutpie calls PyTensor through Python (no compile) only while the gradients are few and cheap:
+# nutpie calls PyTensor's C VM through Python on a short run only while the gradients are few and cheap:
 # the row-wise likelihood of a design with more cells than this makes each one costly, and more
 # coefficients than this need more per draw; numba's callbacks then pay for their compile
 ROWS_CELLS_FOR_PYTHON = 200_000
@@ -172,20 +172,17 @@ class PosteriorModel:
 
     @property
     def nutpie_backend(self) -> Literal["numba", "python"]:
-        """How nutpie evaluates the log density: ``"numba"`` or ``"python"``.
+        """Whether nutpie may call this model's log density through Python on PyTensor's C VM for a short
+        run (``"python"``), or always takes the numba callbacks (``"numba"``); the run's length decides
+        between the two for ``"python"`` (:func:`priorfit.inference.nutpie_adapter.linker`).
 
-        ``"numba"``: nutpie's own compiled callbacks. It spends 2-5 s compiling each model (they
-        cannot be cached on disk), after which a gradient costs about 1 microsecond and chains
-        run in parallel. ``"python"``: nutpie calls PyTensor's compiled function (its default
-        linker, whose parts are cached on disk: 0.2-0.5 s warm) through Python, about
-        30 microseconds a gradient, chains sharing one core. A whitened posterior is
-        near-isotropic: NUTS needs 3-7 gradients per draw (diabetes: 22,000 for 4 x 2000
-        iterations, 0.8 s), so ``"python"`` wins unless a gradient itself is costly (the
-        row-wise likelihood of a large design). The horseshoe family's funnels need hundreds
-        of gradients per draw (diabetes at target_accept 0.99: 912,000), where numba wins; so
-        does a model sampled more than once (a path: one compile, ten samplings) and a wide one
-        (n = 1e6, p = 100, Laplace: 252,000 gradients, 11.8 s through Python, 7.5 s with numba;
-        n = 1e5, p = 50: 28,000 gradients, 1.7 s through Python, 3.0 s with numba).
+        The C VM builds a new model from ops cached on disk (0.4-1 s) but a gradient then costs about
+        100 microseconds, chains sharing one core; the numba callbacks take 1.8-3.3 s to build from
+        warm caches, then about 1 microsecond a gradient, chains in parallel. A whitened posterior is
+        near-isotropic (diabetes: 3-7 gradients per draw), so a short run of a cheap gradient is
+        ``"python"``; the row-wise likelihood of a large design (a costly gradient), many coefficients,
+        an unwhitened prior (the horseshoe family's funnels: 912,000 gradients on diabetes) and a model
+        sampled more than once (a path) are ``"numba"``.
         """
         cheap = (self.likelihood.sufficient and self.form == "sufficient") or self.design.n * self.design.p <= ROWS_CELLS_FOR_PYTHON
         few = self.design.p <= MAX_P_FOR_PYTHON and self.samplings == 1

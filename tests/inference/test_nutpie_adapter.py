@@ -98,29 +98,78 @@ def test_another_private_api_is_refused_in_one_sentence(model, monkeypatch):
 
 
 def test_the_compiled_model_is_kept_on_the_model(model):
-    first = nutpie_adapter.compiled(model)
-    assert nutpie_adapter.compiled(model) is first and model.compiled["nutpie"][0] is first
-    model.set_data(prior_scale=2.0)  # the PyTensor function reads the shared variables: nothing to rebuild
-    assert nutpie_adapter.compiled(model) is first
+    import pytensor
+
+    if not pytensor.config.cxx:
+        pytest.skip("no C++ compiler: every run takes the numba callbacks (kept: the next test)")
+    first = nutpie_adapter.compiled(model, 40)
+    assert nutpie_adapter.compiled(model, 40) is first and model.compiled["nutpie"][0] is first
+    model.set_data(prior_scale=2.0)  # the C VM's function reads the shared variables: nothing to rebuild
+    assert nutpie_adapter.compiled(model, 40) is first
     model.set_data(prior_scale=1.0)
     tree = inference.sample(model, draws=20, tune=20, chains=1, seed=1)
     assert tree["posterior"]["coef"].shape == (1, 20, 10)
 
 
-def test_a_short_run_compiles_with_the_c_vm_and_a_long_one_with_numba(diabetes_design):
-    """The Python-call backend's linker follows the run's length; a model kept from a short run is
-    compiled again for a long one (whose gradients would cost more on the C VM than numba's compile)."""
+def test_a_short_run_takes_the_c_vm_and_a_long_one_the_numba_callbacks(diabetes_design):
+    """The linker of a cheap model follows the run's length; a model kept from a short run is built
+    again for a long one (whose gradients would cost more on the C VM than the callbacks' build), and
+    the callbacks, once built, serve a short run too."""
     import pytensor
 
     if not pytensor.config.cxx:
-        pytest.skip("no C++ compiler: every run takes numba")
+        pytest.skip("no C++ compiler: every run takes the numba callbacks")
     model = PosteriorModel(diabetes_design, priors.Normal(1.0), likelihoods.Gaussian(), 50.0, plugin_sigma=50.0)
     short = nutpie_adapter.SHORT_RUN_ITERATIONS
-    assert nutpie_adapter.python_call_linker(short) == "c" and nutpie_adapter.python_call_linker(short + 1) == "numba"
+    assert nutpie_adapter.linker(model, short) == "c" and nutpie_adapter.linker(model, short + 1) == "callbacks"
     first = nutpie_adapter.compiled(model, 2 * (100 + 100))
     assert model.compiled["nutpie"][2] == "c" and nutpie_adapter.compiled(model, 400) is first
     again = nutpie_adapter.compiled(model, 4 * (1000 + 1000))
-    assert again is not first and model.compiled["nutpie"][2] == "numba"
-    assert nutpie_adapter.compiled(model, 400) is again  # numba is kept for a short run: it is the faster one
-    # both linkers sample the same posterior: the closed-form checks of tests/runs (short runs, the C VM) and the
-    # golden masters (2 x 1000 iterations, numba) hold each
+    assert again is not first and model.compiled["nutpie"][2] == "callbacks"
+    assert nutpie_adapter.compiled(model, 400) is again
+    # both sample the same posterior: the closed-form checks of tests/runs (short runs, the C VM) and the
+    # golden masters (2 x 1000 iterations, the callbacks) hold each
+
+
+def _callback_at(compiled_model, x):
+    """The value and gradient that nutpie would read from the model's C callback at ``x``."""
+    import ctypes
+
+    pointer = ctypes.POINTER(ctypes.c_double)
+    x, gradient, value = np.ascontiguousarray(x, dtype=float), np.empty(len(x)), np.empty(1)
+    code = compiled_model.compiled_logp_func.ctypes(
+        len(x), x.ctypes.data_as(pointer), gradient.ctypes.data_as(pointer), value.ctypes.data_as(pointer),
+        ctypes.c_void_p(compiled_model.user_data.ctypes.data))
+    return code, value[0], gradient
+
+
+def test_the_numba_callbacks_return_the_pytensor_function_and_follow_new_data(diabetes_design):
+    """priorfit's C callbacks around PyTensor's numba function give that function's log density and
+    gradient (nutpie's own callbacks are the slow check: test_the_numba_callbacks_draw_as_nutpies_own),
+    read new pm.Data through nutpie's with_data, and are built again for a new shape."""
+    model = PosteriorModel(diabetes_design, priors.Laplace(1.0), likelihoods.Gaussian(), likelihoods.HalfNormal(200.0),
+                           plugin_sigma=50.0, samplings=2)
+    assert model.nutpie_backend == "numba"
+    compiled_model = nutpie_adapter.compiled(model)
+    points = np.random.default_rng(0).normal(size=(3, compiled_model.n_dim))
+    for x in points:
+        code, value, gradient = _callback_at(compiled_model, x)
+        expected_value, expected_gradient = compiled_model.logp_func(x)
+        assert code == 0 and value == float(expected_value) and np.array_equal(gradient, expected_gradient)
+    assert _callback_at(compiled_model, np.full(compiled_model.n_dim, 1e300))[0] in (3, 4)  # not finite: nutpie's codes
+    before = _callback_at(compiled_model, points[0])[1]
+    model.set_data(prior_scale=2.0)
+    moved = nutpie_adapter.compiled(model)
+    assert moved is not compiled_model and _callback_at(moved, points[0])[1] != before
+    model.set_data(prior_scale=1.0)
+    assert _callback_at(nutpie_adapter.compiled(model), points[0])[1] == before
+    assert nutpie_adapter.with_data(moved, {"prior_scale": np.ones(2)}) is None  # another shape: built again
+
+
+@pytest.mark.slow
+def test_the_numba_callbacks_draw_as_nutpies_own(diabetes_design):
+    """The same draws, to the bit, as nutpie's own compile_pymc_model for the same seed."""
+    model = PosteriorModel(diabetes_design, priors.Laplace(1.0), likelihoods.Gaussian(), likelihoods.HalfNormal(200.0),
+                           plugin_sigma=50.0, samplings=2)
+    ours, theirs = nutpie_adapter.numba_callbacks_model(model.pymc), nutpie.compile_pymc_model(model.pymc)
+    assert np.array_equal(_draws(ours), _draws(theirs))
