@@ -181,8 +181,6 @@ def numba_callbacks_model(model):
 
     import nutpie
     import nutpie.compile_pymc as compile_pymc
-    from pymc.initial_point import make_initial_point_fn
-
     from priorfit.inference import numba_callbacks
 
     api = private_api()
@@ -190,9 +188,7 @@ def numba_callbacks_model(model):
     if not api.reparameterized or not callable(getattr(compile_pymc, "make_user_data", None)) or \
             not _CALLBACK_MODEL_FIELDS <= fields:
         return nutpie.compile_pymc_model(model)
-    initial_point = make_initial_point_fn(
-        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
-    )
+    initial_point = _initial_point(model)
     n_dim, n_expanded, logp_fn, expand_fn, initial_point_fn, shape_info, reparameterized = api.make_functions(
         model, mode="NUMBA", compute_grad=True, join_expanded=True, pymc_initial_point_fn=initial_point
     )
@@ -220,6 +216,26 @@ def numba_callbacks_model(model):
     )
 
 
+def _initial_point(model):
+    """PyMC's initial points as :func:`nutpie.compile_pymc_model` makes them (support points, jittered),
+    one call at a time: nutpie's chains ask for them from their own threads, and a PyTensor function
+    called from two threads at once returns None for its outputs."""
+    import threading
+
+    from pymc.initial_point import make_initial_point_fn
+
+    initial_point = make_initial_point_fn(
+        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
+    )
+    lock = threading.Lock()
+
+    def one_at_a_time(seed):
+        with lock:
+            return initial_point(seed)
+
+    return one_at_a_time
+
+
 _CALLBACK_MODEL_FIELDS = {"_n_dim", "dims", "_coords", "_shapes", "compiled_logp_func", "compiled_expand_func",
                           "initial_point_func", "shared_data", "shared_var_keys", "user_data", "n_expanded", "shape_info",
                           "logp_func", "expand_func", "reparameterized_names"}
@@ -239,14 +255,10 @@ def calling_pytensor(model, mode="FAST_RUN"):
     """A nutpie model of the PyMC ``model`` whose log density and gradient are a PyTensor function
     compiled in ``mode``, called from nutpie through Python, on nutpie's own graph preparation (see
     the module's text)."""
-    from pymc.initial_point import make_initial_point_fn
-
     import warnings
 
     api = private_api()
-    initial_point = make_initial_point_fn(
-        model=model, default_strategy="support_point", jitter_rvs=set(model.free_RVs), return_transformed=True
-    )
+    initial_point = _initial_point(model)
     with warnings.catch_warnings():
         # the C VM's BLAS ops fall back to NumPy's C API where PyTensor finds no BLAS to link (a pip install):
         # measured above, at the sizes this backend takes, and so not the user's concern

@@ -173,3 +173,30 @@ def test_the_numba_callbacks_draw_as_nutpies_own(diabetes_design):
                            plugin_sigma=50.0, samplings=2)
     ours, theirs = nutpie_adapter.numba_callbacks_model(model.pymc), nutpie.compile_pymc_model(model.pymc)
     assert np.array_equal(_draws(ours), _draws(theirs))
+
+
+def test_initial_points_are_safe_from_the_chains_threads(diabetes_design):
+    """nutpie's chains ask for initial points from their own threads; PyMC's initial-point function,
+    called from two threads at once, fails with "'NoneType' object has no attribute 'shape'" (the CI
+    failure of every fit after it in one worker). The adapter's takes one call at a time."""
+    import threading
+
+    model = PosteriorModel(diabetes_design, priors.RegularizedHorseshoe(tau0=1.0, slab_scale=100.0), likelihoods.Gaussian(),
+                           likelihoods.HalfNormal(200.0), plugin_sigma=50.0)
+    initial_point = nutpie_adapter._initial_point(model.pymc)
+    failures, points = [], []
+
+    def chain(k):
+        try:
+            points.extend(initial_point(100 * k + i) for i in range(100))
+        except Exception as error:  # noqa: BLE001 - counted and reported below
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=chain, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(points) == 400
+    assert all(np.all(np.isfinite(value)) for point in points for value in point.values())
+    assert len({float(point["sigma_log__"]) for point in points}) == 400  # jittered: each seed its own
