@@ -27,17 +27,28 @@ def _checks(out: Path) -> dict:
     return json.loads((out / "summary.json").read_text())["checks"]
 
 
+def _stages(out: Path) -> dict:
+    """Each prior's stage timings (s) as summary.json records them."""
+    fits = json.loads((out / "summary.json").read_text())["fits"]
+    return {fit["prior"]["family"]: {stage: round(t, 2) for stage, t in fit["timings"].items()} for fit in fits}
+
+
 def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cold = _run(tmp / "caches", tmp / "cold")
         warm = _run(tmp / "caches", tmp / "warm")
         same = _checks(tmp / "cold") == _checks(tmp / "warm")
+        stages = {"cold": _stages(tmp / "cold"), "warm": _stages(tmp / "warm")}
+    for run, fits in stages.items():
+        for prior, timings in fits.items():
+            print(f"{run} {prior}: " + ", ".join(f"{stage} {t:.2f} s" for stage, t in timings.items()))
     print(f"default compare on diabetes: cold {cold:.1f} s (target {COLD_TARGET:g}, x{cold / COLD_TARGET:.2f}), "
           f"warm {warm:.1f} s (target {WARM_TARGET:g}, x{warm / WARM_TARGET:.2f}); same checks: {same}")
     return {"target": "default compare, cold / warm (s)", "measured": f"{cold:.1f} / {warm:.1f}",
             "goal": f"<= {COLD_TARGET:g} / <= {WARM_TARGET:g}", "met": cold <= COLD_TARGET and warm <= WARM_TARGET and same,
-            "cold_s": cold, "warm_s": warm, "same_checks": same}
+            "cold_s": cold, "warm_s": warm, "same_checks": same,
+            "stages": stages}
 
 
 if __name__ == "__main__":

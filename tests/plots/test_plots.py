@@ -196,6 +196,27 @@ def test_save_writes_every_plot_and_no_plots_skips_them(sparse, tmp_path):
     sparse.save(tmp_path / "a", force=True)  # a folder with plots/ is priorfit's own: --force replaces it
 
 
+def test_plots_a_forked_copy_did_not_write_are_drawn_here(sparse, tmp_path, monkeypatch):
+    """write_all shares the plots with a forked copy of the process; where the copy fails (here: it
+    exits at once with 1), this process draws its plots too, and every file is there."""
+    import os
+
+    written = []
+
+    def failing_copy(part, write):
+        written.extend(name for _, _, name in part)
+        child = os.fork()
+        if child == 0:
+            os._exit(1)
+        return child
+
+    monkeypatch.setattr(plots, "_fork_for", failing_copy)
+    paths = plots.write_all(sparse, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths) == sorted(
+        name for _, _, name in plots.planned(sparse))
+    assert len(written) == 8  # every second of the 17 was the copy's
+
+
 def test_scales_compare_the_horseshoe_prior_with_its_posterior(sparse):
     fit = sparse.fit("horseshoe")
     prior = fit.tree["prior"].to_dataset()
