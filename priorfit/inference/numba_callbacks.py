@@ -37,8 +37,10 @@ def _address_as_void_pointer():
 def _build(source: str, name: str, inner, signature):
     """The C callback of ``source``. It is compiled for each model and not kept on disk: numba's cache
     of such a callback (under a key of its source and of PyTensor's hash of ``inner``'s graph) saved
-    about 0.6 s a model, and one warm run of the default compare that loaded them died with a
-    segmentation fault (not reproduced in five more)."""
+    0.3-0.6 s a model (the default compare's three samplings: 8.6 s -> 7.8 s warm), and one warm run
+    that loaded them died with a segmentation fault. That run also had initial points asked for from
+    two threads at once (since locked: :func:`~priorfit.inference.nutpie_adapter.numba_callbacks_model`),
+    the likelier cause, and eight more runs with the cache were clean; still, not worth the doubt."""
     import numba
 
     scope = {"numba": numba, "np": np, "inner": inner, "address_as_void_pointer": _address_as_void_pointer()}
