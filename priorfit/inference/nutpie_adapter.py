@@ -173,8 +173,8 @@ def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, 
 def numba_callbacks_model(model):
     """nutpie's numba model of the PyMC ``model``: nutpie's own graph preparation and model class (as
     :func:`nutpie.compile_pymc_model` has them), with priorfit's C callbacks
-    (:mod:`~priorfit.inference.numba_callbacks`), which numba compiles in about a second where
-    nutpie's take 9-11 s. An installed nutpie whose model class has other fields gets its own
+    (:mod:`~priorfit.inference.numba_callbacks`), which numba compiles in 1-2 s where nutpie's take
+    9-11 s. An installed nutpie whose model class has other fields gets its own
     :func:`nutpie.compile_pymc_model`."""
     import dataclasses
     import uuid
@@ -218,8 +218,8 @@ def numba_callbacks_model(model):
 
 def _initial_point(model):
     """PyMC's initial points as :func:`nutpie.compile_pymc_model` makes them (support points, jittered),
-    one call at a time: nutpie's chains ask for them from their own threads, and a PyTensor function
-    called from two threads at once returns None for its outputs."""
+    one call at a time: nutpie's chains ask for them from their own threads, and PyMC's initial-point
+    function called from two threads at once fails (its PyTensor function's outputs are None)."""
     import threading
 
     from pymc.initial_point import make_initial_point_fn
