@@ -5,7 +5,8 @@ nutpie builds its own (``nutpie.compile_pymc._make_c_logp_func``): they read the
 through a record of pointers, shapes and sizes, reshape with checks, and format error messages, and
 numba compiles that machinery again for every model (nutpie does not cache its callbacks on disk):
 9-11 s a model on this project's 2-core machine, whatever its size (the regularized horseshoe on
-diabetes: 11.4 s, and 1.8 s with these). These callbacks do the same work with the shapes of the
+diabetes, warm caches: 11.4-13.1 s to build the model with nutpie's callbacks, 2.5-3.3 s with these,
+of which about 1.3 s is nutpie's graph preparation and PyTensor's rewrites). These callbacks do the same work with the shapes of the
 shared data fixed when they are built (a change of shape builds them again:
 :func:`~priorfit.inference.nutpie_adapter.compiled`), plain loops, and no messages, so that numba
 compiles only them; PyTensor's function inside comes from its disk cache. They read the same
@@ -52,13 +53,16 @@ def _source(head: str, guard: str, n_dim: int, n_out: int, slots: list[int], arr
             call: str, failed: int, tail: list[str]) -> str:
     """A callback's source: ``head`` and a ``guard`` on its dimensions (-1 when it fails), views of
     ``x``, of the ``n_out`` outputs and of each shared array at its address (slot ``slots[i]`` of the
-    ``count`` addresses the record starts with, its shape and dtype fixed), then ``call`` of ``inner``
-    on them (``failed`` where it raises) and the ``tail``."""
+    ``count`` addresses the record starts with, its shape and dtype fixed; -1 where the record's size
+    of it, the next ``count`` fields, is another), then ``call`` of ``inner`` on them (``failed``
+    where it raises) and the ``tail``."""
     lines = [head, f"    if {guard}:", "        return -1",
-             f"    addresses = numba.carray(user_data_, ({max(count, 1)},), np.uintp)"]
+             f"    record = numba.carray(user_data_, ({max(2 * count, 1)},), np.uintp)"]  # addresses, then sizes
     for i, (slot, array) in enumerate(zip(slots, arrays, strict=True)):
-        lines.append(f"    s{i} = numba.carray(address_as_void_pointer(addresses[{slot}]), {tuple(array.shape)!r}, "
-                     f"np.{array.dtype.name})")
+        lines += [f"    if record[{count + slot}] != {array.size}:",  # data of another shape: refused, not misread
+                  "        return -1",
+                  f"    s{i} = numba.carray(address_as_void_pointer(record[{slot}]), {tuple(array.shape)!r}, "
+                  f"np.{array.dtype.name})"]
     shared = "".join(f", s{i}" for i in range(len(arrays)))
     return "\n".join([*lines, f"    x = numba.carray(x_, ({n_dim},))", f"    out = numba.carray(out_, ({n_out},))",
                       "    try:", f"        {call}(x{shared})", "    except Exception:", f"        return {failed}", *tail])

@@ -104,7 +104,7 @@ def private_api() -> PrivateApi:
 # (PosteriorModel.nutpie_backend "python") calls PyTensor's C VM through Python: its ops' code is compiled once
 # per op and kept on disk, so that a new model costs 0.4-1 s (cold caches: a few seconds, shared by every later
 # model), then about 100 microseconds a gradient with nutpie's Python overhead; a longer run (4 x 2000 by default)
-# takes the numba callbacks, 1.8-3.3 s to build from warm caches and about 1 microsecond a gradient on every core
+# takes the numba callbacks, 1.8-3.3 s to build from warm caches (larger graphs take longer) and about 1 microsecond a gradient on every core
 # (diabetes, p = 10, 44,000 gradients: 1.8 s in all against 6-7 s on the C VM and 4.5-5.5 s with numba through
 # Python, measured)
 SHORT_RUN_ITERATIONS = 1600
@@ -173,8 +173,8 @@ def sample(model, *, draws: int, tune: int, chains: int, cores: int, seed: int, 
 def numba_callbacks_model(model):
     """nutpie's numba model of the PyMC ``model``: nutpie's own graph preparation and model class (as
     :func:`nutpie.compile_pymc_model` has them), with priorfit's C callbacks
-    (:mod:`~priorfit.inference.numba_callbacks`), which numba compiles in 1-2 s where nutpie's take
-    9-11 s. An installed nutpie whose model class has other fields gets its own
+    (:mod:`~priorfit.inference.numba_callbacks`), which numba compiles in 1-2 s (the whole model:
+    1.8-3.3 s) where nutpie's take 9-11 s. An installed nutpie whose model class has other fields gets its own
     :func:`nutpie.compile_pymc_model`."""
     import dataclasses
     import uuid

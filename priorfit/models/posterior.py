@@ -4,7 +4,8 @@ The same model serves ``pm.find_MAP``, the polish and NUTS: the polish's value, 
 Hessian are compiled once per model (not per call), and a sampler's compiled model is kept
 (:attr:`PosteriorModel.compiled`, filled by :mod:`priorfit.inference.nutpie_adapter`).
 Hyperparameters and data enter through ``pm.Data``, so :meth:`PosteriorModel.set_data`
-changes them without rebuilding or recompiling anything (nutpie's ``with_data``). PyTensor's
+changes them without rebuilding or recompiling anything while each keeps its shape (nutpie's
+``with_data``; a new shape rebuilds nutpie's callbacks). PyTensor's
 compile cache keys a graph by the values of its constants, so the data's column means and
 scales and the whitening are not constants either: a new model of the same structure (prior
 family, likelihood, n and p, intercept, sigma handling, fixed hyperprior, sigma-prior and

@@ -62,46 +62,20 @@ def planned(comparison) -> list[tuple[str, str | None, str]]:
 def write_all(comparison, folder: Path) -> list[Path]:
     """Write every plot as PNG into ``folder`` (created); returns the paths.
 
-    On Linux with two cores or more, a forked copy of this process draws every second plot while
-    this one draws the rest (the default compare's 17 plots: 9 s of arviz-plots and matplotlib on
-    one core); plots the copy did not write are then drawn here."""
+    Where a forked copy of this process is safe (:func:`priorfit.runtime.forked.split`), it draws
+    every second plot while this one draws the rest (the default compare's 17 plots: 9 s of
+    arviz-plots and matplotlib on one core); where the copy fails, this process draws its share."""
+    from priorfit.runtime import forked
+
     folder.mkdir(parents=True, exist_ok=True)
     files = planned(comparison)
 
     def write(part):
-        return [write_png(draw(comparison, kind, prior), folder / name, bbox_inches="tight") for kind, prior, name in part]
+        for kind, prior, name in part:
+            write_png(draw(comparison, kind, prior), folder / name, bbox_inches="tight")
 
-    child = _fork_for(files[1::2], write) if len(files) > 3 else None
-    if child is None:
-        return write(files)
-    write(files[0::2])
-    import os
-
-    _, status = os.waitpid(child, 0)
-    if status != 0 or not all((folder / name).exists() for _, _, name in files[1::2]):
-        write(files[1::2])
+    forked.split(write, files, lambda part: all((folder / name).exists() for _, _, name in part))
     return [folder / name for _, _, name in files]
-
-
-def _fork_for(part, write) -> int | None:
-    """The process id of a forked copy that runs ``write(part)`` and exits (0 when it wrote them all),
-    or None where forking is not safe: not Linux, one core, or inside a dask worker."""
-    import os
-    import sys
-
-    from priorfit.runtime.cluster import in_worker
-
-    if sys.platform != "linux" or (os.cpu_count() or 1) < 2 or in_worker():
-        return None
-    child = os.fork()
-    if child:
-        return child
-    code = 1
-    try:
-        write(part)
-        code = 0
-    finally:
-        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
 
 
 def write_png(plot_collection, path: Path, **kwargs) -> Path:

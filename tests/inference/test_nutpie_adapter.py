@@ -164,6 +164,10 @@ def test_the_numba_callbacks_return_the_pytensor_function_and_follow_new_data(di
     model.set_data(prior_scale=1.0)
     assert _callback_at(nutpie_adapter.compiled(model), points[0])[1] == before
     assert nutpie_adapter.with_data(moved, {"prior_scale": np.ones(2)}) is None  # another shape: built again
+    data = next(v for v in moved.logp_func.get_shared() if np.size(v.get_value()) > 1)  # of the log density
+    value = np.asarray(data.get_value())
+    wrong = moved.with_data(**{data.name: np.concatenate([value, value])})  # nutpie's with_data checks the rank only
+    assert _callback_at(wrong, points[0])[0] == -1  # refused, not read past the end
 
 
 @pytest.mark.slow

@@ -198,23 +198,40 @@ def test_save_writes_every_plot_and_no_plots_skips_them(sparse, tmp_path):
 
 def test_plots_a_forked_copy_did_not_write_are_drawn_here(sparse, tmp_path, monkeypatch):
     """write_all shares the plots with a forked copy of the process; where the copy fails (here: it
-    exits at once with 1), this process draws its plots too, and every file is there."""
+    exits at once with 1) or passes its deadline (here: it sleeps), this process draws its plots too,
+    and every file is there."""
     import os
+    import time
 
-    written = []
+    from priorfit.runtime import forked
 
-    def failing_copy(part, write):
-        written.extend(name for _, _, name in part)
-        child = os.fork()
-        if child == 0:
-            os._exit(1)
-        return child
+    if not forked.can_fork():
+        pytest.skip("no fork here: write_all draws every plot in this process")
+    given = []
 
-    monkeypatch.setattr(plots, "_fork_for", failing_copy)
-    paths = plots.write_all(sparse, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths) == sorted(
-        name for _, _, name in plots.planned(sparse))
-    assert len(written) == 8  # every second of the 17 was the copy's
+    def copy_that(fails):
+        def fork(work, items):
+            given.append(len(items))
+            child = os.fork()
+            if child == 0:
+                if not fails:
+                    time.sleep(30)
+                os._exit(1)
+            return child
+        return fork
+
+    monkeypatch.setattr(forked, "GRACE_S", 0.5)
+    monkeypatch.setattr(forked, "SHARE_FACTOR", 0.0)
+    four = plots.planned(sparse)[:4]
+    monkeypatch.setattr(plots, "planned", lambda comparison: four)
+    for fails, folder in ((True, tmp_path / "failed"), (False, tmp_path / "late")):
+        monkeypatch.setattr(forked, "_fork", copy_that(fails))
+        start = time.perf_counter()
+        paths = plots.write_all(sparse, folder)
+        assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths) == sorted(
+            name for _, _, name in four)
+    assert given == [2, 2]  # every second of the four was the copy's
+    assert time.perf_counter() - start < 20  # the late copy was killed at its deadline, not waited for
 
 
 def test_scales_compare_the_horseshoe_prior_with_its_posterior(sparse):
