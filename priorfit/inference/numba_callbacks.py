@@ -4,10 +4,11 @@ the model's variables), written around PyTensor's numba function of a model.
 nutpie builds its own (``nutpie.compile_pymc._make_c_logp_func``): they read the shared data
 through a record of pointers, shapes and sizes, reshape with checks, and format error messages, and
 numba compiles that machinery again for every model (nutpie does not cache its callbacks on disk):
-9-11 s a model on this project's 2-core machine, whatever its size (the regularized horseshoe on
+9-11 s a model on this project's 2-core machine, whatever its size. The regularized horseshoe on
 diabetes, warm caches: 11.4-13.1 s to build the model with nutpie's callbacks, 2.5-3.3 s with these,
-of which about 1.3 s is nutpie's graph preparation and PyTensor's rewrites). These callbacks do the same work with the shapes of the
-shared data fixed when they are built (a change of shape builds them again:
+of which about 1.3 s is nutpie's graph preparation and PyTensor's rewrites. These callbacks do the
+same work with the shapes of the shared data fixed when they are built (a change of shape builds
+them again:
 :func:`~priorfit.inference.nutpie_adapter.compiled`), plain loops, and no messages, so that numba
 compiles only them; PyTensor's function inside comes from its disk cache. They read the same
 ``user_data`` record as nutpie's (its first fields are the shared arrays' addresses, in the order
