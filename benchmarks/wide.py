@@ -40,12 +40,16 @@ warnings.simplefilter("ignore")
 source, settings = sys.argv[1], json.loads(sys.argv[2])
 start = time.perf_counter()
 import priorfit
+from priorfit.data import design as data, sources
+from priorfit.inference import budget
+from priorfit.models import likelihoods, priors
 comparison = priorfit.compare(source, prior="laplace", draws=200, tune=200, chains=2, progress=False, **settings)
 wall = time.perf_counter() - start
 fit = comparison.fits[0]
+estimate = budget.estimate(data.make_design(sources.load(source)), priors.Laplace, likelihoods.Gaussian(), draws=200, tune=200, chains=2)
 mode, a = fit.mode, fit.agreement
 print("CHILD " + json.dumps({
-    "wall_s": wall, "timings": fit.timings, "status": mode.status, "message": mode.message,
+    "wall_s": wall, "timings": fit.timings, "estimated_sampling_s": estimate.seconds, "status": mode.status, "message": mode.message,
     "certificate": None if mode.certificate is None else vars(mode.certificate),
     "map_vs_twin_rel": None if a is None else a.max_rel_diff, "raw_vs_twin_abs": None if a is None else a.raw_max_abs_diff,
     "same_zeros": None if a is None else a.same_zero_pattern, "sigma_map": fit.noise.value,
@@ -127,6 +131,8 @@ def main(quick: bool = False, mode_only: bool = False) -> list:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in result["timings"].items())
         print(f"{label}: compare {result['wall_s']:.1f} s (process {process:.1f} s; load {load:.1f} before, "
               f"{os.getloadavg()[0]:.1f} after; target {target:g} s); {stages}")
+        print(f"  NUTS stage {result['timings']['sampling']:.1f} s against the time limit's estimate "
+              f"{result['estimated_sampling_s']:.1f} s (x{result['timings']['sampling'] / result['estimated_sampling_s']:.2f})")
         print(f"  mode {result['status']}: {result['message']}")
         if identity is not None:
             print(f"  certificate {certificate.get('kind')} {certificate.get('value', float('nan')):.1e}, Newton decrement "

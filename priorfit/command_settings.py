@@ -52,6 +52,7 @@ UNUSED_BY = {
         "test": "scores its own simulated data sets",
         "formula": "draws its own design",
         "missing": "draws its own data, with no value missing",
+        "time_limit": "runs many small fits, whose number --sims sets",
     },
 }
 

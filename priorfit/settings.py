@@ -13,7 +13,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from typing import Any
 
 from priorfit.errors import InputError
-from priorfit.validation import (boolean, bridge_exponent, integer, loo_choice, missing_rows, nu_or_estimate, positive,
+from priorfit.validation import (boolean, bridge_exponent, integer, loo_choice, minutes, missing_rows, nu_or_estimate, positive,
                                  prior_location, probability, quantile_level, relevance_threshold, sigma_or_estimate,
                                  test_rows)
 
@@ -236,6 +236,9 @@ class Settings:
     tune: int = option(1000, lambda v: integer(v, "tune", 1), "tuning steps per chain", metavar="N")  # nutpie needs >= 1
     chains: int = option(4, lambda v: integer(v, "chains", 1, 64), "chains", metavar="N")
     seed: int = option(0, lambda v: integer(v, "seed", 0, 2**32 - 1), "random seed", metavar="N")
+    time_limit: float = option(
+        10.0, lambda v: minutes(v, "time_limit"), "refuse, before fitting, a run whose NUTS stage alone is estimated to take "
+        "longer than this many minutes (0: no limit)", metavar="MINUTES")
     target_accept: float | None = option(
         None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8; regularized horseshoe 0.99; horseshoe 0.999)", metavar="P")
     loo: str = option(

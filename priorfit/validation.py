@@ -33,6 +33,11 @@ def bridge_exponent(value, what: str = "bridge_q") -> float:
     return _real(value, what, lambda x: 0 < x <= 2, "be a number with 0 < Q <= 2")
 
 
+def minutes(value, what: str) -> float:
+    """A time limit in minutes: a number >= 0 (0: none)."""
+    return _real(value, what, lambda x: math.isfinite(x) and x >= 0, "be a number of minutes >= 0 (0: no limit)")
+
+
 def finite(value, what: str) -> float:
     return _real(value, what, math.isfinite, "be a finite number")
 

@@ -90,6 +90,13 @@ class Design(_Shape):
         return self.X is not None
 
     @property
+    def wide(self) -> bool:
+        """More than twice as many features as rows (and the rows at hand), where a product with the rows
+        (2np) costs less than one with a p x p matrix (p^2): the Gaussian's density then goes through
+        the rows rather than X'X, and the sampler's whitening is low rank."""
+        return self.has_rows and self.p > 2 * self.n
+
+    @property
     def n(self) -> int:
         return self.X.shape[0] if self.X is not None else self.stats.n
 

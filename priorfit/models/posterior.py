@@ -12,12 +12,10 @@ family, likelihood, n and p, intercept, sigma handling, fixed hyperprior, sigma-
 horseshoe-slab settings) on other data or another prior scale finds its compiled graphs cached.
 
 Coefficients of Normal and Laplace priors are sampled in whitened coordinates ``z`` with
-``w = shift + L z``, where ``L L' = (P + prior precision)^-1`` comes from the likelihood's
-quadratic approximation ``P`` (for the Gaussian, ``X'X / s^2``): a correlated design then looks
-isotropic to NUTS. The transform is affine, so its Jacobian is a constant and neither the
-posterior nor its mode change. The mode is found on the same model without that transform
-(:attr:`PosteriorModel.mode_model`): in ``w`` the kinks of an L1 prior sit exactly on the
-axes, which ``shift + L z`` would blur by rounding.
+``w = shift + L z`` (:mod:`priorfit.models.whitening`): a correlated design then looks isotropic to
+NUTS. The mode is found on the same model without that transform (:attr:`PosteriorModel.mode_model`):
+in ``w`` the kinks of an L1 prior sit exactly on the axes, which ``shift + L z`` would blur by
+rounding.
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ import numpy as np
 from priorfit.data.design import Design
 from priorfit.models.likelihoods import Likelihood, SigmaPrior
 from priorfit.models.priors import Prior
-from priorfit.penalized.twins import unit
+from priorfit.models.whitening import whitening
 
 # nutpie calls PyTensor's C VM through Python on a short run only while the gradients are few and cheap:
 # the row-wise likelihood of a design with more cells than this makes each one costly, and more
@@ -41,63 +39,6 @@ MAX_P_FOR_PYTHON = 64
 #: (the vectorized Hessian products of diabetes: 1.28 s with fast_run, 0.54 s with these) than they
 #: save in the few hundred calls an optimizer and a Newton polish make (1.1 ms a call either way)
 PYTHON_MODE_REWRITES = ("canonicalize", "stabilize", "specialize")
-
-
-def whitening(design: Design, prior: Prior, likelihood: Likelihood, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
-    """Shift and Cholesky factor of the Gaussian approximation of the coefficient posterior."""
-    lik_precision, lik_linear = likelihood.quadratic(design, dispersion)
-    # precision_matrix() is in that unit
-    prior_precision = prior.precision_matrix(design.p) / unit(dispersion, prior.by_sigma) ** 2
-    cov = np.linalg.inv(lik_precision + prior_precision)
-    cov = (cov + cov.T) / 2
-    shift = cov @ (lik_linear + prior_precision @ prior.mu_vector(design.p))
-    return shift, np.linalg.cholesky(cov)
-
-
-def _whiten_transform(shift: np.ndarray, chol: np.ndarray, shared: bool):
-    # With ``shared``, shift, L and log|det L| are shared variables, not constants: PyTensor's
-    # compile cache keys a graph by the values of its constants, so constants make every new data
-    # set or hyperparameter a fresh compile of the whole graph, where shared variables are inputs
-    # of one compiled function that serves every whitening of that shape. PyMC transforms the
-    # value inside a graph whose inputs are those of the random variables, so the prior must
-    # make its distribution's parameter depend on them (:meth:`Whiten.anchor`,
-    # ``Prior.anchors_whitening``); a prior whose coefficients have no parameter (the elastic
-    # net's Flat) gets constants. Neither is the model's pm.Data: set_data keeps the whitening (it
-    # only preconditions, and any fixed one is valid for every value of the hyperparameters).
-    import pytensor
-    import pytensor.tensor as pt
-    from pymc.logprob.transforms import Transform
-
-    if shared:
-        # log|det L| summed in NumPy, as PyTensor's constant folding summed it for a constant L
-        log_det = pytensor.shared(np.sum(np.log(np.diag(chol))), name="whiten_log_det")
-        shift = pytensor.shared(np.array(shift, dtype=float), name="whiten_shift")
-        chol = pytensor.shared(np.array(chol, dtype=float), name="whiten_chol")
-    else:
-        log_det = pt.sum(pt.log(pt.diag(chol)))
-
-    class Whiten(Transform):
-        name = "whiten"
-        ndim_supp = 1
-
-        def forward(self, value, *inputs):
-            return pt.linalg.solve_triangular(chol, value - shift, lower=True)
-
-        def backward(self, value, *inputs):
-            return shift + pt.dot(chol, value)
-
-        def log_jac_det(self, value, *inputs):
-            # a scalar: PyMC then sums the elementwise prior log density over features
-            return log_det
-
-        def anchor(self, parameter):
-            """``parameter`` plus zeros that depend on the shared shift, L and log|det L| (exact
-            zeros, which PyTensor removes when it compiles)."""
-            if not shared:
-                return parameter
-            return parameter + pt.zeros_like(shift) + pt.zeros_like(chol[0]) + pt.zeros_like(log_det)
-
-    return Whiten()
 
 
 class PosteriorModel:
@@ -118,8 +59,9 @@ class PosteriorModel:
         A rough dispersion, for the whitening and as the starting value of an estimated one.
     whiten : bool
         Sample Normal/Laplace coefficients in whitened coordinates.
-    form : {"sufficient", "rows"}
-        Gaussian likelihood through X'X, X'y, y'y (default) or row by row (cross-check).
+    form : {"sufficient", "rows"}, optional
+        Gaussian likelihood through X'X, X'y, y'y or row by row; by default the cheaper of the two
+        (:meth:`~priorfit.models.likelihoods.Likelihood.form_for`: the rows on wide data).
     samplings : int
         How many times NUTS will run on this model (a path: one per point); it decides
         :attr:`nutpie_backend`.
@@ -137,23 +79,22 @@ class PosteriorModel:
         *,
         plugin_sigma: float | None = None,
         whiten: bool = True,
-        form: Literal["sufficient", "rows"] = "sufficient",
+        form: Literal["sufficient", "rows"] | None = None,
         samplings: int = 1,
         intercept_sd: float | None = None,
     ):
         self.design, self.prior, self.likelihood = design, prior, likelihood
         self.sigma = sigma  # fixed value, prior of an estimated one, or None
-        self.form, self.samplings = form, samplings
+        self.form, self.samplings = form or likelihood.form_for(design), samplings
         estimated = isinstance(sigma, SigmaPrior)
         self.whitening = None
         if whiten and prior.whitened:
             self.whitening = whitening(design, prior, likelihood, plugin_sigma if estimated else (sigma or 1.0))
 
         def build(transform):
-            return _build(design, prior, likelihood, sigma, plugin_sigma, transform, form, intercept_sd)
+            return _build(design, prior, likelihood, sigma, plugin_sigma, transform, self.form, intercept_sd)
 
-        self.pymc = build(None if self.whitening is None else _whiten_transform(*self.whitening,
-                                                                                shared=prior.anchors_whitening))
+        self.pymc = build(None if self.whitening is None else self.whitening.transform(shared=prior.anchors_whitening))
         # the same model without the whitening, for find_MAP and the polish (built, not cloned:
         # PyMC cannot clone a model with initial values)
         self.mode_model = self.pymc if self.whitening is None else build(None)

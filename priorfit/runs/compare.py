@@ -12,6 +12,7 @@ import numpy as np
 import xarray as xr
 
 from priorfit import inference
+from priorfit.inference import budget
 from priorfit import settings as settings_module
 from priorfit.data import design as data
 from priorfit.data import intake, sources
@@ -66,6 +67,7 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
             priors.get(name).check_design(config, design, likelihood)
         _check_rows(config, design)
         _check_proper(config, design, likelihood)
+        budget.check(config, design, likelihood)  # a NUTS stage that could not finish in the time allowed
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
     # every prior's hyperparameters first, so that a bad value fails before any fitting

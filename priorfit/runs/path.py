@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from priorfit import inference
+from priorfit.inference import budget
 from priorfit.errors import InputError
 from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
@@ -126,6 +127,7 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         from priorfit.validation import positive
 
         nominal = np.array([positive(a, "alpha") for a in alphas], dtype=float)
+    budget.check(config, design, likelihood, runs=len(nominal))
     estimated = likelihood.has_dispersion and config.sigma is None
     plugin = likelihood.plugin_dispersion(design) if estimated else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)

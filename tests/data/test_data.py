@@ -160,6 +160,15 @@ def test_synthetic_design_is_numpys_multivariate_normal_draw_for_draw(n, p, rho,
     np.testing.assert_array_equal(_correlated_normal(np.random.default_rng(seed), n, p, rho), expected)
 
 
+def test_many_correlated_columns_come_from_the_ar1_recursion_equal_to_rounding():
+    from priorfit.data.synthetic import CHOLESKY_MAX_P, _correlated_normal
+
+    n, p, rho = 40, CHOLESKY_MAX_P + 200, 0.6
+    cov = rho ** np.abs(np.subtract.outer(np.arange(p), np.arange(p)))
+    expected = np.random.default_rng(1).multivariate_normal(np.zeros(p), cov, size=n, method="cholesky")
+    np.testing.assert_allclose(_correlated_normal(np.random.default_rng(1), n, p, rho), expected, rtol=0, atol=1e-12)
+
+
 # -- one home per fact: the model-scale statistics, the prior location's offset, the checks --------
 @pytest.mark.parametrize("intercept", [True, False])
 def test_sufficient_is_memoized_and_offsets_before_uncentring(diabetes, intercept):

@@ -44,7 +44,7 @@ def _compile_and_check(model, rng):
     functions.hessian(x, np.arange(3))
     functions.point(x)
     nutpie_adapter.compiled(model)
-    shift, chol = model.whitening
+    shift, chol = model.whitening.shift, model.whitening.chol
     z, centred = rng.standard_normal(model.design.p), 150.0
     whitened = model.pymc.compile_logp()({"coef_whiten__": z, "intercept_centred": centred})
     plain = model.mode_model.compile_logp()({"coef": shift + chol @ z, "intercept_centred": centred})

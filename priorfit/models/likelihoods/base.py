@@ -156,6 +156,12 @@ class Likelihood:
 
     def quadratic(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
         """``(P, b)``: the log likelihood of the coefficients is about ``-w'Pw/2 + b'w``."""
+        rows, linear = self.quadratic_rows(design, dispersion)
+        return rows.T @ rows, linear
+
+    def quadratic_rows(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(F, b)`` with ``P = F'F`` (F: one row per data row) and ``b`` of :meth:`quadratic`, from the
+        rows, without the p x p ``P`` (the low-rank whitening of wide data)."""
         raise NotImplementedError
 
     def pointwise(self, eta: np.ndarray, y: np.ndarray, dispersion: float | None) -> np.ndarray:
@@ -165,6 +171,11 @@ class Likelihood:
     def weights(self, eta: np.ndarray, dispersion: float | None) -> np.ndarray:
         """Minus the second derivative of each row's log likelihood in ``eta`` (the GLM weights)."""
         raise NotImplementedError
+
+    def form_for(self, design) -> str:
+        """The form of the density that costs least on ``design`` (``"rows"``; the Gaussian also has
+        ``"sufficient"``, :meth:`add`)."""
+        return "rows"
 
     def data_values(self, design, form: str) -> dict:
         """The values of the model's ``pm.Data`` that depend on y (new data without recompiling)."""
@@ -213,12 +224,12 @@ class RowLikelihood(Likelihood):
         # Piironen & Vehtari (2017), section 3.5: sigma = 1 / sqrt(V(mean)) at the mean of y
         return float(1.0 / np.sqrt(self.variance_at_mean(float(design.y.mean()))))
 
-    def quadratic(self, design, dispersion):
+    def quadratic_rows(self, design, dispersion):
         # the Hessian of the log likelihood at w = 0 (intercept at the link of the mean): a Newton
         # step from there is the shift; this only preconditions NUTS
         ybar = float(design.y.mean())
         Xc = design.X - design.x_mean
-        return self.variance_at_mean(ybar) * (Xc.T @ Xc), Xc.T @ (design.y - ybar)
+        return np.sqrt(self.variance_at_mean(ybar)) * Xc, Xc.T @ (design.y - ybar)
 
     def data_values(self, design, form: str = "rows") -> dict:
         return {"y_observed": design.y}

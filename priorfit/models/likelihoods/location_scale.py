@@ -75,10 +75,10 @@ class LocationScale(Likelihood):
         """The Fisher information of the location per row (preconditions NUTS only)."""
         raise NotImplementedError
 
-    def quadratic(self, design, sigma):
+    def quadratic_rows(self, design, sigma):
         w = self.information(sigma)
         Xc = design.X - design.x_mean
-        return w * (Xc.T @ Xc), w * (Xc.T @ (design.y - self.initial_intercept(design)))
+        return np.sqrt(w) * Xc, w * (Xc.T @ (design.y - self.initial_intercept(design)))
 
     def weights(self, eta, sigma):
         return np.full(np.shape(eta), self.information(sigma))

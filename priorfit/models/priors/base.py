@@ -30,6 +30,11 @@ class Prior:
     has_mode: ClassVar[bool] = True
     target_accept: ClassVar[float] = 0.8
     whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
+    precision_is_diagonal: ClassVar[bool] = True  # precision_matrix() is diagonal (precision_diagonal() gives it)
+    # NUTS's gradients per draw, about factor * p ** power (priorfit.inference.budget, where they are measured):
+    # a smooth whitened posterior, p^(1/4); kinks (the Laplace prior) or funnels (the horseshoe family), p^(1/2)
+    nuts_steps: ClassVar[tuple[float, float]] = (2.2, 0.25)
+    parameters_per_coefficient: ClassVar[int] = 1  # unconstrained values NUTS moves per coefficient
     # build() passes its distribution's parameter through anchored(): the whitening is then
     # shared variables, and the compiled graph does not depend on the data or the scale
     anchors_whitening: ClassVar[bool] = False
@@ -162,10 +167,15 @@ class Prior:
         """Precision of a Gaussian with the prior's variance (to precondition sampling)."""
         raise NotImplementedError
 
+    def precision_diagonal(self, p: int) -> np.ndarray:
+        """The diagonal of :meth:`precision_matrix` (p entries), for a prior whose matrix is diagonal
+        (:attr:`precision_is_diagonal`)."""
+        return np.full(p, self.gaussian_precision())
+
     def precision_matrix(self, p: int) -> np.ndarray:
         """The p x p precision of a Gaussian with the prior's covariance (to whiten sampling), in the
         unit of :meth:`gaussian_precision`: that precision times the identity for independent coefficients."""
-        return self.gaussian_precision() * np.eye(p)
+        return np.diag(self.precision_diagonal(p))
 
     def l1_weight(self) -> float | None:
         """Weight of |w_j - mu_j| in the negative log density, for kinked priors."""

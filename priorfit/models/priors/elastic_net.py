@@ -19,6 +19,7 @@ class ElasticNet(Prior):
     """
 
     name = "elasticnet"
+    nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     scales_with_sigma = True
     options = ("l1_ratio",)
     summary = "elastic net: Normal x Laplace, -log p = (r|w - mu| + (1 - r)(w - mu)^2/2) / s"

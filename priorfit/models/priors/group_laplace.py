@@ -171,9 +171,9 @@ class GroupLaplace(Prior):
     def gaussian_precision(self):
         raise TypeError("the group_laplace prior's precision depends on the group sizes: use precision_matrix(p)")
 
-    def precision_matrix(self, p):
+    def precision_diagonal(self, p):
         m = self.sizes(p)
-        return np.diag(m / ((m + 1.0) * self.scale**2))
+        return m / ((m + 1.0) * self.scale**2)
 
     def curvature_matrix(self, d, sigma):
         """The Hessian of ``c_g ||d_g||`` on each group off mu, ``c_g (I - u u') / ||d_g||``; 0 on a group on mu

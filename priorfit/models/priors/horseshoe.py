@@ -23,6 +23,8 @@ class Horseshoe(Prior):
     # once R-hat 1.03; 0.999 gave 8-23 divergences, R-hat <= 1.005, at twice the sampling time
     target_accept = 0.999
     whitened = False
+    nuts_steps = (14.0, 0.5)  # funnels (Prior.nuts_steps)
+    parameters_per_coefficient = 2  # the coefficient and its local scale
     scales = ("global_scale", "local_scale")
 
     def __init__(self, scale: float | None = None, mu=0.0, *, global_prior_scale: float = 1.0):
@@ -114,6 +116,8 @@ class RegularizedHorseshoe(Prior):
     has_mode = False
     target_accept = 0.99
     whitened = False
+    nuts_steps = (14.0, 0.5)  # funnels (Prior.nuts_steps)
+    parameters_per_coefficient = 2  # the coefficient and its local scale
     scales = ("global_scale", "local_scale", "slab")
     options = ("p0", "slab_scale", "slab_df")
 

@@ -28,6 +28,7 @@ def penalty_weights(value) -> tuple[float, ...] | None:
 
 class Laplace(Prior):
     name = "laplace"
+    nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     autoscale_sd = 2.5
     sd_per_scale = 2.0**0.5
     scales_with_sigma = True
@@ -65,8 +66,8 @@ class Laplace(Prior):
     def gaussian_precision(self):
         return 1.0 / (2.0 * self.scale**2)
 
-    def precision_matrix(self, p):
-        return np.diag(self.weight_vector(p) ** 2) * self.gaussian_precision()
+    def precision_diagonal(self, p):
+        return self.weight_vector(p) ** 2 * self.gaussian_precision()
 
     def _kernel_draws(self, p, size, rng, scale):
         return rng.laplace(0.0, 1.0, (size, p)) * scale[:, None] / self.weight_vector(p)

@@ -147,6 +147,7 @@ def spectrum(Q: np.ndarray) -> Spectrum:
 
 class MvNormal(Prior):
     name = "mvnormal"
+    precision_is_diagonal = False
     scales_with_sigma = True
     options = ("precision",)
     summary = "multivariate normal prior w ~ N(mu, tau^2 Q^-1) (--precision FILE|rw1|rw2): Tikhonov regularization with a matrix"

@@ -24,6 +24,8 @@ class R2D2(Prior):
     """
 
     name = "r2d2"
+    nuts_steps = (8.0, 0.5)  # funnels (Prior.nuts_steps)
+    parameters_per_coefficient = 2  # the coefficient and its share of the variance
     summary = "R2-D2 (Zhang et al. 2020): R^2 ~ Beta, split over coefficients by a Dirichlet; normal kernel"
     has_mode = False
     whitened = False
