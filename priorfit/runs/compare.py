@@ -353,7 +353,8 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
 
             out["cv_folds"] = folds = twins.cv_folds(design.n, twins.SCORE_FOLDS)
             out["cv_log_score"] = shrinkage.cv_log_score(
-                design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=folds, seed=config.seed)
+                design, likelihood, make, prior.mu_vector(design.p), dispersion, folds=folds, seed=config.seed,
+                start=pen.coef - prior.mu_vector(design.p))
     return shrinkage.Shrinkage(**out), loglik, elpd
 
 
