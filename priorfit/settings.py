@@ -243,7 +243,7 @@ class Settings:
         None, _optional(lambda v: probability(v, "target_accept")), "NUTS target acceptance (default per prior: 0.8; regularized horseshoe 0.99; horseshoe 0.999)", metavar="P")
     loo: str = option(
         "auto", loo_choice, "PSIS-LOO from the rows (and with it the priors compared by LOO and power-scaling sensitivity): "
-        "auto (when rows x draws <= 2e7), yes or no", metavar="auto|yes|no")
+        "auto (when rows x draws <= 2e7 and rows <= 20,000), yes or no", metavar="auto|yes|no")
     hdi_prob: float = option(0.94, lambda v: probability(v, "hdi_prob"), "credible interval mass", metavar="P")
     bootstrap: int = option(
         0, lambda v: integer(v, "bootstrap", 0, 100_000),

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 
 LOO_AUTO_MAX_CELLS = 20_000_000  # rows x draws: above this, LOO runs only when asked for (--loo yes)
+# rows: above this too (arviz-stats' PSIS loops over the rows in Python, about 0.75 ms a row: 100,000 rows
+# x 100 draws took 75 s, within the cells above)
+LOO_AUTO_MAX_ROWS = 20_000
 LOO_MIN_DRAWS = 100  # Pareto smoothing needs a tail to fit: fewer draws in all, no LOO
+
+
+def loo_by_default(rows: int, draws: int) -> bool:
+    """Whether ``--loo auto`` computes PSIS-LOO: rows x draws and rows within their limits."""
+    return rows * draws <= LOO_AUTO_MAX_CELLS and rows <= LOO_AUTO_MAX_ROWS
 
 
 @dataclass(frozen=True)

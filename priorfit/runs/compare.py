@@ -339,7 +339,7 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
         if "prior" in tree.children:
             out["prior_m_eff_median"] = shrinkage.prior_m_eff_median(design, prior, tree["prior"].to_dataset(), noise)
     draws = posterior.sizes["chain"] * posterior.sizes["draw"]
-    wanted = config.loo == "yes" or (config.loo == "auto" and design.n * draws <= shrinkage.LOO_AUTO_MAX_CELLS)
+    wanted = config.loo == "yes" or (config.loo == "auto" and shrinkage.loo_by_default(design.n, draws))
     wanted = wanted and design.has_rows  # a design without rows was refused --loo yes in _check_rows
     loglik = elpd = None
     if wanted and draws >= shrinkage.LOO_MIN_DRAWS:

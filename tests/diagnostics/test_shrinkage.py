@@ -74,3 +74,9 @@ def test_glm_m_eff_is_measured_in_the_pseudo_sigma():
                               prior="regularized_horseshoe", p0=4, draws=100, tune=150, chains=2, progress=False)
     median = result.fits[0].shrinkage.prior_m_eff_median
     assert 0.8 * 4 < median < 1.2 * 4, median
+
+
+@pytest.mark.parametrize(("rows", "draws", "computed"), [(442, 4000, True), (5000, 4000, True), (5001, 4000, False),
+                                                         (20_000, 1000, True), (20_001, 100, False), (100_000, 100, False)])
+def test_loo_auto_stops_at_the_cells_and_at_the_rows(rows, draws, computed):
+    assert shrinkage.loo_by_default(rows, draws) is computed
