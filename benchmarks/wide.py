@@ -1,4 +1,4 @@
-"""Issue 14, item 9: the mode stage on wide data (p > n).
+"""Wide data (p > n): the mode stage (issue 14, item 9), the whole run and its NUTS stage (issue 20).
 
 Each case is a whole `priorfit.compare` run (Laplace prior, 2 chains x 200 draws + 200 tune) in a
 fresh process, timed after a first run in another fresh process has warmed the compile caches:

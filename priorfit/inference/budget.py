@@ -11,11 +11,12 @@ measured on this project's 2-core machine (``synthetic:n=200,p=2000,k=3,seed=1``
   (639 at p = 2,000, half its draws at the depth limit).
 - **a gradient**: the products the density and the whitening make with the rows or with p x p matrices
   (:func:`cells`), timed here by a product with these data's X, plus :data:`SECONDS_PER_PARAMETER` for
-  each value NUTS moves (the elementwise density and nutpie's own work): at p = 2,000, 0.5 ms for the
-  Laplace prior (0.17 ms of products) and 1.2 ms for the regularized horseshoe (0.08 ms).
+  each value NUTS moves (the elementwise density and nutpie's own work): at p = 2,000, about 0.39 ms
+  for the Laplace prior (0.25 ms of products) and for the regularized horseshoe (0.08 ms of products,
+  4,000 values).
 - **chains** run side by side on the usable cores.
 
-An estimate, not a bound: the measured runs took 0.5-1.2 times it (`benchmarks/wide.py` prints both).
+An estimate, not a bound: the measured runs took 1.0-1.7 times it (`benchmarks/wide.py` prints both).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import numpy as np
 from priorfit.errors import InputError
 
 MAX_TREE_STEPS = 1023  # nutpie's and PyMC's maximum tree depth of 10
-SECONDS_PER_PARAMETER = 2e-7  # a gradient's cost per unconstrained value beyond its matrix products (measured)
+TIMED_ROWS = 100_000  # the rows a gradient's products are timed on
+SECONDS_PER_PARAMETER = 7.5e-8  # a gradient's cost per unconstrained value beyond its matrix products (measured)
 
 
 @dataclass(frozen=True)
@@ -49,25 +51,27 @@ class Estimate:
 
 def cells(design, prior_cls, likelihood) -> int:
     """Multiply-adds of one gradient: the likelihood through the rows (2np) or X'X (p^2), and the
-    whitening's products (low rank on wide data: 2np; dense: 2 p^2; none for an unwhitened prior)."""
+    whitening's products, forward and in the gradient (low rank on wide data: 4np; dense: 2 p^2; none for
+    an unwhitened prior)."""
     n, p = design.n, design.p
     rows = likelihood.form_for(design) == "rows"
     total = 2 * n * p if rows else p * p
     if prior_cls.whitened:
-        total += 2 * n * p if design.wide and prior_cls.precision_is_diagonal else 2 * p * p
+        total += 4 * n * p if design.wide and prior_cls.precision_is_diagonal else 2 * p * p
     return total
 
 
 def cell_seconds(design) -> float:
     """Seconds a multiply-add of a matrix-vector product takes here, timed on these data's rows (best
     of five products ``X v`` and ``X' r`` on one BLAS thread, as each chain's gradient runs: BLAS's
-    own threads on a busy machine made one such timing 20 times slower); 1 ns without rows."""
+    own threads on a busy machine made one such timing 20 times slower; at most :data:`TIMED_ROWS` rows,
+    so that a million rows cost no second here); 1 ns without rows."""
     from threadpoolctl import threadpool_limits
 
     if not design.has_rows:
         return 1e-9
-    X = design.X
-    v, r = np.ones(design.p), np.ones(design.n)
+    X = design.X[:TIMED_ROWS]
+    v, r = np.ones(design.p), np.ones(len(X))
     best = np.inf
     with threadpool_limits(1, user_api="blas"):
         for _ in range(5):
@@ -75,7 +79,7 @@ def cell_seconds(design) -> float:
             X @ v
             X.T @ r
             best = min(best, time.perf_counter() - start)
-    return best / (2 * design.n * design.p)
+    return best / (2 * X.size)
 
 
 def estimate(design, prior_cls, likelihood, *, draws: int, tune: int, chains: int) -> Estimate:

@@ -117,6 +117,8 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     dataset = replace(dataset, y=encoded)
     design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
     _check_proper(config, design, likelihood)
+    points = int(alphas) if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool) else len(alphas)
+    budget.check(config, design, likelihood, runs=points)  # before the grid's fits
     mu = np.broadcast_to(np.asarray(config.mu, dtype=float), (design.p,)).copy()
     if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool):
         if not 2 <= alphas <= 200:
@@ -127,7 +129,6 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         from priorfit.validation import positive
 
         nominal = np.array([positive(a, "alpha") for a in alphas], dtype=float)
-    budget.check(config, design, likelihood, runs=len(nominal))
     estimated = likelihood.has_dispersion and config.sigma is None
     plugin = likelihood.plugin_dispersion(design) if estimated else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)

@@ -12,8 +12,8 @@ likelihood) pairs) and the seeded synthetic data (:func:`priorfit.data.design.sy
 ``family=`` generates ``y`` itself, as the data stage sits below this package).
 
 The Gaussian log likelihood is written with the sufficient statistics (X'X, X'y, y'y, n):
-each gradient costs O(p^2) instead of O(np). The row-wise form is kept as a cross-check
-(``form="rows"``).
+each gradient costs O(p^2) instead of O(np). Wide data (p > 2n) take the row-wise form
+(``form="rows"``, :meth:`Likelihood.form_for`), which is cheaper there.
 
 Adding a likelihood: a file here with one subclass of ``Likelihood`` (or of ``RowLikelihood``
 for a GLM summed over rows), which registers itself when its module is imported, and one import

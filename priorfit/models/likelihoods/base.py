@@ -156,8 +156,7 @@ class Likelihood:
 
     def quadratic(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
         """``(P, b)``: the log likelihood of the coefficients is about ``-w'Pw/2 + b'w``."""
-        rows, linear = self.quadratic_rows(design, dispersion)
-        return rows.T @ rows, linear
+        raise NotImplementedError
 
     def quadratic_rows(self, design, dispersion: float) -> tuple[np.ndarray, np.ndarray]:
         """``(F, b)`` with ``P = F'F`` (F: one row per data row) and ``b`` of :meth:`quadratic`, from the
@@ -224,9 +223,14 @@ class RowLikelihood(Likelihood):
         # Piironen & Vehtari (2017), section 3.5: sigma = 1 / sqrt(V(mean)) at the mean of y
         return float(1.0 / np.sqrt(self.variance_at_mean(float(design.y.mean()))))
 
-    def quadratic_rows(self, design, dispersion):
+    def quadratic(self, design, dispersion):
         # the Hessian of the log likelihood at w = 0 (intercept at the link of the mean): a Newton
         # step from there is the shift; this only preconditions NUTS
+        ybar = float(design.y.mean())
+        Xc = design.X - design.x_mean
+        return self.variance_at_mean(ybar) * (Xc.T @ Xc), Xc.T @ (design.y - ybar)
+
+    def quadratic_rows(self, design, dispersion):
         ybar = float(design.y.mean())
         Xc = design.X - design.x_mean
         return np.sqrt(self.variance_at_mean(ybar)) * Xc, Xc.T @ (design.y - ybar)

@@ -30,7 +30,8 @@ class Gaussian(Likelihood):
         return design.sufficient()
 
     def initial_intercept(self, design) -> float:
-        return self.statistics(design).y_mean
+        # wide rows: their mean, without the p x p statistics
+        return float(design.y.mean()) if design.wide else self.statistics(design).y_mean
 
     def exact_fit(self, design) -> bool:
         """Whether some coefficients (and intercept) fit every row exactly: always when the columns
@@ -77,9 +78,9 @@ class Gaussian(Likelihood):
         has degrees of freedom left; otherwise the leave-one-out residual sd of RidgeCV."""
         from priorfit.penalized.twins import twin
 
-        stats = self.statistics(design)
         dof = design.n - design.p - int(design.intercept)
         if dof > 0:
+            stats = self.statistics(design)
             beta, *_ = np.linalg.lstsq(stats.gram, stats.xty, rcond=None)
             rss = max(stats.yty - beta @ stats.xty, 0.0)
             return PluginDispersion(float(np.sqrt(rss / dof)), f"OLS residual sd (RSS / {dof} degrees of freedom)")
@@ -129,7 +130,9 @@ class Gaussian(Likelihood):
         return stats.gram / sigma**2, stats.xty / sigma**2
 
     def quadratic_rows(self, design, sigma):
-        return (design.X - design.x_mean) / sigma, self.statistics(design).xty / sigma**2
+        Xc = design.X - design.x_mean
+        yc = design.y - (design.y.mean() if design.intercept else 0.0)
+        return Xc / sigma, (Xc.T @ yc) / sigma**2
 
     def form_for(self, design) -> Literal["sufficient", "rows"]:
         """Through the rows on wide data (p > 2n: 2np a gradient against X'X's p^2), else through X'X."""

@@ -75,6 +75,11 @@ class LocationScale(Likelihood):
         """The Fisher information of the location per row (preconditions NUTS only)."""
         raise NotImplementedError
 
+    def quadratic(self, design, sigma):
+        w = self.information(sigma)
+        Xc = design.X - design.x_mean
+        return w * (Xc.T @ Xc), w * (Xc.T @ (design.y - self.initial_intercept(design)))
+
     def quadratic_rows(self, design, sigma):
         w = self.information(sigma)
         Xc = design.X - design.x_mean

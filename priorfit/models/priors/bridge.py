@@ -19,6 +19,7 @@ from priorfit.validation import bridge_exponent
 
 class Bridge(Prior):
     name = "bridge"
+    nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     scales_with_sigma = True
     options = ("bridge_q",)
     summary = "bridge prior: -log p(w_j) = |w_j - mu|^q / b^q (exponential power): the L_q penalty, 0 < q <= 2"
