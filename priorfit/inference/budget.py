@@ -16,7 +16,8 @@ measured on this project's 2-core machine (``synthetic:n=200,p=2000,k=3,seed=1``
   4,000 values).
 - **chains** run side by side on the usable cores.
 
-An estimate, not a bound: the measured runs took 1.0-1.7 times it (`benchmarks/wide.py` prints both).
+An estimate, not a bound: the measured runs at p = 2,000 took 0.8-1.7 times it, a short run more, as the
+sampler's build of 2-3 s is not in it (2.2 times at n = 40, p = 300); `benchmarks/wide.py` prints both.
 """
 
 from __future__ import annotations
