@@ -249,7 +249,7 @@ class Settings:
         0, lambda v: integer(v, "bootstrap", 0, 100_000),
         "percentile bootstrap replicates of the penalized estimate (0: off); they are confidence intervals, "
         "not credible intervals", metavar="B")
-    whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix")
+    whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix (a kinked prior on wide data: not)")
     relevance: float | None = option(
         None, relevance_threshold,
         "evidence for large coefficients: add P(|w - mu| > C) per coefficient, C in the units of each table "

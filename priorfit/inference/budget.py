@@ -17,7 +17,8 @@ measured on this project's 2-core machine (``synthetic:n=200,p=2000,k=3,seed=1``
 - **chains** run side by side on the usable cores.
 
 An estimate, not a bound: the measured runs at p = 2,000 took 0.8-1.7 times it, a short run more, as the
-sampler's build of 2-3 s is not in it (2.2 times at n = 40, p = 300); `benchmarks/wide.py` prints both.
+sampler's build of 2-3 s is not in it (2.2 times at n = 40, p = 300), and the unwhitened lasso on wide
+data about 0.5 times (0.11 ms a gradient); `benchmarks/wide.py` prints both.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from priorfit.errors import InputError
+from priorfit.models import whitening
 
 MAX_TREE_STEPS = 1023  # nutpie's and PyMC's maximum tree depth of 10
 TIMED_ROWS = 100_000  # the rows a gradient's products are timed on
@@ -57,7 +59,7 @@ def cells(design, prior_cls, likelihood) -> int:
     n, p = design.n, design.p
     rows = likelihood.form_for(design) == "rows"
     total = 2 * n * p if rows else p * p
-    if prior_cls.whitened:
+    if whitening.applies(design, prior_cls):
         total += 4 * n * p if design.wide and prior_cls.precision_is_diagonal else 2 * p * p
     return total
 

@@ -27,6 +27,7 @@ import numpy as np
 from priorfit.data.design import Design
 from priorfit.models.likelihoods import Likelihood, SigmaPrior
 from priorfit.models.priors import Prior
+from priorfit.models.whitening import applies as whitening_applies
 from priorfit.models.whitening import whitening
 
 # nutpie calls PyTensor's C VM through Python on a short run only while the gradients are few and cheap:
@@ -88,7 +89,7 @@ class PosteriorModel:
         self.form, self.samplings = form or likelihood.form_for(design), samplings
         estimated = isinstance(sigma, SigmaPrior)
         self.whitening = None
-        if whiten and prior.whitened:
+        if whiten and whitening_applies(design, prior):
             self.whitening = whitening(design, prior, likelihood, plugin_sigma if estimated else (sigma or 1.0))
 
         def build(transform):

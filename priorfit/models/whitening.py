@@ -25,6 +25,15 @@ import numpy as np
 from priorfit.penalized.twins import unit
 
 
+def applies(design, prior) -> bool:
+    """Whether ``prior``'s coefficients are whitened on ``design``: a prior that allows it, but not a
+    kinked one on wide data. There NUTS's trajectories are set by the kinks, not by the design's
+    correlations: on ``synthetic:n=200,p=2000`` (Laplace, sigma 1, 2 x (200 + 200)) the whitening
+    took 362 gradients a draw against 505 without it, at 0.32 ms a gradient against 0.11 ms (its
+    four products with p x n matrices): min bulk ESS per second 3.3 against 7.3."""
+    return prior.whitened and not (prior.has_kinks and design.wide)
+
+
 @dataclass(frozen=True)
 class Whitening:
     """``w = shift + L z``: ``chol`` (dense L) or ``scale``, ``basis`` and ``coefficients`` (the low-rank

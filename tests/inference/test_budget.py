@@ -27,9 +27,9 @@ def test_the_estimate_is_its_parts(wide, monkeypatch):
     monkeypatch.setattr(budget.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     gaussian, n, p = likelihoods.Gaussian(), 100, 5000
     laplace = budget.estimate(wide, priors.Laplace, gaussian, draws=300, tune=200, chains=3)
-    # rows (2np) and the low-rank whitening (4np); 8 sqrt(p) gradients a draw; 3 chains on 2 cores: two rounds
+    # rows (2np), no whitening for a kinked prior on wide data; 8 sqrt(p) gradients a draw; 3 chains on 2 cores: two rounds
     assert laplace.steps_per_draw == pytest.approx(8 * np.sqrt(p))
-    assert laplace.gradient_seconds == pytest.approx(6 * n * p * 1e-10 + p * budget.SECONDS_PER_PARAMETER)
+    assert laplace.gradient_seconds == pytest.approx(2 * n * p * 1e-10 + p * budget.SECONDS_PER_PARAMETER)
     assert laplace.seconds == pytest.approx(2 * 500 * laplace.steps_per_draw * laplace.gradient_seconds)
     assert laplace.parallel == 2
     # no whitening, two values a coefficient, 14 sqrt(p) gradients a draw
@@ -47,7 +47,8 @@ def test_the_estimate_is_its_parts(wide, monkeypatch):
 
 def test_a_matrix_precision_is_whitened_densely_on_wide_data(wide):
     assert budget.cells(wide, priors.get("mvnormal"), likelihoods.Gaussian()) == 2 * 100 * 5000 + 2 * 5000**2
-    assert budget.cells(wide, priors.get("group_laplace"), likelihoods.Gaussian()) == 6 * 100 * 5000
+    assert budget.cells(wide, priors.Normal, likelihoods.Gaussian()) == 6 * 100 * 5000  # rows and the low-rank whitening
+    assert budget.cells(wide, priors.get("group_laplace"), likelihoods.Gaussian()) == 2 * 100 * 5000
 
 
 def test_a_run_that_would_outlast_the_time_limit_is_refused_before_anything_is_written(capsys, tmp_path, monkeypatch):

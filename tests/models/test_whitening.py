@@ -53,8 +53,15 @@ def test_a_matrix_precision_keeps_the_dense_factor(wide):
     assert not white.low_rank and white.chol.shape == (P, P)
 
 
+def test_a_kinked_prior_is_not_whitened_on_wide_data(wide):
+    model = PosteriorModel(wide, priors.Laplace(0.3), likelihoods.Gaussian(), 1.3, plugin_sigma=1.3)
+    assert model.form == "rows" and model.whitening is None and model.mode_model is model.pymc
+    tall = data.make_design(sources.load("synthetic:n=100,p=20,k=3,seed=2"))
+    assert PosteriorModel(tall, priors.Laplace(0.3), likelihoods.Gaussian(), 1.3).whitening is not None
+
+
 def test_the_wide_model_goes_through_the_rows_and_its_transform_is_exact(wide):
-    prior, gaussian = priors.Laplace(0.3, mu=0.05), likelihoods.Gaussian()
+    prior, gaussian = priors.Normal(0.3, mu=0.05), likelihoods.Gaussian()
     model = PosteriorModel(wide, prior, gaussian, 1.3, plugin_sigma=1.3)
     assert model.form == "rows" and model.whitening.low_rank
     rows = model.mode_model.compile_logp()

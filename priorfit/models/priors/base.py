@@ -30,6 +30,7 @@ class Prior:
     has_mode: ClassVar[bool] = True
     target_accept: ClassVar[float] = 0.8
     whitened: ClassVar[bool] = True  # the coefficient vector can be sampled in whitened form
+    has_kinks: ClassVar[bool] = False  # its density has kinks (the L1 family): not whitened on wide data (whitening.applies)
     precision_is_diagonal: ClassVar[bool] = True  # precision_matrix() is diagonal (precision_diagonal() gives it)
     # NUTS's gradients per draw, about factor * p ** power (priorfit.inference.budget, where they are measured):
     # a smooth whitened posterior, p^(1/4); kinks (the Laplace prior) or funnels (the horseshoe family), p^(1/2)

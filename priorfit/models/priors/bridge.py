@@ -19,6 +19,7 @@ from priorfit.validation import bridge_exponent
 
 class Bridge(Prior):
     name = "bridge"
+    has_kinks = True
     nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     scales_with_sigma = True
     options = ("bridge_q",)

@@ -19,6 +19,7 @@ class ElasticNet(Prior):
     """
 
     name = "elasticnet"
+    has_kinks = True
     nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     scales_with_sigma = True
     options = ("l1_ratio",)

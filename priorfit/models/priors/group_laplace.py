@@ -121,6 +121,7 @@ def log_normalizer(m: np.ndarray) -> np.ndarray:
 
 class GroupLaplace(Prior):
     name = "group_laplace"
+    has_kinks = True
     nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     scales_with_sigma = True
     grouped = True

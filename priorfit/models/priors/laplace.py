@@ -28,6 +28,7 @@ def penalty_weights(value) -> tuple[float, ...] | None:
 
 class Laplace(Prior):
     name = "laplace"
+    has_kinks = True
     nuts_steps = (8.0, 0.5)  # kinks (Prior.nuts_steps)
     autoscale_sd = 2.5
     sd_per_scale = 2.0**0.5
