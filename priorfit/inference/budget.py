@@ -23,7 +23,6 @@ data about 0.5 times (0.11 ms a gradient); `benchmarks/wide.py` prints both.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ import numpy as np
 
 from priorfit.errors import InputError
 from priorfit.models import whitening
+from priorfit.runtime.forked import usable_cores
 
 MAX_TREE_STEPS = 1023  # nutpie's and PyMC's maximum tree depth of 10
 TIMED_ROWS = 100_000  # the rows a gradient's products are timed on
@@ -91,8 +91,7 @@ def estimate(design, prior_cls, likelihood, *, draws: int, tune: int, chains: in
     steps = min(MAX_TREE_STEPS, max(1.0, factor * design.p**power))
     parameters = design.p * prior_cls.parameters_per_coefficient
     gradient = cells(design, prior_cls, likelihood) * cell_seconds(design) + parameters * SECONDS_PER_PARAMETER
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    parallel = max(1, min(chains, cores))
+    parallel = max(1, min(chains, usable_cores()))
     iterations = draws + tune
     rounds = -(-chains // parallel)  # chains beyond the cores wait for a free one
     return Estimate(rounds * iterations * steps * gradient, iterations, steps, gradient, parallel)

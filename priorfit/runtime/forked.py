@@ -39,11 +39,16 @@ def split(work: Callable[[Sequence], object], items: Sequence, done: Callable[[S
         work(theirs)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (the CPU count where there is none)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def can_fork() -> bool:
     """Linux, at least two cores this process may use, and not a dask worker."""
     from priorfit.runtime.cluster import in_worker
 
-    return sys.platform == "linux" and len(os.sched_getaffinity(0)) >= 2 and not in_worker()
+    return sys.platform == "linux" and usable_cores() >= 2 and not in_worker()
 
 
 def _fork(work, items) -> int:

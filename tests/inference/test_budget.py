@@ -1,6 +1,7 @@
 """The NUTS stage's time estimate and the refusal of a run that would outlast --time-limit, before
 anything is fitted."""
 
+import os
 import re
 
 import numpy as np
@@ -24,7 +25,7 @@ def wide():
 
 def test_the_estimate_is_its_parts(wide, monkeypatch):
     monkeypatch.setattr(budget, "cell_seconds", lambda design: 1e-10)
-    monkeypatch.setattr(budget.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     gaussian, n, p = likelihoods.Gaussian(), 100, 5000
     laplace = budget.estimate(wide, priors.Laplace, gaussian, draws=300, tune=200, chains=3)
     # rows (2np), no whitening for a kinked prior on wide data; 8 sqrt(p) gradients a draw; 3 chains on 2 cores: two rounds
@@ -52,7 +53,7 @@ def test_a_matrix_precision_is_whitened_densely_on_wide_data(wide):
 
 
 def test_a_run_that_would_outlast_the_time_limit_is_refused_before_anything_is_written(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(budget.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     out = tmp_path / "run"
     code = main(["compare", WIDE, "--prior", "laplace", "--sigma", "1", "--time-limit", "2", "--out", str(out), "--quiet"])
     err = capsys.readouterr().err
