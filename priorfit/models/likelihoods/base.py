@@ -238,6 +238,19 @@ class RowLikelihood(Likelihood):
     def data_values(self, design, form: str = "rows") -> dict:
         return {"y_observed": design.y}
 
+    def log_density(self, y, eta, *data):
+        """The log density of each row, in PyTensor: ``y`` and ``data`` are :meth:`data_values`' values,
+        in their order. It is the whole density, normalizer included, without PyMC's checks of the
+        parameters and the values (``y`` is checked once, by :meth:`encode_y`): they cost as much as
+        the density itself on every gradient."""
+        raise NotImplementedError
+
+    def add(self, design, coef, intercept, dispersion, *, form="rows"):
+        import pymc as pm
+
+        y, *data = (pm.Data(name, value) for name, value in self.data_values(design, form).items())
+        pm.CustomDist("y", self.linear_predictor(design, coef, intercept), *data, logp=self.log_density, observed=y)
+
     def linear_predictor(self, design, coef, intercept):
         import pymc as pm
 

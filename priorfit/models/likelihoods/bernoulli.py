@@ -56,10 +56,15 @@ class Bernoulli(RowLikelihood):
 
         return (rng.random(np.shape(eta)) < expit(eta)).astype(float)
 
-    def add(self, design, coef, intercept, dispersion, *, form="rows"):
-        import pymc as pm
+    def log_density(self, y, eta):
+        import pytensor.tensor as pt
 
-        pm.Bernoulli("y", logit_p=self.linear_predictor(design, coef, intercept), observed=pm.Data("y_observed", design.y))
+        # y eta - softplus(eta), with softplus(eta) = max(eta, 0) + log1p(exp(-|eta|)): one exp a row
+        # (PyTensor's softplus and its gradient's sigmoid take two, and pm.Bernoulli's checks a third).
+        # Both switches take the branch eta >= 0 at 0, so that the gradient there is y - sigmoid(0);
+        # pt.maximum and pt.abs differentiate their kinks at 0 each its own way.
+        right = eta >= 0
+        return y * eta - pt.switch(right, eta, 0.0) - pt.log1p(pt.exp(-pt.switch(right, eta, -eta)))
 
     def pointwise(self, eta, y, dispersion=None):
         # y * eta - log(1 + e^eta), without overflow

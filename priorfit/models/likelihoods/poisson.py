@@ -57,11 +57,15 @@ class Poisson(RowLikelihood):
         # Poisson sampler refuses rates near 2**63
         return rng.poisson(np.exp(np.minimum(eta, np.log(MAX_RATE)))).astype(float)
 
-    def add(self, design, coef, intercept, dispersion, *, form="rows"):
-        import pymc as pm
+    def data_values(self, design, form="rows"):
+        from scipy.special import gammaln
 
-        pm.Poisson("y", mu=self.mean_function(self.linear_predictor(design, coef, intercept)),
-                   observed=pm.Data("y_observed", design.y))
+        return {"y_observed": design.y, "y_log_factorial": gammaln(design.y + 1.0)}
+
+    def log_density(self, y, eta, log_factorial):
+        import pytensor.tensor as pt
+
+        return y * eta - pt.exp(eta) - log_factorial
 
     def pointwise(self, eta, y, dispersion=None):
         from scipy.special import gammaln
