@@ -9,7 +9,8 @@ import pytest
 
 import priorfit
 from priorfit import InputError
-from priorfit.models import likelihoods
+from priorfit.models import likelihoods, priors
+from priorfit.models.posterior import PosteriorModel
 from priorfit.penalized import twins
 
 SMALL = dict(draws=300, tune=400, chains=2, seed=3, progress=False)
@@ -162,39 +163,74 @@ def test_mean_is_each_familys_inverse_link():
         likelihoods.Likelihood().mean(eta)
 
 
+@pytest.mark.parametrize("mode", ["default", "python"])
 @pytest.mark.parametrize("name", ["bernoulli", "poisson"])
-def test_the_row_density_and_its_gradient_are_scipys_and_pymcs(name):
+def test_the_row_density_and_its_gradient_are_scipys_and_pymcs(name, mode):
     """The model's log density of the rows (``log_density``, without PyMC's checks) is the exact
-    log pmf (scipy's Poisson, normalizer included; y eta - log(1 + e^eta) by NumPy's logaddexp), and
-    pm.Bernoulli's / pm.Poisson's, to 1e-12, from |eta| = 0 to 40 (softplus's branches); its gradient in eta is the closed form y - mean(eta), at eta = 0
-    exactly too (the kink of |eta| that the Bernoulli's form goes through)."""
+    log pmf (scipy's Poisson, normalizer included; y eta - log(1 + e^eta) by NumPy's logaddexp) and
+    pm.Bernoulli's / pm.Poisson's, to 1e-12; its gradient in eta is the closed form y - mean(eta),
+    at eta = 0 exactly too (the kink of |eta| that the Bernoulli's form goes through). Both in
+    PyTensor's default mode, whose rewrites turn log1p(exp(x)) into softplus, and in the mode's
+    functions' Python VM, which keeps the form as written (posterior.PYTHON_MODE_EXCLUDED): the
+    Bernoulli's from |eta| = 0 to 800, where e^eta overflows."""
     import pymc as pm
     import pytensor
     import pytensor.tensor as pt
     from scipy import stats
+    from scipy.special import expit
+
+    from priorfit.models.posterior import python_mode
 
     family = likelihoods.get(name)
     eta_values = np.concatenate([[0.0, 0.0, -0.0], np.linspace(-40.0, 40.0, 41), np.linspace(-3.0, 3.0, 24)])
-    eta_values = eta_values if name == "bernoulli" else eta_values / 8.0
+    if name == "bernoulli":
+        eta_values = np.concatenate([eta_values, [-800.0, -710.0, 710.0, 800.0]])
+    else:
+        eta_values = eta_values / 8.0
     rng = np.random.default_rng(0)
     y = family.simulate(eta_values, None, rng)
     y[:3] = [0.0, 1.0, 1.0]
+    if name == "bernoulli":
+        y[-4:] = [1.0, 1.0, 0.0, 0.0]  # the unlikely label at each extreme: the largest terms
     design = type("Rows", (), {"y": y})()
     data = [pt.as_tensor(v) for v in family.data_values(design).values()]
     eta = pt.vector("eta")
     density = family.log_density(data[0], eta, *data[1:])
-    value, gradient = pytensor.function([eta], [density, pytensor.grad(density.sum(), eta)])(eta_values)
+    compiled = pytensor.function([eta], [density, pytensor.grad(density.sum(), eta)],
+                                 mode=python_mode() if mode == "python" else None)
+    value, gradient = compiled(eta_values)
     # scipy's Bernoulli takes p, which rounds to 1 at eta = 40: its log pmf is NumPy's logaddexp form
     exact = stats.poisson(np.exp(eta_values)).logpmf(y) if name == "poisson" else y * eta_values - np.logaddexp(0.0, eta_values)
-    pymc_dist = pm.Bernoulli.dist(logit_p=eta_values) if name == "bernoulli" else pm.Poisson.dist(mu=np.exp(eta_values))
     np.testing.assert_allclose(value, exact, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(value, pm.logp(pymc_dist, y).eval(), rtol=1e-12, atol=1e-12)
+    inner = slice(0, 68)  # |eta| <= 40: at 710, pm.Bernoulli's p rounds to 1 and its log density is -inf
+    eta_inner, y_inner = eta_values[inner], y[inner]
+    pymc_dist = pm.Bernoulli.dist(logit_p=eta_inner) if name == "bernoulli" else pm.Poisson.dist(mu=np.exp(eta_inner))
+    np.testing.assert_allclose(value[inner], pm.logp(pymc_dist, y_inner).eval(), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(value, family.pointwise(eta_values, y), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(gradient, y - family.mean(eta_values), rtol=1e-12, atol=1e-15)
+    mean = expit(eta_values) if name == "bernoulli" else np.exp(eta_values)
+    np.testing.assert_allclose(gradient, y - mean, rtol=1e-12, atol=1e-15)
     if name == "bernoulli":
         np.testing.assert_array_equal(gradient[:3], [-0.5, 0.5, 0.5])
-        np.testing.assert_allclose(value[[3, 43]], [y[3] * -40.0 - np.log1p(np.exp(-40.0)), y[43] * 40 - 40 - np.log1p(np.exp(-40.0))],
-                                   rtol=1e-15)
+        np.testing.assert_array_equal(value[-4:], [-800.0, -710.0, -710.0, -800.0])
+
+
+def test_the_poissons_log_factorial_follows_new_counts():
+    """The Poisson's log factorial is data beside y (``y_log_factorial``): a model given other counts
+    through ``set_data`` (as calibration's simulations do) has the density of a model built on them."""
+    from priorfit.data import design as data
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 2))
+    family = likelihoods.get("poisson")
+    first, second = (data.make_design(data.Dataset("counts", X, family.simulate(X @ [0.3, -0.2] + shift, None, rng), ("a", "b")))
+                     for shift in (0.0, 1.5))
+    changed = PosteriorModel(first, priors.Normal(1.0), family, None)
+    changed.set_data(**family.data_values(second))
+    fresh = PosteriorModel(second, priors.Normal(1.0), family, None)
+    x = np.array([0.2, -0.1, 0.4])
+    assert changed.mode_functions().value(x) == pytest.approx(fresh.mode_functions().value(x), rel=1e-14)
+    assert changed.mode_functions().value(x) != pytest.approx(PosteriorModel(first, priors.Normal(1.0), family, None)
+                                                              .mode_functions().value(x), rel=1e-6)
 
 
 def test_families_without_a_dispersion_have_no_improper_posterior():
