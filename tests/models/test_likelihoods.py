@@ -214,6 +214,31 @@ def test_the_row_density_and_its_gradient_are_scipys_and_pymcs(name, mode):
         np.testing.assert_array_equal(value[-4:], [-800.0, -710.0, -710.0, -800.0])
 
 
+@pytest.mark.filterwarnings("ignore:Numba will use object mode")  # the draws are NumPy's, through Python
+@pytest.mark.parametrize("name", ["bernoulli", "poisson"])
+def test_pymc_draws_y_from_the_row_density_at_the_familys_mean(name):
+    """The rows' CustomDist draws y through the family's ``simulate``: PyMC's posterior predictive
+    at fixed coefficients has the family's mean on every row, within 4.5 Monte Carlo errors."""
+    import pymc as pm
+    import xarray as xr
+
+    from priorfit.data import design as data
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((40, 2))
+    family = likelihoods.get(name)
+    design = data.make_design(data.Dataset("rows", X, family.simulate(X @ [0.5, -0.5], None, rng), ("a", "b")))
+    model = PosteriorModel(design, priors.Normal(1.0), family, None)
+    draws = 4000
+    posterior = xr.Dataset({"coef": (("chain", "draw", "coef_dim_0"), np.tile([0.4, -0.3], (1, draws, 1))),
+                            "intercept_centred": (("chain", "draw"), np.full((1, draws), 0.2))})
+    predictive = pm.sample_posterior_predictive(posterior, model=model.pymc, var_names=["y"], freeze_vars=["coef", "intercept_centred"],
+                                                random_seed=1, progressbar=False)
+    y = predictive["posterior_predictive"]["y"].values.reshape(draws, 40)
+    mean = family.mean((design.X - design.x_mean) @ [0.4, -0.3] + 0.2)
+    assert np.all(np.abs(y.mean(axis=0) - mean) <= 4.5 * np.sqrt(family.variance_at_mean(mean) / draws))
+
+
 def test_the_poissons_log_factorial_follows_new_counts():
     """The Poisson's log factorial is data beside y (``y_log_factorial``): a model given other counts
     through ``set_data`` (as calibration's simulations do) has the density of a model built on them."""

@@ -249,7 +249,12 @@ class RowLikelihood(Likelihood):
         import pymc as pm
 
         y, *data = (pm.Data(name, value) for name, value in self.data_values(design, form).items())
-        pm.CustomDist("y", self.linear_predictor(design, coef, intercept), *data, logp=self.log_density, observed=y)
+        pm.CustomDist("y", self.linear_predictor(design, coef, intercept), *data, logp=self.log_density,
+                      random=self._random, observed=y)
+
+    def _random(self, eta, *data, rng=None, size=None):
+        """Draws of y at ``eta`` for PyMC's predictive sampling (:meth:`simulate`)."""
+        return self.simulate(np.broadcast_to(eta, size) if size is not None else eta, None, rng)
 
     def linear_predictor(self, design, coef, intercept):
         import pymc as pm
