@@ -17,7 +17,7 @@ from priorfit.validation import (boolean, bridge_exponent, integer, loo_choice, 
                                  prior_location, probability, quantile_level, relevance_threshold, sigma_or_estimate,
                                  test_rows)
 
-SAMPLERS = ("nutpie", "pymc")
+SAMPLERS = ("nutpie", "pymc", "numpyro")
 DEFAULT_PRIORS = ("normal", "laplace", "regularized_horseshoe")
 
 
@@ -144,6 +144,10 @@ def _and(names) -> str:
 def _sampler(value) -> str:
     if value not in SAMPLERS:
         raise InputError(f"Sampler {value!r} is not allowed; use one of: {', '.join(SAMPLERS)}.")
+    if value == "numpyro":
+        from priorfit.inference.numpyro_adapter import check_installed
+
+        check_installed()
     return value
 
 
@@ -231,7 +235,7 @@ class Settings:
         None, _sigma_prior, "prior of an estimated sigma: jeffreys (default), halfnormal:S or halfcauchy:S", metavar="PRIOR")
     standardize: bool = option(True, lambda v: boolean(v, "standardize"), "standardize the columns of X")
     intercept: bool = option(True, lambda v: boolean(v, "intercept"), "fit an unpenalized intercept (both sides alike)")
-    sampler: str = option("nutpie", _sampler, "NUTS implementation: nutpie or pymc", metavar="NAME")
+    sampler: str = option("nutpie", _sampler, "NUTS implementation: nutpie, pymc or numpyro (JAX: pip install 'priorfit[jax]')", metavar="NAME")
     draws: int = option(1000, lambda v: integer(v, "draws", 1), "draws per chain", metavar="N")
     tune: int = option(1000, lambda v: integer(v, "tune", 1), "tuning steps per chain", metavar="N")  # nutpie needs >= 1
     chains: int = option(4, lambda v: integer(v, "chains", 1, 64), "chains", metavar="N")

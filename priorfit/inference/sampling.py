@@ -1,4 +1,4 @@
-"""NUTS (nutpie or PyMC) and its diagnostics."""
+"""NUTS (nutpie, PyMC or NumPyro) and its diagnostics."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-Sampler = Literal["nutpie", "pymc"]
+Sampler = Literal["nutpie", "pymc", "numpyro"]
 
 
 def sampler_for(model, sampler: Sampler) -> Sampler:
@@ -43,6 +43,11 @@ def sample(
 
         return nutpie_adapter.sample(model, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed,
                                      target_accept=target_accept, progress=progress)
+    if sampler == "numpyro":
+        from priorfit.inference import numpyro_adapter
+
+        return numpyro_adapter.sample(model, draws=draws, tune=tune, chains=chains, seed=seed,
+                                      target_accept=target_accept, progress=progress)
     import pymc as pm
 
     return pm.sample(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 # the libraries whose versions decide the numbers, recorded in every summary.json
-VERSIONED = ("priorfit", "pymc", "pytensor", "nutpie", "arviz", "scikit-learn", "numpy", "glum")
+VERSIONED = ("priorfit", "pymc", "pytensor", "nutpie", "arviz", "scikit-learn", "numpy", "glum", "numpyro", "jax")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,13 @@ def cache_folder() -> Path:
     return _root() / f"pytensor-{installed('pytensor')}-numba-{installed('numba')}"
 
 
+def jax_cache_folder() -> Path:
+    """``<user cache>/priorfit/jax-<version>``: JAX's persistent compilation cache (``--sampler numpyro``)."""
+    from importlib.metadata import version
+
+    return _root() / f"jax-{version('jax')}-jaxlib-{version('jaxlib')}"
+
+
 def _user_chose_a_folder() -> bool:
     if "compiledir" in os.environ.get("PYTENSOR_FLAGS", ""):  # base_compiledir or compiledir
         return True
