@@ -2,7 +2,8 @@
 (the plots: :func:`priorfit.plots.write_all`).
 
 The copy is made only where that is safe and pays: Linux, two usable cores, not inside a dask
-worker. It writes nothing to the terminal (its stdout and stderr go to /dev/null, before it can
+worker, and not after JAX was imported (``--sampler numpyro``: JAX's threads make a fork unsafe,
+as it warns). It writes nothing to the terminal (its stdout and stderr go to /dev/null, before it can
 write through a lock that a thread of this process, a progress spinner, held when it was forked),
 and it is given a deadline. Where it fails, is killed at its deadline, or cannot be waited for,
 this process does its share itself; where this process fails, the copy is killed first.
@@ -45,10 +46,10 @@ def usable_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Linux, at least two cores this process may use, and not a dask worker."""
+    """Linux, at least two cores this process may use, not a dask worker, and no JAX in the process."""
     from priorfit.runtime.cluster import in_worker
 
-    return sys.platform == "linux" and usable_cores() >= 2 and not in_worker()
+    return sys.platform == "linux" and usable_cores() >= 2 and not in_worker() and "jax" not in sys.modules
 
 
 def _fork(work, items) -> int:

@@ -32,7 +32,7 @@ def run(argv, capsys):
         (["compare", "--likelihood", "gamma"], "Unknown likelihood 'gamma'; allowed are: gaussian, bernoulli, poisson, student_t, laplace, quantile."),
         (["compare", "--sigma", "-2"], "sigma '-2' is not allowed; give a positive number to fix it, or 'estimate'."),
         (["compare", "--sigma-prior", "gamma:2"], "Sigma prior 'gamma:2' is not understood"),
-        (["compare", "--sampler", "stan"], "Sampler 'stan' is not allowed; use one of: nutpie, pymc."),
+        (["compare", "--sampler", "stan"], "Sampler 'stan' is not allowed; use one of: nutpie, pymc, numpyro."),
         (["compare", "--draws", "0"], "draws '0' is not allowed; it must be a whole number from 1 to 1000000000."),
         (["compare", "--seed", "99999999999999999999"], "seed '99999999999999999999' is not allowed; it must be a whole number from 0 to 4294967295."),
         (["compare", "--sigma", "2", "--sigma-prior", "halfnormal:3"], "A sigma prior ('halfnormal:3') applies only when sigma is estimated; sigma is fixed at 2."),

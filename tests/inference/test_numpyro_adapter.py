@@ -13,7 +13,8 @@ from priorfit.cli import main
 from priorfit.errors import InputError
 from priorfit.inference import numpyro_adapter
 
-pytest.importorskip("numpyro")
+# not imported here: every test process collects this module, and JAX in a process turns off its forks
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("numpyro") is None, reason="needs priorfit[jax]")
 
 MISSING = ("Sampler 'numpyro' needs numpyro, which is not installed; install them with pip install 'priorfit[jax]' "
            "or use --sampler nutpie.")

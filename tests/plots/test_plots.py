@@ -5,12 +5,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import sys  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from arviz_plots import PlotCollection  # noqa: E402
 
 from priorfit import InputError, plots  # noqa: E402
 from priorfit.plots import density  # noqa: E402
+from priorfit.runtime.cluster import in_worker  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -205,8 +207,9 @@ def test_plots_a_forked_copy_did_not_write_are_drawn_here(sparse, tmp_path, monk
 
     from priorfit.runtime import forked
 
-    if not forked.can_fork():
+    if sys.platform != "linux" or forked.usable_cores() < 2 or in_worker():
         pytest.skip("no fork here: write_all draws every plot in this process")
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # also in a test process that ran JAX (its copies only exit)
     given = []
 
     def copy_that(fails):
@@ -232,6 +235,16 @@ def test_plots_a_forked_copy_did_not_write_are_drawn_here(sparse, tmp_path, monk
             name for _, _, name in four)
     assert given == [2, 2]  # every second of the four was the copy's
     assert time.perf_counter() - start < 20  # the late copy was killed at its deadline, not waited for
+
+
+def test_no_copy_is_forked_once_jax_is_in_the_process(monkeypatch):
+    from priorfit.runtime import forked
+
+    monkeypatch.delitem(sys.modules, "jax", raising=False)
+    monkeypatch.setattr(forked, "usable_cores", lambda: 2)
+    assert forked.can_fork() == (sys.platform == "linux" and not in_worker())
+    monkeypatch.setitem(sys.modules, "jax", object())
+    assert not forked.can_fork()
 
 
 def test_scales_compare_the_horseshoe_prior_with_its_posterior(sparse):
