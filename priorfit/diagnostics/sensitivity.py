@@ -12,6 +12,12 @@ scale; for a hierarchical prior its top level, the priors of its random scales (
 hyperprior, the horseshoes' local scales and slab, R2-D2's R^2 and phi), as Kallioinen et al.
 recommend. The noise sd's prior is not scaled: the subject is the prior on the coefficients.
 
+The same computation moves a posterior along its penalty (``priorfit path --reweight``,
+:func:`prior_reweighting`): the prior at another scale is the fitted one raised to a power for every
+prior whose scale divides the kernel (Normal, Laplace, elastic net, bridge: ``p_b(w)^a`` is
+``p_(b / a^(1/q))`` up to its normalizer), so the draws reweighted by ``p_new / p_old`` are draws of
+the posterior at the new scale, Pareto-smoothed and checked by their Pareto k.
+
 The diagnosis is arviz-stats' own, at its threshold 0.05 (cumulative Jensen-Shannon distance per
 unit of log alpha): prior and likelihood sensitivity both at or above it, "potential prior-data
 conflict"; prior above and likelihood below, "potential strong prior / weak likelihood" (the
@@ -94,3 +100,25 @@ def sensitivity(prior, posterior, log_prior, loglik: np.ndarray, *, names: list[
                            None if row["diagnosis"] == "✓" else str(row["diagnosis"]))
             for label, row in table.iterrows()]
     return Sensitivity(tuple(prior.power_scaled()), THRESHOLD, rows)
+
+
+def prior_reweighting(prior, new_prior, posterior, sigma):
+    """Pareto-smoothed log weights (chain, draw; self-normalized) that make draws of the posterior
+    under ``prior`` draws of the posterior under ``new_prior``, and their Pareto k
+    (``log w = log p_new(theta) - log p(theta)``, both from :func:`log_prior_group`, the densities
+    psense power-scales). Both are whole densities, normalizers included: their ratio is a constant,
+    which self-normalizing removes, wherever the normalizer does not depend on a random quantity.
+    For the exponential-power priors it is ``p log(b / b')`` even with a sigma-scaled scale (sigma's
+    factor cancels); for the elastic net with ``--scale-by-sigma`` and sigma estimated it varies with
+    sigma's draws, and it is kept. ``sigma`` as for :func:`log_prior_group`."""
+    import arviz as az
+
+    def log_density(p):
+        return log_prior_group(p, posterior, sigma)["coef"].sum("feature")
+
+    log_ratio = log_density(new_prior) - log_density(prior)
+    size = log_ratio.size
+    r_eff = min(1.0, float(az.ess(log_ratio.to_dataset(name="w"), method="mean")["w"]) / size)
+    # arviz-stats' psislw takes what PSIS-LOO gives it, the log likelihood, and smooths its negative
+    log_weights, k = (-log_ratio).azstats.psislw(dim=["chain", "draw"], r_eff=r_eff)
+    return log_weights - np.logaddexp.reduce(log_weights.values.ravel()), float(k)

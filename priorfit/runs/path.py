@@ -41,22 +41,39 @@ class PathResult:
     max_rel_diff: np.ndarray  # per point: max |MAP - penalized| / max |penalized - mu|
     estimator: str = ""
     timings: dict = field(default_factory=dict)
+    sd: np.ndarray | None = None  # posterior sd (points, p)
+    method: list[str] = field(default_factory=list)  # per point: "fit", "refit" or "reweighted" (--reweight)
+    pareto_k: np.ndarray | None = None  # per point: the Pareto k of its weights (NaN where none were tried)
+    anchor: np.ndarray | None = None  # per point: the fitted point whose draws were reweighted (-1: none)
 
     def to_dict(self) -> dict:
         points = []
         for i in range(len(self.alpha)):
             points.append({
+                "posterior": self.method[i],
+                "pareto_k": None if np.isnan(self.pareto_k[i]) else float(self.pareto_k[i]),
+                "reweighted_from_alpha": float(self.alpha[self.anchor[i]]) if self.anchor[i] >= 0 else None,
                 "nominal_alpha": float(self.nominal_alpha[i]),
                 "alpha": float(self.alpha[i]),
                 "max_rel_diff": float(self.max_rel_diff[i]),
                 "same_zero_pattern": bool(np.array_equal(self.map[i] == 0, self.penalized[i] == 0)),
                 "coefficients": [
                     {"name": f, "map": float(self.map[i, j]), "penalized": float(self.penalized[i, j]), "mean": float(self.mean[i, j]),
-                     "hdi_low": float(self.hdi_low[i, j]), "hdi_high": float(self.hdi_high[i, j])}
+                     "sd": float(self.sd[i, j]), "hdi_low": float(self.hdi_low[i, j]), "hdi_high": float(self.hdi_high[i, j])}
                     for j, f in enumerate(self.features)
                 ],
             })
         return {"prior": self.prior, "estimator": self.estimator, "hdi_prob": self.hdi_prob, "points": points, "timings": self.timings}
+
+    def reweighting_sentence(self) -> str:
+        """Which points were fitted, reweighted or refitted, and their Pareto k."""
+        def listed(kind):
+            return [f"{self.alpha[i]:.4g}" + (f" (k {self.pareto_k[i]:.2f})" if kind != "fit" else "")
+                    for i, m in enumerate(self.method) if m == kind]
+
+        refit = listed("refit")
+        return (f"posterior: NUTS at alpha {', '.join(listed('fit'))}; {len(listed('reweighted'))} points reweighted from its draws "
+                f"(Pareto k at most {MAX_PARETO_K})" + (f"; refitted where k was above it: {', '.join(refit)}" if refit else "; none refitted"))
 
     def to_json(self) -> str:
         from priorfit.results.schema import plain
@@ -85,9 +102,12 @@ def grid(design, twin, prior, count: int) -> np.ndarray:
     return chosen * np.logspace(twins.PATH_DECADES, -twins.PATH_DECADES, count)
 
 
-def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True, **settings) -> PathResult:
+def path(X="diabetes", y=None, *, target=None, alphas=10, reweight: bool = False, progress: bool = True, **settings) -> PathResult:
     """Run the path. ``alphas`` is a count (a grid as :func:`grid` makes it) or the alphas
-    themselves, in the twin's units; ``settings`` as for :func:`priorfit.compare`, one prior."""
+    themselves, in the twin's units; ``settings`` as for :func:`priorfit.compare`, one prior.
+    ``reweight``: NUTS once, at the grid's middle point, and the other points' posteriors by
+    importance reweighting of its draws (refitted where the Pareto k says the weights cannot be
+    trusted); otherwise NUTS at every point."""
     import time
 
     from priorfit.data.design import make_design
@@ -140,13 +160,11 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
         model = PosteriorModel(design, create(name, float(scales[0]), config), likelihood, config.sigma_prior if estimated else config.sigma,
                                plugin_sigma=dispersion, whiten=config.whiten, samplings=len(scales))
     p = design.p
-    out = {k: np.zeros((len(nominal), p)) for k in ("map", "penalized", "mean", "hdi_low", "hdi_high")}
+    out = {k: np.zeros((len(nominal), p)) for k in ("map", "penalized", "mean", "sd", "hdi_low", "hdi_high")}
     identity_alpha, rel = np.zeros(len(nominal)), np.zeros(len(nominal))
-    import arviz as az
-
     mode = None  # the previous point's
     for i, scale in enumerate(scales):
-        with report.step(f"point {i + 1}/{len(scales)}: alpha {nominal[i]:.4g}: the mode, NUTS", spinner=False):
+        with report.step(f"point {i + 1}/{len(scales)}: alpha {nominal[i]:.4g}: the mode"):
             model.set_prior_scale(float(scale))
             # find_MAP compiles its function on every call: it starts the path, the polish
             # (the same certificate) carries the mode from point to point
@@ -157,15 +175,14 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
                 raise InputError(f"The mode at alpha {nominal[i]:.4g} did not converge ({mode.message}); narrow the grid.")
             sigma = float(mode.point["sigma"]) if estimated else dispersion
             identity_alpha[i] = twin.value_of(float(scale), sigma, design.n, by_sigma)
-            tree = inference.sample(model, sampler=config.sampler, draws=config.draws, tune=config.tune, chains=config.chains,
-                                    seed=config.seed, target_accept=config.target_accept or model.prior.target_accept)
-            post = tree["posterior"].to_dataset()[["coef"]]
-            stats = az.summary(post, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=config.hdi_prob, round_to="none")["coef"]
-            labels = [str(v) for v in stats["summary"].values]
             out["map"][i] = mode.point["coef"]
-            out["mean"][i] = stats.sel(summary="mean").values
-            out["hdi_low"][i] = stats.sel(summary=labels[2]).values
-            out["hdi_high"][i] = stats.sel(summary=labels[3]).values
+    timings["modes"] = time.perf_counter() - start
+    start = time.perf_counter()
+    posterior = _Posteriors(model, config, scales, None if estimated else config.sigma, report)
+    for i in _outward(len(scales)) if reweight else range(len(scales)):
+        out["mean"][i], out["sd"][i], out["hdi_low"][i], out["hdi_high"][i] = posterior.at(i, reweight)
+    for i in [i for i, method in enumerate(posterior.method) if method == "reweighted"]:  # from the best of every fit, refits included
+        out["mean"][i], out["sd"][i], out["hdi_low"][i], out["hdi_high"][i] = posterior.at(i, reweight)
     timings["bayes"] = time.perf_counter() - start
     start = time.perf_counter()
     out["penalized"] = _penalized_path(design, twin, model.prior, identity_alpha)
@@ -173,7 +190,85 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, progress: bool = True,
     for i in range(len(nominal)):
         rel[i] = np.abs(out["map"][i] - out["penalized"][i]).max() / max(np.abs(out["penalized"][i] - mu).max(), 1e-300)
     return PathResult(name, tuple(design.features), config.hdi_prob, nominal, identity_alpha, out["map"], out["penalized"],
-                      out["mean"], out["hdi_low"], out["hdi_high"], rel, twin.estimator, timings)
+                      out["mean"], out["hdi_low"], out["hdi_high"], rel, twin.estimator, timings, out["sd"],
+                      posterior.method, posterior.pareto_k, posterior.anchor)
+
+
+#: PSIS's threshold: a reweighted point whose Pareto k is above it is refitted (Vehtari et al. 2024)
+MAX_PARETO_K = 0.7
+
+
+def _outward(count: int) -> list[int]:
+    """The grid's points from its middle outwards, alternating sides: each point is reached next to
+    a fitted or reweighted neighbour."""
+    middle = count // 2
+    return sorted(range(count), key=lambda i: (abs(i - middle), i))
+
+
+class _Posteriors:
+    """The posterior summaries of a path's points: NUTS at each point, or (``reweight``) NUTS at the
+    middle point and the draws of the nearest fit reweighted to every other point
+    (:func:`~priorfit.diagnostics.sensitivity.prior_reweighting`), refitted where the best Pareto k over
+    the fits so far is above :data:`MAX_PARETO_K`."""
+
+    def __init__(self, model, config, scales, sigma, report):
+        self.model, self.config, self.scales, self.sigma, self.report = model, config, scales, sigma, report
+        count = len(scales)
+        self.method = ["fit"] * count
+        self.pareto_k, self.anchor = np.full(count, np.nan), np.full(count, -1)
+        self.fits: dict[int, object] = {}  # point -> its posterior draws (coef, and sigma where estimated)
+
+    def at(self, i: int, reweight: bool):
+        """``(mean, sd, hdi_low, hdi_high)`` of the coefficients at point ``i``."""
+        from priorfit.diagnostics.sensitivity import prior_reweighting
+
+        if reweight and self.fits:
+            target = self.model.prior.with_scale(float(self.scales[i]))
+            tries = [(*prior_reweighting(self.model.prior.with_scale(float(self.scales[a])), target, draws,
+                                         draws["sigma"] if "sigma" in draws else self.sigma), a)
+                     for a, draws in self.fits.items()]
+            log_weights, k, a = min(tries, key=lambda t: t[1])
+            self.pareto_k[i], self.anchor[i] = k, a
+            if k <= MAX_PARETO_K:
+                self.method[i] = "reweighted"
+                return _summary(self.fits[a], self.config.hdi_prob, log_weights, self.config.seed)
+        if reweight and self.fits:
+            self.method[i] = "refit"
+        config = self.config
+        with self.report.step(f"point {i + 1}/{len(self.scales)}: NUTS" + (f" (Pareto k {self.pareto_k[i]:.2f} > {MAX_PARETO_K})" if self.method[i] == "refit" else ""),
+                              spinner=False):
+            self.model.set_prior_scale(float(self.scales[i]))
+            tree = inference.sample(self.model, sampler=config.sampler, draws=config.draws, tune=config.tune, chains=config.chains,
+                                    seed=config.seed, target_accept=config.target_accept or self.model.prior.target_accept)
+        draws = tree["posterior"].to_dataset()
+        self.fits[i] = draws[[name for name in ("coef", "sigma") if name in draws]]
+        return _summary(self.fits[i], config.hdi_prob)
+
+
+def _summary(draws, hdi_prob: float, log_weights=None, seed: int = 0):
+    """Mean, sd and HDI of ``coef``; with ``log_weights`` (chain, draw) the weighted mean and sd, and the
+    HDI of a stratified resample by the weights (arviz-base's ``extract``, as psense resamples)."""
+    import arviz as az
+
+    coef = draws[["coef"]]
+    if log_weights is None:
+        stats = az.summary(coef, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")["coef"]
+        labels = [str(v) for v in stats["summary"].values]
+        return tuple(stats.sel(summary=label).values for label in ("mean", "sd", labels[2], labels[3]))
+    from arviz_base import extract
+
+    weights = np.exp(log_weights.transpose("chain", "draw").values.ravel())
+    values = coef["coef"].transpose("chain", "draw", "feature").values.reshape(weights.size, -1)
+    mean = weights @ values
+    sd = np.sqrt(weights @ (values - mean) ** 2)
+    resampled = extract(coef, group="posterior", num_samples=weights.size, weights=weights / weights.sum(),
+                        resampling_method="stratified", random_seed=seed, keep_dataset=True)
+    again = resampled["coef"].transpose("sample", "feature").values[None]
+    stats = az.summary(az.from_dict({"posterior": {"coef": again}}, dims={"coef": ["feature"]},
+                                    coords={"feature": coef["feature"].values})["posterior"].to_dataset(),
+                       kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")["coef"]
+    labels = [str(v) for v in stats["summary"].values]
+    return mean, sd, stats.sel(summary=labels[2]).values, stats.sel(summary=labels[3]).values
 
 
 def _penalized_path(design, twin, prior, alphas) -> np.ndarray:

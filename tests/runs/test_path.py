@@ -95,3 +95,71 @@ def test_path_command_writes_json_and_png_for_a_sigma_scaled_prior(tmp_path, cap
     assert not np.allclose([p["alpha"] for p in printed["points"]], [1.0, 0.1], rtol=1e-3)  # at the MAP sigma
     assert main(["path", "--alphas", "1", "--out", str(tmp_path / "q")]) == 2
     assert "alphas '1' is not allowed; it must be a whole number from 2 to 200." in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def reweighted_ridge():
+    """A Ridge path of diabetes with sigma fixed, NUTS at its middle point only: every other point's
+    posterior is the middle one's draws reweighted, and has a closed form."""
+    grid = [4.0, 2.0, 1.0, 0.5, 0.25]  # a factor 16 of Ridge's alpha, the prior's variance
+    return path("diabetes", prior="normal", alphas=grid, sigma=54.0, reweight=True, draws=1000, tune=500, chains=2,
+                progress=False)
+
+
+def test_reweighted_points_have_the_closed_form_posterior(reweighted_ridge):
+    from priorfit.data import design as data
+    from priorfit.data import sources
+    from priorfit.diagnostics.closed_form import normal_posterior
+    from priorfit.models.priors import Normal
+    from priorfit.penalized import twins
+    from priorfit.settings import from_user
+
+    result = reweighted_ridge
+    assert result.method == ["reweighted", "reweighted", "fit", "reweighted", "reweighted"]
+    assert np.isnan(result.pareto_k[2]) and np.all(result.pareto_k[[0, 1, 3, 4]] < 0.7)
+    design = data.make_design(sources.load("diabetes"))
+    twin = twins.twin("normal", from_user({}).family(), from_user({"prior": "normal"}))
+    for i, alpha in enumerate(result.alpha):
+        exact = normal_posterior(design, Normal(twin.scale_of(alpha, 54.0, design.n, False)), 54.0)
+        sd = exact["coef_sd"]
+        assert (np.abs(result.mean[i] - exact["coef_mean"]) / sd).max() < 0.15, i  # ~0.03 sd of Monte Carlo error
+        assert np.abs(result.sd[i] / sd - 1).max() < 0.1, i
+    # a stronger prior shrinks: the reweighted means move towards mu = 0 from the fitted point's
+    assert np.abs(result.mean[0]).sum() < np.abs(result.mean[2]).sum() < np.abs(result.mean[4]).sum()
+
+
+def test_the_weights_are_power_scaling_of_the_prior(reweighted_ridge):
+    """For the Normal prior, scale s -> s / sqrt(a) is the prior raised to the power a: the path's
+    weights are psense's power-scaling weights (arviz-stats' power_scale_lw), Pareto smoothing aside."""
+    import xarray as xr
+
+    from priorfit.diagnostics.sensitivity import log_prior_group, prior_reweighting
+    from priorfit.models.priors import Normal
+
+    rng = np.random.default_rng(0)
+    coords = {"chain": [0, 1], "draw": np.arange(2000), "feature": list("abc")}
+    posterior = xr.Dataset({"coef": (("chain", "draw", "feature"), rng.normal(0.0, 1.0, (2, 2000, 3)))}, coords=coords)
+    power = 1.5
+    log_weights, k = prior_reweighting(Normal(1.0), Normal(1.0 / np.sqrt(power)), posterior, None)
+    scaled = log_prior_group(Normal(1.0), posterior, None)["coef"].sum("feature").azstats.power_scale_lw(
+        alpha=power, dim=["chain", "draw"])
+    ours, theirs = log_weights.values.ravel(), scaled.values.ravel()
+    untouched = ours < np.quantile(ours, 0.9)  # PSIS smooths only the largest weights
+    np.testing.assert_allclose(ours[untouched] - ours[untouched][0], theirs[untouched] - theirs[untouched][0], atol=1e-10)
+    assert np.isclose(np.logaddexp.reduce(ours), 0.0, atol=1e-12) and k < 0.5
+
+
+def test_path_command_reweights_and_says_where(tmp_path, capsys):
+    out = tmp_path / "p"
+    code = main(["path", "--prior", "laplace", "--alpha-grid", "2,0.5,0.2,0.05", "--sigma", "54", "--reweight", "--draws", "300",
+                 "--tune", "300", "--chains", "2", "--no-plots", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    points = json.loads((out / "path.json").read_text())["points"]
+    assert [p["posterior"] for p in points].count("fit") == 1 and points[2]["posterior"] == "fit"
+    sentence = next(line for line in printed.splitlines() if line.startswith("posterior: "))
+    assert sentence.startswith(f"posterior: NUTS at alpha {points[2]['alpha']:.4g}; ")
+    for p in points:
+        assert (p["pareto_k"] is None) == (p["posterior"] == "fit")
+        assert p["posterior"] != "reweighted" or (p["pareto_k"] <= 0.7 and p["reweighted_from_alpha"] is not None)
+        assert all(c["sd"] > 0 and c["hdi_low"] <= c["mean"] <= c["hdi_high"] for c in p["coefficients"])
