@@ -31,20 +31,30 @@ def check_installed() -> None:
         )
 
 
+#: the persistent cache's bound: PyMC's export makes the data (``pm.Data``) constants of the compiled
+#: programs, so each data set adds entries that hold it
+CACHE_MAX_BYTES = 2**30
+
+
 def _configure(chains: int) -> None:
-    """One host device per chain (read when JAX starts its CPU backend, so it holds from the first run
-    of a process on), float64 as PyMC's graphs are, and the persistent compilation cache."""
+    """One host device per chain, unless the user's ``XLA_FLAGS`` set a count (read when JAX starts its
+    CPU backend, so it holds from the first run of a process on); float64 for the whole process, as
+    PyMC's graphs are; and the persistent compilation cache, every program in it (PyMC's export makes
+    many small ones, whose compiling is most of a cold run), at most :data:`CACHE_MAX_BYTES`."""
     import numpyro
 
     from priorfit.runtime.compile_cache import jax_cache_folder
+    from priorfit.runtime.forked import usable_cores
 
-    numpyro.set_host_device_count(max(chains, os.cpu_count() or 1))
+    if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
+        numpyro.set_host_device_count(max(chains, usable_cores()))
     numpyro.enable_x64()
     import jax
 
     if jax.config.jax_compilation_cache_dir is None:
         jax.config.update("jax_compilation_cache_dir", str(jax_cache_folder()))
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+        jax.config.update("jax_compilation_cache_max_size", CACHE_MAX_BYTES)
 
 
 def sample(model, *, draws: int, tune: int, chains: int, seed: int, target_accept: float, progress: bool):

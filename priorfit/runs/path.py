@@ -44,6 +44,7 @@ class PathResult:
     sd: np.ndarray | None = None  # posterior sd (points, p)
     method: list[str] = field(default_factory=list)  # per point: "fit", "refit" or "reweighted" (--reweight)
     pareto_k: np.ndarray | None = None  # per point: the Pareto k of its weights (NaN where none were tried)
+    ess: np.ndarray | None = None  # per point: the effective sample size of those weights, 1 / sum w^2
     anchor: np.ndarray | None = None  # per point: the fitted point whose draws were reweighted (-1: none)
 
     def to_dict(self) -> dict:
@@ -52,6 +53,7 @@ class PathResult:
             points.append({
                 "posterior": self.method[i],
                 "pareto_k": None if np.isnan(self.pareto_k[i]) else float(self.pareto_k[i]),
+                "weights_ess": None if np.isnan(self.ess[i]) else float(self.ess[i]),
                 "reweighted_from_alpha": float(self.alpha[self.anchor[i]]) if self.anchor[i] >= 0 else None,
                 "nominal_alpha": float(self.nominal_alpha[i]),
                 "alpha": float(self.alpha[i]),
@@ -66,14 +68,12 @@ class PathResult:
         return {"prior": self.prior, "estimator": self.estimator, "hdi_prob": self.hdi_prob, "points": points, "timings": self.timings}
 
     def reweighting_sentence(self) -> str:
-        """Which points were fitted, reweighted or refitted, and their Pareto k."""
-        def listed(kind):
-            return [f"{self.alpha[i]:.4g}" + (f" (k {self.pareto_k[i]:.2f})" if kind != "fit" else "")
-                    for i, m in enumerate(self.method) if m == kind]
-
-        refit = listed("refit")
-        return (f"posterior: NUTS at alpha {', '.join(listed('fit'))}; {len(listed('reweighted'))} points reweighted from its draws "
-                f"(Pareto k at most {MAX_PARETO_K})" + (f"; refitted where k was above it: {', '.join(refit)}" if refit else "; none refitted"))
+        """Which points were fitted, reweighted or refitted, and why."""
+        fitted = [f"{self.alpha[i]:.4g}" for i, m in enumerate(self.method) if m == "fit"]
+        refit = [f"{self.alpha[i]:.4g} (k {self.pareto_k[i]:.2f}, ESS {self.ess[i]:.0f})" for i, m in enumerate(self.method) if m == "refit"]
+        return (f"posterior: NUTS at alpha {', '.join(fitted)}; {self.method.count('reweighted')} points reweighted from the fits' draws "
+                f"(Pareto k at most {MAX_PARETO_K}, weights' ESS at least {MIN_ESS_SHARE:.0%} of the draws)"
+                + (f"; refitted where they were not: {', '.join(refit)}" if refit else "; none refitted"))
 
     def to_json(self) -> str:
         from priorfit.results.schema import plain
@@ -149,6 +149,9 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, reweight: bool = False
         from priorfit.validation import positive
 
         nominal = np.array([positive(a, "alpha") for a in alphas], dtype=float)
+        repeated = sorted({float(a) for a in nominal if np.count_nonzero(nominal == a) > 1})
+        if repeated:
+            raise InputError(f"The alphas of a path must differ; {', '.join(f'{a:g}' for a in repeated)} is given more than once.")
     estimated = likelihood.has_dispersion and config.sigma is None
     plugin = likelihood.plugin_dispersion(design) if estimated else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else 1.0)
@@ -191,11 +194,20 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, reweight: bool = False
         rel[i] = np.abs(out["map"][i] - out["penalized"][i]).max() / max(np.abs(out["penalized"][i] - mu).max(), 1e-300)
     return PathResult(name, tuple(design.features), config.hdi_prob, nominal, identity_alpha, out["map"], out["penalized"],
                       out["mean"], out["hdi_low"], out["hdi_high"], rel, twin.estimator, timings, out["sd"],
-                      posterior.method, posterior.pareto_k, posterior.anchor)
+                      posterior.method, posterior.pareto_k, posterior.ess, posterior.anchor)
 
 
-#: PSIS's threshold: a reweighted point whose Pareto k is above it is refitted (Vehtari et al. 2024)
+#: PSIS's threshold: a reweighted point whose Pareto k is above it is refitted (Vehtari et al. 2024;
+#: with S draws, min(1 - 1 / log10(S), 0.7): 0.7 from S = 2,154 draws on)
 MAX_PARETO_K = 0.7
+#: and one whose weights' effective sample size (1 / sum w^2) is below this share of the draws: a
+#: stronger prior's weights are bounded, so their k is low even where few draws carry them
+MIN_ESS_SHARE = 0.1
+
+
+def k_threshold(draws: int) -> float:
+    """The largest Pareto k whose weights are trusted, with ``draws`` draws."""
+    return min(1.0 - 1.0 / np.log10(draws), MAX_PARETO_K)
 
 
 def _outward(count: int) -> list[int]:
@@ -209,13 +221,13 @@ class _Posteriors:
     """The posterior summaries of a path's points: NUTS at each point, or (``reweight``) NUTS at the
     middle point and the draws of the nearest fit reweighted to every other point
     (:func:`~priorfit.diagnostics.sensitivity.prior_reweighting`), refitted where the best Pareto k over
-    the fits so far is above :data:`MAX_PARETO_K`."""
+    the fits so far is above :func:`k_threshold` or its weights' ESS below :data:`MIN_ESS_SHARE` of the draws."""
 
     def __init__(self, model, config, scales, sigma, report):
         self.model, self.config, self.scales, self.sigma, self.report = model, config, scales, sigma, report
         count = len(scales)
         self.method = ["fit"] * count
-        self.pareto_k, self.anchor = np.full(count, np.nan), np.full(count, -1)
+        self.pareto_k, self.ess, self.anchor = np.full(count, np.nan), np.full(count, np.nan), np.full(count, -1)
         self.fits: dict[int, object] = {}  # point -> its posterior draws (coef, and sigma where estimated)
 
     def at(self, i: int, reweight: bool):
@@ -227,15 +239,16 @@ class _Posteriors:
             tries = [(*prior_reweighting(self.model.prior.with_scale(float(self.scales[a])), target, draws,
                                          draws["sigma"] if "sigma" in draws else self.sigma), a)
                      for a, draws in self.fits.items()]
-            log_weights, k, a = min(tries, key=lambda t: t[1])
-            self.pareto_k[i], self.anchor[i] = k, a
-            if k <= MAX_PARETO_K:
-                self.method[i] = "reweighted"
+            log_weights, k, a = min(tries, key=lambda t: np.inf if np.isnan(t[1]) else t[1])
+            ess = 1.0 / float(np.exp(2 * log_weights).sum())
+            self.pareto_k[i], self.ess[i] = k, ess
+            if k <= k_threshold(log_weights.size) and ess >= MIN_ESS_SHARE * log_weights.size:
+                self.method[i], self.anchor[i] = "reweighted", a
                 return _summary(self.fits[a], self.config.hdi_prob, log_weights, self.config.seed)
         if reweight and self.fits:
-            self.method[i] = "refit"
+            self.method[i], self.anchor[i] = "refit", -1
         config = self.config
-        with self.report.step(f"point {i + 1}/{len(self.scales)}: NUTS" + (f" (Pareto k {self.pareto_k[i]:.2f} > {MAX_PARETO_K})" if self.method[i] == "refit" else ""),
+        with self.report.step(f"point {i + 1}/{len(self.scales)}: NUTS" + (f" (Pareto k {self.pareto_k[i]:.2f}, ESS {self.ess[i]:.0f})" if self.method[i] == "refit" else ""),
                               spinner=False):
             self.model.set_prior_scale(float(self.scales[i]))
             tree = inference.sample(self.model, sampler=config.sampler, draws=config.draws, tune=config.tune, chains=config.chains,

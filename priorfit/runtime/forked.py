@@ -2,8 +2,8 @@
 (the plots: :func:`priorfit.plots.write_all`).
 
 The copy is made only where that is safe and pays: Linux, two usable cores, not inside a dask
-worker, and not after JAX was imported (``--sampler numpyro``: JAX's threads make a fork unsafe,
-as it warns). It writes nothing to the terminal (its stdout and stderr go to /dev/null, before it can
+worker, and not once JAX has started its backends (``--sampler numpyro``: its threads make a fork
+unsafe, as it warns; importing arviz puts a lazy ``jax`` in ``sys.modules``, which starts nothing). It writes nothing to the terminal (its stdout and stderr go to /dev/null, before it can
 write through a lock that a thread of this process, a progress spinner, held when it was forked),
 and it is given a deadline. Where it fails, is killed at its deadline, or cannot be waited for,
 this process does its share itself; where this process fails, the copy is killed first.
@@ -46,10 +46,17 @@ def usable_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Linux, at least two cores this process may use, not a dask worker, and no JAX in the process."""
+    """Linux, at least two cores this process may use, not a dask worker, and JAX's backends not started."""
     from priorfit.runtime.cluster import in_worker
 
-    return sys.platform == "linux" and usable_cores() >= 2 and not in_worker() and "jax" not in sys.modules
+    return sys.platform == "linux" and usable_cores() >= 2 and not in_worker() and not jax_started()
+
+
+def jax_started() -> bool:
+    """Whether JAX has started its backends (and their threads) in this process."""
+    bridge = sys.modules.get("jax._src.xla_bridge")
+    started = getattr(bridge, "backends_are_initialized", None)
+    return bool(started and started())
 
 
 def _fork(work, items) -> int:

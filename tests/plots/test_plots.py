@@ -209,7 +209,7 @@ def test_plots_a_forked_copy_did_not_write_are_drawn_here(sparse, tmp_path, monk
 
     if sys.platform != "linux" or forked.usable_cores() < 2 or in_worker():
         pytest.skip("no fork here: write_all draws every plot in this process")
-    monkeypatch.setattr(forked, "can_fork", lambda: True)  # also in a test process that ran JAX (its copies only exit)
+    monkeypatch.setattr(forked, "can_fork", lambda: True)  # also in a test process that ran JAX (these copies only exit)
     given = []
 
     def copy_that(fails):
@@ -237,13 +237,18 @@ def test_plots_a_forked_copy_did_not_write_are_drawn_here(sparse, tmp_path, monk
     assert time.perf_counter() - start < 20  # the late copy was killed at its deadline, not waited for
 
 
-def test_no_copy_is_forked_once_jax_is_in_the_process(monkeypatch):
+def test_no_copy_is_forked_once_jax_has_started(monkeypatch):
     from priorfit.runtime import forked
 
-    monkeypatch.delitem(sys.modules, "jax", raising=False)
+    import types
+
+    import arviz_stats  # noqa: F401 - it puts a lazy jax into sys.modules, which starts no thread
+
     monkeypatch.setattr(forked, "usable_cores", lambda: 2)
+    bridge = types.SimpleNamespace(backends_are_initialized=lambda: False)
+    monkeypatch.setitem(sys.modules, "jax._src.xla_bridge", bridge)
     assert forked.can_fork() == (sys.platform == "linux" and not in_worker())
-    monkeypatch.setitem(sys.modules, "jax", object())
+    bridge.backends_are_initialized = lambda: True
     assert not forked.can_fork()
 
 

@@ -76,6 +76,8 @@ def test_path_refuses_what_has_no_path():
         path("diabetes", prior="bridge", **SMALL)
     with pytest.raises(InputError, match=r"^priorfit path takes one prior; normal, laplace were given.$"):
         path("diabetes", prior="normal,laplace", **SMALL)
+    with pytest.raises(InputError, match=r"^The alphas of a path must differ; 1 is given more than once.$"):
+        path("diabetes", prior="laplace", alphas=[1.0, 0.5, 1], reweight=True, **SMALL)
 
 
 def test_path_command_writes_json_and_png_for_a_sigma_scaled_prior(tmp_path, capsys):
@@ -117,6 +119,7 @@ def test_reweighted_points_have_the_closed_form_posterior(reweighted_ridge):
     result = reweighted_ridge
     assert result.method == ["reweighted", "reweighted", "fit", "reweighted", "reweighted"]
     assert np.isnan(result.pareto_k[2]) and np.all(result.pareto_k[[0, 1, 3, 4]] < 0.7)
+    assert np.all(result.ess[[0, 1, 3, 4]] >= 200)
     design = data.make_design(sources.load("diabetes"))
     twin = twins.twin("normal", from_user({}).family(), from_user({"prior": "normal"}))
     for i, alpha in enumerate(result.alpha):
@@ -161,5 +164,6 @@ def test_path_command_reweights_and_says_where(tmp_path, capsys):
     assert sentence.startswith(f"posterior: NUTS at alpha {points[2]['alpha']:.4g}; ")
     for p in points:
         assert (p["pareto_k"] is None) == (p["posterior"] == "fit")
-        assert p["posterior"] != "reweighted" or (p["pareto_k"] <= 0.7 and p["reweighted_from_alpha"] is not None)
+        assert (p["reweighted_from_alpha"] is not None) == (p["posterior"] == "reweighted")
+        assert p["posterior"] != "reweighted" or (p["pareto_k"] <= 0.62 and p["weights_ess"] >= 40)  # 400 draws
         assert all(c["sd"] > 0 and c["hdi_low"] <= c["mean"] <= c["hdi_high"] for c in p["coefficients"])
