@@ -219,7 +219,7 @@ def _outward(count: int) -> list[int]:
 
 class _Posteriors:
     """The posterior summaries of a path's points: NUTS at each point, or (``reweight``) NUTS at the
-    middle point and the draws of the nearest fit reweighted to every other point
+    middle point and the draws of a fit reweighted to every other point (the fit whose weights have the lowest k)
     (:func:`~priorfit.diagnostics.sensitivity.prior_reweighting`), refitted where the best Pareto k over
     the fits so far is above :func:`k_threshold` or its weights' ESS below :data:`MIN_ESS_SHARE` of the draws."""
 
