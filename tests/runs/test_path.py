@@ -131,7 +131,7 @@ def test_reweighted_points_have_the_closed_form_posterior(reweighted_ridge):
     assert np.abs(result.mean[0]).sum() < np.abs(result.mean[2]).sum() < np.abs(result.mean[4]).sum()
 
 
-def test_the_weights_are_power_scaling_of_the_prior(reweighted_ridge):
+def test_the_weights_are_power_scaling_of_the_prior():
     """For the Normal prior, scale s -> s / sqrt(a) is the prior raised to the power a: the path's
     weights are psense's power-scaling weights (arviz-stats' power_scale_lw), Pareto smoothing aside."""
     import xarray as xr
