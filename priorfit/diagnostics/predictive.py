@@ -72,7 +72,7 @@ def _counts(n: int, available: int) -> tuple[int, int]:
     return simulated, stored
 
 
-def _spaced(total: int, k: int) -> np.ndarray:
+def spaced(total: int, k: int) -> np.ndarray:
     """``k`` evenly spaced indices of ``range(total)``."""
     return np.unique(np.linspace(0, total - 1, k).round().astype(int))
 
@@ -82,7 +82,7 @@ def posterior_predictive(design, likelihood, posterior, dispersion, seed: int):
     subset of the posterior draws, and the chain and draw index of each."""
     chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
     simulated, _ = _counts(design.n, chains * draws)
-    per_chain = _spaced(draws, max(1, -(-simulated // chains)))
+    per_chain = spaced(draws, max(1, -(-simulated // chains)))
     chain = np.repeat(np.arange(chains), len(per_chain))
     draw = np.tile(per_chain, chains)
     coef = posterior["coef"].values[chain, draw]
@@ -106,7 +106,7 @@ def prior_predictive(design, likelihood, prior, scales, dispersion, size: int, s
         names = [name for name in scales.data_vars]
         flat = {name: scales[name].stack(sample=("chain", "draw")).transpose("sample", ...).values for name in names}
         total = next(iter(flat.values())).shape[0]
-        pick = _spaced(total, size)
+        pick = spaced(total, size)
         size = len(pick)
         given = {name: values[pick] for name, values in flat.items()}
     sigma = dispersion if likelihood.has_dispersion else None
@@ -129,7 +129,7 @@ def check(design, likelihood, prior, posterior, scales, dispersion, seed: int):
     _, stored = _counts(design.n, len(y_rep))
     chains = posterior.sizes["chain"]
     per_chain = len(y_rep) // chains
-    keep = _spaced(per_chain, max(1, stored // chains))
+    keep = spaced(per_chain, max(1, stored // chains))
     dtype = np.int64 if likelihood.discrete else float
     kept = y_rep.reshape(chains, per_chain, -1)[:, keep].astype(dtype)
     rows = np.arange(design.n)
@@ -147,7 +147,7 @@ def check(design, likelihood, prior, posterior, scales, dispersion, seed: int):
         return PredictiveCheck(**fields), groups
     prior_means, prior_sds = _statistics(prior_rep)
     _, prior_stored = _counts(design.n, len(prior_rep))
-    pick = _spaced(len(prior_rep), prior_stored)
+    pick = spaced(len(prior_rep), prior_stored)
     groups["prior_predictive"] = xr.Dataset(
         {"y": (("chain", "draw", "row"), prior_rep[pick][None].astype(dtype))},
         coords={"chain": [0], "draw": np.arange(len(pick)), "row": rows})

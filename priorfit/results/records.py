@@ -107,6 +107,13 @@ class TwinPenalty:
     hyperparameter: str = "alpha"
 
 
+def working_dispersion(penalty: TwinPenalty | None, hyper) -> float | None:
+    """The noise sd a fit's prior predictive check, its shrinkage measures and the prior drawn on
+    its density plot are taken at: the twin's (fixed, MAP or plug-in sigma), else the plug-in one,
+    else 1 (a family without a dispersion)."""
+    return penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
+
+
 @dataclass(frozen=True)
 class ScaleChoice:
     """One way of choosing a prior's scale from the data, on the prior's scale and as the twin's
@@ -238,6 +245,12 @@ class Fit:
         family = self.family
         posterior = self.tree["posterior"]
         return family.at_draws({name: posterior[name].values.ravel() for name in family.estimated()})
+
+    @property
+    def dispersion(self) -> float | None:
+        """The noise sd the prior predictive check and the prior drawn on the density plot are taken
+        at (:func:`working_dispersion`)."""
+        return working_dispersion(self.penalty, self.hyper)
 
     @property
     def idata(self):

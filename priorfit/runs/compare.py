@@ -28,7 +28,7 @@ from priorfit.penalized import twins
 from priorfit.penalized.bootstrap import bootstrap
 from priorfit.results import holdout
 from priorfit.results.comparison import Comparison
-from priorfit.results.records import Agreement, DataInfo, Estimated, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty
+from priorfit.results.records import Agreement, DataInfo, Estimated, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty, working_dispersion
 from priorfit.results.tables import add_bootstrap_group, add_point_estimate_groups, coefficient_table
 from priorfit.runs import heldout
 from priorfit.runtime.progress import Progress
@@ -309,7 +309,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     amount, loglik, elpd = _shrinkage(design, prior, likelihood, hyper, penalty, pen, tree, config)
     timings["shrinkage"] = time.perf_counter() - start
     start = time.perf_counter()
-    dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
+    dispersion = working_dispersion(penalty, hyper)
     checked, sensed = predictive.fit_checks(design, likelihood, prior, tree, loglik, dispersion, config.seed)
     timings["checks"] = time.perf_counter() - start
     estimated = [_estimated(likelihood, name, mode, tree, config.hdi_prob) for name in likelihood.estimated()]
@@ -326,7 +326,7 @@ def _shrinkage(design, prior, likelihood, hyper: Hyperparameters, penalty, pen, 
     """Effective parameters on both sides, m_eff (horseshoe family), PSIS-LOO and the twin's CV score;
     with the pointwise log likelihood and the LOO result (None where LOO was not computed)."""
     posterior = tree["posterior"].to_dataset()
-    dispersion = penalty.dispersion if penalty is not None else (hyper.dispersion or 1.0)
+    dispersion = working_dispersion(penalty, hyper)
     out = {"n": design.n}
     if pen.exact:
         out["penalized_dof"], out["penalized_dof_method"] = shrinkage.penalized_dof(

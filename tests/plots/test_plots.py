@@ -121,6 +121,37 @@ def test_density_lines_are_at_the_estimates(sparse):
                                    table.loc[f, "mean"], rtol=1e-10)
 
 
+@pytest.mark.parametrize("prior", ["normal", "horseshoe"])
+def test_density_panels_draw_each_prior_over_the_posterior_without_rescaling(sparse, prior):
+    """The prior curve is the prior's marginal at its x values (normal: the N(mu, tau) density
+    itself; horseshoe: the mixture over the fit's prior draws of its scales); the panel keeps the
+    posterior's height where the horseshoe's spike at mu is taller, and the titles do not overlap."""
+    from scipy import stats
+
+    fit = sparse.fit(prior)
+    pc = plots.plot_density(sparse, prior)
+    figure = pc.get_viz("figure")
+    figure.canvas.draw()
+    assert "prior" in _legend(pc)
+    for f in sparse.data.features:
+        line = pc.viz["prior"]["coef"].sel(feature=f).item()
+        x, y = line.get_xdata(), line.get_ydata()
+        draws = fit.tree["posterior"]["coef"].sel(feature=f)
+        np.testing.assert_allclose([x.min(), x.max()], [draws.min(), draws.max()], rtol=1e-12)
+        if prior == "normal":
+            np.testing.assert_allclose(y, stats.norm.pdf(x, fit.prior.mu, fit.prior.scale), rtol=1e-10)
+        kde = pc.viz["dist"]["coef"].sel(feature=f).item()
+        assert pc.get_target("coef", {"feature": f}).get_ylim()[1] < 1.2 * kde.get_ydata().max()
+    if prior == "horseshoe":
+        assert max(pc.viz["prior"]["coef"].sel(feature=f).item().get_ydata().max() for f in sparse.data.features) > 2 * max(
+            pc.get_target("coef", {"feature": f}).get_ylim()[1] for f in sparse.data.features)
+    # no panel's title overlaps another panel's tick labels
+    renderer = figure.canvas.get_renderer()
+    titles = [ax.title.get_window_extent(renderer) for ax in figure.axes if ax.get_title()]
+    ticks = [label.get_window_extent(renderer) for ax in figure.axes for label in ax.get_xticklabels() if label.get_text()]
+    assert titles and not any(t.overlaps(k) for t in titles for k in ticks)
+
+
 def test_density_of_many_coefficients_shows_those_with_most_evidence(sparse, monkeypatch):
     # arviz-plots refuses more than 40 panels: a wide design (p = 100) once failed here
     monkeypatch.setattr(density, "MAX_PANELS", 3)

@@ -125,10 +125,29 @@ class Prior:
         """Prior draws of the coefficients (size x p) in NumPy, given the draws of the prior's random
         scales (``scales``: name -> array of ``size`` rows, the model's ``prior`` group) and the
         noise sd ``sigma`` (a sigma-scaled prior's unit; None without one)."""
+        return self.mu_vector(p) + self._kernel_draws(p, size, rng, self.coef_scales(p, size, scales, sigma)[:, 0])
+
+    def coef_scales(self, p: int, size: int, scales: dict | None, sigma: float | None) -> np.ndarray:
+        """The effective scale of the coefficients' kernel at each of ``size`` draws of the random
+        scales (``scales`` as in :meth:`coef_draws`; unused at a fixed scale): size x 1, or size x p
+        where each coefficient has its own (the horseshoe family's local scales)."""
         s = np.broadcast_to(self._global_scale(scales, size), (size,))
         if self.by_sigma and sigma is not None:
             s = s * sigma
-        return self.mu_vector(p) + self._kernel_draws(p, size, rng, np.asarray(s, dtype=float))
+        return np.asarray(s, dtype=float)[:, None]
+
+    def marginal_density(self, x: np.ndarray, scales: dict | None = None, sigma: float | None = None) -> np.ndarray:
+        """The prior density of each coefficient on its own (its marginal) at the values ``x`` (m x p:
+        column j holds values of coefficient j), for the density plots: exact at a fixed scale; with
+        random scales, the mean of the conditional densities over their draws (``scales``: name ->
+        array of draws, the model's ``prior`` group flattened), whose Monte Carlo error shrinks as
+        1/sqrt(draws). ``sigma``: the noise sd of a sigma-scaled prior. NaN where it is improper."""
+        x = np.asarray(x, dtype=float)
+        p = x.shape[-1]
+        size = len(next(iter(scales.values()))) if scales and self.scales else 1
+        s = self.coef_scales(p, size, scales if self.scales else None, sigma)
+        d = x - self.mu_vector(p)
+        return mixture(lambda rows: self._kernel_log_density(d, s[rows][:, None, :]), size, d.size)
 
     def log_prior(self, values: dict, sigma=None) -> dict[str, np.ndarray]:
         """The log prior density of each random variable at posterior draws (``values``: name ->
@@ -309,3 +328,24 @@ def get(name: str) -> type[Prior]:
         raise InputError(
             f"Unknown prior {name!r}; allowed are: {', '.join(Prior.registry)}."
         ) from None
+
+
+MIXTURE_CELLS = 4_000_000  # densities evaluated at once by mixture()
+
+
+def mixture(log_conditional, size: int, cells: int) -> np.ndarray:
+    """``mean_s exp(log_conditional(rows))`` over ``size`` draws, a few at a time: ``log_conditional``
+    takes an index array of draws and returns their log densities (draws first, ``cells`` values each)."""
+    from scipy.special import logsumexp
+
+    total = None
+    step = max(1, MIXTURE_CELLS // max(cells, 1))
+    for start in range(0, size, step):
+        part = logsumexp(log_conditional(np.arange(start, min(start + step, size))), axis=0)
+        total = part if total is None else np.logaddexp(total, part)
+    return np.exp(total - np.log(size))
+
+
+def normal_log_density(d, scale):
+    """``log N(d; 0, scale^2)``, elementwise."""
+    return -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from priorfit.errors import InputError
-from priorfit.models.priors.base import Prior
+from priorfit.models.priors.base import Prior, normal_log_density
 from priorfit.models.priors.hyperpriors import half_cauchy_log_density
 from priorfit.validation import positive
 
@@ -65,16 +65,22 @@ class Horseshoe(Prior):
         return np.asarray(values["local_scale"], dtype=float)
 
     def coef_draws(self, p, size, rng, *, scales=None, sigma=None):
+        return self.mu_vector(p) + rng.standard_normal((size, p)) * self.coef_scales(p, size, scales, sigma)
+
+    def coef_scales(self, p, size, scales, sigma):
+        """``lambda_j tau`` at each draw (size x p)."""
         tau = self.scale if self.scale is not None else np.asarray(scales["global_scale"], dtype=float).reshape(size, 1)
-        local = self._local({k: np.asarray(v).reshape(size, -1) for k, v in scales.items()}, tau)
-        return self.mu_vector(p) + rng.standard_normal((size, p)) * local * tau
+        return self._local({k: np.asarray(v).reshape(size, -1) for k, v in scales.items()}, tau) * tau
+
+    def _kernel_log_density(self, d, scale):
+        return normal_log_density(d, scale)
 
     def log_prior(self, values, sigma=None):
         coef = np.asarray(values["coef"], dtype=float)
         tau = self.scale if self.scale is not None else np.asarray(values["global_scale"], dtype=float)[..., None]
         scale = self._local(values, tau) * tau
         d = coef - self.mu_vector(coef.shape[-1])
-        out = {"coef": -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2,
+        out = {"coef": normal_log_density(d, scale),
                "local_scale": half_cauchy_log_density(np.asarray(values["local_scale"], dtype=float), 1.0)}
         if self.scale is None:
             out["global_scale"] = half_cauchy_log_density(np.asarray(values["global_scale"], dtype=float), self._global_beta())
@@ -162,7 +168,7 @@ class RegularizedHorseshoe(Prior):
         return 0.0
 
     # the prior predictive and power-scaling: the horseshoe's, with the slab
-    coef_draws = Horseshoe.coef_draws
+    coef_draws, coef_scales, _kernel_log_density = Horseshoe.coef_draws, Horseshoe.coef_scales, Horseshoe._kernel_log_density
 
     def _global_beta(self) -> float:
         return self.tau0

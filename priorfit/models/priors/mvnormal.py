@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from priorfit.errors import InputError
-from priorfit.models.priors.base import Prior, transform_kwargs
+from priorfit.models.priors.base import Prior, normal_log_density, transform_kwargs
 
 RANDOM_WALKS = ("rw1", "rw2")
 #: eigenvalues below this share of the largest one are zero (the null space of Q); above it, in
@@ -251,6 +251,14 @@ class MvNormal(Prior):
         there, as the flat intercept is held at its starting value)."""
         root = spectrum(self.matrix(p)).root
         return scale[:, None] * (rng.standard_normal((size, root.shape[1])) @ root.T)
+
+    def _kernel_log_density(self, d, scale):
+        """Each coefficient's marginal, ``Normal(0, tau^2 Sigma_jj)`` with ``Sigma = Q^-1``; NaN for a
+        coefficient that Q's null space moves (its marginal is improper)."""
+        shape = spectrum(self.matrix(np.shape(d)[-1]))
+        variance = np.sum(shape.root**2, axis=1)
+        improper = np.any(np.abs(shape.null) > 1e-8, axis=1) if shape.null.size else np.zeros(len(variance), bool)
+        return np.where(improper, np.nan, normal_log_density(d, scale * np.sqrt(variance)))
 
     def draw(self, p: int, size: int, rng, scale=None) -> np.ndarray:
         """Exact draws (size x p) of a proper prior (Q of full rank); ``scale``: tau per draw or None."""

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 
-from priorfit.models.priors.base import Prior, anchored, transform_kwargs
+from priorfit.models.priors.base import Prior, anchored, normal_log_density, transform_kwargs
 
 
 class Normal(Prior):
@@ -21,7 +20,7 @@ class Normal(Prior):
         return scale[:, None] * rng.standard_normal((size, p))
 
     def _kernel_log_density(self, d, scale):
-        return -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2
+        return normal_log_density(d, scale)
 
     def curvature(self, sigma):
         return 0.0 if self.scale is None else 1.0 / self.effective_scale(sigma) ** 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from priorfit.models.priors.base import Prior
+from priorfit.models.priors.base import Prior, normal_log_density
 from priorfit.validation import positive, probability
 
 
@@ -81,11 +81,16 @@ class R2D2(Prior):
         return sigma if sigma is not None else (1.0 if self.noise is None else self.noise)
 
     def coef_draws(self, p, size, rng, *, scales=None, sigma=None):
-        """Given the draws of R^2 and the local scales sqrt(phi_j) / s_j: tau = sigma sqrt(W)."""
+        return self.mu_vector(p) + rng.standard_normal((size, p)) * self.coef_scales(p, size, scales, sigma)
+
+    def coef_scales(self, p, size, scales, sigma):
+        """Given the draws of R^2 and the local scales sqrt(phi_j) / s_j: ``tau lambda_j`` with tau = sigma sqrt(W)."""
         r2 = np.asarray(scales["r2"], dtype=float).reshape(size, 1)
         local = np.asarray(scales["local_scale"], dtype=float).reshape(size, p)
-        tau = self._noise(sigma) * np.sqrt(r2 / (1.0 - r2))
-        return self.mu_vector(p) + rng.standard_normal((size, p)) * tau * local
+        return self._noise(sigma) * np.sqrt(r2 / (1.0 - r2)) * local
+
+    def _kernel_log_density(self, d, scale):
+        return normal_log_density(d, scale)
 
     def log_prior(self, values, sigma=None):
         from scipy.special import gammaln
@@ -100,7 +105,7 @@ class R2D2(Prior):
         a = self.r2_mean * self.r2_precision
         b, c = self.r2_precision - a, self.r2d2_concentration
         return {
-            "coef": -0.5 * np.log(2 * np.pi) - np.log(scale) - 0.5 * (d / scale) ** 2,
+            "coef": normal_log_density(d, scale),
             "r2": (a - 1.0) * np.log(r2) + (b - 1.0) * np.log1p(-r2) - (gammaln(a) + gammaln(b) - gammaln(a + b)),
             "phi": gammaln(p * c) - p * gammaln(c) + ((c - 1.0) * np.log(phi)).sum(axis=-1),
         }
