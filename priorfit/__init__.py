@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "BayesianClassifier", "BayesianRegression", "Comparison", "InputError", "Settings", "__version__", "calibrate", "compare",
-    "load", "path",
+    "load", "path", "rows",
 ]
 
 from priorfit.errors import InputError
@@ -40,6 +40,10 @@ def __getattr__(name: str):
         from priorfit.results.storage import load
 
         return load
+    if name == "rows":
+        from priorfit.runs.rows import rows
+
+        return rows
     if name == "path":
         from priorfit.runs.path import path
 

@@ -53,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     _output_flags(pa, "priorfit-path", "output folder")
     pa.add_argument("--json", action="store_true", help="print path.json to stdout instead of the summary lines (implies --quiet)")
 
+    ro = commands.add_parser("rows", help="how stubborn the belief is: the posterior against the number of rows seen, for a few alphas",
+                             description="Fit nested seeded subsamples of the rows at a few alphas (each one fixed prior): the posterior "
+                                         "mean and HDI of chosen coefficients against the rows seen, with the prior's location theta_0.")
+    ro.add_argument("data", nargs="?", default="diabetes", help="as for compare")
+    ro.add_argument("--target", help="target column of a CSV/Parquet file (default: y)")
+    ro.add_argument("--alpha-grid", metavar="A,B,...",
+                    help="the alphas, in the twin's units at the full data (default: 0.1, 1, 10 and 100 times cross-validation's)")
+    ro.add_argument("--rows-grid", metavar="M,N,...", help="the row counts (default: 8, geometric from 10 or p + 2 to every row)")
+    ro.add_argument("--features", metavar="A,B,...",
+                    help="the coefficients shown (default: the 3 largest penalized ones at cross-validation's alpha)")
+    _settings_flags(ro, "rows", {"prior": "normal"})
+    _output_flags(ro, "priorfit-rows", "output folder")
+    ro.add_argument("--json", action="store_true", help="print rows.json to stdout instead of the summary lines (implies --quiet)")
+
     cal = commands.add_parser("calibrate", help="simulation-based calibration of a prior x likelihood (Talts et al. 2018)",
                               description="Draw coefficients from the prior and data from the likelihood, fit, and test that the ranks "
                                           "of the truths among the posterior draws are uniform; credible and bootstrap interval coverage.")
@@ -201,6 +215,28 @@ def _path(args) -> int:
             print(result.reweighting_sentence())
         print(f"results written to {out}/ (path.json" + ("" if args.no_plots else ", path.png") + ")")
     return 1 if args.strict and worst > 1e-6 else 0
+
+
+def _rows(args) -> int:
+    from priorfit.runtime.folders import check_target
+
+    check_target(args.out, force=args.force)
+    given = _given(args, "rows")
+    quiet_pytensor()
+    from priorfit.runs.rows import rows, write_rows
+
+    def split(text):
+        return None if text is None else [part.strip() for part in text.split(",")]
+
+    result = rows(args.data, target=args.target, alphas=split(args.alpha_grid), counts=split(args.rows_grid),
+                  features=args.features, progress=not (args.quiet or args.json), **given)
+    out = write_rows(result, args.out, force=args.force, plot=not args.no_plots)
+    if args.json:
+        print(result.to_json())
+    else:
+        print(result.sentence())
+        print(f"results written to {out}/ (rows.json" + ("" if args.no_plots else ", rows.png") + ")")
+    return 0
 
 
 def _report(args) -> int:
@@ -394,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = interrupts.install()
     try:
         args = _parser().parse_args(argv)
-        commands = {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "report": _report, "calibrate": _calibrate,
+        commands = {"priors": _priors, "compare": _compare, "run": _run, "path": _path, "rows": _rows, "report": _report, "calibrate": _calibrate,
                     "predict": _predict}
         return commands[args.command](args)
     except InputError as error:

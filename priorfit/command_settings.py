@@ -1,4 +1,4 @@
-"""Which settings each command takes: ``priorfit compare`` takes all of them; ``path`` and
+"""Which settings each command takes: ``priorfit compare`` takes all of them; ``path``, ``rows`` and
 ``calibrate`` leave some unused, each with the reason (not shown as that command's flags, and
 refused with one sentence by its Python entry point, never ignored)."""
 
@@ -43,6 +43,18 @@ UNUSED_BY = {
         "relevance": "has no coefficient table",
         "holdout": "scores no held-out rows",
         "test": "scores no held-out rows",
+    }),
+    "rows": _in_schema_order({
+        "alpha": "takes its alphas from the grid (alphas=, --alpha-grid A,B,...)",
+        "C": "takes its penalties from the grid (alphas=, --alpha-grid A,B,...)",
+        "scale": "sets each line's prior scale from an alpha of the grid (alphas=, --alpha-grid A,B,...)",
+        **_twinless_options(),
+        "weights": "fits the unweighted priors",
+        "loo": "computes no PSIS-LOO",
+        "bootstrap": "has no bootstrap intervals",
+        "relevance": "has no coefficient table",
+        "holdout": "fits nested subsamples of the rows, not held-out ones",
+        "test": "fits nested subsamples of the rows, not held-out ones",
     }),
     "calibrate": {
         "hdi_prob": "reports the central 50% and 90% intervals",

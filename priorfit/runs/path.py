@@ -102,6 +102,37 @@ def grid(design, twin, prior, count: int) -> np.ndarray:
     return chosen * np.logspace(twins.PATH_DECADES, -twins.PATH_DECADES, count)
 
 
+def prepared(command: str, X, y, target, settings: dict, default_prior: str = "laplace"):
+    """``(config, prior name, twin, design, likelihood)`` of a run over penalties of one prior with a
+    penalized twin (``priorfit path``, ``priorfit rows``), its settings checked and its posterior proper."""
+    from priorfit.command_settings import refuse_unused
+    from priorfit.data import intake
+    from priorfit.data.design import make_design
+    from priorfit.runs.compare import _check_proper
+    from priorfit.settings import from_user
+
+    refuse_unused(command, settings)  # first: its sentence says why the command, not which prior, takes no such setting
+    config = from_user({"prior": default_prior, **settings})
+    if len(config.prior) != 1:
+        raise InputError(f"priorfit {command} takes one prior; {', '.join(config.prior)} were given.")
+    name = config.prior[0]
+    twin = twins.twin(name, config.family(), config)
+    if (name, config.likelihood) in twins.VARIANTS and (name, config.likelihood) not in twins.TWINS:
+        # its twin depends on its options (the bridge's q, the mvnormal's precision): not on a path yet
+        raise InputError(f"priorfit {command} does not run the {name} prior yet; use normal, laplace or elasticnet.")
+    if twin is None:
+        raise InputError(f"The {name} prior has no penalized twin, so it has no {'path' if command == 'path' else 'penalties to set'}; "
+                         "use normal or laplace.")
+    dataset, with_intercept = intake.dataset(X, y, target=target, formula=config.formula, missing=config.missing)
+    config = replace(config, intercept=config.intercept and with_intercept)  # a formula's - 1 fits none
+    likelihood = config.family()
+    encoded, _ = likelihood.encode_y(dataset.y, dataset.name)
+    dataset = replace(dataset, y=encoded)
+    design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
+    _check_proper(config, design, likelihood)
+    return config, name, twin, design, likelihood
+
+
 def path(X="diabetes", y=None, *, target=None, alphas=10, reweight: bool = False, progress: bool = True, **settings) -> PathResult:
     """Run the path. ``alphas`` is a count (a grid as :func:`grid` makes it) or the alphas
     themselves, in the twin's units; ``settings`` as for :func:`priorfit.compare`, one prior.
@@ -110,33 +141,11 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, reweight: bool = False
     trusted); otherwise NUTS at every point."""
     import time
 
-    from priorfit.data.design import make_design
     from priorfit.models.posterior import PosteriorModel
     from priorfit.models.priors import create
-    from priorfit.data import intake
-    from priorfit.runs.compare import _check_proper
-    from priorfit.command_settings import refuse_unused
-    from priorfit.settings import from_user
 
-    refuse_unused("path", settings)  # first: its sentence says why path, not which prior, takes no such setting
-    config = from_user({"prior": "laplace", **settings})
-    if len(config.prior) != 1:
-        raise InputError(f"priorfit path takes one prior; {', '.join(config.prior)} were given.")
-    name = config.prior[0]
-    twin = twins.twin(name, config.family(), config)
-    if (name, config.likelihood) in twins.VARIANTS and (name, config.likelihood) not in twins.TWINS:
-        # its twin depends on its options (the bridge's q, the mvnormal's precision): not on a path yet
-        raise InputError(f"priorfit path does not run the {name} prior yet; use normal, laplace or elasticnet.")
-    if twin is None:
-        raise InputError(f"The {name} prior has no penalized twin, so it has no path; use normal or laplace.")
+    config, name, twin, design, likelihood = prepared("path", X, y, target, settings)
     report = Progress(progress)
-    dataset, with_intercept = intake.dataset(X, y, target=target, formula=config.formula, missing=config.missing)
-    config = replace(config, intercept=config.intercept and with_intercept)  # a formula's - 1 fits none
-    likelihood = config.family()
-    encoded, _ = likelihood.encode_y(dataset.y, dataset.name)
-    dataset = replace(dataset, y=encoded)
-    design = make_design(dataset, standardize=config.standardize, intercept=config.intercept)
-    _check_proper(config, design, likelihood)
     points = int(alphas) if isinstance(alphas, (int, np.integer)) and not isinstance(alphas, bool) else len(alphas)
     budget.check(config, design, likelihood, runs=points)  # before the grid's fits
     mu = np.broadcast_to(np.asarray(config.mu, dtype=float), (design.p,)).copy()
@@ -244,7 +253,7 @@ class _Posteriors:
             self.pareto_k[i], self.ess[i] = k, ess
             if k <= k_threshold(log_weights.size) and ess >= MIN_ESS_SHARE * log_weights.size:
                 self.method[i], self.anchor[i] = "reweighted", a
-                return _summary(self.fits[a], self.config.hdi_prob, log_weights, self.config.seed)
+                return posterior_summary(self.fits[a], self.config.hdi_prob, log_weights, self.config.seed)
         if reweight and self.fits:
             self.method[i], self.anchor[i] = "refit", -1
         config = self.config
@@ -255,10 +264,10 @@ class _Posteriors:
                                     seed=config.seed, target_accept=config.target_accept or self.model.prior.target_accept)
         draws = tree["posterior"].to_dataset()
         self.fits[i] = draws[[name for name in ("coef", "sigma") if name in draws]]
-        return _summary(self.fits[i], config.hdi_prob)
+        return posterior_summary(self.fits[i], config.hdi_prob)
 
 
-def _summary(draws, hdi_prob: float, log_weights=None, seed: int = 0):
+def posterior_summary(draws, hdi_prob: float, log_weights=None, seed: int = 0):
     """Mean, sd and HDI of ``coef``; with ``log_weights`` (chain, draw) the weighted mean and sd, and the
     HDI of a stratified resample by the weights (arviz-base's ``extract``, as psense resamples)."""
     import arviz as az

@@ -10,7 +10,7 @@ from pathlib import Path
 from priorfit.errors import InputError
 from priorfit.runtime.interrupts import deferred, signals_received
 
-FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png", "predictions.csv")
+FILES = ("summary.json", "coefficients.csv", "report.html", "report.md", "path.json", "path.png", "rows.json", "rows.png", "predictions.csv")
 
 
 def _ours(path: Path) -> bool:
