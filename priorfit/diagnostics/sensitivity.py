@@ -122,3 +122,50 @@ def prior_reweighting(prior, new_prior, posterior, sigma):
     # arviz-stats' psislw takes what PSIS-LOO gives it, the log likelihood, and smooths its negative
     log_weights, k = (-log_ratio).azstats.psislw(dim=["chain", "draw"], r_eff=r_eff)
     return log_weights - np.logaddexp.reduce(log_weights.values.ravel()), float(k)
+
+
+#: PSIS's threshold: a reweighted point whose Pareto k is above it is refitted (Vehtari et al. 2024;
+#: with S draws, min(1 - 1 / log10(S), 0.7): 0.7 from S = 2,154 draws on)
+MAX_PARETO_K = 0.7
+#: and one whose weights' effective sample size (1 / sum w^2) is below this share of the draws: a
+#: stronger prior's weights are bounded, so their k is low even where few draws carry them
+MIN_ESS_SHARE = 0.1
+
+
+def k_threshold(draws: int) -> float:
+    """The largest Pareto k whose weights are trusted, with ``draws`` draws."""
+    return min(1.0 - 1.0 / np.log10(draws), MAX_PARETO_K)
+
+
+def weights_trusted(log_weights, k: float) -> tuple[bool, float]:
+    """Whether self-normalized ``log_weights`` with Pareto ``k`` are trusted (:func:`k_threshold`,
+    :data:`MIN_ESS_SHARE`), and their effective sample size ``1 / sum w^2``."""
+    size = log_weights.size
+    ess = 1.0 / float(np.exp(2 * np.asarray(log_weights)).sum())
+    return bool(k <= k_threshold(size) and ess >= MIN_ESS_SHARE * size), ess
+
+
+def posterior_summary(draws, hdi_prob: float, log_weights=None, seed: int = 0):
+    """Mean, sd and HDI of ``coef``; with ``log_weights`` (chain, draw) the weighted mean and sd, and the
+    HDI of a stratified resample by the weights (arviz-base's ``extract``, as psense resamples)."""
+    import arviz as az
+
+    coef = draws[["coef"]]
+    if log_weights is None:
+        stats = az.summary(coef, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")["coef"]
+        labels = [str(v) for v in stats["summary"].values]
+        return tuple(stats.sel(summary=label).values for label in ("mean", "sd", labels[2], labels[3]))
+    from arviz_base import extract
+
+    weights = np.exp(log_weights.transpose("chain", "draw").values.ravel())
+    values = coef["coef"].transpose("chain", "draw", "feature").values.reshape(weights.size, -1)
+    mean = weights @ values
+    sd = np.sqrt(weights @ (values - mean) ** 2)
+    resampled = extract(coef, group="posterior", num_samples=weights.size, weights=weights / weights.sum(),
+                        resampling_method="stratified", random_seed=seed, keep_dataset=True)
+    again = resampled["coef"].transpose("sample", "feature").values[None]
+    stats = az.summary(az.from_dict({"posterior": {"coef": again}}, dims={"coef": ["feature"]},
+                                    coords={"feature": coef["feature"].values})["posterior"].to_dataset(),
+                       kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")["coef"]
+    labels = [str(v) for v in stats["summary"].values]
+    return mean, sd, stats.sel(summary=labels[2]).values, stats.sel(summary=labels[3]).values

@@ -347,3 +347,19 @@ def ols(design: Design) -> Estimate:
     fitted = LinearRegression(fit_intercept=design.intercept).fit(design.X, design.y)
     intercept = float(fitted.intercept_) if design.intercept else None
     return Estimate(np.asarray(fitted.coef_, dtype=float), intercept, {"fit_intercept": design.intercept})
+
+
+def penalized_path(design, twin, prior, alphas) -> np.ndarray:
+    """scikit-learn's coefficients at ``alphas``: lasso_path for the Lasso (tight tolerance),
+    the Ridge estimator at each alpha otherwise; the prior location ``mu`` by offset."""
+    mu = prior.mu_vector(design.p)
+    if twin.estimator == "Lasso":
+        from sklearn.linear_model import lasso_path
+
+        X = design.X - design.x_mean if design.intercept else design.X
+        y = design.offset_target(mu)
+        y = y - y.mean() if design.intercept else y
+        _, coefs, _ = lasso_path(X, y, alphas=alphas, **twins.COORDINATE_DESCENT)
+        return coefs.T + mu
+    options = twin.options(prior)
+    return np.array([fit_estimator(twin.make(a, design.intercept, **options), design, mu)[0] for a in alphas])

@@ -22,6 +22,7 @@ from priorfit.penalized import fits as penalized
 from priorfit.penalized import twins
 from priorfit.runtime.folders import write_folder
 from priorfit.runtime.progress import Progress
+from priorfit.diagnostics.sensitivity import MAX_PARETO_K, MIN_ESS_SHARE, posterior_summary, weights_trusted
 
 
 @dataclass
@@ -197,26 +198,13 @@ def path(X="diabetes", y=None, *, target=None, alphas=10, reweight: bool = False
         out["mean"][i], out["sd"][i], out["hdi_low"][i], out["hdi_high"][i] = posterior.at(i, reweight)
     timings["bayes"] = time.perf_counter() - start
     start = time.perf_counter()
-    out["penalized"] = _penalized_path(design, twin, model.prior, identity_alpha)
+    out["penalized"] = penalized.penalized_path(design, twin, model.prior, identity_alpha)
     timings["penalized"] = time.perf_counter() - start
     for i in range(len(nominal)):
         rel[i] = np.abs(out["map"][i] - out["penalized"][i]).max() / max(np.abs(out["penalized"][i] - mu).max(), 1e-300)
     return PathResult(name, tuple(design.features), config.hdi_prob, nominal, identity_alpha, out["map"], out["penalized"],
                       out["mean"], out["hdi_low"], out["hdi_high"], rel, twin.estimator, timings, out["sd"],
                       posterior.method, posterior.pareto_k, posterior.ess, posterior.anchor)
-
-
-#: PSIS's threshold: a reweighted point whose Pareto k is above it is refitted (Vehtari et al. 2024;
-#: with S draws, min(1 - 1 / log10(S), 0.7): 0.7 from S = 2,154 draws on)
-MAX_PARETO_K = 0.7
-#: and one whose weights' effective sample size (1 / sum w^2) is below this share of the draws: a
-#: stronger prior's weights are bounded, so their k is low even where few draws carry them
-MIN_ESS_SHARE = 0.1
-
-
-def k_threshold(draws: int) -> float:
-    """The largest Pareto k whose weights are trusted, with ``draws`` draws."""
-    return min(1.0 - 1.0 / np.log10(draws), MAX_PARETO_K)
 
 
 def _outward(count: int) -> list[int]:
@@ -230,7 +218,8 @@ class _Posteriors:
     """The posterior summaries of a path's points: NUTS at each point, or (``reweight``) NUTS at the
     middle point and the draws of a fit reweighted to every other point (the fit whose weights have the lowest k)
     (:func:`~priorfit.diagnostics.sensitivity.prior_reweighting`), refitted where the best Pareto k over
-    the fits so far is above :func:`k_threshold` or its weights' ESS below :data:`MIN_ESS_SHARE` of the draws."""
+    the fits so far is above :func:`~priorfit.diagnostics.sensitivity.k_threshold` or its weights' ESS below
+    :data:`~priorfit.diagnostics.sensitivity.MIN_ESS_SHARE` of the draws."""
 
     def __init__(self, model, config, scales, sigma, report):
         self.model, self.config, self.scales, self.sigma, self.report = model, config, scales, sigma, report
@@ -249,9 +238,9 @@ class _Posteriors:
                                          draws["sigma"] if "sigma" in draws else self.sigma), a)
                      for a, draws in self.fits.items()]
             log_weights, k, a = min(tries, key=lambda t: np.inf if np.isnan(t[1]) else t[1])
-            ess = 1.0 / float(np.exp(2 * log_weights).sum())
+            trusted, ess = weights_trusted(log_weights, k)
             self.pareto_k[i], self.ess[i] = k, ess
-            if k <= k_threshold(log_weights.size) and ess >= MIN_ESS_SHARE * log_weights.size:
+            if trusted:
                 self.method[i], self.anchor[i] = "reweighted", a
                 return posterior_summary(self.fits[a], self.config.hdi_prob, log_weights, self.config.seed)
         if reweight and self.fits:
@@ -265,48 +254,6 @@ class _Posteriors:
         draws = tree["posterior"].to_dataset()
         self.fits[i] = draws[[name for name in ("coef", "sigma") if name in draws]]
         return posterior_summary(self.fits[i], config.hdi_prob)
-
-
-def posterior_summary(draws, hdi_prob: float, log_weights=None, seed: int = 0):
-    """Mean, sd and HDI of ``coef``; with ``log_weights`` (chain, draw) the weighted mean and sd, and the
-    HDI of a stratified resample by the weights (arviz-base's ``extract``, as psense resamples)."""
-    import arviz as az
-
-    coef = draws[["coef"]]
-    if log_weights is None:
-        stats = az.summary(coef, kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")["coef"]
-        labels = [str(v) for v in stats["summary"].values]
-        return tuple(stats.sel(summary=label).values for label in ("mean", "sd", labels[2], labels[3]))
-    from arviz_base import extract
-
-    weights = np.exp(log_weights.transpose("chain", "draw").values.ravel())
-    values = coef["coef"].transpose("chain", "draw", "feature").values.reshape(weights.size, -1)
-    mean = weights @ values
-    sd = np.sqrt(weights @ (values - mean) ** 2)
-    resampled = extract(coef, group="posterior", num_samples=weights.size, weights=weights / weights.sum(),
-                        resampling_method="stratified", random_seed=seed, keep_dataset=True)
-    again = resampled["coef"].transpose("sample", "feature").values[None]
-    stats = az.summary(az.from_dict({"posterior": {"coef": again}}, dims={"coef": ["feature"]},
-                                    coords={"feature": coef["feature"].values})["posterior"].to_dataset(),
-                       kind="stats", fmt="xarray", ci_kind="hdi", ci_prob=hdi_prob, round_to="none")["coef"]
-    labels = [str(v) for v in stats["summary"].values]
-    return mean, sd, stats.sel(summary=labels[2]).values, stats.sel(summary=labels[3]).values
-
-
-def _penalized_path(design, twin, prior, alphas) -> np.ndarray:
-    """scikit-learn's coefficients at ``alphas``: lasso_path for the Lasso (tight tolerance),
-    the Ridge estimator at each alpha otherwise; the prior location ``mu`` by offset."""
-    mu = prior.mu_vector(design.p)
-    if twin.estimator == "Lasso":
-        from sklearn.linear_model import lasso_path
-
-        X = design.X - design.x_mean if design.intercept else design.X
-        y = design.offset_target(mu)
-        y = y - y.mean() if design.intercept else y
-        _, coefs, _ = lasso_path(X, y, alphas=alphas, **twins.COORDINATE_DESCENT)
-        return coefs.T + mu
-    options = twin.options(prior)
-    return np.array([penalized.fit_estimator(twin.make(a, design.intercept, **options), design, mu)[0] for a in alphas])
 
 
 def write_path(result, out, *, force: bool = False, plot: bool = True) -> Path:

@@ -26,7 +26,8 @@ import numpy as np
 from priorfit import inference
 from priorfit.errors import InputError
 from priorfit.inference import budget
-from priorfit.runs.path import _penalized_path, posterior_summary, prepared
+from priorfit.diagnostics.sensitivity import posterior_summary
+from priorfit.runs.path import prepared
 from priorfit.runtime.folders import write_folder
 from priorfit.runtime.progress import Progress
 
@@ -122,7 +123,7 @@ def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, feature
         counts = np.unique(np.geomspace(low, design.n, DEFAULT_COUNTS).round().astype(int))
     else:
         counts = np.array(sorted({integer(c, "rows", 1, design.n) for c in counts}))
-    columns = _columns(design, features, None if features is not None else _penalized_path(design, twin, unit_prior, [chosen])[0] - mu)
+    columns = _columns(design, features, None if features is not None else penalized.penalized_path(design, twin, unit_prior, [chosen])[0] - mu)
     order = np.random.default_rng(config.seed).permutation(design.n)
     subsamples = [design.take(np.sort(order[:m])) for m in counts]
     for sub in subsamples:
