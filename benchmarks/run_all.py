@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SCRIPTS = ("default_compare", "large_n", "plain_pymc", "preconditioning", "path", "path_reweight", "cli_help")
+SCRIPTS = ("default_compare", "large_n", "plain_pymc", "preconditioning", "path", "path_reweight", "explorer", "cli_help")
 
 
 def run(name: str) -> list[dict]:

@@ -3,6 +3,10 @@
 Runs the default comparison on diabetes (as `priorfit compare` does, seed 0) and saves two of
 its plots next to this file, and the fitted lines of the Gaussian, Laplace and Student-t
 likelihoods on seeded outliers (theory.md, notebooks/05-the-median-is-the-l1-loss.ipynb).
+
+The explorer's two screenshots (outputs.md, ``explorer_alpha_2.png`` and ``explorer_alpha_10.png``) are
+taken in headless Chromium by its browser test, at those two slider positions:
+``PRIORFIT_SCREENSHOTS=docs pytest tests/report/test_explorer.py -k chromium -p no:xdist``.
 """
 
 import warnings

@@ -141,3 +141,22 @@ def compare_draws(exact: dict, posterior) -> ExactPosteriorCheck:  # posterior: 
         statistics=2 * m,
         worst=f"{e['names'][worst % m]} ({'mean' if worst < m else 'sd'}, {z[worst]:.2f} MCSE)",
     )
+
+
+def nested_subsamples(design: Design, counts, seed: int) -> list[Design]:
+    """The first ``m`` rows of one seeded order of the rows, for each ``m`` of ``counts``: a larger
+    subsample holds every smaller one. Each keeps the full data's standardization (``Design.take``)."""
+    order = np.random.default_rng(seed).permutation(design.n)
+    return [design.take(np.sort(order[:m])) for m in counts]
+
+
+def nested_normal_posteriors(subsamples, prior: Normal | MvNormal, scales, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Means and sds of ``coef`` (scales x subsamples x p) of the closed-form posterior on each of
+    ``subsamples`` at each prior scale of ``scales`` (one prior held fixed as the rows grow)."""
+    shape = (len(scales), len(subsamples), subsamples[0].p)
+    mean, sd = np.zeros(shape), np.zeros(shape)
+    for a, scale in enumerate(scales):
+        for r, sub in enumerate(subsamples):
+            exact = normal_posterior(sub, prior.with_scale(float(scale)), sigma)
+            mean[a, r], sd[a, r] = exact["coef_mean"], exact["coef_sd"]
+    return mean, sd

@@ -114,7 +114,8 @@ def prior_reweighting(prior, new_prior, posterior, sigma):
     import arviz as az
 
     def log_density(p):
-        return log_prior_group(p, posterior, sigma)["coef"].sum("feature")
+        coef = log_prior_group(p, posterior, sigma)["coef"]
+        return coef.sum("feature") if "feature" in coef.dims else coef  # elementwise, or joint (mvnormal, group_laplace)
 
     log_ratio = log_density(new_prior) - log_density(prior)
     size = log_ratio.size

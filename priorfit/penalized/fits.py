@@ -350,10 +350,11 @@ def ols(design: Design) -> Estimate:
 
 
 def penalized_path(design, twin, prior, alphas) -> np.ndarray:
-    """scikit-learn's coefficients at ``alphas``: lasso_path for the Lasso (tight tolerance),
-    the Ridge estimator at each alpha otherwise; the prior location ``mu`` by offset."""
+    """scikit-learn's coefficients at ``alphas``: lasso_path for the Lasso on rows (tight tolerance),
+    the twin's estimator at each alpha otherwise (without rows, from the statistics); the prior
+    location ``mu`` by offset."""
     mu = prior.mu_vector(design.p)
-    if twin.estimator == "Lasso":
+    if twin.estimator == "Lasso" and design.has_rows:
         from sklearn.linear_model import lasso_path
 
         X = design.X - design.x_mean if design.intercept else design.X

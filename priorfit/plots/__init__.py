@@ -7,7 +7,7 @@ the data drawn, ``pc.viz[visual]`` the artists by visual name (over ``feature``,
 ``prior`` names the prior of a per-prior plot (default: the first fitted); a plot across priors
 (``forest_all``, ``shrinkage``, ``coverage``) takes one name or several (default: all). The regularization path
 (``plots/path.py``) and the calibration's rank histograms (``plots/ranks.py``) take their own
-result in place of the comparison.
+result in place of the comparison; ``priorfit rows``' result is drawn by ``plots.rows.draw_rows``.
 
 ``draw(comparison, kind, prior=None)`` draws one kind; :func:`write_all` writes every plot that
 applies as PNG into a folder. The point estimates are drawn with one style everywhere
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .common import LINESTYLES, STYLES, figure_of, marker_kwargs  # noqa: F401 - the plots' public styles
 
-KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales", "ppc", "prior_predictive", "coverage")
+KINDS = ("forest", "forest_all", "density", "shrinkage", "identity", "scales", "ppc", "prior_predictive", "coverage", "rows")
 ACROSS_PRIORS = ("forest_all", "shrinkage", "coverage")  # the kinds whose ``prior`` selects several priors
 
 
@@ -51,6 +51,8 @@ def planned(comparison) -> list[tuple[str, str | None, str]]:
     files += [("scales", fit.prior.name, f"scales_{fit.prior.name}.png") for fit in comparison.fits if "prior" in fit.tree.children]
     for kind, group in (("ppc", "posterior_predictive"), ("prior_predictive", "prior_predictive")):
         files += [(kind, fit.prior.name, f"{kind}_{fit.prior.name}.png") for fit in comparison.fits if group in fit.tree.children]
+    files += [("rows", fit.prior.name, f"rows_{fit.prior.name}.png") for fit in comparison.fits
+              if "dial" in fit.tree.children and "rows" in fit.tree["dial"].coords]
     if len(comparison.fits) > 1:
         files.append(("forest_all", None, "forest_all.png"))
     files.append(("shrinkage", None, "shrinkage.png"))

@@ -1,28 +1,76 @@
-"""How stubborn the belief is as data grow (``priorfit rows``): one panel per chosen coefficient, its
-posterior mean (line) and HDI (band) against the number of rows seen (log axis), one colour per
-alpha (one fixed prior), and the prior's location theta_0 as a dashed line."""
+"""How stubborn the belief is as data grow: one panel per chosen coefficient, its posterior mean
+(line) and HDI (band) against the number of rows seen (log axis), one colour per alpha (one fixed
+prior), and the prior's location theta_0 as a dashed line.
+
+:func:`plot_rows` draws it for a comparison's fit from its penalty dial (the Normal prior with the
+Gaussian likelihood: the closed form on nested subsamples, at :data:`SHOWN` of the dial's alphas);
+:func:`draw_rows` draws any such result, as ``priorfit rows`` gives it (``RowsResult.plot``)."""
 
 from __future__ import annotations
 
-from .common import band, grid, line
+from dataclasses import dataclass
+
+import numpy as np
+
+from .common import band, grid, line, one_fit, title
+
+SHOWN = 4  # alphas of the dial drawn: its ends and two between, a factor 10 apart
+FEATURES = 3  # the coefficients drawn: the most evident (largest |posterior mean| / sd)
 
 
 def _level(da, target, **kwargs):
     return target.axhline(da.item(), **kwargs)
 
 
-def plot_rows(result, prior: str | None = None):
-    """A ``RowsResult`` (``priorfit.rows``) of its one prior (``prior``, when given, must be it).
-    ``pc.data`` holds ``mean``, ``hdi_low`` and ``hdi_high`` over ``alpha``, ``rows`` and ``feature``;
-    ``pc.viz["mean"|"band"]["coef"]`` are the lines and bands by alpha and feature, ``pc.viz["theta_0"]``
-    the prior locations."""
-    import numpy as np
-    import xarray as xr
+@dataclass
+class _Rows:
+    """What :func:`draw_rows` reads (the fields of ``priorfit.runs.rows.RowsResult`` it uses)."""
+
+    prior: str
+    features: tuple
+    mu: np.ndarray
+    alphas: np.ndarray
+    scales: np.ndarray
+    counts: np.ndarray
+    mean: np.ndarray
+    hdi_low: np.ndarray
+    hdi_high: np.ndarray
+    method: str
+    hdi_prob: float
+
+
+def plot_rows(comparison, prior: str | None = None):
+    """One prior (default: the first) whose fit has the dial's rows (the Normal prior with the
+    Gaussian likelihood). ``pc.data``, ``pc.viz`` as :func:`draw_rows` says."""
+    from scipy.stats import norm
 
     from priorfit.errors import InputError
 
-    if prior is not None and prior != result.prior:
-        raise InputError(f"These rows are of the {result.prior} prior, not {prior!r}.")
+    fit = one_fit(comparison, prior, "rows")
+    if "dial" not in fit.tree.children or "rows" not in fit.tree["dial"].coords:
+        raise InputError(f"The rows plot of a comparison needs the closed form of the Normal prior with the Gaussian likelihood; "
+                         f"the {fit.prior.name} prior's posterior on fewer rows takes priorfit rows.")
+    dial = fit.tree["dial"].to_dataset()
+    points = np.unique(np.linspace(0, dial.sizes["point"] - 1, SHOWN).round().astype(int))
+    coef = fit.tree["posterior"]["coef"].sel(feature=dial["feature"].values)
+    evidence = np.abs(coef.mean(("chain", "draw")).values) / coef.std(("chain", "draw")).values
+    columns = np.sort(np.argsort(-evidence, kind="stable")[:FEATURES])
+    z = norm.ppf(0.5 + float(dial.attrs["hdi_prob"]) / 2)
+    mean = dial["rows_mean"].values[points][..., columns]
+    sd = dial["rows_sd"].values[points][..., columns]
+    exact = "" if dial.attrs["sigma_fixed"] else ", at the twin's sigma"
+    view = _Rows(fit.prior.name, tuple(str(f) for f in dial["feature"].values[columns]), dial["mu"].values[columns],
+                 dial["alpha"].values[points], dial["scale"].values[points], dial["rows"].values, mean, mean - z * sd,
+                 mean + z * sd, f"closed form{exact}", float(dial.attrs["hdi_prob"]))
+    return draw_rows(view)
+
+
+def draw_rows(result):
+    """A ``RowsResult`` (``priorfit.rows``), or the view of a dial's rows. ``pc.data`` holds ``mean``, ``hdi_low`` and ``hdi_high`` over ``alpha``, ``rows`` and ``feature``;
+    ``pc.viz["mean"|"band"]["coef"]`` are the lines and bands by alpha and feature, ``pc.viz["theta_0"]``
+    the prior locations."""
+    import xarray as xr
+
     features = list(result.features)
     dims = ("alpha", "rows", "feature")
     data = xr.Dataset({name: (dims, getattr(result, name)) for name in ("mean", "hdi_low", "hdi_high")},
@@ -38,8 +86,6 @@ def plot_rows(result, prior: str | None = None):
     pc.map(_level, "theta_0", data=theta, ignore_aes={"color"}, color="0.3", linestyle="--", linewidth=1.0)
     from matplotlib.lines import Line2D
     from matplotlib.ticker import NullLocator
-
-    from .common import title
 
     for f in features:
         ax = pc.get_target("coef", {"feature": f})

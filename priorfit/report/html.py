@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 
+from . import explorer
 from .holdout import holdout_lines, holdout_rows
 from .lines import (
     LOO_COMPARE_NOTE,
@@ -86,7 +87,7 @@ def fits_fragment(comparison, images: dict[str, bytes] | None = None) -> str:
             _table(fit, comparison.settings.hdi_prob, comparison.settings.relevance),
             _cells(*sensitivity_rows(fit), "power-scaling sensitivity"),
         ]
-        for kind in ("identity", "forest", "density", "scales", "ppc", "prior_predictive"):
+        for kind in ("identity", "forest", "density", "rows", "scales", "ppc", "prior_predictive"):
             parts.append(_image(images.get(f"{kind}_{fit.prior.name}.png"), f"{kind} {fit.prior.name}"))
     return "\n".join(p for p in parts if p)
 
@@ -123,6 +124,7 @@ def render(comparison, images: dict[str, bytes]) -> str:
         _image(images.get("shrinkage.png"), "shrinkage"),
     ]
     parts.append(fits_fragment(comparison, images))
+    parts.append(explorer.section(comparison))
     header, rows = shrinkage_rows(comparison)
     if rows:
         cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)

@@ -58,8 +58,8 @@ def render(comparison, images: list[str]) -> str:
             lines.append(f"| {name} | " + " | ".join(number(row[c]) for c in shown) + " |")
         lines += _cells(*sensitivity_rows(fit))
         lines.append("")
-        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "scales", "ppc",
-                                                                             "prior_predictive")
+        lines += [f"![{kind}](plots/{kind}_{fit.prior.name}.png)" for kind in ("identity", "forest", "density", "rows", "scales",
+                                                                             "ppc", "prior_predictive")
                   if f"{kind}_{fit.prior.name}.png" in images]
     header, rows = shrinkage_rows(comparison)
     if rows:

@@ -133,6 +133,14 @@ class Comparison:
 
         return draw(self, kind, prior)
 
+    def explore(self):
+        """The penalty dial (:mod:`priorfit.report.explorer`): in Jupyter, sliders over the penalty
+        and the rows seen that move the prior, likelihood and posterior of a chosen coefficient,
+        and its path; ``.save(path)`` writes it as one self-contained page."""
+        from priorfit.report.explorer import Explorer
+
+        return Explorer(self)
+
     def _repr_html_(self) -> str:
         """Jupyter shows each prior's checks and side-by-side table."""
         from priorfit.report.html import notebook

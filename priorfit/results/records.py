@@ -202,7 +202,7 @@ class Fit:
     penalty: TwinPenalty | None = field(metadata=stored("penalized.penalty"))
     mode: ModeResult = field(metadata=stored("map", dump=tables.mode_block, load=lambda block, c: tables.read_mode(c.tree, block)))
     # xarray.DataTree: posterior, sample_stats, map, find_map, optimizer_result, penalized, identity, prior, bootstrap,
-    # posterior_predictive, prior_predictive, observed_data, log_prior, conformal, holdout
+    # posterior_predictive, prior_predictive, observed_data, log_prior, conformal, holdout, dial
     tree: object = field(metadata=stored(saved=False, load=_tree))
     agreement: Agreement | None
     diagnostics: Diagnostics  # older files: no treedepth_hits (0)

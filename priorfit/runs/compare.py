@@ -18,7 +18,7 @@ from priorfit.data import design as data
 from priorfit.data import intake, sources
 from priorfit.data.dask import is_dask
 from priorfit.data.design import Dataset, Design, make_design
-from priorfit.diagnostics import closed_form, identity, predictive, shrinkage
+from priorfit.diagnostics import closed_form, dial, identity, predictive, shrinkage
 from priorfit.errors import InputError
 from priorfit.models import priors
 from priorfit.models.posterior import PosteriorModel
@@ -303,6 +303,13 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
         profile = identity.profile(model, mode.point, twin, penalty, sd[: design.p])
         random_points = identity.random_points(model, mode.point, twin, penalty, sd, seed=config.seed)
         tree["identity"] = xr.DataTree(profile.to_dataset())
+    if dial.applies(prior, pen, penalty):  # the explorer's penalty dial (report.html)
+        start = time.perf_counter()
+        group = dial.compute(design, prior, likelihood, tree, twins.twin(prior, likelihood), penalty, model, mode, config.hdi_prob,
+                             config.seed)
+        if group is not None:
+            tree["dial"] = xr.DataTree(group)
+            timings["dial"] = time.perf_counter() - start
     notes = _notes(design, prior, hyper, penalty, config, diagnostics, mode)
     choices = _scale_choices(design, prior, likelihood, hyper, pen, tree, config.hdi_prob) if prior.hyperprior else []
     start = time.perf_counter()

@@ -84,9 +84,9 @@ class RowsResult:
 
     def plot(self):
         """The rows plot (``priorfit.plots.rows``): an arviz-plots ``PlotCollection``."""
-        from priorfit.plots.rows import plot_rows
+        from priorfit.plots.rows import draw_rows
 
-        return plot_rows(self)
+        return draw_rows(self)
 
 
 def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, features=None, progress: bool = True,
@@ -124,8 +124,7 @@ def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, feature
     else:
         counts = np.array(sorted({integer(c, "rows", 1, design.n) for c in counts}))
     columns = _columns(design, features, None if features is not None else penalized.penalized_path(design, twin, unit_prior, [chosen])[0] - mu)
-    order = np.random.default_rng(config.seed).permutation(design.n)
-    subsamples = [design.take(np.sort(order[:m])) for m in counts]
+    subsamples = closed_form.nested_subsamples(design, counts, config.seed)
     for sub in subsamples:
         _check_proper(config, sub, likelihood)
     exact = closed_form.applies(unit_prior, likelihood.name, config.sigma)
@@ -139,11 +138,8 @@ def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, feature
         from scipy.stats import norm
 
         z = norm.ppf(0.5 + config.hdi_prob / 2)  # a Gaussian's HDI is its central interval
-        for a, scale in enumerate(scales):
-            for r, sub in enumerate(subsamples):
-                exact_posterior = closed_form.normal_posterior(sub, unit_prior.with_scale(float(scale)), config.sigma)
-                m, s = exact_posterior["coef_mean"], exact_posterior["coef_sd"]
-                out["mean"][a, r], out["sd"][a, r], out["hdi_low"][a, r], out["hdi_high"][a, r] = m, s, m - z * s, m + z * s
+        m, s = closed_form.nested_normal_posteriors(subsamples, unit_prior, scales, config.sigma)
+        out["mean"], out["sd"], out["hdi_low"], out["hdi_high"] = m, s, m - z * s, m + z * s
     else:
         for r, sub in enumerate(subsamples):
             with report.step(f"{counts[r]} rows: building the model"):

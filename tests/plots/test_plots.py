@@ -164,6 +164,31 @@ def test_density_of_many_coefficients_shows_those_with_most_evidence(sparse, mon
     assert pc.get_viz("figure")._suptitle.get_text().endswith("(3 of 6 coefficients: largest |mean|/sd)")
 
 
+def test_the_rows_plot_draws_the_dials_closed_form_at_four_alphas(sparse):
+    """The Normal prior with the Gaussian likelihood: the dial's nested closed-form posteriors, at its two
+    ends and two alphas between, for the three most evident coefficients; refused for another prior."""
+    from scipy.stats import norm
+
+    dial = sparse.fit("normal").tree["dial"].to_dataset()
+    pc = sparse.plot("rows", "normal")
+    features = list(pc.data["feature"].values)
+    assert len(features) == 3 and list(pc.data["alpha"].values) == list(dial["alpha"].values[[0, 4, 8, 12]])
+    z = norm.ppf(0.5 + sparse.settings.hdi_prob / 2)
+    for f in features:
+        for a in (0, 12):
+            line = pc.viz["mean"]["coef"].sel(feature=f, alpha=float(dial["alpha"][a])).item()
+            np.testing.assert_allclose(line.get_xdata(), dial["rows"].values)
+            np.testing.assert_allclose(line.get_ydata(), dial["rows_mean"].sel(feature=f).values[a], rtol=1e-12)
+        # the band of the first alpha: from mean - z sd up to mean + z sd at every row count
+        vertices = pc.viz["band"]["coef"].sel(feature=f, alpha=float(dial["alpha"][0])).item().get_paths()[0].vertices
+        mean, sd = dial["rows_mean"].sel(feature=f).values[0], dial["rows_sd"].sel(feature=f).values[0]
+        np.testing.assert_allclose([vertices[:, 1].min(), vertices[:, 1].max()], [(mean - z * sd).min(), (mean + z * sd).max()],
+                                   rtol=1e-12)
+    with pytest.raises(InputError, match=r"^The rows plot of a comparison needs the closed form of the Normal prior with the Gaussian "
+                                         r"likelihood; the laplace prior's posterior on fewer rows takes priorfit rows.$"):
+        sparse.plot("rows", "laplace")
+
+
 def test_shrinkage_plots_estimates_against_ols(sparse):
     pc = plots.plot_shrinkage(sparse)
     assert len(pc.get_viz("figure").axes) == 3
@@ -214,7 +239,7 @@ def test_plot_api_and_bad_kind(sparse):
     pc = sparse.plot("forest", "laplace")
     figure = pc.get_viz("figure")
     assert figure.legends and "laplace prior" in figure._suptitle.get_text()
-    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales, ppc, prior_predictive, coverage.$"):
+    with pytest.raises(InputError, match=r"^Plot kind 'pie' is not known; allowed are: forest, forest_all, density, shrinkage, identity, scales, ppc, prior_predictive, coverage, rows.$"):
         sparse.plot("pie")
 
 
@@ -222,8 +247,9 @@ def test_save_writes_every_plot_and_no_plots_skips_them(sparse, tmp_path):
     sparse.save(tmp_path / "a")
     names = sorted(p.name for p in (tmp_path / "a" / "plots").iterdir())
     assert names == sorted(name for _, _, name in plots.planned(sparse))
-    # forest, density, ppc, prior_predictive x 3; identity x 2 (normal, laplace); scales (horseshoe); forest_all; shrinkage
-    assert len(names) == 17
+    # forest, density, ppc, prior_predictive x 3; identity x 2 (normal, laplace); scales (horseshoe); rows (normal);
+    # forest_all; shrinkage
+    assert len(names) == 18
     sparse.save(tmp_path / "b", plots=False)
     assert not (tmp_path / "b" / "plots").exists()
     sparse.save(tmp_path / "a", force=True)  # a folder with plots/ is priorfit's own: --force replaces it

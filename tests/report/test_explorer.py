@@ -1,0 +1,172 @@
+"""The penalty dial and its explorer in report.html: the reweighted posterior against the closed form at
+every alpha (Normal prior, sigma fixed), the MAP against the penalized twin and scikit-learn, the profile
+likelihood against OLS with the intercept as a column, the rows against Ridge on nested subsamples, the page's size, and
+in headless Chromium (Debian's package, driven by Playwright) the figures' data after the sliders move.
+
+``PRIORFIT_BROWSER_REQUIRED=1`` (set by ``.ci/run``, which installs Chromium) makes a missing browser a
+failure instead of a skip; ``PRIORFIT_SCREENSHOTS=docs`` writes the documentation's screenshots (docs/make_figures.py says how)."""
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import priorfit
+from priorfit.data import design as data
+from priorfit.data import sources
+from priorfit.diagnostics import closed_form, dial
+from priorfit.report import explorer
+
+SIGMA = 54.0
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return priorfit.compare("diabetes", prior="normal,laplace", sigma=SIGMA, draws=1000, tune=500, chains=2, seed=3, progress=False)
+
+
+@pytest.fixture(scope="module")
+def design():
+    return data.make_design(sources.load("diabetes"))
+
+
+def _dial(comparison, prior):
+    return comparison.fit(prior).tree["dial"].to_dataset()
+
+
+def test_the_reweighted_posterior_is_the_closed_form_at_every_trusted_alpha(fitted, design):
+    d = _dial(fitted, "normal")
+    assert d.sizes["point"] == dial.POINTS and int(d.attrs["fitted_point"]) == dial.POINTS // 2
+    span = d["alpha"].values.max() / d["alpha"].values.min()
+    np.testing.assert_allclose(span, 10 ** (2 * dial.DECADES), rtol=1e-9)
+    prior = fitted.fit("normal").prior
+    moved = []
+    for i in range(dial.POINTS):
+        exact = closed_form.normal_posterior(design, prior.with_scale(float(d["scale"][i])), SIGMA)
+        if not d["trusted"][i]:
+            continue
+        sd = exact["coef_sd"]
+        np.testing.assert_array_less(np.abs(d["mean"][i].values - exact["coef_mean"]) / sd, 0.15)
+        np.testing.assert_array_less(np.abs(d["sd"][i].values / sd - 1), 0.1)
+        moved.append(exact["coef_mean"] / sd)
+    assert int(d["trusted"].sum()) >= dial.POINTS - 2
+    assert np.ptp(np.array(moved), axis=0).max() > 0.5  # the exact posteriors move: a wrong weight would fail
+
+
+@pytest.mark.parametrize("prior", ["normal", "laplace"])
+def test_the_map_is_the_penalized_twin_and_scikit_learn_at_every_alpha(fitted, design, prior):
+    from sklearn.linear_model import Lasso, Ridge
+
+    d = _dial(fitted, prior)
+    np.testing.assert_allclose(d["map"].values, d["penalized"].values, atol=1e-6 * np.abs(d["penalized"].values).max())
+    for i in (0, dial.POINTS // 2, dial.POINTS - 1):
+        alpha = float(d["alpha"][i])
+        model = Ridge(alpha=alpha) if prior == "normal" else Lasso(alpha=alpha, tol=1e-12, max_iter=100_000)
+        np.testing.assert_allclose(d["penalized"][i].values, model.fit(design.X, design.y).coef_, atol=1e-6 * 50)
+
+
+def test_the_prior_and_profile_likelihood_curves(fitted, design):
+    for prior in ("normal", "laplace"):
+        d = _dial(fitted, prior)
+        x = d["x"].values
+        for i in (0, dial.POINTS - 1):
+            scale = float(d["scale"][i])
+            expected = stats.norm.pdf(x, 0, scale) if prior == "normal" else stats.laplace.pdf(x, 0, scale)
+            np.testing.assert_allclose(d["prior_density"][i].values, expected, rtol=1e-10)
+    # OLS with the intercept as a column (uncentred), at the fixed sigma
+    Z = np.column_stack([np.ones(design.n), design.X])
+    b = np.linalg.lstsq(Z, design.y, rcond=None)[0][1:]
+    sd = SIGMA * np.sqrt(np.diag(np.linalg.inv(Z.T @ Z)))[1:]
+    d = _dial(fitted, "normal")
+    expected = stats.norm.pdf(d["x"].values, b[:, None], sd[:, None])
+    np.testing.assert_allclose(d["likelihood"].values, expected, rtol=1e-8)
+
+
+def test_the_rows_are_ridge_on_nested_subsamples(fitted, design):
+    from sklearn.linear_model import Ridge
+
+    d = _dial(fitted, "normal")
+    counts = d["rows"].values
+    assert counts[-1] == design.n and np.all(np.diff(counts) > 0)
+    order = np.random.default_rng(3).permutation(design.n)  # the fit's seed
+    for i in (0, dial.POINTS - 1):
+        for r in (0, len(counts) - 1):
+            seen = np.sort(order[: counts[r]])
+            fitted_rows = Ridge(alpha=float(d["alpha"][i])).fit(design.X[seen], design.y[seen]).coef_
+            np.testing.assert_allclose(d["rows_mean"][i, r].values, fitted_rows, rtol=1e-8)
+    assert "rows" not in _dial(fitted, "laplace").coords  # no closed form
+
+
+def test_the_explorer_adds_at_most_2_mb_and_names_its_controls(fitted):
+    section = explorer.section(fitted)
+    assert len(section.encode()) <= 2_000_000
+    for control in ("<input type='range' id='penalty-slider'", "<input type='range' id='rows-slider'",
+                    "<select id='explorer-prior'>", "<select id='explorer-coefficient'>"):
+        assert control in section
+    page = fitted.explore()
+    assert page.html.startswith("<!DOCTYPE html>") and "srcdoc=" in page._repr_html_()
+
+
+def _browser():
+    path = os.environ.get("PRIORFIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        if os.environ.get("PRIORFIT_BROWSER_REQUIRED") == "1":
+            pytest.fail("PRIORFIT_BROWSER_REQUIRED=1 but Chromium or Playwright is missing (apt-get install chromium; pip install playwright)")
+        pytest.skip("no headless Chromium with Playwright here (.ci/run installs them)")
+    return path
+
+
+def _state(page, name):
+    return page.evaluate(f"Bokeh.documents[0].get_model_by_name('{name}').data")
+
+
+def _move(page, slider, value):
+    page.evaluate(f"(() => {{ const s = document.getElementById('{slider}'); s.value = {value}; s.dispatchEvent(new Event('input')); }})()")
+
+
+def test_the_sliders_move_the_figures_to_the_precomputed_values_in_chromium(fitted, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    executable = _browser()
+    out = tmp_path / "result"
+    fitted.save(out, plots=False)
+    shots = os.environ.get("PRIORFIT_SCREENSHOTS")
+    d = _dial(fitted, "normal")
+    payload = explorer.payload(fitted.fit("normal"))
+    j = payload["shown"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1150, "height": 1000})
+        errors, fetched = [], []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda request: fetched.append(request.url) if not request.url.startswith(("file:", "data:")) else None)
+        page.goto((out / "report.html").as_uri())
+        page.wait_for_function("document.getElementById('explorer').dataset.state !== undefined", timeout=30_000)
+        page.locator("#explorer").scroll_into_view_if_needed()
+        for i in (2, dial.POINTS - 3):
+            _move(page, "penalty-slider", i)
+            density = _state(page, "dial-density")
+            np.testing.assert_allclose(density["x"], d["x"][j].values, rtol=1e-3)
+            np.testing.assert_allclose(density["posterior"], d["posterior_density"][i, j].values, rtol=1e-3, atol=1e-12)
+            np.testing.assert_allclose(density["prior"], d["prior_density"][i, j].values, rtol=1e-3, atol=1e-12)
+            assert page.evaluate("Bokeh.documents[0].get_model_by_name('alpha-mark').location") == pytest.approx(float(d["alpha"][i]), rel=1e-3)
+            assert page.evaluate("Bokeh.documents[0].get_model_by_name('penalized-mark').location") == pytest.approx(
+                float(d["penalized"][i, j]), rel=1e-3)
+            assert page.text_content("#penalty-value").startswith(f"alpha = {float(d['alpha'][i]):.4g}".rstrip("0"))
+            if shots:
+                page.locator("#explorer").screenshot(path=os.path.join(shots, f"explorer_alpha_{i}.png"))
+        path = _state(page, "dial-path")
+        np.testing.assert_allclose(path["penalized"], d["penalized"][:, j].values, rtol=1e-3)
+        _move(page, "rows-slider", 0)
+        density = _state(page, "dial-density")
+        mean, sd = float(d["rows_mean"][dial.POINTS - 3, 0, j]), float(d["rows_sd"][dial.POINTS - 3, 0, j])
+        np.testing.assert_allclose(density["posterior"], stats.norm.pdf(density["x"], mean, sd), rtol=2e-3)
+        assert page.text_content("#rows-value").startswith(f"first {int(d['rows'][0])} rows: closed form at sigma = 54")
+        browser.close()
+    assert errors == [] and fetched == []  # no script error, nothing fetched from a network
