@@ -25,7 +25,7 @@ ONE_WORKER = {
                  "results/test_holdout.py::test_bernoulli_rows_are_scored_by_brier_and_log_loss_of_the_posterior_mean",
                  "runs/test_declarations.py[breast-cancer]", "runs/test_declarations.py[poisson-counts]",
                  "runs/test_declarations.py[park-casella]"),
-    "diabetes-default": ("results/test_golden.py[diabetes_default]", "results/test_schema.py"),
+    "diabetes-default": ("results/test_golden.py[diabetes_default]", "results/test_schema.py", "report/test_explorer.py"),
     "mvnormal-rw2": ("results/test_golden.py[mvnormal_rw2]", "models/test_mvnormal.py"),
     "laplace-weights": ("results/test_golden.py[laplace_weights]", "models/test_weighted_laplace.py"),
     "group-laplace": ("results/test_golden.py[group_laplace]", "models/test_group_laplace.py"),

@@ -6,10 +6,12 @@ twin's units, at the twin's dispersion), each alpha is one prior scale, and the 
 the fit's own draws reweighted by ``p_new / p_old`` (:func:`~priorfit.diagnostics.sensitivity.prior_reweighting`,
 Pareto-smoothed; no refit: a point whose weights are not trusted is marked, and ``priorfit path``
 refits). Beside it: the prior's density, the posterior's (a weighted KDE of the draws), the
-penalized twin's estimate and the polished MAP at every alpha, and the profile likelihood of each
+polished MAP at every alpha and the penalized twin's estimate where the identity makes it that MAP
+(with sigma estimated, at the alpha of each point's MAP sigma, ``identity_alpha``, as ``priorfit path``), and the profile likelihood of each
 coefficient (the Gaussian likelihood's: other coefficients and the intercept at their best, sigma
 at the twin's dispersion; none where OLS is not unique). For the Normal prior with the Gaussian likelihood, the posterior on
-nested subsamples of the rows (:func:`~priorfit.diagnostics.closed_form.nested_normal_posteriors`)
+nested subsamples of the rows (:func:`~priorfit.diagnostics.closed_form.nested_normal_posteriors`;
+not the multivariate normal, whose marginal prior the page does not draw in closed form)
 at every alpha: exact with a fixed sigma, at the twin's sigma otherwise.
 
 It applies to a prior of fixed scale with an exact twin (Normal, Laplace, elastic net, bridge,
@@ -26,6 +28,7 @@ GRID = 64  # points of each density curve
 ROW_COUNTS = 8  # nested subsamples of the rows (the Normal prior with the Gaussian likelihood)
 MAX_FEATURES = 24  # the coefficients on the dial: those with the largest |posterior mean| / sd
 MIN_DRAWS = 200  # fewer posterior draws: no dial (Pareto smoothing needs a tail of them)
+KDE_DRAWS = 1000  # draws each density curve is estimated from
 MIN_KDE_ESS = 20  # the weights' effective sample size below which a reweighted point draws no density
 
 
@@ -40,8 +43,6 @@ def compute(design, prior, likelihood, tree, twin, penalty, model, mode, hdi_pro
     or None where it does not apply. ``model`` is the fit's compiled model: its prior scale moves
     for the MAP at each alpha and is put back."""
     import xarray as xr
-    from scipy.stats import gaussian_kde
-
     from priorfit.diagnostics import closed_form
     from priorfit.diagnostics.sensitivity import posterior_summary, prior_reweighting, weights_trusted
     from priorfit.penalized import fits as penalized
@@ -80,14 +81,17 @@ def compute(design, prior, likelihood, tree, twin, penalty, model, mode, hdi_pro
             weights = np.exp(log_weights.transpose("chain", "draw").values.ravel())
         for key, value in zip(("mean", "sd", "hdi_low", "hdi_high"), stats):
             summary[key][i] = np.asarray(value)[columns]
-        for j in range(k):  # too few draws carrying the weights for a KDE: no curve
-            posterior_density[i, j] = (gaussian_kde(values[:, j], weights=weights)(x[j]) if i == middle or ess[i] >= MIN_KDE_ESS
-                                       else np.nan)
-    pen_path = penalized.penalized_path(design, twin, prior, alphas)[:, columns]
-    maps = _modes(model, mode, scales, prior.scale)
+        for j in range(k):  # too few draws carrying the weights for a KDE (or draws of no spread): no curve
+            posterior_density[i, j] = _kde(values[:, j], weights, x[j]) if i == middle or ess[i] >= MIN_KDE_ESS else np.nan
+    maps, map_sigma = _modes(model, mode, scales, prior.scale)
+    # the twin where the identity holds: at each point's MAP sigma when sigma is estimated (as priorfit path)
+    identity_alpha = alphas.copy()
+    known = np.isfinite(map_sigma)
+    identity_alpha[known] = [twin.value_of(float(scales[i]), float(map_sigma[i]), design.n, prior.by_sigma) for i in np.flatnonzero(known)]
+    pen_path = penalized.penalized_path(design, twin, prior, identity_alpha)[:, columns]
     data = {
         "alpha": ("point", alphas), "scale": ("point", scales), "pareto_k": ("point", pareto_k), "weights_ess": ("point", ess),
-        "trusted": ("point", trusted), "penalized": (("point", "feature"), pen_path),
+        "trusted": ("point", trusted), "identity_alpha": ("point", identity_alpha), "penalized": (("point", "feature"), pen_path),
         "map": (("point", "feature"), np.full((POINTS, k), np.nan) if maps is None else maps[:, columns]),
         "x": (("feature", "grid"), x), "prior_density": (("point", "feature", "grid"), prior_density),
         "posterior_density": (("point", "feature", "grid"), posterior_density),
@@ -96,13 +100,15 @@ def compute(design, prior, likelihood, tree, twin, penalty, model, mode, hdi_pro
         **{key: (("point", "feature"), value) for key, value in summary.items()},
     }
     coords = {"point": np.arange(POINTS), "feature": features, "grid": np.arange(GRID)}
-    if closed_form.applies(prior, likelihood.name, dispersion) and design.has_rows:
+    # independent Normal coefficients only: the page draws each one's prior as N(mu_j, its effective scale)
+    if closed_form.applies(prior, likelihood.name, dispersion) and prior.precision_is_diagonal and design.has_rows:
         low = min(max(10, p + 2), design.n)
         counts = np.unique(np.geomspace(low, design.n, ROW_COUNTS).round().astype(int))
         subsamples = closed_form.nested_subsamples(design, counts, seed)
         mean, sd = closed_form.nested_normal_posteriors(subsamples, prior, scales, dispersion)
         data["rows_mean"] = (("point", "rows", "feature"), mean[..., columns])
         data["rows_sd"] = (("point", "rows", "feature"), sd[..., columns])
+        data["prior_sd"] = ("point", np.array([prior.with_scale(float(s)).effective_scale(dispersion) for s in scales]))
         coords["rows"] = counts
     attrs = {"fitted_point": middle, "hdi_prob": hdi_prob, "estimator": twin.estimator, "hyperparameter": penalty.hyperparameter,
              "dispersion": dispersion, "sigma_fixed": int("sigma" not in draws), "decades": DECADES}
@@ -119,35 +125,65 @@ def _columns(coef) -> list[int]:
 
 
 def _grid(values, mu) -> np.ndarray:
-    """Each coefficient's x values (k x GRID): its draws' range widened by half on each side, and mu."""
+    """Each coefficient's x values (k x GRID): its draws' range widened by half on each side, out to mu
+    where mu is within three such ranges (farther, the curves would be a few points wide), with mu
+    itself on the grid where it falls inside (the peak of a Laplace prior is drawn at its top)."""
     low, high = values.min(axis=0), values.max(axis=0)
     width = high - low
-    low, high = np.minimum(low - width / 2, mu), np.maximum(high + width / 2, mu)
-    return np.linspace(low, high, GRID).T
+    low, high = low - width / 2, high + width / 2
+    near = np.abs(mu - (low + high) / 2) <= 3 * (high - low)
+    low, high = np.where(near, np.minimum(low, mu), low), np.where(near, np.maximum(high, mu), high)
+    x = np.linspace(low, high, GRID)
+    inside = (mu > low) & (mu < high)
+    x[np.abs(x - mu).argmin(axis=0)[inside], np.flatnonzero(inside)] = mu[inside]
+    return x.T
+
+
+def _kde(values, weights, x) -> np.ndarray:
+    """scipy's (weighted) Gaussian KDE of ``values`` at ``x``, from at most :data:`KDE_DRAWS` evenly
+    spaced draws (a curve to look at; the summaries use every draw); NaN where they have no spread."""
+    from scipy.stats import gaussian_kde
+
+    step = max(1, -(-len(values) // KDE_DRAWS))
+    values, weights = values[::step], None if weights is None else weights[::step]
+    try:
+        return gaussian_kde(values, weights=weights)(x)
+    except np.linalg.LinAlgError:
+        return np.full(len(x), np.nan)
 
 
 def _modes(model, mode, scales, fitted: float):
-    """The polished MAP (points x p) at each scale, from the fitted mode outwards, or None without one;
-    the model's scale is put back."""
+    """The polished MAP's coefficients (points x p) and sigma (points; NaN where fixed or not found)
+    at each scale, from the fitted mode outwards, or (None, NaN) without a mode; a point whose
+    polish fails, and those beyond it, are NaN. The model's scale is put back."""
     from priorfit import inference
 
+    count = len(scales)
+    sigma = np.full(count, np.nan)
     if not mode.point or mode.status != "ok":
-        return None
-    middle = len(scales) // 2
-    out = np.full((len(scales), len(mode.point["coef"])), np.nan)
+        return None, sigma
+    middle = count // 2
+    out = np.full((count, len(mode.point["coef"])), np.nan)
     out[middle] = mode.point["coef"]
+    if "sigma" in mode.point:
+        sigma[middle] = float(mode.point["sigma"])
     try:
-        for side in (range(middle - 1, -1, -1), range(middle + 1, len(scales))):
+        for side in (range(middle - 1, -1, -1), range(middle + 1, count)):
             start = mode.point
             for i in side:
                 model.set_prior_scale(float(scales[i]))
-                found = inference.polish_from(model, start)
+                try:
+                    found = inference.polish_from(model, start)
+                except (np.linalg.LinAlgError, FloatingPointError, ValueError):
+                    break
                 if found.status != "ok":
                     break
                 out[i], start = found.point["coef"], found.point
+                if "sigma" in found.point:
+                    sigma[i] = float(found.point["sigma"])
     finally:
         model.set_prior_scale(float(fitted))
-    return out
+    return out, sigma
 
 
 def _profile_likelihood(design, likelihood, sigma: float, columns, x) -> np.ndarray:

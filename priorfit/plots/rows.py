@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from priorfit.diagnostics.dial import MIN_DRAWS
+
 from .common import band, grid, line, one_fit, title
 
 SHOWN = 4  # alphas of the dial drawn: its ends and two between, a factor 10 apart
@@ -48,8 +50,9 @@ def plot_rows(comparison, prior: str | None = None):
 
     fit = one_fit(comparison, prior, "rows")
     if "dial" not in fit.tree.children or "rows" not in fit.tree["dial"].coords:
-        raise InputError(f"The rows plot of a comparison needs the closed form of the Normal prior with the Gaussian likelihood; "
-                         f"the {fit.prior.name} prior's posterior on fewer rows takes priorfit rows.")
+        raise InputError(f"The rows plot of a comparison needs the closed form of the Normal prior with the Gaussian likelihood "
+                         f"(and at least {MIN_DRAWS} draws); the {fit.prior.name} fit has none, so its posterior on fewer rows "
+                         "takes priorfit rows.")
     dial = fit.tree["dial"].to_dataset()
     points = np.unique(np.linspace(0, dial.sizes["point"] - 1, SHOWN).round().astype(int))
     coef = fit.tree["posterior"]["coef"].sel(feature=dial["feature"].values)

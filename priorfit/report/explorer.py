@@ -34,7 +34,7 @@ def payload(fit) -> dict:
            "hyperparameter": str(dial.attrs["hyperparameter"]), "hdi_prob": float(dial.attrs["hdi_prob"]),
            "sigma_fixed": bool(dial.attrs["sigma_fixed"]), "dispersion": float(dial.attrs["dispersion"])}
     for name in ("alpha", "scale", "pareto_k", "weights_ess", "penalized", "map", "x", "prior_density", "posterior_density",
-                 "likelihood", "mu", "mean", "sd", "hdi_low", "hdi_high", "rows_mean", "rows_sd"):
+                 "likelihood", "mu", "mean", "sd", "hdi_low", "hdi_high", "rows_mean", "rows_sd", "prior_sd", "identity_alpha"):
         if name in dial:
             out[name] = _rounded(dial[name].values)
     out["trusted"] = [bool(t) for t in dial["trusted"].values]
@@ -43,8 +43,6 @@ def payload(fit) -> dict:
     out["shown"] = int(np.argmax(evidence))  # the coefficient shown first: the most evident
     if "rows" in dial.coords:
         out["rows"] = [int(m) for m in dial["rows"].values]
-        out["prior_sd"] = _rounded(np.array([fit.prior.with_scale(float(s)).effective_scale(float(dial.attrs["dispersion"]))
-                                             for s in dial["scale"].values]))
     return out
 
 
@@ -89,11 +87,11 @@ _SCRIPT = r"""
   const all = JSON.parse(document.getElementById("explorer-data").textContent);
   const $ = (id) => document.getElementById(id);
   const prior = $("explorer-prior"), coefficient = $("explorer-coefficient"), penalty = $("penalty-slider"), rows = $("rows-slider");
-  const fmt = (v) => (v === null || Number.isNaN(v) ? "none" : Number(v).toPrecision(4).replace(/\.?0+(e|$)/, "$1"));
+  const fmt = (v) => (v === null || Number.isNaN(v) ? "none" : String(Number(Number(v).toPrecision(4))));
   const normal = (x, m, s) => Math.exp(-0.5 * ((x - m) / s) ** 2) / (Math.sqrt(2 * Math.PI) * s);
   function fill() {
     const d = all[prior.value];
-    coefficient.innerHTML = d.features.map((f, j) => `<option value="${j}">${f}</option>`).join("");
+    coefficient.replaceChildren(...d.features.map((f, j) => new Option(f, j)));  // names as text, never as HTML
     coefficient.value = d.shown;
     penalty.max = d.alpha.length - 1; penalty.value = d.fitted;
     rows.disabled = !d.rows; rows.max = d.rows ? d.rows.length - 1 : 0; rows.value = rows.max;
@@ -126,8 +124,9 @@ _SCRIPT = r"""
     get("alpha-mark").location = d.alpha[i];
     const k = d.pareto_k[i], trusted = d.trusted[i];
     $("penalty-value").textContent = `${d.hyperparameter} = ${fmt(d.alpha[i])} (prior scale ${fmt(d.scale[i])})` +
-      (i === d.fitted ? ": the fit itself" : `: reweighted, Pareto k ${fmt(k)}, ESS ${Math.round(d.weights_ess[i])}` +
-       (trusted ? "" : " (not trusted: refit with priorfit path)"));
+      (!full ? ": closed form on the rows below" : i === d.fitted ? ": the fit itself" :
+       `: reweighted, Pareto k ${fmt(k)}, ESS ${Math.round(d.weights_ess[i])}` + (trusted ? "" : " (not trusted: refit with priorfit path)"));
+    get("dial-path-figure").below[0].axis_label = d.hyperparameter;  // alpha, or C
     $("rows-value").textContent = !d.rows ? "all rows (no closed form for this prior)" : full ? `all ${d.rows[d.rows.length - 1]} rows: the fit` :
       `first ${d.rows[r]} rows: closed form at sigma = ${fmt(d.dispersion)}` + (d.sigma_fixed ? "" : " (the twin's; exact only with a fixed sigma)");
     document.getElementById("explorer").dataset.state = `${prior.value}|${j}|${i}|${r}`;

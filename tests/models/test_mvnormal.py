@@ -154,6 +154,24 @@ def test_the_map_and_posterior_are_tikhonovs_closed_form(mvnormal_rw2):
     assert any("flat along 2 directions of the coefficients (Q has rank 8 of 10)" in note for note in fit.notes)
 
 
+def test_the_penalty_dial_reweights_the_joint_density_to_the_closed_form(mvnormal_rw2):
+    """The dial's reweighting with a joint (not elementwise) log prior: at every trusted alpha the
+    reweighted mean is Tikhonov's closed-form posterior mean; rw2's marginals are improper, so no prior
+    curve and no rows (the page draws those as independent Normals)."""
+    from priorfit.diagnostics import closed_form
+
+    fit, design = mvnormal_rw2.fit("mvnormal"), _diabetes()
+    dial = fit.tree["dial"].to_dataset()
+    assert "rows" not in dial.coords and np.isnan(dial["prior_density"].values).all()
+    checked = 0
+    for i in np.flatnonzero(dial["trusted"].values):
+        exact = closed_form.normal_posterior(design, fit.prior.with_scale(float(dial["scale"][i])), 54.0)
+        np.testing.assert_array_less(np.abs(dial["mean"][i].values - exact["coef_mean"]) / exact["coef_sd"], 0.25)
+        checked += 1
+    assert checked >= 3  # the fit and its neighbours: 1,000 draws, k <= 0.667 and ESS >= 100 (the dial, not the path, never refits)
+    np.testing.assert_allclose(dial["map"].values, dial["penalized"].values, atol=1e-6 * np.abs(dial["penalized"].values).max())
+
+
 def test_the_precision_is_kept_with_the_results(mvnormal_rw2, tmp_path):
     from priorfit.results.storage import load
 

@@ -24,7 +24,7 @@ SIGMA = 54.0
 
 @pytest.fixture(scope="module")
 def fitted():
-    return priorfit.compare("diabetes", prior="normal,laplace", sigma=SIGMA, draws=1000, tune=500, chains=2, seed=3, progress=False)
+    return priorfit.compare("diabetes", prior="normal,laplace", sigma=SIGMA, draws=800, tune=500, chains=2, seed=3, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,20 @@ def test_the_map_is_the_penalized_twin_and_scikit_learn_at_every_alpha(fitted, d
         alpha = float(d["alpha"][i])
         model = Ridge(alpha=alpha) if prior == "normal" else Lasso(alpha=alpha, tol=1e-12, max_iter=100_000)
         np.testing.assert_allclose(d["penalized"][i].values, model.fit(design.X, design.y).coef_, atol=1e-6 * 50)
+
+
+@pytest.mark.parametrize("prior", ["normal", "laplace"])
+def test_with_sigma_estimated_the_twin_is_taken_where_the_identity_holds(diabetes_default, prior):
+    """The default run (sigma estimated): each point's MAP re-estimates sigma, and the twin that equals
+    it is at the alpha of that MAP sigma (``identity_alpha``), as on ``priorfit path``'s x axis; the
+    nominal alphas are at the twin's sigma. The regularized horseshoe has no dial."""
+    assert "dial" not in diabetes_default.fit("regularized_horseshoe").tree.children
+    d = _dial(diabetes_default, prior)
+    assert not d.attrs["sigma_fixed"]
+    np.testing.assert_allclose(d["map"].values, d["penalized"].values, atol=1e-6 * np.abs(d["penalized"].values).max())
+    middle = dial.POINTS // 2
+    assert d["identity_alpha"][middle] == pytest.approx(float(d["alpha"][middle]), rel=1e-9)
+    assert np.abs(d["identity_alpha"].values / d["alpha"].values - 1).max() > 1e-4  # sigma moved along the dial
 
 
 def test_the_prior_and_profile_likelihood_curves(fitted, design):
@@ -122,6 +136,15 @@ def _browser():
     return path
 
 
+def _js(value) -> str:
+    """A number as the page's script writes it: 4 significant digits, no trailing zeros."""
+    return f"{float(f'{value:.4g}'):.15g}"
+
+
+def _nan(values):
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
 def _state(page, name):
     return page.evaluate(f"Bokeh.documents[0].get_model_by_name('{name}').data")
 
@@ -158,7 +181,14 @@ def test_the_sliders_move_the_figures_to_the_precomputed_values_in_chromium(fitt
             assert page.evaluate("Bokeh.documents[0].get_model_by_name('alpha-mark').location") == pytest.approx(float(d["alpha"][i]), rel=1e-3)
             assert page.evaluate("Bokeh.documents[0].get_model_by_name('penalized-mark').location") == pytest.approx(
                 float(d["penalized"][i, j]), rel=1e-3)
-            assert page.text_content("#penalty-value").startswith(f"alpha = {float(d['alpha'][i]):.4g}".rstrip("0"))
+            label = (f"alpha = {_js(payload['alpha'][i])} (prior scale {_js(payload['scale'][i])}): reweighted, Pareto k "
+                     f"{_js(payload['pareto_k'][i])}, ESS {round(payload['weights_ess'][i])}")
+            assert page.text_content("#penalty-value") == label + ("" if payload["trusted"][i] else " (not trusted: refit with priorfit path)")
+            path = _state(page, "dial-path")
+            trusted = d["trusted"].values
+            np.testing.assert_allclose(_nan(path["mean"]), np.where(trusted, d["mean"][:, j].values, np.nan), rtol=1e-3)
+            np.testing.assert_allclose(_nan(path["high"]), np.where(trusted, d["hdi_high"][:, j].values, np.nan), rtol=1e-3)
+            np.testing.assert_allclose(_nan(path["map"]), d["map"][:, j].values, rtol=1e-3)
             if shots:
                 page.locator("#explorer").screenshot(path=os.path.join(shots, f"explorer_alpha_{i}.png"))
         path = _state(page, "dial-path")
@@ -167,6 +197,8 @@ def test_the_sliders_move_the_figures_to_the_precomputed_values_in_chromium(fitt
         density = _state(page, "dial-density")
         mean, sd = float(d["rows_mean"][dial.POINTS - 3, 0, j]), float(d["rows_sd"][dial.POINTS - 3, 0, j])
         np.testing.assert_allclose(density["posterior"], stats.norm.pdf(density["x"], mean, sd), rtol=2e-3)
+        prior_sd = float(d["prior_sd"][dial.POINTS - 3])
+        np.testing.assert_allclose(density["prior"], stats.norm.pdf(density["x"], float(d["mu"][j]), prior_sd), rtol=2e-3)
         assert page.text_content("#rows-value").startswith(f"first {int(d['rows'][0])} rows: closed form at sigma = 54")
         browser.close()
     assert errors == [] and fetched == []  # no script error, nothing fetched from a network

@@ -267,7 +267,8 @@ class GroupLaplace(Prior):
         # c^(m+1) |x|^(m/2) (2c)^(-m/2) = c z^(m/2) 2^(-m/2)
         off_zero = (np.log(c) + m / 2 * np.log(safe / 2) + np.log(kve(m / 2, safe)) - safe
                     - 0.5 * np.log(np.pi) - gammaln((m + 1) / 2))
-        return np.where(z > 0, off_zero, at_zero)
+        # near 0 a large group's Bessel function overflows where the density is at_zero to many digits
+        return np.where((z > 0) & np.isfinite(off_zero), off_zero, at_zero)
 
     def _kernel_draws(self, p, size, rng, scale):
         """``w_g - mu_g``: a radius ``Gamma(m, b / sqrt(m))`` times a direction uniform on the sphere."""
