@@ -8,8 +8,8 @@ Pareto-smoothed; no refit: a point whose weights are not trusted is marked, and 
 refits). Beside it: the prior's density, the posterior's (a weighted KDE of the draws), the
 polished MAP at every alpha and the penalized twin's estimate where the identity makes it that MAP
 (with sigma estimated, at the alpha of each point's MAP sigma, ``identity_alpha``, as ``priorfit path``), and the profile likelihood of each
-coefficient (the Gaussian likelihood's: other coefficients and the intercept at their best, sigma
-at the twin's dispersion; none where OLS is not unique). For the Normal prior with the Gaussian likelihood, the posterior on
+coefficient (other coefficients and the intercept at their best, the dispersion at the twin's; none
+for a kinked likelihood or where the maximum likelihood estimate is not unique). For the Normal prior with the Gaussian likelihood, the posterior on
 nested subsamples of the rows (:func:`~priorfit.diagnostics.closed_form.nested_normal_posteriors`;
 not the multivariate normal, whose marginal prior the page does not draw in closed form)
 at every alpha: exact with a fixed sigma, at the twin's sigma otherwise.
@@ -28,6 +28,7 @@ GRID = 64  # points of each density curve
 ROW_COUNTS = 8  # nested subsamples of the rows (the Normal prior with the Gaussian likelihood)
 MAX_FEATURES = 24  # the coefficients on the dial: those with the largest |posterior mean| / sd
 MIN_DRAWS = 200  # fewer posterior draws: no dial (Pareto smoothing needs a tail of them)
+PROFILE_POINTS = 17  # x values where each profile likelihood is maximized (a cubic spline between them)
 KDE_DRAWS = 1000  # draws each density curve is estimated from
 MIN_KDE_ESS = 20  # the weights' effective sample size below which a reweighted point draws no density
 
@@ -95,7 +96,8 @@ def compute(design, prior, likelihood, tree, twin, penalty, model, mode, hdi_pro
         "map": (("point", "feature"), np.full((POINTS, k), np.nan) if maps is None else maps[:, columns]),
         "x": (("feature", "grid"), x), "prior_density": (("point", "feature", "grid"), prior_density),
         "posterior_density": (("point", "feature", "grid"), posterior_density),
-        "likelihood": (("feature", "grid"), _profile_likelihood(design, likelihood, dispersion, columns, x)),
+        "likelihood": (("feature", "grid"), profile_likelihood(design, likelihood, dispersion if likelihood.has_dispersion else None,
+                                                                 columns, x)),
         "mu": ("feature", prior.mu_vector(p)[columns]),
         **{key: (("point", "feature"), value) for key, value in summary.items()},
     }
@@ -186,18 +188,86 @@ def _modes(model, mode, scales, fitted: float):
     return out, sigma
 
 
-def _profile_likelihood(design, likelihood, sigma: float, columns, x) -> np.ndarray:
-    """The Gaussian likelihood of each coefficient with the others and the intercept at their best
-    (sigma fixed), normalized to a density over the coefficient: ``N(b_ols_j, sigma^2 [(X'X)^-1]_jj)``
-    with X centred; NaN for another family or where OLS is not unique (p >= n)."""
-    from priorfit.models.likelihoods import Gaussian
+def profile_likelihood(design, likelihood, dispersion: float, columns, x) -> np.ndarray:
+    """Each coefficient's profile likelihood on its ``x`` values (the others and the intercept at their
+    best, the dispersion fixed), scaled to unit area under its quadratic approximation at the maximum
+    likelihood estimate: ``exp(l_j(b) - l_max) / sqrt(2 pi [H^-1]_jj)``, which for the Gaussian is the
+    density ``N(b_ols_j, sigma^2 [(X'X)^-1]_jj)`` exactly. The maxima are Newton's (the likelihood's
+    own weights as the Hessian, its score by central differences) at :data:`PROFILE_POINTS` of the x
+    values, a cubic spline of the log likelihood between them. NaN for a kinked likelihood, without
+    rows, where p >= n, and where the likelihood has no unique maximum (collinear columns, separated
+    labels) or is not log-concave there."""
+    from scipy.interpolate import CubicSpline
 
-    if likelihood.name != Gaussian.name or not design.has_rows or design.p >= design.n - int(design.intercept):
-        return np.full(x.shape, np.nan)
-    stats = likelihood.statistics(design)
-    if np.linalg.matrix_rank(stats.gram) < design.p:  # collinear columns: no unique OLS
-        return np.full(x.shape, np.nan)
-    inverse = np.linalg.inv(stats.gram)
-    b = inverse @ stats.xty
-    sd = sigma * np.sqrt(np.diag(inverse))[columns]
-    return np.exp(-0.5 * ((x - b[columns, None]) / sd[:, None]) ** 2) / (np.sqrt(2 * np.pi) * sd[:, None])
+    nan = np.full(x.shape, np.nan)
+    if likelihood.kinked or not design.has_rows or design.p >= design.n - int(design.intercept):
+        return nan
+    X = design.X - design.x_mean if design.intercept else design.X
+    Z = np.column_stack([np.ones(design.n), X]) if design.intercept else np.asarray(X, dtype=float)
+    if likelihood.rises_without_end(Z, np.asarray(design.y)):  # separated labels: no maximum
+        return nan
+    shift = int(design.intercept)
+    start = np.zeros(Z.shape[1])
+    if design.intercept:
+        start[0] = likelihood.initial_intercept(design)
+    best = _newton(Z, design.y, likelihood, dispersion, start, np.arange(Z.shape[1]))
+    if best is None:
+        return nan
+    theta, top, H = best
+    variance = np.diag(np.linalg.inv(H))
+    out = np.zeros(x.shape)
+    picks = np.unique(np.linspace(0, x.shape[1] - 1, PROFILE_POINTS).round().astype(int))
+    for j, column in enumerate(columns):
+        k = column + shift
+        free = np.delete(np.arange(Z.shape[1]), k)
+        values = np.full(len(picks), np.nan)
+        order = np.argsort(np.abs(x[j, picks] - theta[k]))  # from the MLE outwards, each warm from the one before
+        for q in order:
+            warm = theta.copy()
+            warm[k] = x[j, picks[q]]
+            found = _newton(Z, design.y, likelihood, dispersion, warm, free)
+            if found is not None:
+                values[q] = found[1]
+        if np.isnan(values).any():
+            out[j] = np.nan
+            continue
+        spline = CubicSpline(x[j, picks], values - top)
+        out[j] = np.exp(np.minimum(spline(x[j]), 0.0)) / np.sqrt(2 * np.pi * variance[k])
+    return out
+
+
+def _newton(Z, y, likelihood, dispersion, theta, free, steps: int = 60):
+    """Newton's maximum of the log likelihood over the ``free`` entries of ``theta`` (the rest held),
+    with step halving: ``(theta, log likelihood, Hessian of the free entries)``, or None where it
+    finds no unique maximum (a Hessian of condition over 1e12, weights below 0, no ascent)."""
+    def total(t):
+        return float(likelihood.pointwise(Z @ t, y, dispersion).sum())
+
+    value = total(theta)
+    for _ in range(steps):
+        eta = Z @ theta
+        h = 1e-5 * (1.0 + np.abs(eta))
+        score = (likelihood.pointwise(eta + h, y, dispersion) - likelihood.pointwise(eta - h, y, dispersion)) / (2 * h)
+        weights = likelihood.weights(eta, dispersion)
+        if np.any(weights < 0):
+            return None
+        A = Z[:, free]
+        H = (A * weights[:, None]).T @ A
+        if np.linalg.cond(H) > 1e12:
+            return None
+        step = np.linalg.solve(H, A.T @ score)
+        size = 1.0
+        while size > 1e-10:
+            new = theta.copy()
+            new[free] += size * step
+            again = total(new)
+            if again >= value - 1e-12 * abs(value):
+                break
+            size /= 2
+        else:
+            return None
+        done = abs(again - value) <= 1e-11 * (1.0 + abs(value))
+        theta, value = new, again
+        if done:
+            return theta, value, H
+    return None

@@ -98,6 +98,48 @@ def test_the_prior_and_profile_likelihood_curves(fitted, design):
     np.testing.assert_allclose(d["likelihood"].values, expected, rtol=1e-8)
 
 
+def test_a_poisson_profile_likelihood_is_the_maximum_over_the_others_by_another_solver():
+    """dial.profile_likelihood for a GLM: its log differences between x values are those of scipy's
+    maximum over the other coefficients and the intercept (BFGS), exact at the points Newton solves and
+    within 1e-4 between them (the spline), scaled by 1 / sqrt(2 pi [H^-1]_jj) at the MLE. Separated
+    labels have no maximum: NaN."""
+    from scipy.optimize import minimize
+
+    from priorfit.models import likelihoods
+
+    design = data.make_design(sources.load("synthetic:n=200,p=3,k=2,seed=1,family=poisson"))
+    poisson = likelihoods.get("poisson")
+    X = design.X - design.x_mean
+    Z = np.column_stack([np.ones(design.n), X])
+    mle = minimize(lambda t: -poisson.pointwise(Z @ t, design.y, None).sum(), np.zeros(4), method="BFGS", options={"gtol": 1e-10}).x
+    x = np.array([np.linspace(mle[1 + j] - 0.3, mle[1 + j] + 0.3, dial.GRID) for j in range(3)])
+    curve = dial.profile_likelihood(design, poisson, None, [0, 1, 2], x)
+
+    def profile(j, b):
+        others = [k for k in range(4) if k != 1 + j]
+
+        def negative(t):
+            theta = np.empty(4)
+            theta[others], theta[1 + j] = t, b
+            return -poisson.pointwise(Z @ theta, design.y, None).sum()
+        return -minimize(negative, mle[others], method="BFGS", options={"gtol": 1e-10}).fun
+
+    picks = np.unique(np.linspace(0, dial.GRID - 1, dial.PROFILE_POINTS).round().astype(int))
+    for j in range(3):
+        at = [picks[0], picks[8], picks[-1], picks[3] + 2]  # three solved, one between
+        logs = np.log(curve[j, at])
+        exact = np.array([profile(j, x[j, i]) for i in at])
+        np.testing.assert_allclose(logs[:3] - logs[0], exact[:3] - exact[0], atol=1e-6)
+        np.testing.assert_allclose(logs[3] - logs[0], exact[3] - exact[0], atol=1e-4)
+        # the scale: the quadratic approximation's normalizer, from Poisson's Fisher information Z' diag(e^eta) Z
+        information = (Z * np.exp(Z @ mle)[:, None]).T @ Z
+        variance = np.linalg.inv(information)[1 + j, 1 + j]
+        top = poisson.pointwise(Z @ mle, design.y, None).sum()
+        np.testing.assert_allclose(curve[j, at[1]] * np.sqrt(2 * np.pi * variance), np.exp(exact[1] - top), rtol=1e-6)
+    separated = data.make_design(data.from_arrays(np.array([[-2.0], [-1.0], [1.0], [2.0]]), np.array([0.0, 0.0, 1.0, 1.0])))
+    assert np.isnan(dial.profile_likelihood(separated, likelihoods.get("bernoulli"), None, [0], np.zeros((1, dial.GRID)))).all()
+
+
 def test_the_rows_are_ridge_on_nested_subsamples(fitted, design):
     from sklearn.linear_model import Ridge
 
