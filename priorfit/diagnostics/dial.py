@@ -70,9 +70,7 @@ def compute(design, prior, likelihood, tree, twin, penalty, model, mode, hdi_pro
     posterior_density = np.zeros((POINTS, k, GRID))
     for i, scale in enumerate(scales):
         target = prior.with_scale(float(scale))
-        full = np.zeros((GRID, p))
-        full[:, columns] = x.T
-        prior_density[i] = target.marginal_density(full, None, dispersion if likelihood.has_dispersion else None)[:, columns].T
+        prior_density[i] = prior_density_at(target, x.T, columns, p, dispersion if likelihood.has_dispersion else None).T
         if i == middle:
             weights, stats = None, posterior_summary(draws, hdi_prob)
         else:
@@ -135,10 +133,25 @@ def _grid(values, mu) -> np.ndarray:
     low, high = low - width / 2, high + width / 2
     near = np.abs(mu - (low + high) / 2) <= 3 * (high - low)
     low, high = np.where(near, np.minimum(low, mu), low), np.where(near, np.maximum(high, mu), high)
-    x = np.linspace(low, high, GRID)
+    return grid_through(low, high, mu, GRID).T
+
+
+def grid_through(low, high, mu, points: int) -> np.ndarray:
+    """``points`` values from ``low`` to ``high`` for each coefficient (points x k), evenly spaced but for
+    the one nearest ``mu``, which is ``mu`` where it falls inside: a Laplace prior's peak is drawn at its top."""
+    x = np.linspace(low, high, points)
     inside = (mu > low) & (mu < high)
     x[np.abs(x - mu).argmin(axis=0)[inside], np.flatnonzero(inside)] = mu[inside]
-    return x.T
+    return x
+
+
+def prior_density_at(prior, x, columns, p: int, sigma, scales=None) -> np.ndarray:
+    """The marginal prior density of the coefficients ``columns`` (of ``p``) at their values ``x``
+    (points x len(columns)): :meth:`~priorfit.models.priors.Prior.marginal_density`, at the fixed scale
+    or over the draws ``scales`` of the random ones."""
+    full = np.zeros((len(x), p))
+    full[:, columns] = x
+    return prior.marginal_density(full, scales, sigma)[:, columns]
 
 
 def _kde(values, weights, x) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from priorfit.diagnostics.dial import grid_through, prior_density_at
 from priorfit.diagnostics.predictive import spaced
 
 from .common import LINESTYLES, STYLES, figure_of, labeller, legend, one_fit, points, title
@@ -83,14 +84,8 @@ def prior_curves(comparison, fit, features):
     p = comparison.data.p
     columns = [list(comparison.data.features).index(f) for f in features]
     mu = fit.prior.mu_vector(p)[columns]
-    x = np.linspace(low, high, GRID)  # GRID x shown
-    inside = (mu > low) & (mu < high)  # mu on the grid: the prior's peak (a Laplace's kink) is drawn at its top
-    nearest = np.abs(x - mu).argmin(axis=0)
-    x[nearest[inside], np.flatnonzero(inside)] = mu[inside]
-    full = np.zeros((GRID, p))
-    full[:, columns] = x
-    density = fit.prior.marginal_density(full, _scale_draws(fit), fit.dispersion if fit.family.has_dispersion else None)
-    density = density[:, columns]
+    x = grid_through(low, high, mu, GRID)  # GRID x shown
+    density = prior_density_at(fit.prior, x, columns, p, fit.dispersion if fit.family.has_dispersion else None, _scale_draws(fit))
     if not np.isfinite(density).any():
         return None
     return xr.Dataset({"coef": (("point", "feature"), density)},

@@ -19,9 +19,6 @@ import re
 
 import numpy as np
 
-SOURCES = ("dial-density", "dial-path")  # the Bokeh data sources the script moves, by name
-
-
 def fits_with_dial(comparison) -> list:
     return [fit for fit in comparison.fits if "dial" in fit.tree.children]
 
@@ -53,7 +50,8 @@ def _rounded(values: np.ndarray):
 
 
 def _figures():
-    """The two Bokeh figures, their sources named :data:`SOURCES`, empty until the script fills them."""
+    """The two Bokeh figures, their sources named ``dial-density`` and ``dial-path`` (what the script
+    moves), empty until the script fills them."""
     from bokeh.layouts import row
     from bokeh.models import ColumnDataSource, Span
     from bokeh.plotting import figure
