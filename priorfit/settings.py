@@ -253,6 +253,10 @@ class Settings:
         0, lambda v: integer(v, "bootstrap", 0, 100_000),
         "percentile bootstrap replicates of the penalized estimate (0: off); they are confidence intervals, "
         "not credible intervals", metavar="B")
+    explorer_rows: bool = option(
+        False, lambda v: boolean(v, "explorer_rows"), "give the explorer's rows slider every prior with a dial: NUTS on each "
+        "of 7 nested subsamples of the rows at the fitted alpha, reweighted along the dial (the Normal prior with the Gaussian "
+        "likelihood has its closed form without it)")
     whiten: bool = option(True, lambda v: boolean(v, "whiten"), "sample Normal/Laplace coefficients whitened by the Gram matrix (a kinked prior on wide data: not)")
     relevance: float | None = option(
         None, relevance_threshold,

@@ -97,10 +97,10 @@ def estimate(design, prior_cls, likelihood, *, draws: int, tune: int, chains: in
     return Estimate(rounds * iterations * steps * gradient, iterations, steps, gradient, parallel)
 
 
-def check(config, design, likelihood, *, runs: int = 1) -> None:
+def check(config, design, likelihood, *, runs: int = 1, times: str | None = None) -> None:
     """Refuse, before any fitting, a run whose NUTS stage alone is estimated to outlast
     ``config.time_limit`` minutes for some prior (0: no limit); ``runs``: how many times each prior
-    is sampled (the points of a path)."""
+    is sampled (the points of a path), which ``times`` says in words where it is not a path's."""
     from priorfit.models import priors
 
     if not config.time_limit:
@@ -108,7 +108,7 @@ def check(config, design, likelihood, *, runs: int = 1) -> None:
     for name in config.prior:
         found = estimate(design, priors.get(name), likelihood, draws=config.draws, tune=config.tune, chains=config.chains)
         if runs * found.seconds > 60.0 * config.time_limit:
-            times = "" if runs == 1 else f" at the {runs} points of the path"
+            times = times or ("" if runs == 1 else f" at the {runs} points of the path")
             raise InputError(
                 f"Sampling the {name} posterior of {design.p} coefficients from {design.n} rows{times} would take about "
                 f"{_duration(runs * found.seconds)} ({found.sentence()}), more than the time limit of {config.time_limit:g} "

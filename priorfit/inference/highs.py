@@ -70,3 +70,34 @@ def solve(cost: np.ndarray, A, b: np.ndarray, lower: np.ndarray, hessian: np.nda
                                                           and solution.value_valid):
         raise InputError(f"HiGHS found no optimum of the mode's program ({highs.modelStatusToString(status)}).")
     return np.asarray(solution.col_value, dtype=float)
+
+
+def box_maxima(A: np.ndarray, low: np.ndarray, high: np.ndarray, costs) -> np.ndarray:
+    """``max c'x subject to A x = 0, low <= x <= high`` for each cost vector ``c`` of ``costs``, one
+    after another on one program whose costs alone change (each solve starts from the last one's
+    basis). The dual of a least-absolute-deviations fit: its value is the smallest total loss."""
+    import highspy
+    import scipy.sparse as sparse
+
+    highs = _quiet_highs()
+    A = sparse.csc_matrix(A)
+    rows, columns = A.shape
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = columns, rows
+    lp.col_cost_ = np.zeros(columns)
+    lp.col_lower_, lp.col_upper_ = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    lp.row_lower_ = lp.row_upper_ = np.zeros(rows)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    lp.sense_ = highspy.ObjSense.kMaximize
+    highs.passModel(lp)
+    everything = np.arange(columns, dtype=np.int32)
+    values = []
+    for cost in costs:
+        highs.changeColsCost(columns, everything, np.asarray(cost, dtype=float))
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise InputError(f"HiGHS found no optimum of a least-absolute-deviations program "
+                             f"({highs.modelStatusToString(highs.getModelStatus())}).")
+        values.append(highs.getInfo().objective_function_value)
+    return np.array(values)

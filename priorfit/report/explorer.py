@@ -1,7 +1,8 @@
 """The explorer: a slider over the penalty that moves, for a chosen coefficient, the prior density,
 the profile likelihood, the posterior density, the penalized estimate and the MAP, and beside it the
 coefficient's path (posterior mean and HDI band, penalized path, MAP) with the current alpha marked;
-a second slider over the rows seen (the Normal prior with the Gaussian likelihood, closed form).
+a second slider over the rows seen (the Normal prior with the Gaussian likelihood in closed form; the
+others by NUTS on nested subsamples with ``explorer_rows``).
 
 Everything is precomputed (the fits' ``dial`` groups, :mod:`priorfit.diagnostics.dial`), so the page
 stays one self-contained file: Bokeh draws (BokehJS inline, 1.4 MB; plotly.js would be 4.7 MB, over
@@ -31,10 +32,14 @@ def payload(fit) -> dict:
            "hyperparameter": str(dial.attrs["hyperparameter"]), "hdi_prob": float(dial.attrs["hdi_prob"]),
            "sigma_fixed": bool(dial.attrs["sigma_fixed"]), "dispersion": float(dial.attrs["dispersion"])}
     for name in ("alpha", "scale", "pareto_k", "weights_ess", "penalized", "map", "x", "prior_density", "posterior_density",
-                 "likelihood", "mu", "mean", "sd", "hdi_low", "hdi_high", "rows_mean", "rows_sd", "prior_sd", "identity_alpha"):
+                 "likelihood", "mu", "mean", "sd", "hdi_low", "hdi_high", "rows_mean", "rows_sd", "prior_sd", "identity_alpha",
+                 "rows_hdi_low", "rows_hdi_high", "rows_pareto_k", "rows_x", "rows_prior_density", "rows_posterior_density"):
         if name in dial:
             out[name] = _rounded(dial[name].values)
     out["trusted"] = [bool(t) for t in dial["trusted"].values]
+    if "rows_trusted" in dial:
+        out["rows_trusted"] = dial["rows_trusted"].values.astype(bool).tolist()
+    out["rows_method"] = str(dial.attrs.get("rows_method", "none"))
     coef = fit.tree["posterior"]["coef"].sel(feature=dial["feature"].values)
     evidence = np.abs(coef.mean(("chain", "draw")).values) / coef.std(("chain", "draw")).values
     out["shown"] = int(np.argmax(evidence))  # the coefficient shown first: the most evident
@@ -102,7 +107,13 @@ _SCRIPT = r"""
     let x = d.x[j], post = d.posterior_density[i][j], pri = d.prior_density[i][j], lik = d.likelihood[j];
     const kept = (rows) => rows.map((m, q) => (d.trusted[q] ? m[j] : NaN));  // untrusted weights: a gap in the path
     let mean = kept(d.mean), low = kept(d.hdi_low), high = kept(d.hdi_high);
-    if (!full) {  // the closed form on the first rows.value rows: Gaussian, computed here
+    const nuts = !full && !!d.rows_posterior_density;
+    if (nuts) {  // NUTS on the first rows.value rows at the fitted alpha, reweighted along the dial
+      const ok = (q) => d.rows_trusted[q][r];
+      x = d.rows_x[j]; post = d.rows_posterior_density[i][r][j]; pri = d.rows_prior_density[i][j]; lik = x.map(() => NaN);
+      mean = d.rows_mean.map((a, q) => (ok(q) ? a[r][j] : NaN));
+      low = d.rows_hdi_low.map((a, q) => (ok(q) ? a[r][j] : NaN)); high = d.rows_hdi_high.map((a, q) => (ok(q) ? a[r][j] : NaN));
+    } else if (!full) {  // the closed form on the first rows.value rows: Gaussian, computed here
       const m = d.rows_mean[i][r][j], s = d.rows_sd[i][r][j], z = d.z;
       const lo = Math.min(x[0], m - 4 * s), hi = Math.max(x[x.length - 1], m + 4 * s);
       x = x.map((_, k) => lo + (hi - lo) * k / (x.length - 1));
@@ -113,19 +124,22 @@ _SCRIPT = r"""
     const nan = (a) => a.map((v) => (v === null ? NaN : v));
     get("dial-density").data = {x: x, prior: nan(pri), posterior: nan(post), likelihood: nan(lik)};
     get("dial-path").data = {alpha: d.alpha, mean: mean, low: low, high: high,
-                             penalized: full ? d.penalized.map((p) => p[j]) : d.alpha.map(() => NaN),
+                             penalized: full ? nan(d.penalized.map((p) => p[j])) : d.alpha.map(() => NaN),
                              map: full ? nan(d.map.map((p) => p[j])) : d.alpha.map(() => NaN)};
     const pen = get("penalized-mark"), map = get("map-mark");
-    pen.visible = full; if (full) pen.location = d.penalized[i][j];
+    pen.visible = full && d.penalized[i][j] !== null; if (pen.visible) pen.location = d.penalized[i][j];
     map.visible = full && d.map[i][j] !== null; if (map.visible) map.location = d.map[i][j];
     get("mu-mark").location = d.mu[j];
     get("alpha-mark").location = d.alpha[i];
-    const k = d.pareto_k[i], trusted = d.trusted[i];
+    const k = full ? d.pareto_k[i] : nuts ? d.rows_pareto_k[i][r] : null, trusted = full ? d.trusted[i] : nuts ? d.rows_trusted[i][r] : true;
     $("penalty-value").textContent = `${d.hyperparameter} = ${fmt(d.alpha[i])} (prior scale ${fmt(d.scale[i])})` +
-      (!full ? ": closed form on the rows below" : i === d.fitted ? ": the fit itself" :
-       `: reweighted, Pareto k ${fmt(k)}, ESS ${Math.round(d.weights_ess[i])}` + (trusted ? "" : " (not trusted: refit with priorfit path)"));
+      (!full && !nuts ? ": closed form on the rows below" : i === d.fitted ? (full ? ": the fit itself" : ": NUTS on the rows below") :
+       `: reweighted${full ? "" : " from NUTS on the rows below"}, Pareto k ${fmt(k)}` + (full ? `, ESS ${Math.round(d.weights_ess[i])}` : "") +
+       (trusted ? "" : " (not trusted: refit with priorfit " + (full ? "path)" : "rows)")));
     get("dial-path-figure").below[0].axis_label = d.hyperparameter;  // alpha, or C
-    $("rows-value").textContent = !d.rows ? "all rows (no closed form for this prior)" : full ? `all ${d.rows[d.rows.length - 1]} rows: the fit` :
+    $("rows-value").textContent = !d.rows ? "all rows (no closed form for this prior; --explorer-rows fits NUTS on subsamples)" :
+      full ? `all ${d.rows[d.rows.length - 1]} rows: the fit` :
+      nuts ? `first ${d.rows[r]} rows: NUTS at the fitted ${d.hyperparameter}, reweighted to the others` :
       `first ${d.rows[r]} rows: closed form at sigma = ${fmt(d.dispersion)}` + (d.sigma_fixed ? "" : " (the twin's; exact only with a fixed sigma)");
     document.getElementById("explorer").dataset.state = `${prior.value}|${j}|${i}|${r}`;
   }
@@ -163,7 +177,8 @@ def section(comparison) -> str:
     note = (f" {', '.join(others)}: no dial (a random scale has no one alpha to turn, or there is no exact twin)." if others else "")
     controls = (
         "<p class='facts'>Each alpha's posterior is this fit's draws reweighted to that prior (Pareto-smoothed; no refit). "
-        f"The rows slider fits nested subsamples of the rows in closed form (the Normal prior, Gaussian likelihood).{html.escape(note)}</p>"
+        "The rows slider fits nested subsamples of the rows: in closed form for the Normal prior with the Gaussian likelihood, by "
+        f"NUTS at the fitted alpha, reweighted along the dial, for the others with --explorer-rows.{html.escape(note)}</p>"
         f"<label>prior <select id='explorer-prior'>{options}</select></label> "
         "<label>coefficient <select id='explorer-coefficient'></select></label><br>"
         "<label>penalty <input type='range' id='penalty-slider' min='0' max='1' step='1' style='width:320px'></label> "

@@ -31,6 +31,7 @@ from priorfit.results.comparison import Comparison
 from priorfit.results.records import Agreement, DataInfo, Estimated, Fit, Hyperparameters, Noise, ScaleChoice, TwinPenalty, working_dispersion
 from priorfit.results.tables import add_bootstrap_group, add_point_estimate_groups, coefficient_table
 from priorfit.runs import heldout
+from priorfit.runs.subsamples import subsample_posterior
 from priorfit.runtime.progress import Progress
 from priorfit.settings import Settings
 
@@ -67,7 +68,9 @@ def compare(X="diabetes", y=None, *, target: str | None = None, features=None, p
             priors.get(name).check_design(config, design, likelihood)
         _check_rows(config, design)
         _check_proper(config, design, likelihood)
-        budget.check(config, design, likelihood)  # a NUTS stage that could not finish in the time allowed
+        # a NUTS stage that could not finish in the time allowed (with the explorer's rows: once more a subsample, at most)
+        budget.check(config, design, likelihood, runs=dial.ROW_COUNTS if config.explorer_rows else 1,
+                     times=f" and on the explorer's {dial.ROW_COUNTS - 1} subsamples of the rows" if config.explorer_rows else None)
         plugin = likelihood.plugin_dispersion(design) if likelihood.has_dispersion and config.sigma is None else None
     dispersion = config.sigma if config.sigma is not None else (plugin.value if plugin else None)
     # every prior's hyperparameters first, so that a bad value fails before any fitting
@@ -306,7 +309,7 @@ def fit_prior(design: Design, prior, hyper: Hyperparameters, likelihood, config:
     if dial.applies(prior, pen, penalty):  # the explorer's penalty dial (report.html)
         start = time.perf_counter()
         group = dial.compute(design, prior, likelihood, tree, twins.twin(prior, likelihood), penalty, model, mode, config.hdi_prob,
-                             config.seed)
+                             config.seed, subsample_posterior(prior, likelihood, hyper.dispersion, config, report) if config.explorer_rows else None)
         if group is not None:
             tree["dial"] = xr.DataTree(group)
             timings["dial"] = time.perf_counter() - start

@@ -28,6 +28,7 @@ from priorfit.errors import InputError
 from priorfit.inference import budget
 from priorfit.diagnostics.sensitivity import posterior_summary
 from priorfit.runs.path import prepared
+from priorfit.runs.subsamples import subsample_model
 from priorfit.runtime.folders import write_folder
 from priorfit.runtime.progress import Progress
 
@@ -97,7 +98,6 @@ def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, feature
     coefficients shown (default the :data:`DEFAULT_FEATURES` largest penalized ones at CV's alpha);
     ``settings`` as for :func:`priorfit.compare`, one prior with a twin (default normal)."""
     from priorfit.diagnostics import closed_form
-    from priorfit.models.posterior import PosteriorModel
     from priorfit.models.priors import create
     from priorfit.penalized import fits as penalized
     from priorfit.runs.compare import _check_proper
@@ -143,9 +143,7 @@ def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, feature
     else:
         for r, sub in enumerate(subsamples):
             with report.step(f"{counts[r]} rows: building the model"):
-                model = PosteriorModel(sub, create(name, float(scales[0]), config), likelihood,
-                                       config.sigma_prior if estimated else config.sigma, plugin_sigma=dispersion,
-                                       whiten=config.whiten, samplings=len(scales))
+                model = subsample_model(sub, create(name, float(scales[0]), config), likelihood, config, dispersion, len(scales))
             for a, scale in enumerate(scales):
                 with report.step(f"{counts[r]} rows, alpha {alphas[a]:.4g}: NUTS", spinner=False):
                     model.set_prior_scale(float(scale))

@@ -150,7 +150,7 @@ def test_boolean_settings_are_plain_flags():
     from priorfit.settings import Settings
 
     booleans = {f.name: f.default for f in fields(Settings) if isinstance(f.default, bool)}
-    assert booleans == {"scale_by_sigma": False, "standardize": True, "intercept": True, "whiten": True}
+    assert booleans == {"scale_by_sigma": False, "standardize": True, "intercept": True, "explorer_rows": False, "whiten": True}
     text = _help("compare")
     for name, default in booleans.items():
         flag = f"--{name.replace('_', '-')}" if default is False else f"--no-{name.replace('_', '-')}"
@@ -183,7 +183,7 @@ def test_the_docs_park_casella_command_runs(tmp_path, capsys):
 
 # settings that priorfit path does not use: not shown, and refused with the reason
 PATH_UNUSED = ["--alpha", "--C", "--scale", "--weights", "--groups", "--bridge-q", "--precision", "--p0", "--slab-scale", "--slab-df", "--r2-mean", "--r2-precision",
-               "--r2d2-concentration", "--loo", "--bootstrap", "--relevance", "--holdout", "--test"]
+               "--r2d2-concentration", "--loo", "--bootstrap", "--explorer-rows", "--relevance", "--holdout", "--test"]
 
 
 def test_each_subcommand_shows_only_the_settings_it_takes():

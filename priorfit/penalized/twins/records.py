@@ -58,13 +58,20 @@ class Twin:
         """The penalty value of ``prior`` (a fixed scale; sigma-scaled or not) at ``dispersion``."""
         return self.value_of(prior.scale, dispersion, n, prior.by_sigma)
 
+    @property
+    def loose(self) -> bool:
+        """Whether the estimator's solver reaches only a looser agreement than :data:`TOLERANCE`
+        (saga, for the L1 part of a logistic regression: also slow, tens of seconds a fit at a weak
+        penalty on breast_cancer, at tol 1e-10 or started at the optimum alike)."""
+        return self.tolerance > TOLERANCE
+
     def make_for_refits(self, value, fit_intercept: bool, **options):
         """:attr:`make`, for many refits whose spread or score is far coarser than the identity
         (bootstrap replicates, the folds of the CV log score): a twin whose solver reaches only a
         looser agreement than :data:`TOLERANCE` runs at :data:`LOOSE_TOL`; the same penalty, the
         same objective."""
         estimator = self.make(value, fit_intercept, **options)
-        if self.tolerance > TOLERANCE and "tol" in estimator.get_params():
+        if self.loose and "tol" in estimator.get_params():
             estimator.set_params(tol=LOOSE_TOL)
         return estimator
 
