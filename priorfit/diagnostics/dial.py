@@ -30,7 +30,8 @@ DECADES = 1.5  # each way of the fitted alpha: a factor 1000 in all
 GRID = 64  # points of each density curve
 ROW_COUNTS = 8  # nested subsamples of the rows (the rows slider)
 MAX_FEATURES = 24  # the coefficients on the dial: those with the largest |posterior mean| / sd
-MIN_DRAWS = 200  # fewer posterior draws: no dial (Pareto smoothing needs a tail of them)
+MIN_DRAWS = 400  # fewer posterior draws: no dial (Pareto smoothing needs a tail of them: at 200 its k threshold is
+# 0.565 and a KDE of 200 draws is rough; a short run, as a test's 2 x 100, is spared the dial's second or two)
 PROFILE_POINTS = 17  # x values where each profile likelihood is maximized (a cubic spline between them)
 KDE_DRAWS = 1000  # draws each density curve is estimated from
 MIN_KDE_ESS = 20  # the weights' effective sample size below which a reweighted point draws no density

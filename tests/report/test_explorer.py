@@ -24,8 +24,15 @@ SIGMA = 54.0
 
 @pytest.fixture(scope="module")
 def fitted():
-    return priorfit.compare("diabetes", prior="normal,laplace", sigma=SIGMA, draws=800, tune=500, chains=2, seed=3, explorer_rows=True,
-                            progress=False)
+    return priorfit.compare("diabetes", prior="normal,laplace", sigma=SIGMA, draws=800, tune=500, chains=2, seed=3, progress=False)
+
+
+@pytest.fixture(scope="module")
+def mvnormal_rows():
+    """explorer_rows with a prior whose rows have no closed form on the page: a multivariate normal of full-rank precision."""
+    rw1 = np.diff(np.eye(10), axis=0)
+    return priorfit.compare("diabetes", prior="mvnormal", precision=np.eye(10) + rw1.T @ rw1, alpha=0.5, sigma=SIGMA, standardize=False,
+                            draws=400, tune=300, chains=2, seed=4, explorer_rows=True, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -190,26 +197,17 @@ def test_the_rows_are_ridge_on_nested_subsamples(fitted, design):
             seen = np.sort(order[: counts[r]])
             fitted_rows = Ridge(alpha=float(d["alpha"][i])).fit(design.X[seen], design.y[seen]).coef_
             np.testing.assert_allclose(d["rows_mean"][i, r].values, fitted_rows, rtol=1e-8)
-    assert d.attrs["rows_method"] == "closed form" and _dial(fitted, "laplace").attrs["rows_method"] == "NUTS"
+    assert d.attrs["rows_method"] == "closed form" and _dial(fitted, "laplace").attrs["rows_method"] == "none"
 
 
-def test_without_explorer_rows_a_prior_without_a_closed_form_has_no_rows(diabetes_default):
-    d = diabetes_default.fit("laplace").tree["dial"].to_dataset()
-    assert "rows" not in d.coords and d.attrs["rows_method"] == "none"
-
-
-def test_the_rows_by_nuts_reweighted_along_the_dial_are_the_closed_form():
+def test_the_rows_by_nuts_reweighted_along_the_dial_are_the_closed_form(mvnormal_rows):
     """explorer_rows with a prior whose rows have no closed form on the page (a multivariate normal of
     full-rank precision): NUTS on each nested subsample at the fitted alpha, and reweighted to the
     others, against Tikhonov's closed-form posterior on the same rows. At the fitted alpha (NUTS
     itself) means and sds within 0.25 posterior sd (800 draws); where the weights are trusted, each
     within 0.6 sd and on average within 0.15 sd (importance sampling towards a wider prior has heavy
     tails: 0.34 sd was seen at one cell with k = 0.47 and 800 draws)."""
-    rw1 = np.diff(np.eye(10), axis=0)
-    precision = np.eye(10) + rw1.T @ rw1
-    result = priorfit.compare("diabetes", prior="mvnormal", precision=precision, alpha=0.5, sigma=SIGMA, standardize=False,
-                              draws=400, tune=300, chains=2, seed=4, explorer_rows=True, progress=False)
-    fit = result.fit("mvnormal")
+    fit = mvnormal_rows.fit("mvnormal")
     d = fit.tree["dial"].to_dataset()
     assert d.attrs["rows_method"] == "NUTS" and d.sizes["rows"] == dial.ROW_COUNTS
     design = data.make_design(sources.load("diabetes"), standardize=False)
@@ -237,10 +235,10 @@ def test_the_rows_by_nuts_reweighted_along_the_dial_are_the_closed_form():
     np.testing.assert_allclose(area, 1.0, atol=0.02)
 
 
-def test_the_explorer_adds_at_most_2_mb_and_names_its_controls(fitted, diabetes_default):
+def test_the_explorer_adds_at_most_2_mb_and_names_its_controls(fitted, diabetes_default, mvnormal_rows):
     assert len(explorer.section(diabetes_default).encode()) <= 2_000_000  # the default run (the target)
+    assert len(explorer.section(mvnormal_rows).encode()) <= 2_500_000  # one prior's rows by NUTS: 0.66 MB of curves (explorer_rows)
     section = explorer.section(fitted)
-    assert len(section.encode()) <= 2_600_000  # with the Laplace prior's rows by NUTS (explorer_rows)
     for control in ("<input type='range' id='penalty-slider'", "<input type='range' id='rows-slider'",
                     "<select id='explorer-prior'>", "<select id='explorer-coefficient'>"):
         assert control in section
@@ -278,7 +276,7 @@ def _move(page, slider, value):
     page.evaluate(f"(() => {{ const s = document.getElementById('{slider}'); s.value = {value}; s.dispatchEvent(new Event('input')); }})()")
 
 
-def test_the_sliders_move_the_figures_to_the_precomputed_values_in_chromium(fitted, tmp_path):
+def test_the_sliders_move_the_figures_to_the_precomputed_values_in_chromium(fitted, mvnormal_rows, tmp_path):
     from playwright.sync_api import sync_playwright
 
     executable = _browser()
@@ -325,21 +323,27 @@ def test_the_sliders_move_the_figures_to_the_precomputed_values_in_chromium(fitt
         prior_sd = float(d["prior_sd"][dial.POINTS - 3])
         np.testing.assert_allclose(density["prior"], stats.norm.pdf(density["x"], float(d["mu"][j]), prior_sd), rtol=2e-3)
         assert page.text_content("#rows-value").startswith(f"first {int(d['rows'][0])} rows: closed form at sigma = 54")
-        # the Laplace prior's rows: NUTS on the first rows, reweighted along the dial
-        laplace = _dial(fitted, "laplace")
+        assert _dial(fitted, "laplace").attrs["rows_method"] == "none"
         page.select_option("#explorer-prior", "laplace")
-        j = explorer.payload(fitted.fit("laplace"))["shown"]
+        assert page.evaluate("document.getElementById('rows-slider').disabled")
+        assert page.text_content("#rows-value").startswith("all rows (no closed form for this prior; --explorer-rows fits NUTS")
+        # a prior's rows by NUTS on the first rows, reweighted along the dial (explorer_rows)
+        mvnormal_rows.save(tmp_path / "rows", plots=False)
+        page.goto((tmp_path / "rows" / "report.html").as_uri())
+        page.wait_for_function("document.getElementById('explorer').dataset.state !== undefined", timeout=30_000)
+        nuts = _dial(mvnormal_rows, "mvnormal")
+        j = explorer.payload(mvnormal_rows.fit("mvnormal"))["shown"]
         i = dial.POINTS // 2 + 1
         _move(page, "penalty-slider", i)
         _move(page, "rows-slider", 1)
         density = _state(page, "dial-density")
-        np.testing.assert_allclose(density["x"], laplace["rows_x"][j].values, rtol=1e-3)
-        np.testing.assert_allclose(_nan(density["posterior"]), laplace["rows_posterior_density"][i, 1, j].values, rtol=1e-3, atol=1e-12)
-        np.testing.assert_allclose(_nan(density["prior"]), laplace["rows_prior_density"][i, j].values, rtol=1e-3, atol=1e-12)
-        trusted = laplace["rows_trusted"][:, 1].values
-        np.testing.assert_allclose(_nan(_state(page, "dial-path")["mean"]), np.where(trusted, laplace["rows_mean"][:, 1, j].values, np.nan),
+        np.testing.assert_allclose(density["x"], nuts["rows_x"][j].values, rtol=1e-3)
+        np.testing.assert_allclose(_nan(density["posterior"]), nuts["rows_posterior_density"][i, 1, j].values, rtol=1e-3, atol=1e-12)
+        np.testing.assert_allclose(_nan(density["prior"]), nuts["rows_prior_density"][i, j].values, rtol=1e-3, atol=1e-12)
+        trusted = nuts["rows_trusted"][:, 1].values
+        np.testing.assert_allclose(_nan(_state(page, "dial-path")["mean"]), np.where(trusted, nuts["rows_mean"][:, 1, j].values, np.nan),
                                    rtol=1e-3)
-        assert page.text_content("#rows-value") == f"first {int(laplace['rows'][1])} rows: NUTS at the fitted alpha, reweighted to the others"
+        assert page.text_content("#rows-value") == f"first {int(nuts['rows'][1])} rows: NUTS at the fitted alpha, reweighted to the others"
         assert "reweighted from NUTS on the rows below, Pareto k" in page.text_content("#penalty-value")
         browser.close()
     assert errors == [] and fetched == []  # no script error, nothing fetched from a network
