@@ -285,7 +285,8 @@ def profile_likelihood(design, likelihood, dispersion: float, columns, x) -> np.
     :data:`PROFILE_POINTS` of the x values: by Newton for a smooth likelihood (its own weights as the
     Hessian, its score by central differences; a cubic spline of the log likelihood between the
     points), by linear programming for a kinked one (Laplace, quantile: the least-absolute-deviations
-    dual, :func:`~priorfit.inference.highs.box_maxima`; its profile is piecewise linear, drawn so between the points, and
+    dual, :func:`~priorfit.inference.highs.box_maxima`; its log profile is concave and piecewise linear, drawn as
+    chords between the points, at most the exact one, which has more kinks, and
     ``H`` is the expected information ``Z' W Z``, the observed one being 0 between kinks).
     NaN without rows, where p >= n, and where the likelihood has no unique maximum (collinear
     columns, separated labels) or is not log-concave there."""
@@ -344,6 +345,8 @@ def _kinked_profile(Z, y, likelihood, dispersion: float, columns, x, shift: int)
 
     lo, hi = likelihood.slopes
     n = len(y)
+    if np.linalg.matrix_rank(Z) < Z.shape[1]:  # collinear columns: no unique estimate, no profile
+        return np.full(x.shape, np.nan)
     low, high = np.full(n, -lo), np.full(n, hi)
     least = highs.box_maxima(Z.T, low, high, [y])[0]
     weights = likelihood.weights(np.zeros(n), dispersion)

@@ -43,7 +43,8 @@ class _Rows:
 
 def plot_rows(comparison, prior: str | None = None):
     """One prior (default: the first) whose fit has the dial's rows (the Normal prior with the
-    Gaussian likelihood). ``pc.data``, ``pc.viz`` as :func:`draw_rows` says."""
+    Gaussian likelihood in closed form, the others by NUTS with ``explorer_rows``). ``pc.data``,
+    ``pc.viz`` as :func:`draw_rows` says."""
     from scipy.stats import norm
 
     from priorfit.errors import InputError
@@ -51,20 +52,27 @@ def plot_rows(comparison, prior: str | None = None):
     fit = one_fit(comparison, prior, "rows")
     if "dial" not in fit.tree.children or "rows" not in fit.tree["dial"].coords:
         raise InputError(f"The rows plot of a comparison needs the closed form of the Normal prior with the Gaussian likelihood "
-                         f"(and at least {MIN_DRAWS} draws); the {fit.prior.name} fit has none, so its posterior on fewer rows "
-                         "takes priorfit rows.")
+                         f"or --explorer-rows (and at least {MIN_DRAWS} draws); the {fit.prior.name} fit has none, so its "
+                         "posterior on fewer rows takes priorfit rows.")
     dial = fit.tree["dial"].to_dataset()
     points = np.unique(np.linspace(0, dial.sizes["point"] - 1, SHOWN).round().astype(int))
     coef = fit.tree["posterior"]["coef"].sel(feature=dial["feature"].values)
     evidence = np.abs(coef.mean(("chain", "draw")).values) / coef.std(("chain", "draw")).values
     columns = np.sort(np.argsort(-evidence, kind="stable")[:FEATURES])
-    z = norm.ppf(0.5 + float(dial.attrs["hdi_prob"]) / 2)
     mean = dial["rows_mean"].values[points][..., columns]
-    sd = dial["rows_sd"].values[points][..., columns]
-    exact = "" if dial.attrs["sigma_fixed"] else ", at the twin's sigma"
+    if dial.attrs.get("rows_method") == "NUTS":  # reweighted along the dial: an untrusted point is a gap
+        kept = dial["rows_trusted"].values[points][..., None]
+        mean, low, high = (np.where(kept, dial[name].values[points][..., columns], np.nan)
+                           for name in ("rows_mean", "rows_hdi_low", "rows_hdi_high"))
+        method = "NUTS at the fitted alpha, reweighted"
+    else:
+        z = norm.ppf(0.5 + float(dial.attrs["hdi_prob"]) / 2)
+        sd = dial["rows_sd"].values[points][..., columns]
+        low, high = mean - z * sd, mean + z * sd
+        method = "closed form" + ("" if dial.attrs["sigma_fixed"] else ", at the twin's sigma")
     view = _Rows(fit.prior.name, tuple(str(f) for f in dial["feature"].values[columns]), dial["mu"].values[columns],
-                 dial["alpha"].values[points], dial["scale"].values[points], dial["rows"].values, mean, mean - z * sd,
-                 mean + z * sd, f"closed form{exact}", float(dial.attrs["hdi_prob"]))
+                 dial["alpha"].values[points], dial["scale"].values[points], dial["rows"].values, mean, low, high, method,
+                 float(dial.attrs["hdi_prob"]))
     return draw_rows(view)
 
 

@@ -185,7 +185,7 @@ def test_the_rows_plot_draws_the_dials_closed_form_at_four_alphas(sparse):
         np.testing.assert_allclose([vertices[:, 1].min(), vertices[:, 1].max()], [(mean - z * sd).min(), (mean + z * sd).max()],
                                    rtol=1e-12)
     with pytest.raises(InputError, match=r"^The rows plot of a comparison needs the closed form of the Normal prior with the Gaussian "
-                                         r"likelihood \(and at least 400 draws\); the laplace fit has none, so its posterior on fewer "
+                                         r"likelihood or --explorer-rows \(and at least 400 draws\); the laplace fit has none, so its posterior on fewer "
                                          r"rows takes priorfit rows.$"):
         sparse.plot("rows", "laplace")
 

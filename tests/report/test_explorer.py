@@ -183,6 +183,8 @@ def test_a_kinked_profile_likelihood_is_least_absolute_deviations_by_another_sol
         between = picks[5] + 2
         chord = np.log(curve[j, between] * np.sqrt(2 * np.pi * variance[1 + j]))
         assert chord <= -(least_loss(others, Z[:, 1 + j] * x[j, between]) - least) / s + 1e-9
+    twice = data.make_design(data.from_arrays(np.column_stack([design.X[:, :2], design.X[:, :1]]), design.y), standardize=False)
+    assert np.isnan(dial.profile_likelihood(twice, family, s, [0, 1, 2], x[:3])).all()  # a column twice: no unique estimate
 
 
 def test_the_rows_are_ridge_on_nested_subsamples(fitted, design):
@@ -227,6 +229,14 @@ def test_the_rows_by_nuts_reweighted_along_the_dial_are_the_closed_form(mvnormal
             if i != middle:
                 errors.append(mean)
     assert len(errors) >= dial.ROW_COUNTS // 2 and np.mean(errors) < 0.15  # the neighbours of the fitted alpha
+    pc = mvnormal_rows.plot("rows")  # its rows plot: the trusted means, gaps elsewhere
+    from priorfit.plots.rows import SHOWN
+
+    columns = [list(d["feature"].values).index(f) for f in pc.data["feature"].values]
+    points = np.unique(np.linspace(0, dial.POINTS - 1, SHOWN).round().astype(int))
+    expected = np.where(d["rows_trusted"].values[points][..., None], d["rows_mean"].values[points][..., columns], np.nan)
+    np.testing.assert_allclose(pc.data["coef"].transpose("alpha", "rows", "feature").values, expected, rtol=1e-12)
+    assert points[0] == 0 and np.isnan(expected[0]).all()  # the far end: not trusted, not drawn
     far = d["rows_pareto_k"][0].values
     assert (far > 0.7).all() and not d["rows_trusted"][0].any()  # a factor 30 from the fit: not trusted, a gap on the page
     np.testing.assert_allclose(d["rows_mean"][:, -1].values, d["mean"].values, rtol=1e-12)  # every row: the fit's own dial
