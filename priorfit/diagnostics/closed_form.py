@@ -143,6 +143,12 @@ def compare_draws(exact: dict, posterior) -> ExactPosteriorCheck:  # posterior: 
     )
 
 
+def nested_counts(design: Design, count: int) -> np.ndarray:
+    """``count`` row counts of nested subsamples, geometric from 10 (or p + 2) to every row."""
+    low = min(max(10, design.p + 2), design.n)
+    return np.unique(np.geomspace(low, design.n, count).round().astype(int))
+
+
 def nested_subsamples(design: Design, counts, seed: int) -> list[Design]:
     """The first ``m`` rows of one seeded order of the rows, for each ``m`` of ``counts``: a larger
     subsample holds every smaller one. Each keeps the full data's standardization (``Design.take``)."""

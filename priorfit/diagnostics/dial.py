@@ -129,12 +129,6 @@ def _reweighted(prior, target, draws, sigma_draws, hdi_prob: float, seed: int, f
     return posterior_summary(draws, hdi_prob, log_weights, seed), weights, k, trusted, ess
 
 
-def _counts(design) -> np.ndarray:
-    """The :data:`ROW_COUNTS` row counts of the nested subsamples, geometric from 10 (or p + 2) to every row."""
-    low = min(max(10, design.p + 2), design.n)
-    return np.unique(np.geomspace(low, design.n, ROW_COUNTS).round().astype(int))
-
-
 def _rows(design, prior, likelihood, scales, dispersion, columns, seed: int, rows_posterior, draws, hdi_prob: float):
     """The posterior on nested subsamples of the rows at every point of the dial, as (data, coords,
     how: ``"closed form"``, ``"NUTS"`` or ``"none"``).
@@ -147,7 +141,7 @@ def _rows(design, prior, likelihood, scales, dispersion, columns, seed: int, row
     subsample's draws; nothing without it."""
     from priorfit.diagnostics import closed_form
 
-    counts = _counts(design)
+    counts = closed_form.nested_counts(design, ROW_COUNTS)
     p, k = design.p, len(columns)
     if closed_form.applies(prior, likelihood.name, dispersion) and prior.precision_is_diagonal:
         subsamples = closed_form.nested_subsamples(design, counts, seed)

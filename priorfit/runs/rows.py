@@ -119,8 +119,7 @@ def rows(X="diabetes", y=None, *, target=None, alphas=None, counts=None, feature
     alphas = chosen * np.array(DEFAULT_FACTORS) if alphas is None else np.array([positive(a, "alpha") for a in alphas], dtype=float)
     scales = np.array([twin.scale_of(a, dispersion, design.n, unit_prior.by_sigma) for a in alphas])
     if counts is None:
-        low = min(max(10, design.p + 2), design.n)
-        counts = np.unique(np.geomspace(low, design.n, DEFAULT_COUNTS).round().astype(int))
+        counts = closed_form.nested_counts(design, DEFAULT_COUNTS)
     else:
         counts = np.array(sorted({integer(c, "rows", 1, design.n) for c in counts}))
     columns = _columns(design, features, None if features is not None else penalized.penalized_path(design, twin, unit_prior, [chosen])[0] - mu)
